@@ -1,0 +1,216 @@
+// Parsed files → fleet → recommendations → findings → diagnostics (with the user's
+// severities and suppressions applied). Pure: no I/O, never throws on bad input.
+
+import type { Config } from './config';
+import { insertIntoMap, keyIndent } from './edits';
+import { buildFleet, type Fleet } from './fleet';
+import { type Recommendation, recommend } from './recommend';
+import { RULES_BY_ID } from './rules';
+import { closest } from './text';
+import { lineOf } from './text';
+import type { Deploy, Diagnostic, Finding, Fix, ParsedFile, Severity, WorkloadDecl } from './types';
+
+export interface Analysis {
+  fleet: Fleet;
+  /** Every workload's recommendation, by declaration. */
+  recommendations: Map<WorkloadDecl, Recommendation>;
+  /** Diagnostics per file, after severities and suppressions. */
+  diagnostics: Map<string, Diagnostic[]>;
+}
+
+export function analyze(files: readonly ParsedFile[], config: Config): Analysis {
+  const fleet = buildFleet(files);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of files) byFile.set(f.file, [...f.findings]);
+  const emit = (file: string, finding: Finding) => byFile.get(file)?.push(finding);
+
+  checkNames(fleet, emit);
+  checkHosts(fleet, emit);
+
+  const recommendations = new Map<WorkloadDecl, Recommendation>();
+  const textOf = new Map(files.map((f) => [f.file, f.text]));
+  for (const w of fleet.workloads) {
+    const pinRoles = new Set<string>();
+    for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
+    const rec = recommend(w, fleet.summary, pinRoles);
+    recommendations.set(w, rec);
+    checkWorkload(w, rec, fleet, textOf.get(w.file) ?? '', (f) => emit(w.file, f));
+  }
+
+  const diagnostics = new Map<string, Diagnostic[]>();
+  for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
+  return { fleet, recommendations, diagnostics };
+}
+
+/** Applies severities and suppressions; drops what is turned off. */
+export function finalize(file: ParsedFile, findings: readonly Finding[], config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const sup = file.suppressions;
+  for (const f of findings) {
+    const setting = config.rules[f.ruleId];
+    if (setting === 'off') continue;
+    const rule = RULES_BY_ID.get(f.ruleId);
+    if (!setting && rule?.defaultSeverity === 'off') continue;
+    if (sup.file.has('*') || sup.file.has(f.ruleId)) continue;
+    if (sup.lines.size) {
+      const ids = sup.lines.get(lineOf(file.lineStarts, f.span.start));
+      if (ids && (ids.has('*') || ids.has(f.ruleId))) continue;
+    }
+    const severity: Severity = setting ?? f.severity ?? (rule?.defaultSeverity as Severity | undefined) ?? 'error';
+    out.push({ ...f, severity, file: file.file });
+  }
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return out;
+}
+
+function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => void): void {
+  for (const [kind, map] of [
+    ['host', fleet.hostsByName],
+    ['workload', fleet.workloadsByName],
+  ] as const) {
+    for (const [name, decls] of map) {
+      if (decls.length < 2) continue;
+      for (const d of decls) {
+        const others = decls.filter((x) => x !== d).map((x) => (x.file === d.file ? 'this file' : baseName(x.file)));
+        emit(d.file, {
+          ruleId: 'duplicate-name',
+          message: `Another ${kind} is also named '${name}' (in ${[...new Set(others)].join(', ')}); ${kind} names must be unique across the workspace.`,
+          span: d.nameSpan,
+        });
+      }
+    }
+  }
+}
+
+function checkHosts(fleet: Fleet, emit: (file: string, f: Finding) => void): void {
+  for (const h of fleet.hosts) {
+    const field = (k: string) => h.node.entries.find((e) => e.key === k);
+    if (h.role === 'container-host' && field('hypervisor')) {
+      emit(h.file, { ruleId: 'host-field-mismatch', message: '`hypervisor` applies to `role: hypervisor` hosts; this is a container host.', span: field('hypervisor')!.keySpan });
+    }
+    if (h.role === 'container-host' && !field('os')) {
+      emit(h.file, { ruleId: 'host-field-mismatch', message: 'A container host should declare its `os`: every container on it must use that OS (assumed linux).', span: h.nameSpan });
+    }
+  }
+}
+
+function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text: string, emit: (f: Finding) => void): void {
+  const entry = (k: string) => w.node.entries.find((e) => e.key === k);
+  const setDeploy = (to: Deploy, preferred = true, label?: string): Fix => {
+    const e = entry('deploy');
+    const title = label ?? `Set \`deploy: ${to}\`${to === rec.verdict ? ' (recommended)' : ''}`;
+    if (e?.value) return { title, edits: [{ span: e.value.span, newText: to }], safe: true, preferred };
+    if (e) return { title, edits: [{ span: { start: e.colonEnd, end: e.colonEnd }, newText: ` ${to}` }], safe: true, preferred };
+    return { title, edits: [insertIntoMap(text, w.node, [`deploy: ${to}`])], safe: true, preferred };
+  };
+
+  // Pins to hosts that do not exist.
+  for (const p of w.pins) {
+    if (fleet.hostsByName.has(p.name)) continue;
+    const guess = closest(p.name, fleet.hostsByName.keys());
+    emit({
+      ruleId: 'unknown-host',
+      message: `No host named '${p.name}' is declared in the workspace.${guess ? ` Did you mean '${guess}'?` : ''}`,
+      span: p.span,
+      fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ span: p.span, newText: guess }], safe: true, preferred: true }] : undefined,
+    });
+  }
+
+  if (rec.verdict === null && fleet.summary.declaresHosts) {
+    const why = [...new Set(rec.constraints.map((c) => `${c.deploy}: ${c.reason}`))].join('; ');
+    emit({ ruleId: 'no-capable-host', message: `No host in the fleet can run '${w.name ?? 'this workload'}' in any form (${why}).`, span: w.nameSpan });
+  }
+
+  const declared = w.deploy;
+  const deploySpan = entry('deploy')?.value?.span;
+  let specific = false;
+  if (declared && deploySpan) {
+    const broken = rec.constraints.filter((c) => c.deploy === declared);
+    for (const c of uniqueBy(broken, (c) => c.ruleId)) {
+      const fixes: Fix[] = [];
+      if (c.ruleId === 'live-migration-container') {
+        if (rec.feasible.includes('container-in-vm')) fixes.push(setDeploy('container-in-vm', rec.verdict === 'container-in-vm' || rec.verdict !== 'vm', 'Switch to `container-in-vm`'));
+        if (rec.feasible.includes('vm')) fixes.push(setDeploy('vm', rec.verdict === 'vm'));
+      } else if (rec.verdict) fixes.push(setDeploy(rec.verdict));
+      emit({
+        ruleId: c.ruleId,
+        message: `\`deploy: ${declared}\` is impossible here: ${c.reason}.${rec.verdict ? ` Recommended: ${rec.verdict}.` : ''}`,
+        span: deploySpan,
+        fixes,
+      });
+      specific = true;
+    }
+    if (!broken.length) {
+      if (declared === 'container' && w.isolation === 'strict') {
+        specific = true;
+        emit({
+          ruleId: 'strict-isolation-container',
+          message: 'Strict isolation in a plain container: a kernel flaw on the host reaches every container there. Run it as container-in-vm (or vm).',
+          span: deploySpan,
+          fixes: [setDeploy('container-in-vm', true, 'Switch to `container-in-vm`')],
+        });
+      }
+      if (declared === 'vm' && w.scaling && w.scaling.max > w.scaling.min) {
+        specific = true;
+        const to: Deploy = rec.feasible.includes('container') ? 'container' : 'container-in-vm';
+        emit({
+          ruleId: 'elastic-vm',
+          message: `Elastic scaling (${w.scaling.min} to ${w.scaling.max}) as VMs boots a whole OS per instance; containers start in seconds. Consider ${to}.`,
+          span: deploySpan,
+          fixes: rec.feasible.includes(to) ? [setDeploy(to)] : [],
+        });
+      }
+      if (!specific && rec.verdict && rec.verdict !== declared) {
+        const strong = rec.confidenceLabel === 'high' || rec.confidenceLabel === 'forced';
+        emit({
+          ruleId: 'deploy-against-recommendation',
+          message: `\`deploy: ${declared}\` goes against the recommendation: ${rec.verdict} (${Math.round(rec.confidence * 100)}% confidence; scores ${declared} ${rec.scores[declared]}, ${rec.verdict} ${rec.scores[rec.verdict]}). Hover the workload for what ${declared} gives up.`,
+          span: deploySpan,
+          severity: strong ? 'warning' : 'information',
+          fixes: [setDeploy(rec.verdict)],
+        });
+      }
+    }
+  }
+
+  const effective = declared ?? rec.verdict;
+  if (w.state === 'stateful' && w.volumes.length === 0 && (effective === 'container' || effective === 'container-in-vm')) {
+    const stateSpan = entry('state')?.value?.span ?? w.nameSpan;
+    const volumes = entry('volumes');
+    let fix: Fix;
+    const stub = '{ name: data, size: 10Gi, mountPath: /data }';
+    if (volumes?.value && volumes.value.kind === 'seq' && volumes.value.flow) {
+      fix = { title: 'Add a volume stub', edits: [{ span: volumes.value.span, newText: `[${stub}]` }], safe: true, preferred: true };
+    } else if (volumes) {
+      const start = volumes.value ? volumes.value.span.start : volumes.colonEnd;
+      const end = volumes.value ? volumes.value.span.end : volumes.colonEnd;
+      fix = { title: 'Add a volume stub', edits: [{ span: { start, end }, newText: `${volumes.value ? '' : ' '}[${stub}]` }], safe: true, preferred: true };
+    } else if (w.node.flow) {
+      fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes: [${stub}]`])], safe: true, preferred: true };
+    } else {
+      void keyIndent;
+      fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes:\n  - ${stub}`])], safe: true, preferred: true };
+    }
+    emit({
+      ruleId: 'stateful-without-volumes',
+      message: `A stateful workload deployed as ${effective}${declared ? '' : ' (recommended)'} declares no volumes: its data is lost when the container is replaced.`,
+      span: stateSpan,
+      fixes: [fix],
+    });
+  }
+}
+
+function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = key(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function baseName(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i >= 0 ? p.slice(i + 1) : p;
+}

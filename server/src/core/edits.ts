@@ -1,0 +1,72 @@
+// Minimal edits that keep the user's comments and layout: replace one value,
+// or add lines to a mapping at the indentation its keys already use.
+
+import type { Span, TextEdit, YMap } from './types';
+
+export function eolOf(text: string): string {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+function lineStartOf(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return i;
+}
+
+function lineEndOf(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+/** The column of a mapping's keys (the indentation new keys must use). */
+export function keyIndent(text: string, map: YMap): string {
+  const first = map.entries[0];
+  if (!first) return '  ';
+  const ls = lineStartOf(text, first.keySpan.start);
+  // Under "- name: x" the key sits after the dash: indent with spaces to its column.
+  return ' '.repeat(first.keySpan.start - ls);
+}
+
+/** Where the last line of a block mapping ends (after any trailing comment). */
+export function mapContentEnd(text: string, map: YMap): number {
+  let end = map.span.end;
+  while (end > map.span.start && /\s/.test(text[end - 1])) end--;
+  return lineEndOf(text, end);
+}
+
+/** Adds `key: value` lines (already formatted, possibly multi-line) at the end of a mapping. */
+export function insertIntoMap(text: string, map: YMap, lines: string[]): TextEdit {
+  if (map.flow) {
+    // Before the closing brace: "{ a: 1 }" → "{ a: 1, b: 2 }".
+    let close = map.span.end - 1;
+    while (close > map.span.start && text[close] !== '}') close--;
+    let before = close;
+    while (before > map.span.start && text[before - 1] === ' ') before--;
+    const sep = map.entries.length ? ', ' : ' ';
+    return { span: { start: before, end: before }, newText: `${sep}${lines.join(', ')}` };
+  }
+  const eol = eolOf(text);
+  const indent = keyIndent(text, map);
+  const at = mapContentEnd(text, map);
+  const body = lines.map((l) => l.split('\n').map((part) => indent + part).join(eol)).join(eol);
+  return { span: { start: at, end: at }, newText: eol + body };
+}
+
+/** Applies edits (non-overlapping) to a text. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  let out = text;
+  let limit = Infinity;
+  for (const e of sorted) {
+    if (e.span.end > limit) continue; // Overlaps a later edit already applied: skip it.
+    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+    limit = e.span.start;
+  }
+  return out;
+}
+
+export function replace(spanToReplace: Span, newText: string): TextEdit {
+  return { span: spanToReplace, newText };
+}

@@ -1,0 +1,87 @@
+// Small text helpers: line tables and "did you mean" suggestions.
+
+import type { Span } from './types';
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** 0-based line of an offset, by binary search. */
+export function lineOf(lineStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function lineEnd(text: string, lineStarts: readonly number[], line: number): number {
+  let end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+  while (end > lineStarts[line] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return end;
+}
+
+export function span(start: number, end: number): Span {
+  return { start, end };
+}
+
+export function contains(s: Span, offset: number): boolean {
+  return offset >= s.start && offset <= s.end;
+}
+
+/** Damerau-free Levenshtein distance, bounded for speed. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const al = a.length;
+  const bl = b.length;
+  if (Math.abs(al - bl) > 3) return Math.abs(al - bl);
+  let prev = new Array<number>(bl + 1);
+  let cur = new Array<number>(bl + 1);
+  for (let j = 0; j <= bl; j++) prev[j] = j;
+  for (let i = 1; i <= al; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= bl; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[bl];
+}
+
+/** The closest candidate within a distance that scales with the word, if any. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  for (const c of candidates) {
+    const lc = c.toLowerCase();
+    let d = editDistance(w, lc);
+    // A prefix or a case slip is a strong hint even when the distance is larger.
+    if (lc === w) d = 0.5;
+    else if (w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc))) d = Math.min(d, 1);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= limit ? best : undefined;
+}
+
+/** Quotes a value for a message, keeping it short and on one line. */
+export function show(value: unknown): string {
+  let s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (s.length > 60) s = `${s.slice(0, 57)}...`;
+  return `'${s}'`;
+}

@@ -1,0 +1,314 @@
+// Checks a syntax tree against the schema and builds the typed declarations.
+// Only values that pass are copied into a declaration; the rest become findings.
+
+import { insertIntoMap } from './edits';
+import { parseCpu, parseMemory } from './quantity';
+import { type FieldSpec, type FieldType, hostFields, rootFields, workloadFields } from './schema';
+import { closest, show } from './text';
+import type { Deploy, Finding, HostDecl, Role, Span, WorkloadDecl, YEntry, YMap, YNode } from './types';
+
+/** Validates the entries of a root mapping other than the host and workload lists. */
+export function validateRoot(root: YNode | null, findings: Finding[], whole: Span, text: string): void {
+  if (!root) return;
+  if (root.kind !== 'map') {
+    findings.push({ ruleId: 'wrong-type', message: 'A descriptor is a mapping with `version`, `hosts` and `workloads`.', span: root.span });
+    return;
+  }
+  checkKeys(root, rootFields, findings, 'the descriptor');
+  void text;
+  const version = root.entries.find((e) => e.key === 'version');
+  if (!version) {
+    findings.push({
+      ruleId: 'missing-field',
+      message: 'The descriptor has no `version`; add `version: 1` at the top.',
+      span: { start: whole.start, end: whole.start },
+      fixes: [{ title: 'Add `version: 1`', edits: [{ span: { start: whole.start, end: whole.start }, newText: 'version: 1\n' }], safe: true, preferred: true }],
+    });
+  } else if (version.value) {
+    checkValue(version.value, rootFields[0].type, findings, 'version', text);
+  } else {
+    findings.push({ ruleId: 'missing-field', message: '`version` has no value; use `version: 1`.', span: version.keySpan });
+  }
+  for (const key of ['hosts', 'workloads']) {
+    const e = root.entries.find((x) => x.key === key);
+    if (e?.value && e.value.kind !== 'seq' && !(e.value.kind === 'scalar' && e.value.value === null)) {
+      findings.push({ ruleId: 'wrong-type', message: `\`${key}\` must be a list (items starting with \`- \`).`, span: e.value.span });
+    }
+  }
+}
+
+export function buildHost(node: YNode, file: string, itemSpan: Span, findings: Finding[], text: string): HostDecl | undefined {
+  if (node.kind !== 'map') {
+    findings.push({ ruleId: 'wrong-type', message: 'A host is a mapping with at least `name`, `role`, `cpu` and `memory`.', span: node.span });
+    return undefined;
+  }
+  checkObject(node, hostFields, findings, 'a host', text, itemSpan);
+  const v = valid(node, hostFields, findings);
+  const nameEntry = node.entries.find((e) => e.key === 'name');
+  return {
+    kind: 'host',
+    file,
+    node,
+    span: itemSpan,
+    name: str(v.name),
+    nameSpan: nameEntry?.value?.span ?? firstLine(node),
+    role: str(v.role) as Role | undefined,
+    hypervisor: str(v.hypervisor),
+    runtime: str(v.runtime),
+    os: str(v.os),
+    cpu: num(v.cpu),
+    memory: num(v.memory),
+    storage: num(v.storage),
+    site: str(v.site),
+    overcommit: {
+      cpu: num((v.overcommit as Record<string, unknown> | undefined)?.cpu),
+      memory: num((v.overcommit as Record<string, unknown> | undefined)?.memory),
+    },
+  };
+}
+
+export function buildWorkload(node: YNode, file: string, itemSpan: Span, findings: Finding[], text: string): WorkloadDecl | undefined {
+  if (node.kind !== 'map') {
+    findings.push({ ruleId: 'wrong-type', message: 'A workload is a mapping with at least `name` and `os`.', span: node.span });
+    return undefined;
+  }
+  checkObject(node, workloadFields, findings, 'a workload', text, itemSpan);
+  const v = valid(node, workloadFields, findings);
+  const nameEntry = node.entries.find((e) => e.key === 'name');
+  const res = (v.resources ?? {}) as Record<string, unknown>;
+  const scaling = v.scaling as { min?: number; max?: number } | undefined;
+  const volumesEntry = node.entries.find((e) => e.key === 'volumes');
+  const volumes: WorkloadDecl['volumes'] = [];
+  if (volumesEntry?.value?.kind === 'seq') {
+    for (const item of volumesEntry.value.items) {
+      if (item.kind !== 'map') continue;
+      const vv = valid(item, (workloadFields.find((f) => f.key === 'volumes')!.type as { items: { fields: FieldSpec[] } }).items.fields, []);
+      volumes.push({ name: str(vv.name), size: num(vv.size), span: item.span });
+    }
+  }
+  const pins: WorkloadDecl['pins'] = [];
+  for (const e of node.entries) {
+    if (e.key === 'host' && e.value?.kind === 'scalar' && typeof e.value.value === 'string') pins.push({ name: e.value.value, span: e.value.span });
+    if (e.key === 'hosts' && e.value?.kind === 'seq') {
+      for (const it of e.value.items) if (it.kind === 'scalar' && typeof it.value === 'string') pins.push({ name: it.value, span: it.span });
+    }
+  }
+  if (scaling && scaling.min !== undefined && scaling.max !== undefined && scaling.min > scaling.max) {
+    const e = node.entries.find((x) => x.key === 'scaling')!;
+    findings.push({ ruleId: 'invalid-value', message: `\`scaling.min\` (${scaling.min}) is greater than \`scaling.max\` (${scaling.max}).`, span: e.value?.span ?? e.keySpan });
+  }
+  return {
+    kind: 'workload',
+    file,
+    node,
+    span: itemSpan,
+    name: str(v.name),
+    nameSpan: nameEntry?.value?.span ?? firstLine(node),
+    os: str(v.os),
+    kernel: str(v.kernel) as WorkloadDecl['kernel'],
+    architecture: str(v.architecture) as WorkloadDecl['architecture'],
+    state: str(v.state) as WorkloadDecl['state'],
+    volumes,
+    hasVolumesKey: !!volumesEntry,
+    replicas: num(v.replicas),
+    scaling: scaling && scaling.min !== undefined && scaling.max !== undefined && scaling.min <= scaling.max ? { min: scaling.min, max: scaling.max } : undefined,
+    startup: str(v.startup) as WorkloadDecl['startup'],
+    isolation: str(v.isolation) as WorkloadDecl['isolation'],
+    liveMigration: typeof v.liveMigration === 'boolean' ? v.liveMigration : undefined,
+    disasterRecovery: typeof v.disasterRecovery === 'boolean' ? v.disasterRecovery : undefined,
+    cpu: num(res.cpu),
+    memory: num(res.memory),
+    deploy: str(v.deploy) as Deploy | undefined,
+    pins,
+  };
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+function num(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+}
+
+function firstLine(node: YMap): Span {
+  const first = node.entries[0];
+  return first ? first.keySpan : { start: node.span.start, end: node.span.start };
+}
+
+/** Unknown keys (with a suggestion), missing required keys, duplicate keys, and each value. */
+function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string, text: string, itemSpan?: Span): void {
+  checkKeys(node, fields, findings, what);
+  const missing = fields.filter((f) => f.required && !node.entries.some((e) => e.key === f.key));
+  if (missing.length) {
+    const at = node.entries[0]?.keySpan ?? itemSpan ?? node.span;
+    const names = missing.map((f) => `\`${f.key}\``).join(', ');
+    findings.push({
+      ruleId: 'missing-field',
+      message: `${capital(what)} needs ${names}${missing.length > 1 ? '' : ''}.`,
+      span: at,
+      fixes: [{ title: `Add ${names}`, edits: [insertIntoMap(text, node, missing.map((f) => `${f.key}: ${f.example ?? placeholder(f.type)}`))], safe: false }],
+    });
+  }
+  for (const e of node.entries) {
+    const spec = fields.find((f) => f.key === e.key);
+    if (!spec) continue;
+    if (!e.value || (e.value.kind === 'scalar' && e.value.value === null && !spec.required && spec.type.kind !== 'object' && spec.type.kind !== 'array')) {
+      if (!e.value || e.value.kind === 'scalar') {
+        findings.push({ ruleId: 'missing-field', message: `\`${e.key}\` has no value.`, span: e.keySpan });
+      }
+      continue;
+    }
+    checkValue(e.value, spec.type, findings, e.key, text);
+  }
+}
+
+function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string): void {
+  const seen = new Map<string, YEntry>();
+  for (const e of node.entries) {
+    if (seen.has(e.key)) {
+      findings.push({ ruleId: 'duplicate-key', message: `\`${e.key}\` appears twice in ${what}; YAML keeps only one.`, span: e.keySpan });
+    }
+    seen.set(e.key, e);
+    if (fields.some((f) => f.key === e.key)) continue;
+    const present = new Set(node.entries.map((x) => x.key));
+    const guess = closest(
+      e.key,
+      fields.map((f) => f.key).filter((k) => !present.has(k)),
+    );
+    findings.push({
+      ruleId: 'unknown-key',
+      message: `Unknown key ${show(e.key)} in ${what}.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${fields.map((f) => f.key).join(', ')}.`}`,
+      span: e.keySpan,
+      fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: e.keySpan, newText: guess }], safe: true, preferred: true }] : undefined,
+    });
+  }
+}
+
+function checkValue(node: YNode, type: FieldType, findings: Finding[], key: string, text: string): void {
+  const wrong = (expected: string) =>
+    findings.push({ ruleId: 'wrong-type', message: `\`${key}\` must be ${expected}${node.kind === 'scalar' ? `, not ${show(node.value)}` : ''}.`, span: node.span });
+  switch (type.kind) {
+    case 'string':
+    case 'hostRef':
+      if (node.kind !== 'scalar' || typeof node.value !== 'string') {
+        if (node.kind === 'scalar' && (typeof node.value === 'number' || typeof node.value === 'boolean')) return; // `name: 2024` is a fine name.
+        wrong('text');
+      }
+      return;
+    case 'enum': {
+      if (node.kind !== 'scalar') return void wrong(`one of ${type.values.map((v) => v.value).join(', ')}`);
+      if (type.values.some((v) => v.value === node.value)) return;
+      const guess = typeof node.value === 'string' ? closest(node.value, type.values.map((v) => String(v.value))) : undefined;
+      findings.push({
+        ruleId: 'invalid-value',
+        message: `${show(node.value)} is not a valid \`${key}\`: use one of ${type.values.map((v) => v.value).join(', ')}.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
+        span: node.span,
+        fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: node.span, newText: guess }], safe: true, preferred: true }] : undefined,
+      });
+      return;
+    }
+    case 'integer':
+      if (node.kind !== 'scalar' || typeof node.value !== 'number' || !Number.isInteger(node.value)) return void wrong('a whole number');
+      if (type.minimum !== undefined && node.value < type.minimum) {
+        findings.push({ ruleId: 'invalid-value', message: `\`${key}\` must be at least ${type.minimum}.`, span: node.span });
+      }
+      return;
+    case 'number':
+      if (node.kind !== 'scalar' || typeof node.value !== 'number') return void wrong('a number');
+      if ((type.minimum !== undefined && node.value < type.minimum) || (type.exclusiveMinimum !== undefined && node.value <= type.exclusiveMinimum)) {
+        findings.push({ ruleId: 'invalid-value', message: `\`${key}\` must be ${type.minimum !== undefined ? `at least ${type.minimum}` : `greater than ${type.exclusiveMinimum}`}.`, span: node.span });
+      }
+      return;
+    case 'boolean':
+      if (node.kind !== 'scalar' || typeof node.value !== 'boolean') wrong('true or false');
+      return;
+    case 'cpu':
+    case 'memory': {
+      if (node.kind !== 'scalar') return void wrong('a quantity');
+      const r = type.kind === 'cpu' ? parseCpu(node.value) : parseMemory(node.value);
+      if (!r.ok) findings.push({ ruleId: 'bad-quantity', message: `\`${key}\`: ${r.message}`, span: node.span });
+      return;
+    }
+    case 'array':
+      if (node.kind !== 'seq') return void wrong('a list');
+      if (type.minItems && node.items.length < type.minItems) {
+        findings.push({ ruleId: 'invalid-value', message: `\`${key}\` needs at least ${type.minItems} item.`, span: node.span });
+      }
+      for (const it of node.items) {
+        if (type.items.kind === 'object') {
+          if (it.kind !== 'map') {
+            findings.push({ ruleId: 'wrong-type', message: `Each item of \`${key}\` must be a mapping.`, span: it.span });
+          } else checkObject(it, type.items.fields, findings, `an item of \`${key}\``, text);
+        } else checkValue(it, type.items, findings, key, text);
+      }
+      return;
+    case 'object':
+      if (node.kind !== 'map') return void wrong('a mapping');
+      checkObject(node, type.fields, findings, `\`${key}\``, text);
+      return;
+  }
+}
+
+/** The plain values of the entries that passed validation (quantities converted). */
+function valid(node: YMap, fields: readonly FieldSpec[], sink: Finding[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of node.entries) {
+    const spec = fields.find((f) => f.key === e.key);
+    if (!spec || !e.value) continue;
+    const probe: Finding[] = [];
+    checkValue(e.value, spec.type, probe, e.key, '');
+    if (probe.some((p) => p.ruleId !== 'unknown-key' && p.ruleId !== 'missing-field' && p.ruleId !== 'duplicate-key')) {
+      if (spec.type.kind !== 'object') continue;
+    }
+    out[e.key] = plain(e.value, spec.type);
+  }
+  void sink;
+  return out;
+}
+
+function plain(node: YNode, type: FieldType): unknown {
+  if (type.kind === 'cpu' && node.kind === 'scalar') {
+    const r = parseCpu(node.value);
+    return r.ok ? r.value : undefined;
+  }
+  if (type.kind === 'memory' && node.kind === 'scalar') {
+    const r = parseMemory(node.value);
+    return r.ok ? r.value : undefined;
+  }
+  if (type.kind === 'object' && node.kind === 'map') {
+    const o: Record<string, unknown> = {};
+    for (const e of node.entries) {
+      const spec = type.fields.find((f) => f.key === e.key);
+      if (!spec || !e.value) continue;
+      const probe: Finding[] = [];
+      checkValue(e.value, spec.type, probe, e.key, '');
+      if (probe.length === 0) o[e.key] = plain(e.value, spec.type);
+    }
+    return o;
+  }
+  if (node.kind === 'scalar') return type.kind === 'string' || type.kind === 'hostRef' ? (node.value === null ? undefined : String(node.value)) : node.value;
+  return undefined;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function placeholder(t: FieldType): string {
+  switch (t.kind) {
+    case 'enum':
+      return String(t.values[0].value);
+    case 'integer':
+    case 'number':
+      return '1';
+    case 'boolean':
+      return 'false';
+    case 'cpu':
+      return '1';
+    case 'memory':
+      return '1Gi';
+    default:
+      return '""';
+  }
+}
+

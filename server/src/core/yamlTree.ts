@@ -1,0 +1,202 @@
+// Turns text into our own syntax tree with the `yaml` library, within limits:
+// aliases are expanded against a budget so that an alias bomb is refused, not run.
+
+import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
+import type { Finding, Span, YMap, YNode } from './types';
+
+/** How many nodes one file may expand to, aliases included. */
+export const NODE_BUDGET = 2_000_000;
+/** How deep collections may nest. Descriptors need under ten levels. */
+export const MAX_DEPTH = 64;
+
+export interface TreeResult {
+  /** One root per YAML document (usually one). */
+  roots: (YNode | null)[];
+  findings: Finding[];
+}
+
+class BudgetError extends Error {}
+
+/** Parses `text` (which may be a fragment) and converts it, adding `base` to every offset. */
+export function parseTree(text: string, base: number): TreeResult {
+  const findings: Finding[] = [];
+  const depth = nestingDepth(text);
+  if (depth > MAX_DEPTH) {
+    findings.push({
+      ruleId: 'yaml-syntax',
+      message: `The YAML nests ${depth > 10_000 ? 'more than 10,000' : depth} levels deep; descriptors are refused past ${MAX_DEPTH} levels.`,
+      span: { start: base, end: base + Math.min(text.length, firstLineEnd(text)) },
+    });
+    return { roots: [null], findings };
+  }
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const roots: (YNode | null)[] = [];
+  for (const doc of list) {
+    for (const e of [...doc.errors, ...doc.warnings]) {
+      const isError = doc.errors.includes(e as never);
+      findings.push({
+        ruleId: 'yaml-syntax',
+        message: cleanMessage(e.message),
+        span: { start: base + e.pos[0], end: base + Math.max(e.pos[1], e.pos[0] + 1) },
+        severity: isError ? 'error' : 'warning',
+      });
+    }
+    try {
+      const ctx: Ctx = { doc, base, nodes: 0 };
+      roots.push(doc.contents ? convert(doc.contents as YamlNode, ctx, 0) : null);
+    } catch (e) {
+      if (!(e instanceof BudgetError)) throw e;
+      findings.push({
+        ruleId: 'yaml-syntax',
+        message: `YAML aliases expand to more than ${NODE_BUDGET.toLocaleString('en-US')} nodes (an "alias bomb"); the document was refused.`,
+        span: { start: base, end: base + firstLineEnd(text) },
+      });
+      roots.push(null);
+    }
+  }
+  if (roots.length === 0) roots.push(null);
+  return { roots, findings };
+}
+
+interface Ctx {
+  doc: Document;
+  base: number;
+  nodes: number;
+}
+
+function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
+  if (++ctx.nodes > NODE_BUDGET || depth > MAX_DEPTH * 4) throw new BudgetError();
+  const base = ctx.base;
+  if (isAlias(node)) {
+    const target = node.resolve(ctx.doc);
+    const s = spanOf(node.range, base);
+    if (!target) return { kind: 'scalar', span: s, value: null, quoted: false };
+    // Expanded in place, against the node budget; the spans stay those of the alias.
+    return withSpan(convert(target as YamlNode, ctx, depth + 1), s);
+  }
+  const s = spanOf(node.range, base);
+  if (isMap(node)) {
+    const map: YMap = { kind: 'map', span: s, flow: !!node.flow, entries: [] };
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const k = pair.key as YamlNode | null;
+      let key: string;
+      let keySpan: Span;
+      if (k && isScalar(k)) {
+        key = String(k.value);
+        keySpan = spanOf(k.range, base);
+      } else if (k) {
+        key = '';
+        keySpan = spanOf(k.range, base);
+      } else {
+        continue;
+      }
+      const v = pair.value as YamlNode | null;
+      const colonEnd = keySpan.end + 1;
+      map.entries.push({ key, keySpan, value: v ? convert(v, ctx, depth + 1) : null, colonEnd });
+    }
+    return map;
+  }
+  if (isSeq(node)) {
+    return {
+      kind: 'seq',
+      span: s,
+      flow: !!node.flow,
+      items: node.items.map((it) => convert(it as YamlNode, ctx, depth + 1)),
+    };
+  }
+  if (isScalar(node)) {
+    const sc = node as Scalar;
+    const v = sc.value;
+    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
+    const quoted = sc.type === 'QUOTE_DOUBLE' || sc.type === 'QUOTE_SINGLE';
+    return { kind: 'scalar', span: s, value, quoted };
+  }
+  return { kind: 'scalar', span: s, value: null, quoted: false };
+}
+
+function withSpan(n: YNode, s: Span): YNode {
+  if (n.kind === 'map') return { ...n, span: s, entries: n.entries.map((e) => ({ ...e, keySpan: s, colonEnd: s.end, value: e.value && withSpan(e.value, s) })) };
+  if (n.kind === 'seq') return { ...n, span: s, items: n.items.map((i) => withSpan(i, s)) };
+  return { ...n, span: s };
+}
+
+function spanOf(range: [number, number, number] | null | undefined, base: number): Span {
+  if (!range) return { start: base, end: base };
+  return { start: base + range[0], end: base + range[1] };
+}
+
+function firstLineEnd(text: string): number {
+  const i = text.search(/\r?\n/);
+  return i < 0 ? text.length : i;
+}
+
+function cleanMessage(m: string): string {
+  // The library appends the offending line with a caret; the editor shows the range instead.
+  const first = m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return first.endsWith('.') ? first : `${first}.`;
+}
+
+/**
+ * An upper bound on nesting, from brackets and indentation, computed before the
+ * YAML library sees the text so that pathological nesting cannot exhaust its stack.
+ */
+export function nestingDepth(text: string): number {
+  let max = 0;
+  let flow = 0;
+  let inSingle = false;
+  let inDouble = false;
+  let lineIndent = 0;
+  let atLineStart = true;
+  let dashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      atLineStart = true;
+      lineIndent = 0;
+      dashes = 0;
+      inSingle = inSingle && flow > 0;
+      inDouble = inDouble && flow > 0;
+      continue;
+    }
+    if (atLineStart) {
+      if (c === 32) {
+        lineIndent++;
+        continue;
+      }
+      if (c === 45 && (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 10)) {
+        // "- - - x" nests one level per dash.
+        dashes++;
+        i++;
+        lineIndent += 2;
+        continue;
+      }
+      atLineStart = false;
+      const d = Math.floor(lineIndent / 2) + dashes;
+      if (d > max) max = d;
+    }
+    if (inDouble) {
+      if (c === 92) i++;
+      else if (c === 34) inDouble = false;
+      continue;
+    }
+    if (inSingle) {
+      if (c === 39) inSingle = false;
+      continue;
+    }
+    if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32)) {
+      // A comment runs to the end of the line.
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+      continue;
+    }
+    if (c === 34) inDouble = true;
+    else if (c === 39 && (i === 0 || /[\s\[{,:]/.test(text[i - 1]))) inSingle = true;
+    else if (c === 91 || c === 123) {
+      flow++;
+      const d = flow + Math.floor(lineIndent / 2) + dashes;
+      if (d > max) max = d;
+    } else if ((c === 93 || c === 125) && flow > 0) flow--;
+  }
+  return max;
+}

@@ -1,0 +1,65 @@
+// One case per factor and per bullet of the placement reasoning.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeTexts, FLEET, workload } from './helpers';
+
+const WINDOWS_HOST = `
+  - name: win-01
+    role: container-host
+    runtime: containerd
+    os: windows
+    cpu: 16
+    memory: 64Gi
+`;
+
+function verdict(lines: string, fleet = FLEET) {
+  const { analysis } = analyzeTexts({ 'hosts.yaml': fleet, 'w.yaml': workload(lines) });
+  const [rec] = [...analysis.recommendations.values()];
+  return rec;
+}
+
+const cases: { name: string; lines: string; fleet?: string; verdict: string | null; factor?: string }[] = [
+  { name: 'elastic stateless microservice → container', lines: 'os: linux\narchitecture: microservice\nstate: stateless\nscaling: { min: 2, max: 20 }\nstartup: fast', verdict: 'container', factor: 'elastic' },
+  { name: 'heavy monolith → vm', lines: 'os: linux\narchitecture: monolith\nresources: { cpu: 16, memory: 64Gi }', verdict: 'vm', factor: 'monolith' },
+  { name: 'batch job → container', lines: 'os: linux\narchitecture: batch', verdict: 'container', factor: 'batch' },
+  { name: 'Unix family → vm only', lines: 'os: solaris\narchitecture: microservice\nscaling: { min: 1, max: 9 }', verdict: 'vm', factor: 'os-unix' },
+  { name: 'Windows without a Windows container host → not a container', lines: 'os: windows\narchitecture: microservice\nstartup: fast', verdict: 'container-in-vm' },
+  { name: 'a Windows container host makes Windows containers possible', lines: 'os: windows\narchitecture: microservice\nstartup: fast', fleet: FLEET + WINDOWS_HOST, verdict: 'container', factor: 'os-windows-host' },
+  { name: 'custom kernel + container traits → container-in-vm', lines: 'os: linux\nkernel: custom\narchitecture: microservice\nscaling: { min: 2, max: 10 }', verdict: 'container-in-vm', factor: 'kernel-custom' },
+  { name: 'custom kernel monolith → vm', lines: 'os: linux\nkernel: custom\narchitecture: monolith', verdict: 'vm', factor: 'kernel-custom' },
+  { name: 'strict isolation + container traits → container-in-vm', lines: 'os: linux\nisolation: strict\narchitecture: microservice\nscaling: { min: 2, max: 10 }\nstartup: fast', verdict: 'container-in-vm', factor: 'isolation-strict' },
+  { name: 'strict isolation heavy monolith → vm', lines: 'os: linux\nisolation: strict\narchitecture: monolith\nresources: { cpu: 8, memory: 32Gi }', verdict: 'vm', factor: 'isolation-strict' },
+  { name: 'live migration → never a plain container', lines: 'os: linux\nliveMigration: true\narchitecture: microservice', verdict: 'container-in-vm', factor: 'live-migration' },
+  { name: 'disaster recovery leans to VMs', lines: 'os: linux\ndisasterRecovery: true\nstartup: normal', verdict: 'vm', factor: 'disaster-recovery' },
+  { name: 'stateful without volumes leans to vm', lines: 'os: linux\nstate: stateful', verdict: 'vm', factor: 'stateful-no-volumes' },
+  { name: 'stateful with volumes is neutral', lines: 'os: linux\nstate: stateful\nvolumes: [{ name: d, size: 1Gi }]\narchitecture: microservice', verdict: 'container', factor: 'stateful-volumes' },
+  { name: 'light instance', lines: 'os: linux\nresources: { cpu: 250m, memory: 256Mi }', verdict: 'container', factor: 'light' },
+  { name: 'fixed replicas', lines: 'os: linux\nreplicas: 5', verdict: 'container', factor: 'replicated' },
+  { name: 'normal startup', lines: 'os: linux\nstartup: normal', verdict: 'vm', factor: 'startup-normal' },
+  { name: 'solaris on a container-only fleet → nothing', lines: 'os: solaris', fleet: 'version: 1\nhosts:\n  - { name: n1, role: container-host, os: linux, cpu: 4, memory: 8Gi }\n', verdict: null },
+];
+
+describe('recommend', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const rec = verdict(c.lines, c.fleet);
+      assert.ok(rec, 'a recommendation');
+      assert.equal(rec.verdict, c.verdict, JSON.stringify(rec.scores));
+      if (c.factor) assert.ok(rec.factors.some((f) => f.id === c.factor), `factor ${c.factor} in ${rec.factors.map((f) => f.id)}`);
+      for (const f of rec.factors) assert.ok(f.span.end >= f.span.start);
+    });
+  }
+
+  it('is deterministic and pure', () => {
+    const a = verdict('os: linux\narchitecture: microservice');
+    const b = verdict('os: linux\narchitecture: microservice');
+    assert.deepEqual(a.scores, b.scores);
+    assert.equal(a.confidence, b.confidence);
+  });
+
+  it('gives full confidence when only one option is possible', () => {
+    const rec = verdict('os: aix');
+    assert.equal(rec.confidenceLabel, 'forced');
+    assert.equal(rec.confidence, 1);
+  });
+});
