@@ -1,6 +1,6 @@
 // Shared helpers for core tests: analyse one or more in-memory files.
 import { analyze, type Analysis } from '../../server/src/core/analyze';
-import type { Config } from '../../server/src/core/config';
+import { type Config, defaultConfig } from '../../server/src/core/config';
 import { parseFile } from '../../server/src/core/parse';
 import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
 
@@ -20,7 +20,7 @@ hosts:
     memory: 128Gi
 `;
 
-export function analyzeTexts(files: Record<string, string>, config: Config = { rules: {} }): { analysis: Analysis; parsed: ParsedFile[] } {
+export function analyzeTexts(files: Record<string, string>, config: Config = defaultConfig()): { analysis: Analysis; parsed: ParsedFile[] } {
   const parsed = Object.entries(files).map(([name, text]) => parseFile(name, text));
   return { analysis: analyze(parsed, config), parsed };
 }
