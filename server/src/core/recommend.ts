@@ -157,7 +157,8 @@ export function recommend(w: WorkloadDecl, fleet: FleetSummary, pinRoles?: PinRo
   if (ranked.length > 1) {
     const a = scores[best];
     const b = scores[ranked[1]];
-    confidence = Math.min(1, 0.5 + (0.5 * (a - b)) / Math.max(a, 4));
+    // Only a forced choice is certain; a strong preference tops out below it.
+    confidence = Math.min(0.95, 0.5 + (0.5 * (a - b)) / Math.max(a, 4));
     confidenceLabel = confidence >= 0.75 ? 'high' : confidence >= 0.6 ? 'medium' : 'low';
   }
   return { verdict: best, confidence, confidenceLabel, scores, feasible, factors, constraints };

@@ -16,6 +16,8 @@ export type FieldType =
 export interface EnumValue {
   value: string | number;
   doc: string;
+  /** Words people write for this value; "did you mean" suggests the value for them. */
+  aliases?: string[];
 }
 
 export interface FieldSpec {
@@ -43,9 +45,9 @@ export const workloadOsValues: EnumValue[] = [
 ];
 
 export const deployValues: EnumValue[] = [
-  { value: 'vm', doc: 'A virtual machine with its own guest OS and kernel: strongest isolation, live migration and DR, any OS; costs gigabytes and a full boot.' },
-  { value: 'container', doc: "A container on a container host: megabytes, starts in seconds, shares the host's OS and kernel." },
-  { value: 'container-in-vm', doc: 'Containers inside a VM: container packaging and density, with a VM boundary around them (isolation, live migration, own kernel).' },
+  { value: 'vm', aliases: ['virtual-machine', 'virtualmachine', 'virtual machine', 'machine'], doc: 'A virtual machine with its own guest OS and kernel: strongest isolation, live migration and DR, any OS; costs gigabytes and a full boot.' },
+  { value: 'container', aliases: ['docker', 'pod', 'kubernetes', 'k8s', 'oci'], doc: "A container on a container host: megabytes, starts in seconds, shares the host's OS and kernel." },
+  { value: 'container-in-vm', aliases: ['kata', 'vm-container', 'container-vm', 'nested'], doc: 'Containers inside a VM: container packaging and density, with a VM boundary around them (isolation, live migration, own kernel).' },
 ];
 
 export const hostFields: FieldSpec[] = [

@@ -198,7 +198,9 @@ function checkValue(node: YNode, type: FieldType, findings: Finding[], key: stri
     case 'enum': {
       if (node.kind !== 'scalar') return void wrong(`one of ${type.values.map((v) => v.value).join(', ')}`);
       if (type.values.some((v) => v.value === node.value)) return;
-      const guess = typeof node.value === 'string' ? closest(node.value, type.values.map((v) => String(v.value))) : undefined;
+      const raw = typeof node.value === 'string' ? node.value.toLowerCase() : undefined;
+      const alias = raw === undefined ? undefined : type.values.find((v) => v.aliases?.includes(raw));
+      const guess = alias ? String(alias.value) : raw !== undefined ? closest(raw, type.values.map((v) => String(v.value))) : undefined;
       findings.push({
         ruleId: 'invalid-value',
         message: `${show(node.value)} is not a valid \`${key}\`: use one of ${type.values.map((v) => v.value).join(', ')}.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
