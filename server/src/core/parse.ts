@@ -161,7 +161,7 @@ function parseItem(piece: string, list: 'hosts' | 'workloads', file: string): It
     return { kind: 'item', node: null, findings };
   }
   const node = seq.items[0];
-  const span = { start: 0, end: node.span.end };
+  const span = itemSpan(piece, node);
   const decl = list === 'hosts' ? buildHost(node, file, span, findings, piece) : buildWorkload(node, file, span, findings, piece);
   return { kind: 'item', node, decl, findings };
 }

@@ -4,8 +4,9 @@
 import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
 import type { Finding, Span, YMap, YNode } from './types';
 
-/** How many nodes one file may expand to, aliases included. */
-export const NODE_BUDGET = 2_000_000;
+/** How many nodes aliases may expand to in one document. Without aliases the
+ * node count is bounded by the text's length, so only expansions need a budget. */
+export const ALIAS_NODE_BUDGET = 10_000;
 /** How deep collections may nest. Descriptors need under ten levels. */
 export const MAX_DEPTH = 64;
 
@@ -43,13 +44,13 @@ export function parseTree(text: string, base: number): TreeResult {
       });
     }
     try {
-      const ctx: Ctx = { doc, base, nodes: 0 };
+      const ctx: Ctx = { doc, base, aliasNodes: 0, inAlias: 0 };
       roots.push(doc.contents ? convert(doc.contents as YamlNode, ctx, 0) : null);
     } catch (e) {
       if (!(e instanceof BudgetError)) throw e;
       findings.push({
         ruleId: 'yaml-syntax',
-        message: `YAML aliases expand to more than ${NODE_BUDGET.toLocaleString('en-US')} nodes (an "alias bomb"); the document was refused.`,
+        message: `YAML aliases expand to more than ${ALIAS_NODE_BUDGET.toLocaleString('en-US')} nodes (an "alias bomb"); the document was refused.`,
         span: { start: base, end: base + firstLineEnd(text) },
       });
       roots.push(null);
@@ -62,18 +63,26 @@ export function parseTree(text: string, base: number): TreeResult {
 interface Ctx {
   doc: Document;
   base: number;
-  nodes: number;
+  /** Nodes created by alias expansion so far. */
+  aliasNodes: number;
+  /** > 0 while converting the target of an alias. */
+  inAlias: number;
 }
 
 function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
-  if (++ctx.nodes > NODE_BUDGET || depth > MAX_DEPTH * 4) throw new BudgetError();
+  if ((ctx.inAlias > 0 && ++ctx.aliasNodes > ALIAS_NODE_BUDGET) || depth > MAX_DEPTH * 4) throw new BudgetError();
   const base = ctx.base;
   if (isAlias(node)) {
     const target = node.resolve(ctx.doc);
     const s = spanOf(node.range, base);
     if (!target) return { kind: 'scalar', span: s, value: null, quoted: false };
     // Expanded in place, against the node budget; the spans stay those of the alias.
-    return withSpan(convert(target as YamlNode, ctx, depth + 1), s);
+    ctx.inAlias++;
+    try {
+      return withSpan(convert(target as YamlNode, ctx, depth + 1), s);
+    } finally {
+      ctx.inAlias--;
+    }
   }
   const s = spanOf(node.range, base);
   if (isMap(node)) {
