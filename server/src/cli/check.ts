@@ -1,0 +1,144 @@
+// `workload-placement check`: collect → read → parse → analyse (→ fix) → report. The
+// engine is the editor's: the same parse, the same `analyze`, the same configuration
+// through `normalizeConfig`, over every file as one fleet.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, type Analysis } from '../core/analyze';
+import { applyEdits } from '../core/edits';
+import { parseFile } from '../core/parse';
+import type { ParsedFile } from '../core/types';
+import type { CheckOptions } from './args';
+import { chooseFixes } from './fix';
+import { collectFiles, InputError, loadConfig, readDescriptor, type ReadFile, writeDescriptor } from './inputs';
+import { Progress } from './progress';
+import { buildReport, type Report } from './report';
+import { toSarif } from './sarif';
+import { painter, wantsColour } from './style';
+import { formatText } from './text';
+
+/** `--fix` re-analyses after each round; a fix can make another one appear. */
+export const MAX_FIX_ROUNDS = 5;
+
+export interface CheckIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  toolVersion: string;
+}
+
+export function runCheck(opts: CheckOptions, io: CheckIo): number {
+  const { cwd } = io;
+  const loaded = loadConfig(cwd, opts.config, opts.paths[0]);
+  const { files, ignored } = collectFiles(cwd, opts.paths, loaded);
+  const display = (abs: string) => displayPath(cwd, abs);
+  const note = (msg: string) => {
+    if (!opts.quiet) io.stderr.write(`workload-placement: ${msg}\n`);
+  };
+  if (!files.length) {
+    if (!ignored.length) {
+      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${opts.paths.join(', ')}.`);
+    }
+    note(`every descriptor found is ignored by the configuration (${ignored.length}).`);
+  }
+
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += fs.statSync(f).size;
+    } catch {
+      // Reading reports it.
+    }
+  }
+  const progress = Progress.for(io.stderr, opts.quiet, files.length, bytes);
+  const contents = new Map<string, ReadFile>();
+  const problems: string[] = [];
+  files.forEach((f, i) => {
+    progress.update(`Reading ${i + 1}/${files.length} files…`);
+    try {
+      contents.set(f, readDescriptor(f, display(f)));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+    }
+  });
+  if (problems.length) {
+    progress.done();
+    throw new InputError(problems.join('\n'));
+  }
+
+  const parse = (f: string) => parseFile(f, contents.get(f)!.text);
+  let parsed: ParsedFile[] = files.map((f, i) => {
+    progress.update(`Parsing ${i + 1}/${files.length} files…`);
+    return parse(f);
+  });
+  progress.update(`Analysing ${files.length} files…`, true);
+  let analysis: Analysis = analyze(parsed, loaded.config);
+
+  let fixed: Report['fixed'];
+  if (opts.fix) {
+    const changed = new Set<string>();
+    let total = 0;
+    let rounds = 0;
+    for (; rounds < MAX_FIX_ROUNDS; rounds++) {
+      progress.update(`Fixing (round ${rounds + 1})…`, true);
+      let any = false;
+      parsed = parsed.map((p) => {
+        const { edits, fixes } = chooseFixes(analysis.diagnostics.get(p.file) ?? []);
+        if (!fixes) return p;
+        const next = applyEdits(p.text, edits);
+        if (next === p.text) return p;
+        any = true;
+        total += fixes;
+        changed.add(p.file);
+        contents.get(p.file)!.text = next;
+        return parse(p.file);
+      });
+      if (!any) break;
+      analysis = analyze(parsed, loaded.config);
+    }
+    for (const f of files) if (changed.has(f)) writeDescriptor(f, display(f), contents.get(f)!);
+    fixed = { fixes: total, files: files.filter((f) => changed.has(f)).map(display), rounds };
+    if (rounds === MAX_FIX_ROUNDS && chooseFixesLeft(parsed, analysis)) {
+      note(`fixes still change the files after ${MAX_FIX_ROUNDS} rounds; run --fix again and review the result.`);
+    }
+  }
+  progress.done();
+
+  const report = buildReport(parsed, analysis, display, { toolVersion: io.toolVersion, config: loaded.path ? display(loaded.path) : null });
+  if (fixed) report.fixed = fixed;
+  write(io.stdout, render(report, opts, io));
+  if (opts.fix && opts.format === 'sarif' && fixed) note(`fixed ${fixed.fixes} problem(s) in ${fixed.files.length} file(s).`);
+
+  const s = report.summary;
+  if (s.errors > 0) return 1;
+  if (opts.maxWarnings !== undefined && s.warnings > opts.maxWarnings) {
+    note(`${s.warnings} warnings, more than --max-warnings ${opts.maxWarnings}.`);
+    return 1;
+  }
+  return 0;
+}
+
+function chooseFixesLeft(parsed: ParsedFile[], analysis: Analysis): boolean {
+  return parsed.some((p) => chooseFixes(analysis.diagnostics.get(p.file) ?? []).fixes > 0);
+}
+
+function render(report: Report, opts: CheckOptions, io: CheckIo): string {
+  if (opts.format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (opts.format === 'sarif') return `${JSON.stringify(toSarif(report, io.cwd), null, 2)}\n`;
+  const colour = wantsColour(opts.color, Boolean(io.stdout.isTTY), io.env);
+  return formatText(report, painter(colour), { verdicts: !opts.quiet });
+}
+
+/** Relative to the working directory with `/`; absolute when outside it. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  if (!rel) return path.basename(abs);
+  if (path.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${path.sep}`)) return abs.split(path.sep).join('/');
+  return rel.split(path.sep).join('/');
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  stream.write(text);
+}

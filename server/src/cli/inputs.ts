@@ -1,0 +1,212 @@
+// Finding what to check: the configuration file, the descriptor files under the given
+// folders, and reading each one as UTF-8 text. Anything unreadable is an InputError
+// (exit code 2) with a message naming the path, never a stack trace.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Config } from '../core/config';
+import { CONFIG_FILE_NAME, ignoreMatcher, parseConfigFile } from '../core/configFile';
+import { defaultConfig } from '../core/config';
+
+export class InputError extends Error {}
+
+/** Larger files are not read at all; the core refuses anything past 20M characters. */
+export const MAX_READ_BYTES = 64 * 1024 * 1024;
+const DESCRIPTOR = /\.workload\.ya?ml$/;
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file used, if any. */
+  path?: string;
+  /** The folder `ignore` patterns are relative to. */
+  root: string;
+}
+
+/**
+ * Precedence: `--config`; else the nearest `.workload-placement.json` in the first
+ * input's folder or a parent of it; else the current folder's; else the defaults.
+ */
+export function loadConfig(cwd: string, explicit: string | undefined, firstInput: string): LoadedConfig {
+  if (explicit !== undefined) {
+    const abs = path.resolve(cwd, explicit);
+    return readConfig(abs, `--config ${explicit}`);
+  }
+  const start = path.resolve(cwd, firstInput);
+  let dir = isDir(start) ? start : path.dirname(start);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_FILE_NAME);
+    if (isFile(candidate)) return readConfig(candidate);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const inCwd = path.join(cwd, CONFIG_FILE_NAME);
+  if (isFile(inCwd)) return readConfig(inCwd);
+  return { config: defaultConfig(), root: cwd };
+}
+
+function readConfig(abs: string, label = abs): LoadedConfig {
+  let text: string;
+  try {
+    const st = fs.statSync(abs);
+    if (!st.isFile()) throw new InputError(`${label}: not a file.`);
+    if (st.size > 1024 * 1024) throw new InputError(`${label}: a configuration file over 1 MB is not plausible; refusing to read it.`);
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`Cannot read the configuration ${label}: ${describe(e)}`);
+  }
+  const { config, problems } = parseConfigFile(text);
+  if (problems.length) throw new InputError(`Invalid configuration ${abs}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return { config, path: abs, root: path.dirname(abs) };
+}
+
+export interface Collected {
+  /** Absolute paths, sorted, without duplicates. */
+  files: string[];
+  /** Files skipped because the configuration ignores them (absolute). */
+  ignored: string[];
+}
+
+/** Folders are searched for descriptors; files named explicitly are taken whatever their name. */
+export function collectFiles(cwd: string, inputs: readonly string[], loaded: LoadedConfig): Collected {
+  const matcher = ignoreMatcher(loaded.config.ignore);
+  const ignoredPath = (abs: string) => matcher(path.relative(loaded.root, abs).split(path.sep).join('/'));
+  const problems: string[] = [];
+  const files = new Map<string, string>();
+  const ignored: string[] = [];
+  const add = (abs: string) => {
+    let key = abs;
+    try {
+      key = fs.realpathSync(abs);
+    } catch {
+      // Keep the given path; reading it will report the problem.
+    }
+    if (!files.has(key)) files.set(key, abs);
+  };
+  for (const input of inputs) {
+    const abs = path.resolve(cwd, input);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      problems.push(`${input}: ${describe(e)}`);
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (ignoredPath(abs)) {
+        ignored.push(abs);
+        continue;
+      }
+      const walkProblems = walk(abs, add, ignoredPath, ignored);
+      problems.push(...walkProblems);
+    } else if (st.isFile()) {
+      if (ignoredPath(abs)) ignored.push(abs);
+      else add(abs);
+    } else problems.push(`${input}: not a regular file or folder.`);
+  }
+  if (problems.length) throw new InputError(problems.join('\n'));
+  const list = [...files.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { files: list, ignored };
+}
+
+function walk(root: string, add: (abs: string) => void, ignoredPath: (abs: string) => boolean, ignored: string[]): string[] {
+  const problems: string[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      problems.push(`${dir}: ${describe(e)}`);
+      continue;
+    }
+    for (const ent of entries) {
+      const abs = path.join(dir, ent.name);
+      // Symlinked folders are not followed: they can loop, and the target is checked where it lives.
+      if (ent.isDirectory()) {
+        if (SKIP_DIRS.has(ent.name)) continue;
+        if (ignoredPath(abs)) continue;
+        stack.push(abs);
+      } else if (DESCRIPTOR.test(ent.name) && (ent.isFile() || (ent.isSymbolicLink() && isFile(abs)))) {
+        if (ignoredPath(abs)) ignored.push(abs);
+        else add(abs);
+      }
+    }
+  }
+  return problems;
+}
+
+export interface ReadFile {
+  text: string;
+  /** The file started with a byte-order mark (kept when the file is rewritten). */
+  bom: boolean;
+}
+
+/** Reads a descriptor as UTF-8; binary, non-UTF-8 and huge files are input errors. */
+export function readDescriptor(abs: string, display: string): ReadFile {
+  let buf: Buffer;
+  try {
+    const st = fs.statSync(abs);
+    if (!st.isFile()) throw new InputError(`${display}: not a regular file.`);
+    if (st.size > MAX_READ_BYTES) throw new InputError(`${display}: too large to be a descriptor (${(st.size / 1048576).toFixed(0)} MB; the limit is ${MAX_READ_BYTES / 1048576} MB).`);
+    buf = fs.readFileSync(abs);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${display}: ${describe(e)}`);
+  }
+  if (buf.subarray(0, 65536).includes(0)) throw new InputError(`${display}: a binary file, not a YAML descriptor.`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    throw new InputError(`${display}: not valid UTF-8 text; a descriptor must be UTF-8 YAML.`);
+  }
+  const bom = text.charCodeAt(0) === 0xfeff;
+  return { text: bom ? text.slice(1) : text, bom };
+}
+
+export function writeDescriptor(abs: string, display: string, file: ReadFile): void {
+  try {
+    fs.writeFileSync(abs, (file.bom ? '\ufeff' : '') + file.text, 'utf8');
+  } catch (e) {
+    throw new InputError(`Cannot write the fixes to ${display}: ${describe(e)}`);
+  }
+}
+
+function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT':
+      return 'no such file or folder.';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied.';
+    case 'EISDIR':
+      return 'is a folder.';
+    case 'ELOOP':
+      return 'too many levels of symbolic links.';
+    case 'ENAMETOOLONG':
+      return 'the path is too long.';
+    default:
+      return err?.message ? `${err.message}.` : String(e);
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
