@@ -1,2 +1,234 @@
 // Messages between the language server, the client and the webview, declared once.
+//
+// This file imports nothing: the pure core (which builds the layout), the LSP shell,
+// the client and the browser bundle all import it, and none of them may drag another's
+// libraries along. Method names and their parameter/result types sit side by side so a
+// change to one is a change to the other.
+
 export const PROTOCOL_VERSION = 1;
+
+export type DeployKind = 'vm' | 'container' | 'container-in-vm';
+
+// ---------------------------------------------------------------------------
+// The layout: what runs where. Built by the placement engine
+// (server/src/core/placement), sent as is to the client and the webview, and drawn by
+// shared/layoutSvg.ts. Plain JSON; workloads are referred to by index to keep it small
+// at 10,000 workloads.
+
+/** Where a host or workload is declared: a file and a UTF-16 offset span of its name. */
+export interface SourceRef {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface Resources {
+  /** Cores. */
+  cpu: number;
+  /** Bytes. */
+  memory: number;
+  /** Bytes of volume storage. */
+  storage: number;
+}
+
+/** One running instance of a workload (a replica), as a container or as a whole VM. */
+export interface LayoutInstance {
+  /** Index into `Layout.workloads`. */
+  w: number;
+  /** 0-based replica number. */
+  replica: number;
+  /** What this instance costs its host, overheads included (a VM's guest OS is on the VM). */
+  cost: Resources;
+  /** Set in a failure simulation: the host it ran on before (index into `Layout.hosts`). */
+  movedFrom?: number;
+}
+
+/**
+ * A virtual machine on a hypervisor host:
+ * - `workload`: a `deploy: vm` instance, its own VM with the workload's OS;
+ * - `pool`: a container VM shared by the `container-in-vm` instances of one OS on this host
+ *   (like a Kubernetes worker VM);
+ * - `dedicated`: a container VM of its own for one `isolation: strict` container-in-vm workload.
+ */
+export interface LayoutVm {
+  /** Unique within the layout. */
+  id: string;
+  kind: 'workload' | 'pool' | 'dedicated';
+  /** Guest OS. */
+  os: string;
+  /** The workload instance the VM is (kind `workload`), with the VM's total cost. */
+  instance?: LayoutInstance;
+  /** The workload a dedicated VM belongs to. */
+  w?: number;
+  /** Containers inside (kinds `pool` and `dedicated`). */
+  containers: LayoutInstance[];
+  /** Total cost of the VM on its host: guest OS overhead plus what runs inside. */
+  cost: Resources;
+  /** Set in a failure simulation when the VM was created to take moved containers. */
+  added?: boolean;
+}
+
+export interface LayoutHost {
+  name: string;
+  role: 'hypervisor' | 'container-host' | 'unknown';
+  hypervisor?: string;
+  runtime?: string;
+  os?: string;
+  site?: string;
+  ref?: SourceRef;
+  /** Physical capacity; storage absent when the host does not declare it (unchecked). */
+  capacity: { cpu: number; memory: number; storage?: number };
+  /** Over-commit ratios in force (the host's own or the defaults). */
+  overcommit: { cpu: number; memory: number };
+  /** What may be allocated: capacity × over-commit. */
+  allocatable: { cpu: number; memory: number };
+  used: Resources;
+  vms: LayoutVm[];
+  /** Containers directly on a container host. */
+  containers: LayoutInstance[];
+  /** Pinned workloads need more than this host offers. */
+  overPinned?: boolean;
+  /** Set in a failure simulation on the host that failed. */
+  failed?: boolean;
+}
+
+export interface LayoutWorkload {
+  name: string;
+  os: string;
+  /** The deployment placed: the declared one, else the recommendation; null when none is possible. */
+  deploy: DeployKind | null;
+  declared: boolean;
+  /** The recommendation and its strength, for tooltips. */
+  verdict: DeployKind | null;
+  confidence: string;
+  replicas: number;
+  /** Per instance, before overheads. */
+  size: Resources;
+  ref?: SourceRef;
+  /** How many replicas were placed. */
+  placed: number;
+  /** Pinned host names, when pinned. */
+  pins?: string[];
+}
+
+export type UnplacedKind = 'deploy' | 'role' | 'os' | 'pin' | 'size' | 'storage' | 'capacity' | 'limit' | 'failure';
+
+export interface LayoutUnplaced {
+  w: number;
+  /** The replica numbers that could not be placed. */
+  replicas: number[];
+  kind: UnplacedKind;
+  reason: string;
+}
+
+export interface LayoutQuality {
+  hostsTotal: number;
+  hostsUsed: number;
+  /** No placement of the same instances can use fewer hosts than this. */
+  lowerBound: number;
+  instances: number;
+  placed: number;
+}
+
+export interface Layout {
+  version: typeof PROTOCOL_VERSION;
+  hosts: LayoutHost[];
+  workloads: LayoutWorkload[];
+  unplaced: LayoutUnplaced[];
+  quality: LayoutQuality;
+  /** Guest-OS overhead of one VM, for the legend. */
+  vmOverhead: { cpu: number; memory: number };
+}
+
+/** What happens when one host fails: a delta over the base layout (see `applyFailure`). */
+export interface FailureOutcome {
+  /** Index of the failed host in `Layout.hosts`. */
+  host: number;
+  moved: FailureMove[];
+  /** Instances that ran on the failed host and fit nowhere else. */
+  lost: LayoutUnplaced[];
+}
+
+export interface FailureMove {
+  w: number;
+  replica: number;
+  deploy: DeployKind;
+  /** Destination host index. */
+  to: number;
+  /** For container-in-vm: the VM that takes it (an existing one, or `newVm`). */
+  vm?: string;
+  newVm?: { id: string; kind: 'pool' | 'dedicated'; os: string };
+  /** The instance's own cost (for a VM: including its guest OS). */
+  cost: Resources;
+  /** What the destination host pays in all (the instance plus a new VM's overhead). */
+  hostCost: Resources;
+}
+
+// ---------------------------------------------------------------------------
+// Language server ⇄ client.
+
+/**
+ * Request `workloadPlacement/layout`, sent by the client when the layout panel opens,
+ * when it is told the layout changed, and when the user simulates a host failure. The
+ * server answers from its latest analysis.
+ */
+export const LAYOUT_REQUEST = 'workloadPlacement/layout';
+
+export interface LayoutParams {
+  /** Also simulate the failure of the host with this name. */
+  failedHost?: string;
+}
+
+export interface LayoutResult {
+  /** Increases with every analysis; lets the client drop stale answers. */
+  generation: number;
+  layout: Layout;
+  /** Present when `failedHost` named a host of the layout. */
+  failure?: FailureOutcome;
+}
+
+/**
+ * Notification `workloadPlacement/layoutChanged`, sent by the server after an analysis
+ * that changed the layout. It carries no layout: an open panel asks for it, a closed
+ * one costs nothing.
+ */
+export const LAYOUT_CHANGED_NOTIFICATION = 'workloadPlacement/layoutChanged';
+
+export interface LayoutChangedParams {
+  generation: number;
+}
+
+// ---------------------------------------------------------------------------
+// Webview ⇄ extension host (postMessage). The webview says `ready` first; the host then
+// sends the whole state in one `layout` message, and again after every change.
+
+export type HostToWebview =
+  | { type: 'layout'; generation: number; layout: Layout; failure?: FailureOutcome }
+  /** The server could not provide a layout (not started, crashed). */
+  | { type: 'error'; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  /** Simulate the failure of this host; `null` restores the fleet. */
+  | { type: 'simulateFailure'; host: string | null }
+  /** Open the editor at a host's or workload's declaration. */
+  | { type: 'reveal'; ref: SourceRef }
+  | { type: 'exportSvg'; svg: string };
+
+/** What the webview keeps across reloads through `setState` (and the panel serializer). */
+export interface WebviewState {
+  zoom: number;
+  scrollX: number;
+  scrollY: number;
+  filter: LayoutFilter;
+  failedHost: string | null;
+}
+
+export interface LayoutFilter {
+  /** Substring of a host or workload name (case-insensitive). */
+  text: string;
+  /** Empty: every deployment kind. */
+  deploy: DeployKind | '';
+  os: string;
+  site: string;
+}

@@ -4,6 +4,7 @@
 import type { Config } from './config';
 import { insertIntoMap, keyIndent } from './edits';
 import { buildFleet, type Fleet } from './fleet';
+import { type Placement, place, placementFindings } from './placement';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
 import { closest } from './text';
@@ -16,6 +17,10 @@ export interface Analysis {
   recommendations: Map<WorkloadDecl, Recommendation>;
   /** Diagnostics per file, after severities and suppressions. */
   diagnostics: Map<string, Diagnostic[]>;
+  /** Where every workload runs (the host layout) and failure simulation over it. */
+  placement: Placement;
+  /** Same as `placement.layout`: plain data for the layout request and the webview. */
+  layout: Placement['layout'];
 }
 
 export function analyze(files: readonly ParsedFile[], config: Config): Analysis {
@@ -37,9 +42,12 @@ export function analyze(files: readonly ParsedFile[], config: Config): Analysis 
     checkWorkload(w, rec, fleet, textOf.get(w.file) ?? '', (f) => emit(w.file, f));
   }
 
+  const placement = place(fleet, recommendations, config.placement);
+  for (const { file, finding } of placementFindings(placement, config)) emit(file, finding);
+
   const diagnostics = new Map<string, Diagnostic[]>();
   for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
-  return { fleet, recommendations, diagnostics };
+  return { fleet, recommendations, diagnostics, placement, layout: placement.layout };
 }
 
 /** Applies severities and suppressions; drops what is turned off. */
@@ -50,7 +58,8 @@ export function finalize(file: ParsedFile, findings: readonly Finding[], config:
     const setting = config.rules[f.ruleId];
     if (setting === 'off') continue;
     const rule = RULES_BY_ID.get(f.ruleId);
-    if (!setting && rule?.defaultSeverity === 'off') continue;
+    // An off-by-default rule shows only when its finding carries a severity: its opt-in is on.
+    if (!setting && rule?.defaultSeverity === 'off' && !f.severity) continue;
     if (sup.file.has('*') || sup.file.has(f.ruleId)) continue;
     if (sup.lines.size) {
       const ids = sup.lines.get(lineOf(file.lineStarts, f.span.start));

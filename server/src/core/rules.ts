@@ -199,6 +199,47 @@ export const RULES: readonly RuleDoc[] = [
     fix: 'Remove the field or correct the role.',
     fixable: false,
   },
+  // Capacity: what the host layout says (server/src/core/placement).
+  {
+    id: 'no-fit',
+    category: 'capacity',
+    defaultSeverity: 'error',
+    summary: 'A workload, or some of its replicas, fits on no host; the message says why: the OS (no container host runs it), the role (no host of the kind its deployment needs), the size (bigger than any capable host, guest OS included) or the capacity left.',
+    why: 'A workload that fits nowhere does not run. The placement engine lays every replica out on the hosts within their CPU, memory (with over-commit) and storage, so this is what would happen on the fleet as declared.',
+    example: '    resources: { cpu: 96, memory: 1Ti }   # larger than every host\n    deploy: vm',
+    fix: 'Shrink the workload, change its deployment, or add or enlarge a host that can run it. Show Host Layout shows where the room is.',
+    fixable: false,
+  },
+  {
+    id: 'host-over-capacity',
+    category: 'capacity',
+    defaultSeverity: 'error',
+    summary: 'The workloads pinned to a host (`host:` / `hosts:`) need more CPU, memory or storage than it offers.',
+    why: 'A pin is a hard requirement: what does not fit on the pinned host is not run anywhere else.',
+    example: '  - name: esx-01\n    cpu: 16\n    memory: 64Gi\n# and three workloads pinned to esx-01 that need 48Gi each',
+    fix: 'Pin some of the workloads to other hosts (`hosts: [...]`), remove pins, or give the host more capacity or over-commit.',
+    fixable: false,
+  },
+  {
+    id: 'single-point-of-failure',
+    category: 'capacity',
+    defaultSeverity: 'warning',
+    summary: 'Every replica of a replicated workload lands on one host, because of a pin or because only one host can take them.',
+    why: 'Replicas exist to survive a failure; on one host, that host\'s failure stops them all.',
+    example: '    replicas: 3\n    host: k8s-01',
+    fix: 'Pin to several hosts (`hosts: [a, b]`; the quick fix offers one) or add capable hosts; replicas then spread across hosts and sites.',
+    fixable: true,
+  },
+  {
+    id: 'not-failure-tolerant',
+    category: 'capacity',
+    defaultSeverity: 'off',
+    summary: 'Opt-in (`placement.checkHostFailure`): a workload that would lose replicas if some one host failed, because what ran there fits nowhere else.',
+    why: 'The engine simulates the loss of each host in turn: VMs restart or migrate and containers are rescheduled on what is left. What finds no room is the disaster-recovery gap.',
+    example: '# .workload-placement.json\n{ "placement": { "checkHostFailure": true } }',
+    fix: 'Keep spare capacity (N+1), spread across sites, or relax pins. Show Host Layout: click a host to see what moves where.',
+    fixable: false,
+  },
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, RuleDoc> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,0 +1,112 @@
+// Placement findings: what the layout says about the descriptors. Rules (documented in
+// core/rules.ts): no-fit, host-over-capacity, single-point-of-failure and the opt-in
+// not-failure-tolerant.
+
+import type { Config } from '../config';
+import { formatBytes, formatCpu } from '../quantity';
+import { fieldSpan } from '../recommend';
+import type { Finding, Fix, WorkloadDecl } from '../types';
+import { list, type Placement } from './engine';
+
+export interface FileFinding {
+  file: string;
+  finding: Finding;
+}
+
+/** Kinds already reported by another rule (deploy-impossible, unknown-host, …). */
+const REPORTED_ELSEWHERE = new Set(['deploy']);
+
+export function placementFindings(p: Placement, config: Config): FileFinding[] {
+  const out: FileFinding[] = [];
+  const { layout } = p;
+  if (!layout.hosts.length) return out;
+  const name = (w: WorkloadDecl) => w.name ?? 'this workload';
+
+  // no-fit
+  for (const u of p.unplaced) {
+    if (REPORTED_ELSEWHERE.has(u.kind)) continue;
+    if (u.kind === 'pin' && !u.workload.pins.some((pin) => layout.hosts.some((h) => h.name === pin.name))) continue;
+    const total = layout.workloads[p.workloadIndex.get(u.workload)!].replicas;
+    const head = u.replicas.length === total ? `'${name(u.workload)}' fits on no host` : `${u.replicas.length} of ${total} replicas of '${name(u.workload)}' fit on no host`;
+    out.push({ file: u.workload.file, finding: { ruleId: 'no-fit', message: `${head}: ${u.reason}.`, span: fieldSpan(u.workload, u.field) } });
+  }
+
+  // host-over-capacity
+  for (const o of p.overPinned) {
+    const lh = layout.hosts.find((h) => h.ref && h.ref.file === o.host.file && h.ref.start === o.host.nameSpan.start);
+    const offers = lh ? ` (${formatCpu(lh.allocatable.cpu)} cores and ${formatBytes(lh.allocatable.memory)} allocatable)` : '';
+    const failed = o.failed.map((f) => `'${name(f.workload)}' (${f.replicas} replica${f.replicas > 1 ? 's' : ''})`);
+    const already = o.placed.length ? `; already pinned and placed here: ${list(o.placed.map((w) => `'${name(w)}'`))}` : '';
+    out.push({
+      file: o.host.file,
+      finding: {
+        ruleId: 'host-over-capacity',
+        message: `The workloads pinned to '${o.host.name ?? 'this host'}' need more than it offers${offers}: ${list(failed)} ${o.failed.length > 1 || o.failed[0].replicas > 1 ? 'do' : 'does'} not fit${already}.`,
+        span: o.host.nameSpan,
+      },
+    });
+  }
+
+  // single-point-of-failure
+  layout.workloads.forEach((lw, i) => {
+    const hosts = p.replicaHosts(i).filter((h) => h >= 0);
+    if (hosts.length < 2 || new Set(hosts).size !== 1) return;
+    const decl = p.decls[i];
+    const host = layout.hosts[hosts[0]].name;
+    const pinEntry = decl.node.entries.find((e) => e.key === 'host' || e.key === 'hosts');
+    const singlePin = decl.pins.length > 0 && new Set(decl.pins.map((x) => x.name)).size === 1;
+    const fixes: Fix[] = [];
+    let message: string;
+    let field: string;
+    if (singlePin && pinEntry) {
+      message = `All ${hosts.length} replicas of '${lw.name}' are pinned to '${host}': one host failure stops every one of them.`;
+      field = pinEntry.key;
+      const other = p.capableHosts(decl).find((h) => h.name !== undefined && h.name !== host);
+      if (other && pinEntry.value) {
+        fixes.push({
+          title: `Spread over \`hosts: [${host}, ${other.name}]\``,
+          edits: [{ span: { start: pinEntry.keySpan.start, end: pinEntry.value.span.end }, newText: `hosts: [${flow(host)}, ${flow(other.name!)}]` }],
+          // It changes where the workload runs: offered, never applied in bulk.
+          safe: false,
+        });
+      }
+    } else {
+      const capable = p.capableHosts(decl).length;
+      message = `All ${hosts.length} replicas of '${lw.name}' landed on '${host}'${capable <= 1 ? `, the only host that can run it as ${lw.deploy}` : pinEntry ? ', the only pinned host with room' : ', the only capable host with room'}: one host failure stops every one of them.`;
+      field = pinEntry ? pinEntry.key : decl.replicas !== undefined ? 'replicas' : 'scaling';
+    }
+    out.push({ file: decl.file, finding: { ruleId: 'single-point-of-failure', message, span: fieldSpan(decl, field), fixes } });
+  });
+
+  // not-failure-tolerant (opt-in: every host failure is simulated)
+  const setting = config.rules['not-failure-tolerant'];
+  if (config.placement.checkHostFailure || (setting !== undefined && setting !== 'off')) {
+    const byWorkload = new Map<number, { hosts: string[]; reason: string }>();
+    for (const outcome of p.simulateEveryFailure().values()) {
+      for (const l of outcome.lost) {
+        const e = byWorkload.get(l.w) ?? byWorkload.set(l.w, { hosts: [], reason: l.reason }).get(l.w)!;
+        e.hosts.push(layout.hosts[outcome.host].name);
+      }
+    }
+    for (const [decl, i] of p.workloadIndex) {
+      const e = byWorkload.get(i);
+      if (!e) continue;
+      out.push({
+        file: decl.file,
+        finding: {
+          ruleId: 'not-failure-tolerant',
+          message: `'${name(decl)}' does not survive the loss of ${list(e.hosts.map((h) => `'${h}'`))}: ${e.reason.replace(/^lost with [^:]*: /, '')}.`,
+          span: decl.nameSpan,
+          // Off by default; turning `placement.checkHostFailure` on is the opt-in.
+          severity: 'warning',
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** A host name as a YAML flow scalar: plain when safe, else double-quoted. */
+function flow(s: string): string {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/.test(s) ? s : JSON.stringify(s);
+}

@@ -1,0 +1,78 @@
+// A segment tree over a fixed sequence of hosts that finds the first host with room,
+// in O(log n) when capacity alone decides: each node keeps the most free CPU, memory and
+// storage below it, so whole ranges without room are skipped. A per-host test (spread,
+// a VM's overhead) is checked only at the leaves that pass the capacity test.
+
+export class FitTree {
+  /** Host index at each leaf position. */
+  readonly hosts: Int32Array;
+  private readonly size: number;
+  private readonly cpu: Float64Array;
+  private readonly mem: Float64Array;
+  private readonly sto: Float64Array;
+
+  constructor(hosts: readonly number[], free: FreeArrays) {
+    this.hosts = Int32Array.from(hosts);
+    let size = 1;
+    while (size < hosts.length) size <<= 1;
+    this.size = size;
+    this.cpu = new Float64Array(2 * size).fill(-1);
+    this.mem = new Float64Array(2 * size).fill(-1);
+    this.sto = new Float64Array(2 * size).fill(-1);
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i];
+      this.cpu[size + i] = free.cpu[h];
+      this.mem[size + i] = free.mem[h];
+      this.sto[size + i] = free.sto[h];
+    }
+    for (let i = size - 1; i >= 1; i--) this.pull(i);
+  }
+
+  get length(): number {
+    return this.hosts.length;
+  }
+
+  /** Re-reads one leaf's free capacity after it changed. */
+  update(pos: number, free: FreeArrays): void {
+    const h = this.hosts[pos];
+    let i = this.size + pos;
+    this.cpu[i] = free.cpu[h];
+    this.mem[i] = free.mem[h];
+    this.sto[i] = free.sto[h];
+    for (i >>= 1; i >= 1; i >>= 1) this.pull(i);
+  }
+
+  /**
+   * The first leaf position in [lo, hi) whose host has at least the given free capacity
+   * and passes `accept`, or -1.
+   */
+  find(lo: number, hi: number, cpu: number, mem: number, sto: number, accept: (host: number) => boolean): number {
+    if (lo >= hi) return -1;
+    return this.search(1, 0, this.size, lo, hi, cpu, mem, sto, accept);
+  }
+
+  private search(node: number, nodeLo: number, nodeHi: number, lo: number, hi: number, cpu: number, mem: number, sto: number, accept: (host: number) => boolean): number {
+    if (nodeHi <= lo || nodeLo >= hi) return -1;
+    if (this.cpu[node] < cpu || this.mem[node] < mem || this.sto[node] < sto) return -1;
+    if (node >= this.size) return accept(this.hosts[node - this.size]) ? node - this.size : -1;
+    const mid = (nodeLo + nodeHi) >> 1;
+    const left = this.search(2 * node, nodeLo, mid, lo, hi, cpu, mem, sto, accept);
+    if (left >= 0) return left;
+    return this.search(2 * node + 1, mid, nodeHi, lo, hi, cpu, mem, sto, accept);
+  }
+
+  private pull(i: number): void {
+    const l = 2 * i;
+    const r = l + 1;
+    this.cpu[i] = this.cpu[l] > this.cpu[r] ? this.cpu[l] : this.cpu[r];
+    this.mem[i] = this.mem[l] > this.mem[r] ? this.mem[l] : this.mem[r];
+    this.sto[i] = this.sto[l] > this.sto[r] ? this.sto[l] : this.sto[r];
+  }
+}
+
+/** Free capacity per host index: millicores, bytes, bytes (Infinity when unchecked). */
+export interface FreeArrays {
+  cpu: Float64Array;
+  mem: Float64Array;
+  sto: Float64Array;
+}
