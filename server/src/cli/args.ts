@@ -85,7 +85,13 @@ function guard<T>(run: () => T): T {
   }
 }
 
-function parseCheck(args: readonly string[]): Command {
+function parseCheck(argv: readonly string[]): Command {
+  // Node's parser takes `-1` for an option: glue `--max-warnings -1` into one argument.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--max-warnings' && /^-\d+$/.test(argv[i + 1] ?? '')) args.push(`--max-warnings=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   const { values, positionals } = guard(() =>
     parseArgs({
       args: [...args],
