@@ -1,0 +1,86 @@
+// Core data (UTF-16 offsets, our own severities and edits) → LSP types. The only
+// module that knows both sides of the seam.
+
+import { type Diagnostic as LspDiagnostic, DiagnosticSeverity, type Position, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { ruleDocUrl } from './core/rules';
+import { lineOf } from './core/text';
+import type { Diagnostic, Fix, ParsedFile, Severity, Span, TextEdit } from './core/types';
+
+export const SOURCE = 'workload-placement';
+
+/** Line table and text of one file: a ParsedFile satisfies it. */
+export interface Lines {
+  text: string;
+  lineStarts: readonly number[];
+}
+
+export function toPosition(f: Lines, offset: number): Position {
+  const o = Math.max(0, Math.min(offset, f.text.length));
+  const line = lineOf(f.lineStarts, o);
+  return { line, character: o - f.lineStarts[line] };
+}
+
+export function toRange(f: Lines, span: Span): Range {
+  return { start: toPosition(f, span.start), end: toPosition(f, span.end) };
+}
+
+/** Clamps to the line's end, as LSP asks for positions past it. */
+export function toOffset(f: Lines, pos: Position): number {
+  if (pos.line < 0) return 0;
+  if (pos.line >= f.lineStarts.length) return f.text.length;
+  const start = f.lineStarts[pos.line];
+  let end = pos.line + 1 < f.lineStarts.length ? f.lineStarts[pos.line + 1] : f.text.length;
+  while (end > start && (f.text[end - 1] === '\n' || f.text[end - 1] === '\r')) end--;
+  return Math.min(start + Math.max(0, pos.character), end);
+}
+
+export function toLspEdit(f: Lines, e: TextEdit): LspTextEdit {
+  return { range: toRange(f, e.span), newText: e.newText };
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toLspSeverity(s: Severity): DiagnosticSeverity {
+  return SEVERITY[s];
+}
+
+/** Fixes as they travel in `Diagnostic.data`, already in LSP ranges. */
+export interface LspFix {
+  title: string;
+  edits: LspTextEdit[];
+  safe: boolean;
+  preferred: boolean;
+}
+
+export interface DiagnosticData {
+  /** The document version the ranges belong to (null for files not open). */
+  version: number | null;
+  fixes: LspFix[];
+}
+
+export function toLspFix(f: Lines, fix: Fix): LspFix {
+  return { title: fix.title, edits: fix.edits.map((e) => toLspEdit(f, e)), safe: fix.safe, preferred: !!fix.preferred };
+}
+
+export function toLspDiagnostic(f: Lines, d: Diagnostic, version: number | null): LspDiagnostic {
+  const data: DiagnosticData = { version, fixes: (d.fixes ?? []).map((x) => toLspFix(f, x)) };
+  return {
+    range: toRange(f, d.span),
+    severity: toLspSeverity(d.severity),
+    code: d.ruleId,
+    codeDescription: { href: ruleDocUrl(d.ruleId) },
+    source: SOURCE,
+    message: d.message,
+    data,
+  };
+}
+
+export function rangesOverlap(a: Range, b: Range): boolean {
+  const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}

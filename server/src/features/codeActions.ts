@@ -1,0 +1,184 @@
+// Code actions: each diagnostic's fixes (the preferred one marked), "disable this
+// rule for this line" and "show documentation"; `source.fixAll.workloadPlacement`
+// applying every safe fix at once; and, on a workload without `deploy`, setting it
+// to the recommendation.
+
+import { type CodeAction, CodeActionKind, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { eolOf, insertIntoMap } from '../core/edits';
+import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
+import { lineOf } from '../core/text';
+import type { Diagnostic, Fix, ParsedFile, TextEdit } from '../core/types';
+import type { ServerContext } from '../context';
+import { type DiagnosticData, rangesOverlap, SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
+import { declAt } from '../locate';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.workloadPlacement`;
+export const SHOW_RULE_DOCS_COMMAND = 'workloadPlacement.showRuleDocs';
+
+export function registerCodeActions(ctx: ServerContext): void {
+  const { connection, workspace } = ctx;
+
+  connection.onCodeAction((params, token) =>
+    ctx.safe<CodeAction[]>('code actions', token, [], () => {
+      const uri = params.textDocument.uri;
+      const hit = workspace.parsed(uri);
+      if (!hit) return [];
+      const { parsed, analysis, file } = hit;
+      const only = params.context.only;
+      const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+      const edit = (edits: readonly TextEdit[]): WorkspaceEdit => workspaceEdit(uri, file.version, edits.map((e) => toLspEdit(parsed, e)), ctx.client.documentChanges);
+      const out: CodeAction[] = [];
+      const diags = analysis.diagnostics.get(uri) ?? [];
+
+      if (wants(CodeActionKind.QuickFix)) {
+        const seenRule = new Set<string>();
+        for (const d of diags) {
+          const lsp = toLspDiagnostic(parsed, d, file.version);
+          if (!rangesOverlap(lsp.range, params.range)) continue;
+          const shown = matchClientDiagnostic(params.context.diagnostics, lsp);
+          for (const fix of fixesOf(d, shown, lsp, file.version, (edits) => workspaceEdit(uri, file.version, edits, ctx.client.documentChanges))) {
+            out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [shown], isPreferred: fix.preferred, edit: fix.edit ?? edit(fix.edits) });
+          }
+          const line = lineOf(parsed.lineStarts, d.span.start);
+          const key = `${d.ruleId}@${line}`;
+          if (seenRule.has(key)) continue;
+          seenRule.add(key);
+          out.push({ title: `Disable ${d.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [shown], edit: edit([disableForLine(parsed, d)]) });
+          out.push({
+            title: `Show documentation for ${d.ruleId}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [shown],
+            command: { title: `Show documentation for ${d.ruleId}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [d.ruleId] },
+          });
+        }
+      }
+
+      if (only && wants(FIX_ALL_KIND)) {
+        const edits = fixAllEdits(diags);
+        if (edits.length) out.push({ title: 'Fix all safe workload placement problems', kind: FIX_ALL_KIND, edit: edit(edits) });
+      }
+
+      if (wants(CodeActionKind.RefactorRewrite)) {
+        const start = toOffset(parsed, params.range.start);
+        const w = declAt(parsed.workloads, start);
+        const rec = w && analysis.recommendations.get(w);
+        if (w && rec?.verdict && !w.node.entries.some((e) => e.key === 'deploy')) {
+          out.push({
+            title: `Set deploy: ${rec.verdict} (recommended)`,
+            kind: CodeActionKind.RefactorRewrite,
+            edit: edit([insertIntoMap(parsed.text, w.node, [`deploy: ${rec.verdict}`])]),
+          });
+        }
+      }
+      return out;
+    }),
+  );
+
+  connection.onExecuteCommand((params, token) =>
+    ctx.safe<null>('execute command', token, null, async () => {
+      if (params.command !== SHOW_RULE_DOCS_COMMAND) return null;
+      const id = params.arguments?.[0];
+      if (typeof id !== 'string' || !RULES_BY_ID.has(id)) return null;
+      const url = ruleDocUrl(id);
+      if (ctx.client.showDocument) await connection.window.showDocument({ uri: url, external: true });
+      else connection.window.showInformationMessage(`Documentation for ${id}: ${url}`);
+      return null;
+    }),
+  );
+}
+
+/** The client's copy of a diagnostic (same rule and range), so the editor links them. */
+function matchClientDiagnostic(fromClient: readonly LspDiagnostic[], fresh: LspDiagnostic): LspDiagnostic {
+  return (
+    fromClient.find(
+      (d) =>
+        d.source === SOURCE &&
+        d.code === fresh.code &&
+        d.range.start.line === fresh.range.start.line &&
+        d.range.start.character === fresh.range.start.character &&
+        d.range.end.line === fresh.range.end.line &&
+        d.range.end.character === fresh.range.end.character,
+    ) ?? fresh
+  );
+}
+
+interface ActionFix {
+  title: string;
+  preferred: boolean;
+  edits: readonly TextEdit[];
+  /** Ready-made edit from the diagnostic's data, when it matches this version. */
+  edit?: WorkspaceEdit;
+}
+
+/**
+ * Fixes travel in the diagnostic's `data`, in the ranges of the version it was made
+ * for: the client's copy is used when it belongs to the current version, the fresh
+ * analysis otherwise (the editor moves a diagnostic's range as you type, not its data).
+ */
+function fixesOf(d: Diagnostic, shown: LspDiagnostic, fresh: LspDiagnostic, version: number | null, toEdit: (edits: LspTextEdit[]) => WorkspaceEdit): ActionFix[] {
+  const data = shown !== fresh ? dataOf(shown) : undefined;
+  if (data && data.version === version && data.fixes.length === (d.fixes ?? []).length) {
+    return data.fixes.map((f) => ({ title: f.title, preferred: f.preferred, edits: [], edit: toEdit(f.edits) }));
+  }
+  return (d.fixes ?? []).map((f: Fix) => ({ title: f.title, preferred: !!f.preferred, edits: f.edits }));
+}
+
+export function dataOf(d: LspDiagnostic): DiagnosticData | undefined {
+  const x = d.data as DiagnosticData | undefined;
+  return x && Array.isArray(x.fixes) ? x : undefined;
+}
+
+/** The comment `# placement-ignore: <id>` above the diagnostic's line, or the id added to one. */
+export function disableForLine(parsed: ParsedFile, d: Diagnostic): TextEdit {
+  const { text, lineStarts } = parsed;
+  const line = lineOf(lineStarts, d.span.start);
+  const start = lineStarts[line];
+  const lineText = lineAt(text, lineStarts, line);
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  if (line > 0) {
+    const prev = lineAt(text, lineStarts, line - 1);
+    const m = /^([ \t]*#\s*placement-ignore\s*:\s*[\w-]+(?:\s*,\s*[\w-]+)*)\s*$/.exec(prev);
+    if (m) {
+      const at = lineStarts[line - 1] + m[1].length;
+      return { span: { start: at, end: at }, newText: `, ${d.ruleId}` };
+    }
+  }
+  return { span: { start, end: start }, newText: `${indent}# placement-ignore: ${d.ruleId}${eolOf(text)}` };
+}
+
+function lineAt(text: string, lineStarts: readonly number[], line: number): string {
+  let end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+  while (end > lineStarts[line] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return text.slice(lineStarts[line], end);
+}
+
+/**
+ * Every diagnostic's safe fix (its preferred one, else its first safe one), skipping a
+ * fix whose edits overlap one already taken: one pass, no guessing at merges.
+ */
+export function fixAllEdits(diags: readonly Diagnostic[]): TextEdit[] {
+  const taken: TextEdit[] = [];
+  const seen = new Set<string>();
+  for (const d of diags) {
+    const safe = (d.fixes ?? []).filter((f) => f.safe);
+    const fix = safe.find((f) => f.preferred) ?? safe[0];
+    if (!fix) continue;
+    const key = JSON.stringify(fix.edits);
+    if (seen.has(key)) continue;
+    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+    seen.add(key);
+    taken.push(...fix.edits);
+  }
+  return taken.sort((a, b) => a.span.start - b.span.start);
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  if (a.span.start === a.span.end && b.span.start === b.span.end) return false; // Two inserts.
+  return a.span.start < b.span.end && b.span.start < a.span.end;
+}
+
+export function workspaceEdit(uri: string, version: number | null, edits: LspTextEdit[], documentChanges: boolean): WorkspaceEdit {
+  if (documentChanges) return { documentChanges: [{ textDocument: { uri, version }, edits }] };
+  return { changes: { [uri]: edits } };
+}
+

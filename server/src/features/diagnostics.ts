@@ -1,0 +1,71 @@
+// Diagnostics: pulled by clients that can (`textDocument/diagnostic`), pushed to the
+// others. Each carries its rule id as `code`, a link to the rule's docs, and its
+// fixes in `data` for the code actions. When an edit in one file changes another
+// file's diagnostics (a host renamed, a duplicate name), pull clients are asked to
+// refresh; push clients get the other file published.
+
+import { DiagnosticRefreshRequest, type DiagnosticServerCancellationData, type Diagnostic as LspDiagnostic, DocumentDiagnosticReportKind, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import { toLspDiagnostic } from '../convert';
+import type { AnalysisEvent, FileState } from '../workspace';
+
+/** Prefix of result ids: a restarted server never matches an old id. */
+const SESSION = Math.random().toString(36).slice(2, 8);
+
+export function resultIdOf(f: FileState): string {
+  return `${SESSION}:${f.diagStamp}`;
+}
+
+export function lspDiagnosticsOf(ctx: ServerContext, uri: string): LspDiagnostic[] {
+  const hit = ctx.workspace.parsed(uri);
+  if (!hit) return [];
+  const diags = hit.analysis.diagnostics.get(uri) ?? [];
+  return diags.map((d) => toLspDiagnostic(hit.parsed, d, hit.file.version));
+}
+
+export function registerDiagnostics(ctx: ServerContext): void {
+  const { connection, workspace } = ctx;
+
+  // Registered for every client; only those that announced pull support use it.
+  {
+    connection.languages.diagnostics.on((params, token) =>
+      ctx.safe<DocumentDiagnosticReport, DiagnosticServerCancellationData>('diagnostics', token, { kind: DocumentDiagnosticReportKind.Full, items: [] }, () => {
+        const uri = params.textDocument.uri;
+        const hit = workspace.parsed(uri);
+        if (!hit) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+        const resultId = resultIdOf(hit.file);
+        if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+        return { kind: DocumentDiagnosticReportKind.Full, resultId, items: lspDiagnosticsOf(ctx, uri) };
+      }),
+    );
+  }
+
+  // Refreshes are coalesced: a burst of analyses asks the client once.
+  let refreshTimer: NodeJS.Timeout | undefined;
+  const requestRefresh = () => {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      connection.sendRequest(DiagnosticRefreshRequest.type).catch((err: unknown) => ctx.log(`Diagnostic refresh failed: ${String(err)}`));
+    }, 20);
+  };
+
+  workspace.onDidAnalyze((e: AnalysisEvent) => {
+    if (ctx.client.pullDiagnostics) {
+      // The client pulls the document it changed by itself; others need a nudge.
+      const others = [...e.changed].some((uri) => !e.textChanged.has(uri) && workspace.file(uri)?.open);
+      if (others && ctx.client.diagnosticRefresh) requestRefresh();
+      return;
+    }
+    for (const uri of e.removed) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    for (const uri of e.changed) {
+      const f = workspace.file(uri);
+      if (!f?.parsed) {
+        void connection.sendDiagnostics({ uri, diagnostics: [] });
+        continue;
+      }
+      const diags = (e.analysis.diagnostics.get(uri) ?? []).map((d) => toLspDiagnostic(f.parsed!, d, f.version));
+      void connection.sendDiagnostics({ uri, version: f.version ?? undefined, diagnostics: diags });
+    }
+  });
+}

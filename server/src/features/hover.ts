@@ -1,0 +1,168 @@
+// Hover: on a workload's name, why the verdict fell (factor table, constraints, and
+// what a different declared `deploy` gives up); on a host name, what the host is; on
+// a key or an enum value, its documentation from the schema.
+
+import { type Hover, MarkupKind } from 'vscode-languageserver';
+import type { Analysis } from '../core/analyze';
+import { formatBytes } from '../core/quantity';
+import { type Recommendation, givesUp } from '../core/recommend';
+import { type FieldType, findField } from '../core/schema';
+import type { HostDecl, ParsedFile, WorkloadDecl } from '../core/types';
+import { DEPLOYS } from '../core/types';
+import type { ServerContext } from '../context';
+import { toOffset, toRange } from '../convert';
+import { contains, declAt, hitAt, hostNameAt, specAt } from '../locate';
+import { cell, clip, md } from '../markdown';
+
+export function registerHover(ctx: ServerContext): void {
+  ctx.connection.onHover((params, token) =>
+    ctx.safe<Hover | null>('hover', token, null, () => {
+      const hit = ctx.workspace.parsed(params.textDocument.uri);
+      if (!hit) return null;
+      const offset = toOffset(hit.parsed, params.position);
+      const value = hoverAt(hit.parsed, hit.analysis, offset);
+      if (!value) return null;
+      return {
+        contents: { kind: ctx.client.markdownHover ? MarkupKind.Markdown : MarkupKind.PlainText, value: value.text },
+        range: toRange(hit.parsed, value.span),
+      };
+    }),
+  );
+}
+
+export function hoverAt(parsed: ParsedFile, analysis: Analysis, offset: number): { text: string; span: { start: number; end: number } } | undefined {
+  const host = hostNameAt(parsed, offset);
+  if (host) {
+    const decls = analysis.fleet.hostsByName.get(host.name) ?? [];
+    return { text: hostHover(host.name, decls), span: host.span };
+  }
+  const w = declAt(parsed.workloads, offset);
+  if (w) {
+    const onName = w.node.entries.some((e) => e.key === 'name' && e.value) && contains(w.nameSpan, offset);
+    const firstKey = w.node.entries[0]?.keySpan.start ?? w.span.end;
+    const onDash = offset >= w.span.start && offset < firstKey;
+    if (onName || onDash) {
+      const rec = analysis.recommendations.get(w);
+      if (rec) return { text: workloadHover(w, rec), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
+    }
+  }
+  const t = hitAt(parsed.root, offset);
+  if (!t) return undefined;
+  if (t.onKey && t.entry) {
+    const { field } = specAt(t.path);
+    if (!field) return undefined;
+    return { text: fieldDoc(field.key, field.doc, field.type, field.required, field.default), span: t.entry.keySpan };
+  }
+  if (t.scalar) {
+    const { field, type } = specAt(t.path);
+    if (!field || !type) return undefined;
+    const itemType = type.kind === 'array' ? type.items : type;
+    if (itemType.kind === 'enum') {
+      const v = itemType.values.find((x) => x.value === t.scalar!.value);
+      if (!v) return undefined;
+      let text = `**${md(field.key)}: ${md(v.value)}**\n\n${md(v.doc)}`;
+      // On `deploy`, also say how it compares with the recommendation.
+      if (field.key === 'deploy' && w) {
+        const rec = analysis.recommendations.get(w);
+        if (rec?.verdict) text += `\n\nRecommended: **${rec.verdict}** (${rec.confidenceLabel}, ${pct(rec.confidence)}).`;
+      }
+      return { text, span: t.scalar.span };
+    }
+  }
+  return undefined;
+}
+
+export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
+  const name = md(clip(w.name ?? '(unnamed workload)'));
+  const out: string[] = [];
+  if (rec.verdict) {
+    out.push(`**${name}** ⮕ **${rec.verdict}**`);
+    out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}) · scores: ${DEPLOYS.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
+  } else {
+    out.push(`**${name}**: no host in the fleet can run it in any form`);
+  }
+  if (w.deploy) {
+    if (w.deploy === rec.verdict) out.push(`Declared \`deploy: ${w.deploy}\`: matches the recommendation.`);
+    else out.push(`Declared \`deploy: ${w.deploy}\`${rec.verdict ? `, against the recommendation (${rec.verdict})` : ''}.`);
+  }
+  const factors = rec.factors.filter((f) => Object.values(f.weights).some((x) => x !== 0));
+  if (factors.length) {
+    out.push(
+      [
+        '| Factor | Field | Favours | Weights | Reason |',
+        '|---|---|---|---|---|',
+        ...factors.map(
+          (f) =>
+            `| ${cell(f.id)} | ${cell(f.field)} | ${cell(f.favours)} | ${cell(
+              DEPLOYS.filter((d) => f.weights[d])
+                .map((d) => `${d} ${f.weights[d]! > 0 ? '+' : ''}${f.weights[d]}`)
+                .join(', '),
+            )} | ${cell(f.reason)} |`,
+        ),
+      ].join('\n'),
+    );
+  }
+  if (rec.constraints.length) {
+    out.push(`**Ruled out**\n\n${rec.constraints.map((c) => `- ${c.deploy} (${md(c.field)}): ${md(c.reason)}`).join('\n')}`);
+  }
+  if (w.deploy && rec.verdict && w.deploy !== rec.verdict) {
+    const lost = givesUp(rec, w.deploy);
+    if (lost.length) out.push(`**\`${w.deploy}\` gives up**\n\n${lost.map((f) => `- ${md(f.id)} (${md(f.field)}): ${md(f.reason)}`).join('\n')}`);
+  }
+  return out.join('\n\n');
+}
+
+export function hostHover(name: string, decls: readonly HostDecl[]): string {
+  if (!decls.length) return `**${md(clip(name))}**: no host with this name is declared in the workspace.`;
+  const h = decls[0];
+  const lines = [`**${md(clip(name))}** (host)`];
+  const role = h.role === 'hypervisor' ? `hypervisor${h.hypervisor ? ` (${md(h.hypervisor)})` : ''}` : h.role === 'container-host' ? 'container host' : 'unknown role';
+  const runtime = h.runtime ? `${h.role === 'hypervisor' ? ', guests run ' : ', runtime '}${md(h.runtime)}` : '';
+  const facts = [`Role: ${role}${runtime}`];
+  if (h.os) facts.push(`OS: ${md(h.os)}`);
+  else if (h.role === 'container-host') facts.push('OS: linux (assumed)');
+  const size = [h.cpu !== undefined ? `${h.cpu} cores` : '', h.memory !== undefined ? `${formatBytes(h.memory)} memory` : '', h.storage !== undefined ? `${formatBytes(h.storage)} storage` : '']
+    .filter(Boolean)
+    .join(', ');
+  if (size) facts.push(`Size: ${md(size)}`);
+  if (h.site) facts.push(`Site: ${md(h.site)}`);
+  lines.push(facts.map((f) => `- ${f}`).join('\n'));
+  if (decls.length > 1) lines.push(`Declared ${decls.length} times: host names must be unique.`);
+  return lines.join('\n\n');
+}
+
+export function fieldDoc(key: string, doc: string, type: FieldType, required?: boolean, dflt?: string): string {
+  const parts = [`**${md(key)}**${required ? ' (required)' : ''}: ${typeName(type)}`, md(doc)];
+  if (dflt) parts.push(`Default: ${md(dflt)}`);
+  const vals = type.kind === 'enum' ? type.values : type.kind === 'array' && type.items.kind === 'enum' ? type.items.values : undefined;
+  if (vals) parts.push(vals.map((v) => `- **${md(v.value)}**: ${md(v.doc)}`).join('\n'));
+  if (type.kind === 'object') parts.push(`Keys: ${type.fields.map((f) => md(f.key)).join(', ')}`);
+  return parts.join('\n\n');
+}
+
+export function typeName(t: FieldType): string {
+  switch (t.kind) {
+    case 'enum':
+      return 'one of the values below';
+    case 'cpu':
+      return 'cores or millicores (`2`, `500m`)';
+    case 'memory':
+      return 'a size (`512Mi`, `4Gi`)';
+    case 'hostRef':
+      return 'a host name';
+    case 'array':
+      return `a list of ${t.items.kind === 'object' ? 'mappings' : typeName(t.items)}`;
+    case 'object':
+      return 'a mapping';
+    case 'integer':
+      return 'a whole number';
+    default:
+      return t.kind === 'string' ? 'text' : t.kind;
+  }
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+export { findField };

@@ -1,0 +1,120 @@
+// Host names across files: go to a host's declaration from a pin, find every pin of
+// a host, and rename a host with all its pins (rejecting an empty name or one that
+// another host already has).
+
+import { type Location, type Range, ResponseError, ErrorCodes, type TextDocumentEdit, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { Analysis } from '../core/analyze';
+import type { ParsedFile, Span } from '../core/types';
+import type { ServerContext } from '../context';
+import { toOffset, toRange } from '../convert';
+import { hostNameAt, innerSpan } from '../locate';
+
+export function registerNavigation(ctx: ServerContext): void {
+  const { connection, workspace } = ctx;
+
+  connection.onDefinition((params, token) =>
+    ctx.safe<Location[] | null>('definition', token, null, () => {
+      const hit = workspace.parsed(params.textDocument.uri);
+      if (!hit) return null;
+      const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
+      if (!name) return null;
+      const occ = occurrences(hit.analysis, name.name);
+      return occ.decls.map((o) => location(o.file, o.span));
+    }),
+  );
+
+  connection.onReferences((params, token) =>
+    ctx.safe<Location[] | null>('references', token, null, () => {
+      const hit = workspace.parsed(params.textDocument.uri);
+      if (!hit) return null;
+      const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
+      if (!name) return null;
+      const occ = occurrences(hit.analysis, name.name);
+      const list = params.context.includeDeclaration ? [...occ.decls, ...occ.pins] : occ.pins;
+      return list.map((o) => location(o.file, o.span));
+    }),
+  );
+
+  connection.onPrepareRename((params, token) =>
+    ctx.safe<{ range: Range; placeholder: string } | null>('prepare rename', token, null, () => {
+      const hit = workspace.parsed(params.textDocument.uri);
+      if (!hit) return null;
+      const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
+      if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only host names (a host\'s `name:` or a `host:`/`hosts:` pin) can be renamed.');
+      return { range: toRange(hit.parsed, innerSpan(hit.parsed.text, name.span)), placeholder: name.name };
+    }),
+  );
+
+  connection.onRenameRequest((params, token) =>
+    ctx.safe<WorkspaceEdit | null>('rename', token, null, () => {
+      const hit = workspace.parsed(params.textDocument.uri);
+      if (!hit) return null;
+      const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
+      if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only host names can be renamed.');
+      const problem = renameProblem(hit.analysis, name.name, params.newName);
+      if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+      if (params.newName === name.name) return { changes: {} };
+      const occ = occurrences(hit.analysis, name.name);
+      const byFile = new Map<string, LspTextEdit[]>();
+      for (const o of [...occ.decls, ...occ.pins]) {
+        const edits = byFile.get(o.file.file) ?? [];
+        edits.push({ range: toRange(o.file, o.span), newText: yamlScalar(o.file.text, o.span, params.newName) });
+        byFile.set(o.file.file, edits);
+      }
+      if (ctx.client.documentChanges) {
+        const documentChanges: TextDocumentEdit[] = [...byFile].map(([uri, edits]) => ({ textDocument: { uri, version: workspace.file(uri)?.version ?? null }, edits }));
+        return { documentChanges };
+      }
+      return { changes: Object.fromEntries(byFile) };
+    }),
+  );
+}
+
+interface Occurrence {
+  file: ParsedFile;
+  span: Span;
+}
+
+/** Every declaration and pin of a host name across the workspace. */
+export function occurrences(analysis: Analysis, name: string): { decls: Occurrence[]; pins: Occurrence[] } {
+  const files = new Map(analysis.fleet.files.map((f) => [f.file, f]));
+  const decls: Occurrence[] = [];
+  for (const h of analysis.fleet.hostsByName.get(name) ?? []) {
+    const f = files.get(h.file);
+    if (f) decls.push({ file: f, span: h.nameSpan });
+  }
+  const pins: Occurrence[] = [];
+  for (const w of analysis.fleet.workloads) {
+    if (!w.pins.length) continue;
+    const f = files.get(w.file);
+    if (!f) continue;
+    for (const p of w.pins) if (p.name === name) pins.push({ file: f, span: p.span });
+  }
+  return { decls, pins };
+}
+
+export function renameProblem(analysis: Analysis, oldName: string, newName: string): string | undefined {
+  if (newName.trim() === '') return 'A host name cannot be empty.';
+  if (newName !== newName.trim()) return 'A host name cannot start or end with spaces.';
+  if (/[\r\n\t]/.test(newName) || /[\u0000-\u001f\u007f]/.test(newName)) return 'A host name must be one line of printable text.';
+  if (newName.length > 253) return 'A host name can be at most 253 characters long.';
+  if (newName !== oldName && analysis.fleet.hostsByName.has(newName)) return `A host named '${newName}' already exists; host names must be unique.`;
+  return undefined;
+}
+
+/** The new name written the way the old one was (quoted or plain), quoted when it must be. */
+export function yamlScalar(text: string, span: Span, name: string): string {
+  const q = text[span.start];
+  if (q === "'") return `'${name.replace(/'/g, "''")}'`;
+  if (q === '"' || !plainSafe(name)) return JSON.stringify(name);
+  return name;
+}
+
+function plainSafe(s: string): boolean {
+  if (!/^[A-Za-z_][\w.-]*$/.test(s)) return false;
+  return !/^(true|false|null|yes|no|on|off|y|n)$/i.test(s);
+}
+
+function location(f: ParsedFile, span: Span): Location {
+  return { uri: f.file, range: toRange(f, span) };
+}

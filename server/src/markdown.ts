@@ -1,0 +1,25 @@
+// Descriptor text is untrusted: everything taken from it goes through these before
+// it is put into markdown (hovers, completion docs).
+
+/** Escapes text for markdown prose: no emphasis, links, HTML or code spans. */
+export function md(text: unknown): string {
+  const s = String(text ?? '');
+  return s
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+/** Escapes text for a table cell (pipes and newlines would break the row). */
+export function cell(text: unknown): string {
+  return md(text);
+}
+
+/** Shortens long names so a hostile 1 MB name cannot flood a hover. */
+export function clip(text: string | undefined, max = 80): string {
+  if (text === undefined) return '';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

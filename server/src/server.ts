@@ -1,0 +1,175 @@
+// The language server: wires the connection to the document store and the feature
+// modules. main.ts creates the connection; tests and other hosts can pass their own.
+
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  type CancellationToken,
+  type Connection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocumentSyncKind,
+  TextDocuments,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CONFIG_FILE_NAME } from './core/configFile';
+import { type ClientFeatures, clientFeatures, type ServerContext } from './context';
+import { FIX_ALL_KIND, registerCodeActions, SHOW_RULE_DOCS_COMMAND } from './features/codeActions';
+import { registerCodeLens } from './features/codeLens';
+import { registerCompletion } from './features/completion';
+import { registerDiagnostics } from './features/diagnostics';
+import { registerHover } from './features/hover';
+import { registerNavigation } from './features/navigation';
+import { registerSymbols } from './features/symbols';
+import { formatError, runNotification, runSafe } from './runner';
+import { type EditorSettings, loadConfiguration, ProblemReporter, SETTINGS_SECTION } from './settings';
+import { DESCRIPTOR_RE, Workspace } from './workspace';
+
+export const SERVER_NAME = 'workload-placement';
+
+export function startServer(connection: Connection): ServerContext {
+  const documents = new TextDocuments(TextDocument);
+  const log = (message: string) => connection.console.error(message);
+  const workspace = new Workspace(log);
+  const editor: EditorSettings = { codeLensEnable: true };
+  const problems = new ProblemReporter();
+  let client: ClientFeatures = clientFeatures({});
+  let pushedSettings: unknown;
+
+  const ctx: ServerContext = {
+    connection,
+    documents,
+    workspace,
+    get client() {
+      return client;
+    },
+    editor,
+    log,
+    safe: <T, E = void>(name: string, token: CancellationToken | undefined, fallback: T, fn: () => T | Promise<T>) =>
+      runSafe<T, E>(log, name, token, fallback, async () => {
+        await workspace.ready;
+        return fn();
+      }),
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    client = clientFeatures(params.capabilities);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.setFolders(folders);
+    pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        ...(client.pullDiagnostics ? { diagnosticProvider: { identifier: SERVER_NAME, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '[', ',', '{', ':'], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite], resolveProvider: false },
+        executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: client.prepareRename ? { prepareProvider: true } : true,
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: SERVER_NAME, version: '0.1.0' },
+    };
+  });
+
+  // Configuration: the file, then the editor's settings over it.
+  const reloadConfiguration = async () => {
+    let settings: unknown = pushedSettings;
+    if (client.configuration) {
+      try {
+        settings = await connection.workspace.getConfiguration(SETTINGS_SECTION);
+      } catch (err) {
+        log(formatError('Reading settings failed', err));
+      }
+    }
+    const loaded = await loadConfiguration(workspace.getFolders(), settings);
+    const codeLensChanged = editor.codeLensEnable !== loaded.editor.codeLensEnable;
+    Object.assign(editor, loaded.editor);
+    const ignoreChanged = JSON.stringify(workspace.getConfig().ignore) !== JSON.stringify(loaded.config.ignore);
+    workspace.setConfig(loaded.config);
+    const fresh = problems.fresh(loaded.problems);
+    if (fresh.length) {
+      connection.window.showWarningMessage(`Workload Placement configuration: ${fresh.join(' ')}`);
+    }
+    if (codeLensChanged && client.codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    return ignoreChanged;
+  };
+
+  connection.onInitialized(() =>
+    runNotification(log, 'initialized', async () => {
+      if (client.watchedFilesDynamic) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.workload.{yaml,yml}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+        });
+      }
+      if (client.configurationDynamic) await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      if (client.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders((e) =>
+          runNotification(log, 'workspace folders', async () => {
+            const gone = new Set(e.removed.map((f) => f.uri));
+            workspace.setFolders([...workspace.getFolders().filter((f) => !gone.has(f)), ...e.added.map((f) => f.uri)]);
+            await reloadConfiguration();
+            await workspace.scan();
+          }),
+        );
+      }
+      try {
+        await reloadConfiguration();
+        await workspace.scan();
+      } finally {
+        workspace.markReady();
+        workspace.flush();
+      }
+    }),
+  );
+
+  connection.onDidChangeConfiguration((params) =>
+    runNotification(log, 'configuration', async () => {
+      const s = params.settings as Record<string, unknown> | null | undefined;
+      if (s && typeof s === 'object' && SETTINGS_SECTION in s) pushedSettings = s[SETTINGS_SECTION];
+      if (await reloadConfiguration()) await workspace.scan();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles((params) =>
+    runNotification(log, 'watched files', async () => {
+      let config = false;
+      for (const ch of params.changes) {
+        if (ch.uri.endsWith(`/${CONFIG_FILE_NAME}`)) config = true;
+        else if (DESCRIPTOR_RE.test(ch.uri)) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
+      }
+      if (config && (await reloadConfiguration())) await workspace.scan();
+    }),
+  );
+
+  documents.onDidChangeContent((e) =>
+    runNotification(log, 'document change', () => {
+      const d = e.document;
+      if (!workspace.isDescriptor(d.uri, d.languageId)) return;
+      workspace.setOpenText(d.uri, d.getText(), d.version);
+    }),
+  );
+  documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));
+
+  registerDiagnostics(ctx);
+  registerHover(ctx);
+  registerCompletion(ctx);
+  registerCodeActions(ctx);
+  registerSymbols(ctx);
+  registerNavigation(ctx);
+  registerCodeLens(ctx);
+  // The host layout (features/layout.ts, by the placement work) registers here.
+
+  connection.onShutdown(() => workspace.dispose());
+
+  documents.listen(connection);
+  connection.listen();
+  return ctx;
+}

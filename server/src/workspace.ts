@@ -1,0 +1,406 @@
+// The document store: open documents (with a PieceCache each, so an edit re-parses
+// only the pieces it touched) and descriptor files on disk in the workspace folders.
+// It keeps one ParsedFile per file and re-runs `analyze` over all of them when
+// something changed: on demand (a request flushes synchronously, so answers are
+// never stale) or after a short debounce (for pushed diagnostics and refreshes).
+// A newer change restarts the debounce, so a superseded analysis is never run.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { type Analysis, analyze } from './core/analyze';
+import { type Config, defaultConfig } from './core/config';
+import { MAX_FILE_CHARS, PieceCache, parseFile } from './core/parse';
+import type { Diagnostic, ParsedFile } from './core/types';
+import { ignoreMatcher } from './core/configFile';
+
+export const DESCRIPTOR_RE = /\.workload\.ya?ml$/i;
+/** Directories never scanned: dependencies and VCS data. */
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+/** Debounce between a change and the background analysis. */
+export const ANALYSIS_DELAY_MS = 40;
+
+export interface FileState {
+  uri: string;
+  text: string;
+  /** The editor's version while open; null for a file known only from disk. */
+  version: number | null;
+  open: boolean;
+  onDisk: boolean;
+  /** Only open documents keep one: disk files change rarely and whole. */
+  cache?: PieceCache;
+  /** Undefined until parsed (and after every change). */
+  parsed?: ParsedFile;
+  ignored: boolean;
+  /** Bumped whenever this file's diagnostics or their positions change. */
+  diagStamp: number;
+  /** True when the text changed since the last analysis. */
+  textChanged: boolean;
+  lastDiagnostics: readonly Diagnostic[];
+}
+
+export interface AnalysisEvent {
+  analysis: Analysis;
+  generation: number;
+  /** Files whose diagnostics (or positions) changed. */
+  changed: Set<string>;
+  /** Files whose text changed since the previous analysis. */
+  textChanged: Set<string>;
+  /** Files that left the workspace (deleted, closed and gone, now ignored). */
+  removed: Set<string>;
+}
+
+export interface Timings {
+  parseMs: number;
+  analyzeMs: number;
+  parsedFiles: number;
+}
+
+export class Workspace {
+  private files = new Map<string, FileState>();
+  private folders: string[] = [];
+  private config: Config = defaultConfig();
+  private ignored: (relPath: string) => boolean = () => false;
+  private current: Analysis | undefined;
+  private dirty = true;
+  private timer: NodeJS.Timeout | undefined;
+  private removed = new Set<string>();
+  private listeners: ((e: AnalysisEvent) => void)[] = [];
+  private scanId = 0;
+  generation = 0;
+  lastTimings: Timings = { parseMs: 0, analyzeMs: 0, parsedFiles: 0 };
+  private resolveReady!: () => void;
+  /** Resolves once the first configuration and disk scan are in. */
+  readonly ready: Promise<void> = new Promise((r) => (this.resolveReady = r));
+
+  constructor(private readonly log: (message: string) => void = () => {}) {}
+
+  markReady(): void {
+    this.resolveReady();
+  }
+
+  onDidAnalyze(listener: (e: AnalysisEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  getConfig(): Config {
+    return this.config;
+  }
+
+  /** Folder URIs; descriptor files below them are scanned. */
+  setFolders(folderUris: string[]): void {
+    this.folders = [...new Set(folderUris)];
+  }
+
+  getFolders(): readonly string[] {
+    return this.folders;
+  }
+
+  setConfig(config: Config): void {
+    this.config = config;
+    this.ignored = ignoreMatcher(config.ignore);
+    for (const f of this.files.values()) {
+      const ignored = this.isIgnored(f.uri);
+      if (ignored !== f.ignored) {
+        f.ignored = ignored;
+        if (ignored) this.removed.add(f.uri);
+      }
+    }
+    this.invalidate();
+  }
+
+  isDescriptor(uri: string, languageId?: string): boolean {
+    return languageId === 'workload-descriptor' || DESCRIPTOR_RE.test(uri.split(/[?#]/)[0]);
+  }
+
+  /** True when a workspace-relative path of the file matches an `ignore` pattern. */
+  isIgnored(uri: string): boolean {
+    if (!this.config.ignore.length) return false;
+    const file = fsPath(uri);
+    if (!file) return false;
+    for (const folder of this.folders) {
+      const root = fsPath(folder);
+      if (!root) continue;
+      const rel = path.relative(root, file);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      if (this.ignored(rel.split(path.sep).join('/'))) return true;
+    }
+    return false;
+  }
+
+  // Open documents.
+
+  setOpenText(uri: string, text: string, version: number): void {
+    let f = this.files.get(uri);
+    if (!f) {
+      f = this.newState(uri, text);
+      this.files.set(uri, f);
+    } else if (!f.open) {
+      f.cache = new PieceCache();
+      // The disk parse has no cache behind it: parse again to warm this one.
+      f.parsed = undefined;
+    }
+    f.open = true;
+    f.version = version;
+    f.cache ??= new PieceCache();
+    if (f.text !== text || !f.parsed) {
+      f.text = text;
+      f.parsed = undefined;
+      f.textChanged = true;
+    }
+    this.removed.delete(uri);
+    this.invalidate();
+  }
+
+  /** The editor closed the document: fall back to the disk copy, if any. */
+  async close(uri: string): Promise<void> {
+    const f = this.files.get(uri);
+    if (!f) return;
+    f.open = false;
+    f.version = null;
+    f.cache = undefined;
+    const text = await readText(uri);
+    if (f.open) return; // Reopened meanwhile.
+    if (text === undefined) {
+      this.files.delete(uri);
+      this.removed.add(uri);
+    } else {
+      f.onDisk = true;
+      if (text !== f.text) {
+        f.text = text;
+        f.parsed = undefined;
+        f.textChanged = true;
+      }
+    }
+    this.invalidate();
+  }
+
+  // Files on disk.
+
+  /** Lists and reads every descriptor below the workspace folders. */
+  async scan(): Promise<number> {
+    const id = ++this.scanId;
+    const found = new Set<string>();
+    for (const folder of this.folders) {
+      const root = fsPath(folder);
+      if (root) await this.walk(root, root, found, id);
+    }
+    if (id !== this.scanId) return found.size;
+    const uris = [...found];
+    const BATCH = 16;
+    for (let i = 0; i < uris.length; i += BATCH) {
+      await Promise.all(uris.slice(i, i + BATCH).map((u) => this.readDisk(u)));
+    }
+    // Files that vanished while we were not watching.
+    for (const f of [...this.files.values()]) {
+      if (f.onDisk && !f.open && !found.has(f.uri) && !this.isIgnored(f.uri)) {
+        this.files.delete(f.uri);
+        this.removed.add(f.uri);
+      }
+    }
+    this.invalidate();
+    return found.size;
+  }
+
+  private async walk(root: string, dir: string, found: Set<string>, id: number): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (id !== this.scanId) return;
+      const full = path.join(dir, e.name);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      // Symbolic links are not followed: they can loop.
+      if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name) || this.ignored(rel)) continue;
+        await this.walk(root, full, found, id);
+      } else if (e.isFile() && DESCRIPTOR_RE.test(e.name) && !this.ignored(rel)) {
+        found.add(URI.file(full).toString());
+      }
+    }
+  }
+
+  /** A watched file was created, changed or deleted on disk. */
+  async diskChanged(uri: string, deleted: boolean): Promise<void> {
+    if (!DESCRIPTOR_RE.test(uri)) return;
+    const f = this.files.get(uri);
+    if (deleted) {
+      if (!f) return;
+      f.onDisk = false;
+      if (!f.open) {
+        this.files.delete(uri);
+        this.removed.add(uri);
+      }
+      this.invalidate();
+      return;
+    }
+    if (f?.open) {
+      f.onDisk = true;
+      return; // The editor's copy wins while open.
+    }
+    if (this.isIgnored(uri)) return;
+    await this.readDisk(uri);
+    this.invalidate();
+  }
+
+  private async readDisk(uri: string): Promise<void> {
+    const text = await readText(uri);
+    const f = this.files.get(uri);
+    if (f?.open) return;
+    if (text === undefined) {
+      if (f) {
+        this.files.delete(uri);
+        this.removed.add(uri);
+      }
+      return;
+    }
+    if (f) {
+      f.onDisk = true;
+      if (f.text !== text) {
+        f.text = text;
+        f.parsed = undefined;
+        f.textChanged = true;
+      }
+      return;
+    }
+    const s = this.newState(uri, text);
+    s.onDisk = true;
+    this.files.set(uri, s);
+    this.removed.delete(uri);
+  }
+
+  private newState(uri: string, text: string): FileState {
+    return { uri, text, version: null, open: false, onDisk: false, ignored: this.isIgnored(uri), diagStamp: 0, textChanged: true, lastDiagnostics: [] };
+  }
+
+  // Analysis.
+
+  /** Something changed: analyse soon, unless a request asks first. */
+  invalidate(): void {
+    this.dirty = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.flush();
+      } catch (err) {
+        this.log(`Background analysis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }, ANALYSIS_DELAY_MS);
+  }
+
+  /** The latest analysis, brought up to date first (synchronous). */
+  flush(): Analysis {
+    if (!this.dirty && this.current) return this.current;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const t0 = performance.now();
+    let parsedFiles = 0;
+    const parsed: ParsedFile[] = [];
+    const textChanged = new Set<string>();
+    for (const f of this.files.values()) {
+      if (!f.parsed) {
+        f.parsed = parseFile(f.uri, f.text, f.cache);
+        parsedFiles++;
+      }
+      if (f.textChanged) {
+        textChanged.add(f.uri);
+        f.textChanged = false;
+      }
+      if (!f.ignored) parsed.push(f.parsed);
+    }
+    const t1 = performance.now();
+    const analysis = analyze(parsed, this.config);
+    const t2 = performance.now();
+    this.lastTimings = { parseMs: t1 - t0, analyzeMs: t2 - t1, parsedFiles };
+    if (t2 - t0 > 500) this.log(`Analysis took ${Math.round(t2 - t0)} ms (parse ${Math.round(t1 - t0)} ms over ${parsedFiles} files).`);
+
+    const changed = new Set<string>();
+    for (const f of this.files.values()) {
+      const next = f.ignored ? [] : (analysis.diagnostics.get(f.uri) ?? []);
+      if (textChanged.has(f.uri) || !sameDiagnostics(f.lastDiagnostics, next)) {
+        f.diagStamp++;
+        changed.add(f.uri);
+      }
+      f.lastDiagnostics = next;
+    }
+    const removed = this.removed;
+    this.removed = new Set();
+    this.current = analysis;
+    this.dirty = false;
+    this.generation++;
+    const event: AnalysisEvent = { analysis, generation: this.generation, changed, textChanged, removed };
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.log(`Analysis listener failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+    return analysis;
+  }
+
+  /** The file's state after a flush; undefined when unknown or ignored. */
+  file(uri: string): FileState | undefined {
+    const f = this.files.get(uri);
+    return f && !f.ignored ? f : undefined;
+  }
+
+  /** The parsed file, up to date (flushes). */
+  parsed(uri: string): { file: FileState; parsed: ParsedFile; analysis: Analysis } | undefined {
+    const analysis = this.flush();
+    const f = this.file(uri);
+    if (!f?.parsed) return undefined;
+    return { file: f, parsed: f.parsed, analysis };
+  }
+
+  allFiles(): FileState[] {
+    return [...this.files.values()].filter((f) => !f.ignored);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scanId++;
+  }
+}
+
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.span.start !== y.span.start || x.span.end !== y.span.end || x.ruleId !== y.ruleId || x.severity !== y.severity || x.message !== y.message) return false;
+  }
+  return true;
+}
+
+export function fsPath(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a descriptor from disk; a file over the size limit reads as a refusal marker. */
+async function readText(uri: string): Promise<string | undefined> {
+  const p = fsPath(uri);
+  if (!p) return undefined;
+  try {
+    const st = await fs.stat(p);
+    if (!st.isFile()) return undefined;
+    // Bytes ≥ characters for UTF-8: anything bigger than twice the limit is refused unread.
+    if (st.size > MAX_FILE_CHARS * 2) return ' '.repeat(MAX_FILE_CHARS + 1);
+    return await fs.readFile(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
