@@ -115,7 +115,9 @@ export type UnplacedKind = 'deploy' | 'role' | 'os' | 'pin' | 'size' | 'storage'
 
 export interface LayoutUnplaced {
   w: number;
-  /** The replica numbers that could not be placed. */
+  /** How many replicas could not be placed. */
+  count: number;
+  /** Their replica numbers (the first 100 at most). */
   replicas: number[];
   kind: UnplacedKind;
   reason: string;

@@ -89,7 +89,7 @@ export function describeWorkloadPlacement(layout: Layout, workloadName: string):
   }
   for (const u of layout.unplaced) {
     if (u.w !== i) continue;
-    lines.push(`- Not placed: ${u.replicas.length} replica${u.replicas.length === 1 ? '' : 's'}: ${escapeMarkdown(u.reason)}`);
+    lines.push(`- Not placed: ${u.count} replica${u.count === 1 ? '' : 's'}: ${escapeMarkdown(u.reason)}`);
   }
   return lines.join('\n');
 }

@@ -35,6 +35,8 @@ import { lowerBound } from './bounds';
 export const MAX_REPLICAS = 10_000;
 /** Past this many instances in all, the rest are reported, not placed. */
 export const MAX_INSTANCES = 250_000;
+/** Unplaced replica numbers listed per entry (the count is always exact). */
+const MAX_LISTED = 100;
 /** With more sites than this in one host group, replicas spread across hosts only. */
 export const MAX_SPREAD_SITES = 64;
 
@@ -49,6 +51,8 @@ export interface PlaceOptions {
 /** Why a workload or some of its replicas are not placed, for diagnostics. */
 export interface UnplacedInfo {
   workload: WorkloadDecl;
+  /** How many replicas, and the first of their numbers (see `LayoutUnplaced`). */
+  count: number;
   replicas: number[];
   kind: UnplacedKind;
   reason: string;
@@ -391,7 +395,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     }
     if (failed.length) {
       const why = explain(w, g);
-      unplaced.push({ workload: w.decl, replicas: failed, ...why });
+      unplaced.push({ workload: w.decl, count: failed.length, replicas: failed.slice(0, MAX_LISTED), ...why });
       if (w.pins && (why.kind === 'capacity' || why.kind === 'size' || why.kind === 'storage')) {
         for (const h of g.hosts) {
           const m = overPinnedFailed.get(h) ?? overPinnedFailed.set(h, new Map()).get(h)!;
@@ -401,11 +405,12 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     }
   }
   for (const w of works) {
-    if (w.blocked && w.replicas > 0) unplaced.push({ workload: w.decl, replicas: range(w.replicas), ...w.blocked });
+    if (w.blocked && w.replicas > 0) unplaced.push({ workload: w.decl, count: w.replicas, replicas: range(Math.min(w.replicas, MAX_LISTED)), ...w.blocked });
     if (w.capped > 0) {
       unplaced.push({
         workload: w.decl,
-        replicas: range(w.capped).map((i) => i + w.replicas),
+        count: w.capped,
+        replicas: range(Math.min(w.capped, MAX_LISTED)).map((i) => i + w.replicas),
         kind: 'limit',
         reason: `only ${w.replicas} replicas are placed: the engine stops at ${MAX_REPLICAS.toLocaleString('en')} per workload and ${MAX_INSTANCES.toLocaleString('en')} in all`,
         field: w.decl.replicas !== undefined ? 'replicas' : 'scaling',
@@ -546,7 +551,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     if (w.decl.pins.length) lw.pins = w.decl.pins.map((p) => p.name);
     return lw;
   });
-  const layoutUnplaced: LayoutUnplaced[] = unplaced.map((u) => ({ w: workloadIndex.get(u.workload)!, replicas: u.replicas, kind: u.kind, reason: u.reason }));
+  const layoutUnplaced: LayoutUnplaced[] = unplaced.map((u) => ({ w: workloadIndex.get(u.workload)!, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason }));
 
   let instances = 0;
   let placed = 0;
@@ -634,7 +639,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
         }
         if (failed.length) {
           const why = w.pins && group.hosts.every((h) => h === h0) ? { kind: 'pin' as const, reason: `it is pinned to ${hosts[h0].name} alone` } : explain(w, group);
-          lost.push({ w: w.idx, replicas: failed, kind: 'failure', reason: `lost with ${hosts[h0].name}: ${why.reason}` });
+          lost.push({ w: w.idx, count: failed.length, replicas: failed.slice(0, MAX_LISTED), kind: 'failure', reason: `lost with ${hosts[h0].name}: ${why.reason}` });
         }
       }
     } finally {

@@ -27,7 +27,7 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
     if (REPORTED_ELSEWHERE.has(u.kind)) continue;
     if (u.kind === 'pin' && !u.workload.pins.some((pin) => layout.hosts.some((h) => h.name === pin.name))) continue;
     const total = layout.workloads[p.workloadIndex.get(u.workload)!].replicas;
-    const head = u.replicas.length === total ? `'${name(u.workload)}' fits on no host` : `${u.replicas.length} of ${total} replicas of '${name(u.workload)}' fit on no host`;
+    const head = u.count === total ? `'${name(u.workload)}' fits on no host` : `${u.count} of ${total} replicas of '${name(u.workload)}' fit on no host`;
     out.push({ file: u.workload.file, finding: { ruleId: 'no-fit', message: `${head}: ${u.reason}.`, span: fieldSpan(u.workload, u.field) } });
   }
 
