@@ -9,6 +9,8 @@
 --   WP_LINE, WP_COL  0-based position of the workload name to hover
 --   WP_EXPECT  the expected rule ids, sorted and comma-separated
 --   WP_TIMEOUT_MS  the deadline for each wait
+--   WP_MODE    'start' (default): start and attach the client here; 'config': a user
+--              configuration loaded before this script does it (docs/other-editors.md)
 
 local env = vim.env
 local out_path = env.WP_OUT
@@ -39,7 +41,7 @@ local function codes_of(diags)
   return table.concat(list, ',')
 end
 
-local function run()
+local function start_here()
   local initialized = false
   local client_id = vim.lsp.start_client({
     name = 'workload-placement',
@@ -55,6 +57,29 @@ local function run()
   vim.cmd('edit ' .. vim.fn.fnameescape(env.WP_FILE))
   local bufnr = vim.api.nvim_get_current_buf()
   vim.lsp.buf_attach_client(bufnr, client_id)
+  return bufnr, client_id
+end
+
+-- The user's configuration attaches the client when the file is opened.
+local function started_by_config()
+  vim.cmd('edit ' .. vim.fn.fnameescape(env.WP_FILE))
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client
+  result.initialized = vim.wait(timeout, function()
+    for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+      if c.name == 'workload-placement' and c.initialized ~= false then client = c end
+    end
+    return client ~= nil
+  end, 20)
+  if not client then error('no workload-placement client attached to the buffer within the deadline') end
+  result.root_dir = client.config.root_dir
+  return bufnr, client.id
+end
+
+local function run()
+  local bufnr, client_id
+  if env.WP_MODE == 'config' then bufnr, client_id = started_by_config()
+  else bufnr, client_id = start_here() end
 
   -- The fleet spans several files: wait for the complete set, not the first publication.
   local expected = env.WP_EXPECT or ''
