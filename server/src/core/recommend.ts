@@ -66,7 +66,6 @@ export const FACTOR_DOCS: { id: string; when: string; weights: Partial<Record<De
   { id: 'replicated', when: '`replicas` ≥ 3', weights: { container: 1, 'container-in-vm': 1 }, why: 'Many identical instances are cheaper as containers sharing one OS.' },
   { id: 'startup-fast', when: '`startup: fast`', weights: { container: 2, 'container-in-vm': 1 }, why: 'A container starts in seconds or less; a VM boots a whole OS.' },
   { id: 'startup-normal', when: '`startup: normal`', weights: { vm: 1 }, why: 'Minutes to boot are acceptable, so a VM\'s full boot costs nothing.' },
-  { id: 'nesting-cost', when: 'always', weights: { 'container-in-vm': -1 }, why: 'Containers inside a VM add a guest OS to patch and a second layer to run; it pays only where a VM boundary is needed.' },
   { id: 'live-migration', when: '`liveMigration: true`', weights: { vm: 3, 'container-in-vm': 3 }, why: 'Moving a running workload between hosts (vMotion, Live Migration) is a VM feature.' },
   { id: 'disaster-recovery', when: '`disasterRecovery: true`', weights: { vm: 2, 'container-in-vm': 2 }, why: 'Replicating VM files to a DR site that need not mirror the first is a VM feature.' },
 ];
@@ -123,8 +122,6 @@ export function recommend(w: WorkloadDecl, fleet: FleetSummary, pinRoles?: PinRo
   else if (w.replicas !== undefined && w.replicas >= 3) add('replicated', 'replicas');
   if (w.startup === 'fast') add('startup-fast', 'startup');
   else if (w.startup === 'normal') add('startup-normal', 'startup');
-
-  add('nesting-cost', 'name');
 
   // What the fleet can run at all.
   if (fleet.declaresHosts) {
