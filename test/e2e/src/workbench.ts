@@ -1,0 +1,140 @@
+// Drives the VS Code workbench in Debian's Chromium the way a person does: keyboard, quick
+// open, command palette, hover, light bulb, suggest widget, Problems panel. Every wait is a
+// condition with a deadline.
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const screenshotDir = join(__dirname, '..', '..', '..', 'test-results', 'e2e');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (scripts/e2e.sh does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Polls `fn` until it returns a value that is not undefined/false, or fails with `what` at the deadline. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = join(screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    // The explorer lists the workspace once the remote file system answers.
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  get editor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor[data-uri]').first();
+  }
+
+  /** Opens a file through quick open; `name` is the file name, `folder` picks among equal names. */
+  async openFile(name: string, folder?: string): Promise<void> {
+    await this.escape();
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(folder ? `${folder}/${name}` : name);
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: name })
+      .filter(folder ? { hasText: folder } : {})
+      .first();
+    await row.waitFor();
+    await row.click();
+    await this.page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor();
+    await this.editor.locator('.view-lines').waitFor();
+  }
+
+  async escape(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  async focusEditor(): Promise<void> {
+    await this.editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+  }
+
+  /** Moves the cursor to a 1-based line and column with Go to Line. */
+  async goTo(line: number, column = 1): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await until(`the cursor at ${line}:${column}`, async () => {
+      const status = await this.page.locator('.statusbar-item[id="status.editor.selection"]').innerText().catch(() => '');
+      return new RegExp(`Ln ${line}, Col ${column}\\b`).test(status);
+    }, 10_000);
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.escape();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    await row.waitFor();
+    await row.click();
+  }
+
+  /** The text of every line currently rendered in the active editor. */
+  async visibleText(): Promise<string> {
+    return (await this.editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  squiggles(): Locator {
+    return this.editor.locator('[class*="squiggly-"]');
+  }
+
+  async showProblems(): Promise<Locator> {
+    await this.escape();
+    await this.page.keyboard.press('Control+Shift+M');
+    const panel = this.page.locator('.markers-panel');
+    await panel.waitFor();
+    return panel;
+  }
+
+  /** Text of every row in the Problems panel (the tree is virtualised: keep it tall enough). */
+  async problemRows(): Promise<string[]> {
+    return this.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  }
+
+  /** Shows the hover at the cursor with the keyboard and returns its widget. */
+  async hoverAtCursor(): Promise<Locator> {
+    await this.runCommand('Show or Focus Hover');
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-resizable-hover .monaco-hover-content').first();
+    await hover.waitFor();
+    return hover;
+  }
+
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+  }
+}
