@@ -77,6 +77,16 @@ describe('check: usage and unreadable input → 2 with a message', () => {
     });
   }
 
+  it('layout runs the layout module when the build has it, and otherwise says it is not available', () => {
+    const built = fs.existsSync(path.join(ROOT, 'server', 'src', 'cli', 'layout.ts'));
+    const r = cli(['layout', '--help']);
+    if (built) assert.doesNotMatch(r.stderr, /not available/);
+    else {
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /the `layout` command is not available in this build/);
+    }
+  });
+
   it('prints help and the version', () => {
     const help = cli(['--help']);
     assert.equal(help.code, 0);

@@ -5,11 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Analysis } from '../core/analyze';
-import { applyEdits } from '../core/edits';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
-import { chooseFixes } from './fix';
+import { applyAll, chooseFixes } from './fix';
 import { collectFiles, InputError, loadConfig, readDescriptor, type ReadFile, writeDescriptor } from './inputs';
 import { Progress } from './progress';
 import { buildReport, type Report } from './report';
@@ -87,7 +86,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
       parsed = parsed.map((p) => {
         const { edits, fixes } = chooseFixes(analysis.diagnostics.get(p.file) ?? []);
         if (!fixes) return p;
-        const next = applyEdits(p.text, edits);
+        const next = applyAll(p.text, edits);
         if (next === p.text) return p;
         any = true;
         total += fixes;

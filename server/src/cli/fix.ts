@@ -27,3 +27,20 @@ export function chooseFixes(diagnostics: readonly Diagnostic[]): { edits: TextEd
   }
   return { edits, fixes };
 }
+
+/**
+ * Applies non-overlapping edits in one pass. `core/edits.ts`'s `applyEdits` rebuilds the
+ * string per edit, which is quadratic on a large file with thousands of fixes.
+ */
+export function applyAll(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    if (e.span.start < at) continue; // Overlaps an edit already applied.
+    parts.push(text.slice(at, e.span.start), e.newText);
+    at = e.span.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
