@@ -23,6 +23,9 @@ export interface Analysis {
   layout: Placement['layout'];
 }
 
+/** Recommendations by declaration object (see the loop in `analyze`). */
+const recommendationCache = new WeakMap<WorkloadDecl, { key: string; rec: Recommendation }>();
+
 export function analyze(files: readonly ParsedFile[], config: Config): Analysis {
   const fleet = buildFleet(files);
   const byFile = new Map<string, Finding[]>();
@@ -37,7 +40,12 @@ export function analyze(files: readonly ParsedFile[], config: Config): Analysis 
   for (const w of fleet.workloads) {
     const pinRoles = new Set<string>();
     for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
-    const rec = recommend(w, fleet.summary, pinRoles);
+    // A declaration object is reused by the incremental parse only while its text is
+    // unchanged, so its recommendation holds while the fleet summary and pins do.
+    const key = pinRoles.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
+    const cached = recommendationCache.get(w);
+    const rec = cached && cached.key === key ? cached.rec : recommend(w, fleet.summary, pinRoles);
+    if (cached?.rec !== rec) recommendationCache.set(w, { key, rec });
     recommendations.set(w, rec);
     checkWorkload(w, rec, fleet, textOf.get(w.file) ?? '', (f) => emit(w.file, f));
   }

@@ -1,8 +1,14 @@
 // Text → declarations. Pieces of the file (see segments.ts) are parsed and validated
-// on their own and cached by their text, so an edit re-parses only what it touched.
+// on their own and cached, so an edit re-parses only what it touched.
 // A parse without a cache is the reference the incremental path must match.
+//
+// Incremental contract: the results of a parse with a cache belong to that cache.
+// The next parse with the same cache reuses every untouched piece's objects and moves
+// their spans in place, so keep one cache per document and use only the latest
+// ParsedFile from it (earlier ones then describe the newest text, or are stale).
 
-import { segment } from './segments';
+import { eolOf } from './edits';
+import { type PreviousSegmentation, type Segment, segment } from './segments';
 import { computeLineStarts } from './text';
 import type { Decl, Finding, HostDecl, ParsedFile, Span, Suppressions, WorkloadDecl, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
@@ -28,56 +34,141 @@ interface ItemResult {
 
 type PieceResult = HeaderResult | ItemResult;
 
-/** Results of pieces by their text; one per open file, replaced on every parse. */
+/** One parsed piece; its result's spans are absolute, for the text at `start`. */
+interface Piece {
+  key: string;
+  start: number;
+  end: number;
+  result: PieceResult;
+  /** The parse that last used this piece (a piece serves one place per parse). */
+  used: number;
+}
+
+let generation = 0;
+
+/** Pieces of one document and what the last parse saw; one per open document. */
 export class PieceCache {
-  map = new Map<string, PieceResult>();
+  /** Pieces by kind and text. */
+  map = new Map<string, Piece>();
   hits = 0;
   misses = 0;
+  /** The last parse: its text, file, pieces in order and their segments. */
+  text: string | undefined;
+  file: string | undefined;
+  pieces: Piece[] = [];
+  segments: Segment[] | undefined;
+  lineStarts: number[] | undefined;
+  /** True when the last text had no `placement-ignore` anywhere. */
+  suppressionFree = false;
+
+  clear(): void {
+    this.map = new Map();
+    this.suppressionFree = false;
+    this.text = this.file = this.segments = this.lineStarts = undefined;
+    this.pieces = [];
+  }
 }
 
 export function parseFile(file: string, text: string, cache?: PieceCache): ParsedFile {
-  const lineStarts = computeLineStarts(text);
-  const suppressions = scanSuppressions(text, lineStarts);
+  // Fixes take the file's line ending (from its first line); a change of it, or of the
+  // file's name, invalidates every piece.
+  if (cache && (cache.file !== file || (cache.text !== undefined && eolOf(cache.text) !== eolOf(text)))) cache.clear();
+  // Where the new text differs from the last one: [changeStart, newChangeEnd).
+  const prevText = cache?.text;
+  let change: { start: number; oldEnd: number; newEnd: number } | undefined;
+  if (prevText !== undefined) {
+    const start = commonPrefix(prevText, text);
+    const tail = commonSuffix(prevText, text, Math.min(prevText.length, text.length) - start);
+    change = { start, oldEnd: prevText.length - tail, newEnd: text.length - tail };
+  }
+  const lineStarts =
+    cache?.lineStarts && change && prevText !== undefined ? updateLineStarts(cache.lineStarts, text, change) : computeLineStarts(text);
+  // Most files have no suppression comment: then only the changed text needs a look.
+  const suppressionFree =
+    cache?.suppressionFree && change
+      ? !text.slice(Math.max(0, change.start - 20), change.newEnd + 20).includes('placement-ignore')
+      : !text.includes('placement-ignore');
+  const suppressions: Suppressions = suppressionFree ? { file: new Set(), lines: new Map() } : scanSuppressions(text, lineStarts);
   const base: ParsedFile = { file, text, hosts: [], workloads: [], root: null, findings: [], suppressions, lineStarts };
   const refused = refuse(text);
   if (refused) {
+    cache?.clear();
     base.findings.push(refused);
     return base;
   }
-  const seg = segment(text);
-  if (!seg.ok) return parseWhole(base);
+  const previous: PreviousSegmentation | undefined =
+    cache?.segments && change ? { segments: cache.segments, changeStart: change.start, newChangeEnd: change.newEnd, delta: change.newEnd - change.oldEnd } : undefined;
+  const seg = segment(text, previous);
+  if (!seg.ok) {
+    cache?.clear();
+    if (cache) {
+      cache.file = file;
+      cache.text = text;
+      cache.lineStarts = lineStarts;
+    }
+    return parseWhole(base);
+  }
 
-  const next = new PieceCache();
+  const gen = ++generation;
+  const oldPieces = cache?.pieces ?? [];
+  const pieces: Piece[] = [];
   const rootEntries: YEntry[] = [];
   const lists: Record<'hosts' | 'workloads', YNode[]> = { hosts: [], workloads: [] };
   let rootSpan: Span | null = null;
   let other: YNode | null = null;
-  for (const s of seg.segments) {
-    const piece = text.slice(s.start, s.end);
-    const key = s.kind === 'header' ? `h\u0000${piece}` : `${s.list}\u0000${piece}`;
-    let r = cache?.map.get(key) ?? next.map.get(key);
-    if (r) {
-      if (cache) cache.hits++;
-    } else {
-      if (cache) cache.misses++;
-      r = s.kind === 'header' ? parseHeader(piece) : parseItem(piece, s.list!, file);
-    }
-    next.map.set(key, r);
-    const moved = s.start === 0 ? r : relocate(r, s.start);
-    base.findings.push(...moved.findings);
-    if (moved.kind === 'header') {
-      if (moved.root) {
-        rootEntries.push(...moved.root.entries.map((e) => ({ ...e })));
-        rootSpan = rootSpan ? { start: rootSpan.start, end: Math.max(rootSpan.end, moved.root.span.end) } : moved.root.span;
+  const segs = seg.segments;
+  const claim = (p: Piece | undefined, s: Segment): Piece | undefined => {
+    if (!p || p.used === gen) return undefined;
+    if (p.start !== s.start) shiftResult(p.result, s.start - p.start);
+    p.start = s.start;
+    p.end = s.end;
+    p.used = gen;
+    return p;
+  };
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    // Pieces before the edit and after it are the previous ones (the latter moved);
+    // the rest are looked up by their text, then parsed.
+    let piece: Piece | undefined;
+    if (previous && i < seg.keptBefore) piece = claim(oldPieces[i], s);
+    else if (previous && i >= seg.shiftedFrom) piece = claim(oldPieces[seg.shiftedOld + i - seg.shiftedFrom], s);
+    let key: string | undefined;
+    if (!piece) {
+      const text_ = text.slice(s.start, s.end);
+      key = s.kind === 'header' ? `h\u0000${text_}` : `${s.list}\u0000${text_}`;
+      piece = claim(cache?.map.get(key), s);
+      if (!piece) {
+        if (cache) cache.misses++;
+        const result = s.kind === 'header' ? parseHeader(text_, s.start) : parseItem(text_, s.start, s.list!, file, text);
+        piece = { key, start: s.start, end: s.end, result, used: gen };
+      } else if (cache) cache.hits++;
+    } else if (cache) cache.hits++;
+    pieces.push(piece);
+    const r = piece.result;
+    for (const f of r.findings) base.findings.push(f);
+    if (r.kind === 'header') {
+      if (r.root) {
+        for (const e of r.root.entries) rootEntries.push({ ...e });
+        rootSpan = rootSpan ? { start: rootSpan.start, end: Math.max(rootSpan.end, r.root.span.end) } : { ...r.root.span };
       }
-      if (moved.other) other = moved.other;
+      if (r.other) other = r.other;
     } else {
-      if (moved.node) lists[s.list!].push(moved.node);
-      if (moved.decl?.kind === 'host') base.hosts.push(moved.decl);
-      else if (moved.decl?.kind === 'workload') base.workloads.push(moved.decl);
+      if (r.node) lists[s.list!].push(r.node);
+      if (r.decl?.kind === 'host') base.hosts.push(r.decl);
+      else if (r.decl?.kind === 'workload') base.workloads.push(r.decl);
     }
   }
-  if (cache) cache.map = next.map;
+  if (cache) {
+    // Forget the pieces this parse did not use; remember the new ones by text.
+    for (const p of oldPieces) if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
+    for (const p of pieces) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
+    cache.pieces = pieces;
+    cache.segments = segs;
+    cache.text = text;
+    cache.file = file;
+    cache.lineStarts = lineStarts;
+    cache.suppressionFree = suppressionFree;
+  }
 
   // Stitch the pieces into one root mapping, as a whole parse would give.
   if (rootEntries.length || other === null) {
@@ -91,7 +182,10 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
         }
       }
     }
-    root.span = { start: root.span.start, end: Math.max(root.span.end, ...[...lists.hosts, ...lists.workloads].map((n) => n.span.end)) };
+    let end = root.span.end;
+    for (const n of lists.hosts) if (n.span.end > end) end = n.span.end;
+    for (const n of lists.workloads) if (n.span.end > end) end = n.span.end;
+    root.span = { start: root.span.start, end };
     base.root = rootEntries.length ? root : null;
     if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: text.length }, text);
     else if (text.trim().length) validateRoot(null, base.findings, { start: 0, end: 0 }, text);
@@ -100,6 +194,80 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
   }
   if (!rootEntries.length && !other) addEmptyFinding(base, text);
   return base;
+}
+
+/** Length of the common prefix, compared a block at a time (string equality is memcmp). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (i + step <= n && a.substring(i, i + step) === b.substring(i, i + step)) i += step;
+  }
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  const al = a.length;
+  const bl = b.length;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (i + step <= max && a.substring(al - i - step, al - i) === b.substring(bl - i - step, bl - i)) i += step;
+  }
+  while (i < max && a.charCodeAt(al - i - 1) === b.charCodeAt(bl - i - 1)) i++;
+  return i;
+}
+
+/**
+ * The line table of the new text from the old one, in place (like the pieces): lines
+ * before the change are kept, the changed lines recomputed, the lines after it moved.
+ */
+function updateLineStarts(starts: number[], text: string, change: { start: number; oldEnd: number; newEnd: number }): number[] {
+  const delta = change.newEnd - change.oldEnd;
+  // Line starts below `start` are decided by characters before `start - 1`, which did not
+  // change; those above `oldEnd` by characters at or after `oldEnd`, which moved.
+  const from = lowerBound(starts, Math.max(1, change.start));
+  const to = upperBound(starts, change.oldEnd);
+  const fresh: number[] = [];
+  const stop = Math.min(text.length, change.newEnd);
+  for (let i = Math.max(0, change.start - 1); i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) fresh.push(i + 1);
+  }
+  if (fresh.length === to - from) {
+    for (let j = 0; j < fresh.length; j++) starts[from + j] = fresh[j];
+  } else {
+    // A large paste: spreading it into splice could overflow the stack.
+    if (fresh.length > 10_000) return computeLineStarts(text);
+    starts.splice(from, to - from, ...fresh);
+  }
+  if (delta) for (let j = from + fresh.length; j < starts.length; j++) starts[j] += delta;
+  return starts;
+}
+
+/** First index whose value is ≥ x. */
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is > x. */
+function upperBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The reference parse: the whole text at once, no pieces, no cache. */
@@ -145,43 +313,96 @@ function itemSpan(text: string, node: YNode): Span {
   return { start: s, end: node.span.end };
 }
 
-function parseHeader(piece: string): HeaderResult {
-  const tree = parseTree(piece, 0);
-  const findings = [...tree.findings];
+function parseHeader(piece: string, at: number): HeaderResult {
+  const tree = parseTree(piece, at);
+  const findings = tree.findings.map(detachFinding);
   const r = tree.roots[0] ?? null;
   if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings };
   return { kind: 'header', root: null, other: r, findings };
 }
 
-function parseItem(piece: string, list: 'hosts' | 'workloads', file: string): ItemResult {
-  const tree = parseTree(piece, 0);
+/** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
+function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: string): ItemResult {
+  const tree = parseTree(piece, at);
   const findings = [...tree.findings];
   const seq = tree.roots[0];
   if (!seq || seq.kind !== 'seq' || seq.items.length === 0) {
-    return { kind: 'item', node: null, findings };
+    return { kind: 'item', node: null, findings: findings.map(detachFinding) };
   }
   const node = seq.items[0];
-  const span = itemSpan(piece, node);
-  const decl = list === 'hosts' ? buildHost(node, file, span, findings, piece) : buildWorkload(node, file, span, findings, piece);
-  return { kind: 'item', node, decl, findings };
+  const span = itemSpan(text, node);
+  const decl = list === 'hosts' ? buildHost(node, file, span, findings, text) : buildWorkload(node, file, span, findings, text);
+  // Give the declaration and the findings their own span objects, so that moving the
+  // piece moves every span exactly once.
+  if (decl) {
+    decl.span = { ...decl.span };
+    decl.nameSpan = { ...decl.nameSpan };
+    if (decl.kind === 'workload') {
+      for (const v of decl.volumes) v.span = { ...v.span };
+      for (const p of decl.pins) p.span = { ...p.span };
+    }
+  }
+  return { kind: 'item', node, decl, findings: findings.map(detachFinding) };
 }
 
-/** Deep copy with every span moved by `delta` (cached results stay untouched). */
-function relocate<T>(value: T, delta: number): T {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) {
-        return { start: o.start + delta, end: o.end + delta };
+function detachFinding(f: Finding): Finding {
+  const out: Finding = { ...f, span: { ...f.span } };
+  if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, span: { ...e.span } })) }));
+  return out;
+}
+
+/** Moves every span of a piece's result by `delta`, in place (each span is owned once). */
+function shiftResult(r: PieceResult, delta: number): void {
+  if (delta === 0) return;
+  for (const f of r.findings) {
+    f.span.start += delta;
+    f.span.end += delta;
+    if (f.fixes) {
+      for (const x of f.fixes) {
+        for (const e of x.edits) {
+          e.span.start += delta;
+          e.span.end += delta;
+        }
       }
-      const out: Record<string, unknown> = {};
-      for (const k in o) out[k] = k === 'colonEnd' ? (o[k] as number) + delta : walk(o[k]);
-      return out;
     }
-    return v;
-  };
-  return walk(value) as T;
+  }
+  if (r.kind === 'header') {
+    if (r.root) shiftNode(r.root, delta);
+    if (r.other) shiftNode(r.other, delta);
+    return;
+  }
+  if (r.node) shiftNode(r.node, delta);
+  const d = r.decl;
+  if (!d) return;
+  d.span.start += delta;
+  d.span.end += delta;
+  d.nameSpan.start += delta;
+  d.nameSpan.end += delta;
+  if (d.kind === 'workload') {
+    for (const v of d.volumes) {
+      v.span.start += delta;
+      v.span.end += delta;
+    }
+    for (const p of d.pins) {
+      p.span.start += delta;
+      p.span.end += delta;
+    }
+  }
+}
+
+function shiftNode(n: YNode, delta: number): void {
+  n.span.start += delta;
+  n.span.end += delta;
+  if (n.kind === 'map') {
+    for (const e of n.entries) {
+      e.keySpan.start += delta;
+      e.keySpan.end += delta;
+      e.colonEnd += delta;
+      if (e.value) shiftNode(e.value, delta);
+    }
+  } else if (n.kind === 'seq') {
+    for (const it of n.items) shiftNode(it, delta);
+  }
 }
 
 /** A refusal for input that is not a descriptor at all, before any parse. */

@@ -2,6 +2,10 @@
 // one piece per item of `hosts:` and `workloads:`. An edit then re-parses only the
 // pieces whose text changed. Anything the splitter does not fully understand (flow
 // lists, anchors, several documents, tabs in indentation) falls back to a whole parse.
+//
+// The splitter is a line-by-line state machine. After an edit it resumes at the piece
+// before the changed line and stops as soon as it is back in step with the previous
+// run, so an edit costs the size of the pieces it touched, not the size of the file.
 
 export interface Segment {
   /** 'header' holds top-level keys; 'item' one list item of `list`. */
@@ -9,16 +13,42 @@ export interface Segment {
   list?: 'hosts' | 'workloads';
   start: number;
   end: number;
+  /** For items: the column of the list's dashes. */
+  dashCol?: number;
 }
 
-export type Segmentation = { ok: true; segments: Segment[] } | { ok: false; reason: string };
+export type Segmentation =
+  | {
+      ok: true;
+      segments: Segment[];
+      /** With `previous`: segments [0, keptBefore) are the previous run's own objects, unchanged. */
+      keptBefore: number;
+      /** With `previous`: segments from this index on are the previous run's, moved by `delta`. */
+      shiftedFrom: number;
+      /** Index in the previous run's segments of the first moved one. */
+      shiftedOld: number;
+    }
+  | { ok: false; reason: string };
+
+/** The previous run over the text before an edit, and where the texts differ. */
+export interface PreviousSegmentation {
+  segments: readonly Segment[];
+  /** The texts agree on [0, changeStart) … */
+  changeStart: number;
+  /** … and from `newChangeEnd` to the end of the new text, which is the old text from `newChangeEnd - delta`. */
+  newChangeEnd: number;
+  /** New length minus old length. */
+  delta: number;
+}
 
 const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_-]*|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]+#.*|[ \t]*)$/;
 const TOP_KEY_WITH_VALUE = /^([A-Za-z_][A-Za-z0-9_-]*|"[^"]*"|'[^']*')[ \t]*:[ \t]/;
+/** Characters that may start an anchor, alias or tag, and the merge key. */
+const INDICATORS = /[&*!]|<<:/g;
 
-export function segment(text: string): Segmentation {
+export function segment(text: string, previous?: PreviousSegmentation): Segmentation {
   const n = text.length;
-  const segments: Segment[] = [];
+  let segments: Segment[] = [];
   let pos = 0;
   // Current list body: which list, the dash column, and where the open item began.
   let list: 'hosts' | 'workloads' | undefined;
@@ -26,24 +56,102 @@ export function segment(text: string): Segmentation {
   let itemStart = -1;
   let headerStart = 0;
   let sawContent = false;
+  let keptBefore = 0;
+
+  // Resuming: keep the pieces that end before the changed line and restart the
+  // machine at the beginning of the piece that holds the line before it.
+  const old = previous?.segments;
+  let resync = old?.length ? 1 : -1;
+  if (previous && old && old.length) {
+    const lineStart = lineStartBefore(text, previous.changeStart);
+    let r = -1;
+    if (lineStart > 0) {
+      // The last piece that starts before the changed line (it holds the line before).
+      let lo = 0;
+      let hi = old.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (old[mid].start < lineStart) {
+          r = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+    }
+    if (r > 0 && old[r].start > 0) {
+      const s = old[r];
+      segments = old.slice(0, r);
+      keptBefore = r;
+      pos = s.start;
+      sawContent = true;
+      if (s.kind === 'item') {
+        const prev = old[r - 1];
+        list = s.list;
+        dashCol = prev.kind === 'item' && prev.list === s.list ? (s.dashCol ?? -1) : -1;
+        headerStart = -1;
+      } else {
+        headerStart = s.start;
+      }
+      resync = r + 1;
+    }
+  }
 
   const closeItem = (at: number) => {
-    if (itemStart >= 0) segments.push({ kind: 'item', list, start: itemStart, end: at });
+    if (itemStart >= 0) segments.push({ kind: 'item', list, start: itemStart, end: at, dashCol });
     itemStart = -1;
   };
 
+  // Lines that may hold an anchor, alias or tag: found with one forward regex scan
+  // over a whole text, or by looking at each line when only a few lines are read.
+  let nextIndicator = -1;
+  const indicatorBefore = (from: number, to: number): boolean => {
+    if (previous) {
+      for (let i = from; i < to; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 38 || ch === 42 || ch === 33 || ch === 60) return true;
+      }
+      return false;
+    }
+    if (nextIndicator < from) {
+      INDICATORS.lastIndex = from;
+      const m = INDICATORS.exec(text);
+      nextIndicator = m ? m.index : n;
+    }
+    return nextIndicator < to;
+  };
+
   while (pos < n) {
+    if (resync >= 0 && previous && old && pos >= previous.newChangeEnd && list && dashCol >= 0 && itemStart >= 0) {
+      // Back in step? The rest of the text is unchanged; if the previous run was in the
+      // same state at this line, it went on exactly as it will now.
+      const at = pos - previous.delta;
+      while (resync < old.length && old[resync].start < at) resync++;
+      if (resync < old.length) {
+        const o = old[resync];
+        const before = old[resync - 1];
+        if (o.start === at && o.kind === 'item' && o.list === list && o.dashCol === dashCol && before.kind === 'item' && before.list === list) {
+          closeItem(pos);
+          const shiftedFrom = segments.length;
+          const d = previous.delta;
+          for (let j = resync; j < old.length; j++) {
+            const x = old[j];
+            segments.push(d === 0 ? x : { kind: x.kind, list: x.list, start: x.start + d, end: x.end + d, dashCol: x.dashCol });
+          }
+          return { ok: true, segments, keptBefore, shiftedFrom, shiftedOld: resync };
+        }
+      }
+    }
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
     const next = eol < n ? eol + 1 : n;
     let indent = 0;
     while (pos + indent < eol && text.charCodeAt(pos + indent) === 32) indent++;
-    const c = text.charCodeAt(pos + indent);
-    const blank = pos + indent >= eol || c === 13 || c === 35; /* '#' */
+    const first = pos + indent;
+    const c = text.charCodeAt(first);
+    const blank = first >= eol || c === 13 || c === 35; /* '#' */
     if (!blank) {
       if (c === 9) return { ok: false, reason: 'tab in indentation' };
-      const line = text.slice(pos + indent, eol);
       if (indent === 0) {
+        const line = text.slice(first, eol);
         if (line.startsWith('---') || line.startsWith('...') || line.startsWith('%')) return { ok: false, reason: 'document markers' };
         if (line.startsWith('- ') || line === '-' || line === '-\r') {
           if (list && dashCol === 0) {
@@ -58,7 +166,7 @@ export function segment(text: string): Segmentation {
             dashCol = -1;
             headerStart = pos;
           }
-          const bare = line.replace(/\r$/, '');
+          const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
           const m = TOP_KEY.exec(bare);
           if (m) {
             const key = m[1].replace(/^["']|["']$/g, '');
@@ -79,7 +187,7 @@ export function segment(text: string): Segmentation {
           if (c !== 45 /* '-' */) return { ok: false, reason: 'list body without dashes' };
           dashCol = indent;
         }
-        if (indent === dashCol && c === 45 && (line.length === 1 || line[1] === ' ' || line[1] === '\r')) {
+        if (indent === dashCol && c === 45 && (first + 1 === eol || text.charCodeAt(first + 1) === 32 || text.charCodeAt(first + 1) === 13)) {
           closeItem(pos);
           itemStart = pos;
         } else if (indent <= dashCol) {
@@ -90,23 +198,29 @@ export function segment(text: string): Segmentation {
       } else if (headerStart < 0) {
         return { ok: false, reason: 'indented content outside a list' };
       }
-      if (/(^|[\s[{,])[&*!][^\s]/.test(stripComment(line)) || line.includes('<<:')) {
-        return { ok: false, reason: 'anchors, aliases or tags' };
+      if (indicatorBefore(first, eol)) {
+        const line = text.slice(first, eol);
+        if (/(^|[\s[{,])[&*!][^\s]/.test(stripComment(line)) || line.includes('<<:')) {
+          return { ok: false, reason: 'anchors, aliases or tags' };
+        }
       }
       sawContent = true;
-    } else if (list && dashCol < 0 && pos + indent < eol && c === 35) {
-      // A comment between `hosts:` and its first item belongs to the header.
     }
     pos = next;
   }
   if (list) {
     closeItem(n);
-    if (dashCol < 0 && headerStart < 0) headerStart = -1;
   } else if (headerStart >= 0 && headerStart < n) {
     segments.push({ kind: 'header', start: headerStart, end: n });
   }
   if (!sawContent && segments.length === 0) segments.push({ kind: 'header', start: 0, end: n });
-  return { ok: true, segments };
+  return { ok: true, segments, keptBefore, shiftedFrom: segments.length, shiftedOld: old?.length ?? 0 };
+}
+
+/** Where the line holding `offset` starts. */
+function lineStartBefore(text: string, offset: number): number {
+  const i = text.lastIndexOf('\n', offset - 1);
+  return i < 0 ? 0 : i + 1;
 }
 
 function stripComment(line: string): string {

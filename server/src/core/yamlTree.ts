@@ -126,9 +126,10 @@ function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
 }
 
 function withSpan(n: YNode, s: Span): YNode {
-  if (n.kind === 'map') return { ...n, span: s, entries: n.entries.map((e) => ({ ...e, keySpan: s, colonEnd: s.end, value: e.value && withSpan(e.value, s) })) };
-  if (n.kind === 'seq') return { ...n, span: s, items: n.items.map((i) => withSpan(i, s)) };
-  return { ...n, span: s };
+  // Every node gets its own span object: spans are moved in place after edits.
+  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e) => ({ ...e, keySpan: { ...s }, colonEnd: s.end, value: e.value && withSpan(e.value, s) })) };
+  if (n.kind === 'seq') return { ...n, span: { ...s }, items: n.items.map((i) => withSpan(i, s)) };
+  return { ...n, span: { ...s } };
 }
 
 function spanOf(range: [number, number, number] | null | undefined, base: number): Span {

@@ -1,0 +1,84 @@
+// The incremental path (a PieceCache carried from edit to edit, declarations and
+// recommendations reused) must give exactly what a fresh parse and analysis give,
+// on random edit sequences over the examples and generated fleets.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { generate } from '../../bench/generate';
+import { analyze } from '../../server/src/core/analyze';
+import { defaultConfig } from '../../server/src/core/config';
+import { parseFile, PieceCache } from '../../server/src/core/parse';
+import { applyEdit, editArb, exampleFleets, generatedFleets, view } from './support';
+
+const config = defaultConfig();
+
+/** Edits one file of a fleet step by step; after each step, incremental equals fresh. */
+function checkSequence(files: Record<string, string>, target: string, edits: Parameters<typeof applyEdit>[1][]): void {
+  const caches = new Map(Object.keys(files).map((f) => [f, new PieceCache()]));
+  const texts = { ...files };
+  const incremental = () => Object.entries(texts).map(([f, t]) => parseFile(f, t, caches.get(f)));
+  incremental();
+  for (const [i, e] of edits.entries()) {
+    texts[target] = applyEdit(texts[target], e);
+    const inc = incremental();
+    const fresh = Object.entries(texts).map(([f, t]) => parseFile(f, t));
+    assert.deepEqual(view(inc, analyze(inc, config)), view(fresh, analyze(fresh, config)), `after edit ${i + 1} of ${edits.length}: ${JSON.stringify(e)}`);
+  }
+}
+
+describe('incremental analysis equals a full re-analysis', () => {
+  const fleets = [...exampleFleets(), ...generatedFleets()];
+  it('has examples to edit', () => assert.ok(exampleFleets().length >= 1));
+  for (const fleet of fleets) {
+    for (const target of Object.keys(fleet.files)) {
+      it(`random edit sequences in ${target} (${fleet.name})`, () => {
+        fc.assert(
+          fc.property(fc.array(editArb, { minLength: 1, maxLength: 12 }), (edits) => checkSequence(fleet.files, target, edits)),
+          { numRuns: 20, seed: 20261127 + target.length },
+        );
+      });
+    }
+  }
+
+  it('one-character edits all over a generated file of 150 workloads', () => {
+    const g = generate({ workloads: 150, seed: 11, mistakes: 0.05 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.constantFrom(0, 1), insert: fc.constantFrom('', 'x', ' ', '\n', '-', ':', '#') }), { minLength: 1, maxLength: 10 }), (edits) =>
+        checkSequence({ 'big.workload.yaml': g.text }, 'big.workload.yaml', edits),
+      ),
+      { numRuns: 4, seed: 7 },
+    );
+  });
+
+  it('undo brings back the same pieces, and moved pieces are reused', () => {
+    const g = generate({ workloads: 50, seed: 5 });
+    const cache = new PieceCache();
+    parseFile('f', g.text, cache);
+    const pieces = cache.map.size;
+    const at = g.osValues[25];
+    const edited = `${g.text.slice(0, at)}w${g.text.slice(at)}`;
+    cache.hits = cache.misses = 0;
+    parseFile('f', edited, cache);
+    assert.equal(cache.misses, 1, 'only the edited workload is parsed again');
+    cache.hits = cache.misses = 0;
+    const back = parseFile('f', g.text, cache);
+    assert.equal(cache.misses, 1, 'undo parses the one piece again (its old result was dropped)');
+    assert.equal(cache.hits, pieces - 1);
+    assert.deepEqual(view([back], analyze([back], config)), view([parseFile('f', g.text)], analyze([parseFile('f', g.text)], config)));
+  });
+
+  it('a different file name or line ending starts afresh', () => {
+    const g = generate({ workloads: 5, seed: 1 });
+    const cache = new PieceCache();
+    parseFile('a', g.text, cache);
+    cache.hits = cache.misses = 0;
+    const crlf = g.text.replace(/\n/g, '\r\n');
+    const p = parseFile('a', crlf, cache);
+    assert.equal(cache.hits, 0);
+    assert.deepEqual(view([p], analyze([p], config)), view([parseFile('a', crlf)], analyze([parseFile('a', crlf)], config)));
+    cache.hits = cache.misses = 0;
+    const q = parseFile('b', crlf, cache);
+    assert.equal(cache.hits, 0);
+    assert.equal(q.workloads[0].file, 'b');
+  });
+});
