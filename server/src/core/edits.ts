@@ -54,17 +54,18 @@ export function insertIntoMap(text: string, map: YMap, lines: string[]): TextEdi
   return { span: { start: at, end: at }, newText: eol + body };
 }
 
-/** Applies edits (non-overlapping) to a text. */
+/** Applies edits to a text in one pass; an edit overlapping an earlier one is skipped. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
-  let out = text;
-  let limit = Infinity;
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const parts: string[] = [];
+  let pos = 0;
   for (const e of sorted) {
-    if (e.span.end > limit) continue; // Overlaps a later edit already applied: skip it.
-    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-    limit = e.span.start;
+    if (e.span.start < pos) continue;
+    parts.push(text.slice(pos, e.span.start), e.newText);
+    pos = e.span.end;
   }
-  return out;
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 export function replace(spanToReplace: Span, newText: string): TextEdit {
