@@ -1,0 +1,447 @@
+// `npm run bench`: our language server and Red Hat's yaml-language-server (given our
+// JSON Schema) side by side, in one run, on generated descriptors of 100, 1,000 and
+// 10,000 workloads; plus the floor (`yaml`'s parseDocument of the same text) and our
+// core in-process. Writes bench/results.json and bench/results.md.
+//
+// Usage (through scripts/bench.mjs, which builds first):
+//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat] [--no-write]
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as P from 'vscode-languageserver-protocol';
+import { parseDocument } from 'yaml';
+import { analyze } from '../server/src/core/analyze';
+import { defaultConfig } from '../server/src/core/config';
+import { parseFile, PieceCache } from '../server/src/core/parse';
+import { toJsonSchema } from '../server/src/core/schema';
+import { generate } from './generate';
+import { LspClient, type ServerSpec, withTimeout } from './lspClient';
+
+const ROOT = resolve(__dirname, '..', '..');
+const OP_TIMEOUT = 180_000;
+
+interface Runs {
+  open: number;
+  edit: number;
+  hover: number;
+  completion: number;
+  floor: number;
+}
+
+const FULL: Record<number, Runs> = {
+  100: { open: 5, edit: 10, hover: 10, completion: 10, floor: 9 },
+  1000: { open: 5, edit: 10, hover: 10, completion: 10, floor: 7 },
+  10000: { open: 3, edit: 6, hover: 6, completion: 5, floor: 5 },
+};
+const QUICK: Runs = { open: 2, edit: 2, hover: 2, completion: 2, floor: 2 };
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function stat(xs: number[]): Stat {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], runs: xs };
+}
+
+interface ServerResult {
+  server: string;
+  diagnosticsMode: 'pull' | 'push';
+  openMs?: Stat;
+  editMs?: Stat;
+  /** Ours: edit → diagnostics, then the layout request (the webview's data). */
+  editLayoutMs?: Stat;
+  layoutBytes?: number;
+  hoverMs?: Stat;
+  completionMs?: Stat;
+  peakRssBytes?: number;
+  diagnosticsAtOpen?: number;
+  error?: string;
+}
+
+interface SizeResult {
+  workloads: number;
+  hosts: number;
+  chars: number;
+  lines: number;
+  floorParseDocumentMs: Stat;
+  core: { parseMs: Stat; analyzeMs: Stat; editParseMs: Stat; editAnalyzeMs: Stat };
+  servers: ServerResult[];
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const now = () => performance.now();
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const sizes = (arg('sizes') ?? '100,1000,10000').split(',').map(Number);
+  const quick = process.argv.includes('--quick');
+  const only = arg('only');
+  const tmp = mkdtempSync(join(tmpdir(), 'wp-bench-'));
+  const schemaPath = join(tmp, 'descriptor.schema.json');
+  writeFileSync(schemaPath, JSON.stringify(toJsonSchema(), null, 2));
+  const ours: ServerSpec = {
+    name: 'ours',
+    script: join(ROOT, 'dist', 'server.js'),
+    args: ['--stdio'],
+    settings: { workloadPlacement: {} },
+    pull: true,
+  };
+  const yamlSettings = {
+    schemas: { [pathToFileURL(schemaPath).href]: ['*.workload.yaml'] },
+    validate: true,
+    hover: true,
+    completion: true,
+    schemaStore: { enable: false },
+    format: { enable: false },
+  };
+  const redhat: ServerSpec = {
+    name: 'redhat',
+    script: join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'),
+    args: ['--stdio'],
+    settings: { yaml: yamlSettings, http: {}, '[yaml]': {}, editor: {} },
+    pushSettings: { yaml: yamlSettings },
+    pull: false,
+  };
+  const specs = [ours, redhat].filter((s) => !only || s.name === only);
+  const machine = describeMachine();
+  console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; sizes ${sizes.join(', ')}${quick ? ' (quick)' : ''}`);
+
+  const results: SizeResult[] = [];
+  try {
+    for (const size of sizes) {
+      const runs = quick ? QUICK : (FULL[size] ?? FULL[1000]);
+      const g = generate({ workloads: size, seed: 42 });
+      const bench = plan(g.text, g.osValues);
+      const text = bench.text;
+      const lines = text.split('\n').length - 1;
+      console.log(`\n${size.toLocaleString('en-US')} workloads, ${g.hosts} hosts: ${(text.length / 1048576).toFixed(2)} MB, ${lines.toLocaleString('en-US')} lines`);
+      const floor = measureFloor(text, runs.floor);
+      console.log(`  floor: parseDocument ${fmt(floor.median)} ms (${fmt(floor.min)}–${fmt(floor.max)})`);
+      const core = measureCore(text, bench.editOffset, runs.edit);
+      console.log(`  core in-process: parse ${fmt(core.parseMs.median)} ms, analyze ${fmt(core.analyzeMs.median)} ms; after an edit: parse ${fmt(core.editParseMs.median)} ms, analyze ${fmt(core.editAnalyzeMs.median)} ms`);
+      const servers: ServerResult[] = [];
+      for (const spec of specs) {
+        const r = await measureServer(spec, tmp, size, bench, runs);
+        servers.push(r);
+        console.log(`  ${spec.name}: ${r.error ? `FAILED: ${r.error}` : summaryLine(r)}`);
+      }
+      results.push({ workloads: size, hosts: g.hosts, chars: text.length, lines, floorParseDocumentMs: floor, core, servers });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const placement = runPlacementBench(sizes);
+  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, placement };
+  const md = toMarkdown(out);
+  console.log(`\n${md}`);
+  if (!process.argv.includes('--no-write')) {
+    writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+    writeFileSync(join(ROOT, 'bench', 'results.md'), md);
+    console.log('Wrote bench/results.json and bench/results.md');
+  }
+}
+
+interface BenchText {
+  text: string;
+  /** Offset of the `linux` value the edits change (its last letter goes and comes back). */
+  editOffset: number;
+  editLine: number;
+  editCol: number;
+  /** The line of a planted `deploy: contianer`, an error both servers report at open. */
+  plantedLine: number;
+}
+
+/** Plants one schema error both servers report, and picks the line the edits change. */
+function plan(text: string, osValues: number[]): BenchText {
+  // Same length, so the generator's offsets stay right.
+  const at = text.indexOf('    deploy: container\n');
+  if (at < 0) throw new Error('no `deploy: container` line to plant an error in');
+  text = `${text.slice(0, at)}    deploy: contianer\n${text.slice(at + '    deploy: container\n'.length)}`;
+  const mid = osValues.length >> 1;
+  let editOffset = -1;
+  for (let k = 0; k < osValues.length && editOffset < 0; k++) {
+    const o = osValues[(mid + k) % osValues.length];
+    if (text.startsWith('linux\n', o)) editOffset = o;
+  }
+  if (editOffset < 0) throw new Error('no `os: linux` line to edit');
+  const lineOf = (o: number) => text.slice(0, o).split('\n').length - 1;
+  const editLine = lineOf(editOffset);
+  return { text, editOffset, editLine, editCol: editOffset - (text.lastIndexOf('\n', editOffset - 1) + 1), plantedLine: lineOf(at) };
+}
+
+function measureFloor(text: string, n: number): Stat {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    const doc = parseDocument(text);
+    xs.push(now() - t);
+    if (doc.errors.length > 1000) throw new Error('the generated text does not parse');
+  }
+  return stat(xs);
+}
+
+function measureCore(text: string, editOffset: number, n: number): SizeResult['core'] {
+  const config = defaultConfig();
+  const parseMs: number[] = [];
+  const analyzeMs: number[] = [];
+  for (let i = 0; i < Math.max(2, Math.min(n, 3)); i++) {
+    let t = now();
+    const p = parseFile('bench.workload.yaml', text);
+    parseMs.push(now() - t);
+    t = now();
+    analyze([p], config);
+    analyzeMs.push(now() - t);
+  }
+  const cache = new PieceCache();
+  let cur = text;
+  let parsed = parseFile('bench.workload.yaml', cur, cache);
+  analyze([parsed], config);
+  const editParseMs: number[] = [];
+  const editAnalyzeMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const cut = editOffset + 4;
+    cur = i % 2 === 0 ? cur.slice(0, cut) + cur.slice(cut + 1) : `${cur.slice(0, cut)}x${cur.slice(cut)}`;
+    let t = now();
+    parsed = parseFile('bench.workload.yaml', cur, cache);
+    editParseMs.push(now() - t);
+    t = now();
+    analyze([parsed], config);
+    editAnalyzeMs.push(now() - t);
+  }
+  return { parseMs: stat(parseMs), analyzeMs: stat(analyzeMs), editParseMs: stat(editParseMs), editAnalyzeMs: stat(editAnalyzeMs) };
+}
+
+const WARM_UP = 'version: 1\nworkloads:\n  - name: warm\n    os: linu\n';
+
+async function measureServer(spec: ServerSpec, tmp: string, size: number, b: BenchText, runs: Runs): Promise<ServerResult> {
+  const client = new LspClient(spec);
+  const result: ServerResult = { server: spec.name, diagnosticsMode: 'push' };
+  const languageId = spec.name === 'ours' ? 'workload-descriptor' : 'yaml';
+  const uriOf = (name: string) => pathToFileURL(join(tmp, name)).href;
+  try {
+    await withTimeout(client.initialize(null), 60_000, 'initialize');
+    result.diagnosticsMode = client.pulls ? 'pull' : 'push';
+    // Warm up, and make sure the schema is in force: the tiny file's error must show.
+    const warm = uriOf(`warm-${spec.name}-${size}.workload.yaml`);
+    await withTimeout(diagnosticsAfter(client, warm, () => client.open(warm, WARM_UP, languageId), (d) => d.some((x) => x.range.start.line === 3)), 60_000, 'warm-up diagnostics');
+    await client.close(warm);
+
+    // Open → diagnostics that include the planted error.
+    const openMs: number[] = [];
+    let uri = '';
+    for (let k = 0; k < runs.open; k++) {
+      if (uri) await client.close(uri);
+      uri = uriOf(`bench-${size}-${k}.workload.yaml`);
+      const t = now();
+      const diags = await withTimeout(diagnosticsAfter(client, uri, () => client.open(uri, b.text, languageId), (d) => d.some((x) => x.range.start.line === b.plantedLine)), OP_TIMEOUT, 'open → diagnostics');
+      openMs.push(now() - t);
+      result.diagnosticsAtOpen = diags.length;
+    }
+    result.openMs = stat(openMs);
+
+    // One-character edits: the `x` of `linux` goes (an error appears on that line) and comes back (it goes).
+    const editMs: number[] = [];
+    const editLayoutMs: number[] = [];
+    let version = 1;
+    for (let k = 0; k < runs.edit; k++) {
+      const remove = k % 2 === 0;
+      const pos = { line: b.editLine, character: b.editCol + 4 };
+      const range: P.Range = remove ? { start: pos, end: { line: pos.line, character: pos.character + 1 } } : { start: pos, end: pos };
+      const onLine = (d: P.Diagnostic[]) => d.some((x) => x.range.start.line === b.editLine);
+      version++;
+      const t = now();
+      await withTimeout(
+        diagnosticsAfter(client, uri, () => client.change(uri, version, range, remove ? '' : 'x'), (d) => (remove ? onLine(d) : !onLine(d)), version),
+        OP_TIMEOUT,
+        'edit → diagnostics',
+      );
+      editMs.push(now() - t);
+      if (spec.name === 'ours') {
+        const layout = await withTimeout(client.request<{ layout?: unknown } | null>('workloadPlacement/layout', {}), OP_TIMEOUT, 'layout');
+        editLayoutMs.push(now() - t);
+        if (!layout?.layout) throw new Error('the layout request returned no layout');
+        if (k === 0) result.layoutBytes = JSON.stringify(layout).length;
+      }
+    }
+    result.editMs = stat(editMs);
+    if (editLayoutMs.length) result.editLayoutMs = stat(editLayoutMs);
+
+    // Hover on the `os` key of the edited workload; completion at its value.
+    const hoverMs: number[] = [];
+    for (let k = 0; k < runs.hover; k++) {
+      const t = now();
+      const h = await withTimeout(client.hover(uri, { line: b.editLine, character: b.editCol - 4 }), OP_TIMEOUT, 'hover');
+      hoverMs.push(now() - t);
+      if (!h || !hoverText(h)) throw new Error('empty hover on `os`');
+    }
+    result.hoverMs = stat(hoverMs);
+    const completionMs: number[] = [];
+    for (let k = 0; k < runs.completion; k++) {
+      const t = now();
+      const c = await withTimeout(client.completion(uri, { line: b.editLine, character: b.editCol }), OP_TIMEOUT, 'completion');
+      completionMs.push(now() - t);
+      const items = Array.isArray(c) ? c : (c?.items ?? []);
+      if (!items.some((i) => i.label === 'windows' || i.insertText === 'windows')) throw new Error(`completion at \`os:\` lacks 'windows' (${items.length} items)`);
+    }
+    result.completionMs = stat(completionMs);
+    result.peakRssBytes = client.peakRss();
+  } catch (err) {
+    result.error = `${err instanceof Error ? err.message : String(err)}${client.stderr ? ` | server stderr: ${client.stderr.slice(-400)}` : ''}`;
+    result.peakRssBytes ??= client.peakRss();
+  } finally {
+    await client.stop().catch(() => client.child.kill('SIGKILL'));
+  }
+  return result;
+}
+
+/**
+ * Sends something (open, change), then waits for the diagnostics that pass `test`:
+ * pulled when the server offers pull (again until they pass), else pushed.
+ */
+async function diagnosticsAfter(client: LspClient, uri: string, send: () => Promise<void>, test: (d: P.Diagnostic[]) => boolean, version?: number): Promise<P.Diagnostic[]> {
+  if (client.pulls) {
+    await send();
+    for (;;) {
+      const d = await client.pull(uri);
+      if (test(d)) return d;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  const pushed = client.nextPublish(uri, (p) => (version === undefined || p.version === undefined || p.version === version) && test(p.diagnostics));
+  await send();
+  return (await pushed).diagnostics;
+}
+
+function hoverText(h: P.Hover): string {
+  const c = h.contents;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n');
+  return c.value;
+}
+
+function runPlacementBench(sizes: number[]): { skipped?: string; output?: unknown } {
+  const script = join(ROOT, 'scripts', 'benchPlacement.mjs');
+  if (!existsSync(script)) return { skipped: 'scripts/benchPlacement.mjs does not exist yet: placement and webview render times were not measured.' };
+  try {
+    const stdout = execFileSync(process.execPath, [script, '--json', '--sizes', sizes.join(',')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+    try {
+      return { output: JSON.parse(stdout) };
+    } catch {
+      return { output: stdout.trim() };
+    }
+  } catch (err) {
+    return { skipped: `scripts/benchPlacement.mjs failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+  }
+}
+
+function describeMachine() {
+  let cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    const m = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {
+    // Not Linux: keep what os.cpus() said.
+  }
+  let nproc = cpus().length;
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) || nproc;
+  } catch {
+    // No nproc: keep the count from os.cpus().
+  }
+  return { cpuModel, nproc, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+function redhatVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', 'yaml-language-server', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function fmt(ms: number): string {
+  if (ms < 10) return ms.toFixed(1);
+  return Math.round(ms).toLocaleString('en-US');
+}
+
+function mib(bytes: number | undefined): string {
+  return bytes === undefined ? 'n/a' : `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MiB`;
+}
+
+function cell(s: Stat | undefined): string {
+  return s ? `${fmt(s.median)} ms (${fmt(s.min)}–${fmt(s.max)})` : 'n/a';
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || b === 0) return 'n/a';
+  const r = a / b;
+  return r >= 10 ? `${Math.round(r)}×` : `${r.toFixed(r < 0.1 ? 3 : 2)}×`;
+}
+
+function summaryLine(r: ServerResult): string {
+  return `open ${cell(r.openMs)}, edit ${cell(r.editMs)}, hover ${cell(r.hoverMs)}, completion ${cell(r.completionMs)}, peak RSS ${mib(r.peakRssBytes)} [${r.diagnosticsMode}]`;
+}
+
+type Out = { date: string; durationS: number; machine: ReturnType<typeof describeMachine>; redhatVersion: string; sizes: SizeResult[]; placement: { skipped?: string; output?: unknown } };
+
+export function toMarkdown(out: Out): string {
+  const m = out.machine;
+  const lines: string[] = [];
+  lines.push('<!-- Generated by `npm run bench` (bench/main.ts); do not edit by hand. -->');
+  lines.push(`Measured ${out.date.slice(0, 10)} on ${m.cpuModel}, ${m.nproc} cores (\`nproc\`), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}; the whole run took ${out.durationS} s.`);
+  lines.push(`Red Hat's \`yaml-language-server\` ${out.redhatVersion} was given our JSON Schema (\`yaml.schemas\`). Times are medians with min–max over several runs, wall-clock from the client's request to the answer; "floor" is \`yaml\`'s \`parseDocument\` of the same text in-process.`);
+  lines.push('');
+  for (const s of out.sizes) {
+    const ours = s.servers.find((x) => x.server === 'ours');
+    const rh = s.servers.find((x) => x.server === 'redhat');
+    lines.push(`#### ${s.workloads.toLocaleString('en-US')} workloads, ${s.hosts.toLocaleString('en-US')} hosts (${(s.chars / 1048576).toFixed(1)} MB, ${s.lines.toLocaleString('en-US')} lines)`);
+    lines.push('');
+    lines.push('| | Ours | Red Hat | Ours / Red Hat | Ours / floor |');
+    lines.push('|---|---|---|---|---|');
+    const row = (label: string, a: Stat | undefined, b: Stat | undefined, floor = false) =>
+      lines.push(`| ${label} | ${cell(a)} | ${cell(b)} | ${ratio(a?.median, b?.median)} | ${floor ? ratio(a?.median, s.floorParseDocumentMs.median) : ''} |`);
+    row('open → diagnostics', ours?.openMs, rh?.openMs, true);
+    row('edit → diagnostics', ours?.editMs, rh?.editMs, true);
+    if (ours?.editLayoutMs) row('edit → diagnostics + layout', ours.editLayoutMs, undefined, true);
+    row('hover', ours?.hoverMs, rh?.hoverMs);
+    row('completion', ours?.completionMs, rh?.completionMs);
+    lines.push(`| peak RSS | ${mib(ours?.peakRssBytes)} | ${mib(rh?.peakRssBytes)} | ${ratio(ours?.peakRssBytes, rh?.peakRssBytes)} | |`);
+    lines.push(`| floor: \`parseDocument\` | ${cell(s.floorParseDocumentMs)} | | | |`);
+    lines.push(`| our core in-process: parse, analyze | ${fmt(s.core.parseMs.median)} ms, ${fmt(s.core.analyzeMs.median)} ms | | | |`);
+    lines.push(`| our core after an edit: parse, analyze | ${fmt(s.core.editParseMs.median)} ms, ${fmt(s.core.editAnalyzeMs.median)} ms | | | |`);
+    for (const x of s.servers) if (x.error) lines.push(`\n> ${x.server} failed: ${x.error.replace(/\n/g, ' ')}`);
+    lines.push('');
+  }
+  lines.push('#### Placement and webview');
+  lines.push('');
+  if (out.placement.skipped) lines.push(out.placement.skipped);
+  else if (typeof out.placement.output === 'string') lines.push(out.placement.output);
+  else if (out.placement.output && typeof out.placement.output === 'object' && 'markdown' in out.placement.output) lines.push(String((out.placement.output as { markdown: unknown }).markdown));
+  else lines.push(`\`\`\`json\n${JSON.stringify(out.placement.output, null, 2)}\n\`\`\``);
+  lines.push('');
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
