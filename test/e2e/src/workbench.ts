@@ -16,6 +16,11 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A pattern for UI text that may or may not keep a title's Markdown backticks. */
+export function loose(title: string): RegExp {
+  return new RegExp(title.replace(/`/g, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '`?\\s*`?'));
+}
+
 /** Polls `fn` until it returns a value that is not undefined/false, or fails with `what` at the deadline. */
 export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -60,14 +65,14 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill(folder ? `${folder}/${name}` : name);
-    const row = this.page
-      .locator('.quick-input-list .monaco-list-row')
+    // The keyboard picks the focused row, so the mouse never rests over the workbench.
+    await this.page
+      .locator('.quick-input-list .monaco-list-row.focused')
       .filter({ hasText: name })
       .filter(folder ? { hasText: folder } : {})
-      .first();
-    await row.waitFor();
-    await row.click();
-    await this.page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor();
+      .waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${name}"]`).waitFor();
     await this.editor.locator('.view-lines').waitFor();
   }
 
@@ -76,12 +81,13 @@ export class Workbench {
   }
 
   async focusEditor(): Promise<void> {
-    await this.editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    await this.runCommand('View: Focus Active Editor Group');
+    await until('focus in the editor', () => this.editor.evaluate((el) => el.contains(document.activeElement)), 10_000);
   }
 
   /** Moves the cursor to a 1-based line and column with Go to Line. */
   async goTo(line: number, column = 1): Promise<void> {
-    await this.focusEditor();
+    await this.escape();
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
@@ -99,9 +105,8 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
-    await row.waitFor();
-    await row.click();
+    await this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title }).waitFor();
+    await this.page.keyboard.press('Enter');
   }
 
   /** The text of every line currently rendered in the active editor. */
@@ -132,6 +137,13 @@ export class Workbench {
     const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-resizable-hover .monaco-hover-content').first();
     await hover.waitFor();
     return hover;
+  }
+
+  /** Pastes text at the cursor through the clipboard, as a person pastes a block. */
+  async paste(text: string): Promise<void> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await this.page.keyboard.press('Control+V');
   }
 
   webview(): FrameLocator {
