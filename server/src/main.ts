@@ -5,4 +5,10 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
-startServer(createConnection(ProposedFeatures.all));
+const connection = createConnection(ProposedFeatures.all);
+// A promise nobody awaited must not take the server down with it (Node exits on
+// unhandled rejections); log it where the user can see it instead.
+process.on('unhandledRejection', (reason) => {
+  connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
+startServer(connection);

@@ -11,6 +11,8 @@ import {
   FileChangeType,
   type InitializeParams,
   type InitializeResult,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver';
@@ -22,6 +24,7 @@ import { registerCodeLens } from './features/codeLens';
 import { registerCompletion } from './features/completion';
 import { registerDiagnostics } from './features/diagnostics';
 import { registerHover } from './features/hover';
+import { registerLayout } from './features/layout';
 import { registerNavigation } from './features/navigation';
 import { registerSymbols } from './features/symbols';
 import { formatError, runNotification, runSafe } from './runner';
@@ -96,7 +99,8 @@ export function startServer(connection: Connection): ServerContext {
     workspace.setConfig(loaded.config);
     const fresh = problems.fresh(loaded.problems);
     if (fresh.length) {
-      connection.window.showWarningMessage(`Workload Placement configuration: ${fresh.join(' ')}`);
+      // A notification, not a request: nothing to wait for, nothing to fail.
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Workload Placement configuration: ${fresh.join(' ')}` });
     }
     if (codeLensChanged && client.codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     return ignoreChanged;
@@ -104,23 +108,33 @@ export function startServer(connection: Connection): ServerContext {
 
   connection.onInitialized(() =>
     runNotification(log, 'initialized', async () => {
-      if (client.watchedFilesDynamic) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.workload.{yaml,yml}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
-        });
-      }
-      if (client.configurationDynamic) await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
-      if (client.workspaceFolders) {
-        connection.workspace.onDidChangeWorkspaceFolders((e) =>
-          runNotification(log, 'workspace folders', async () => {
-            const gone = new Set(e.removed.map((f) => f.uri));
-            workspace.setFolders([...workspace.getFolders().filter((f) => !gone.has(f)), ...e.added.map((f) => f.uri)]);
-            await reloadConfiguration();
-            await workspace.scan();
-          }),
-        );
-      }
+      // Whatever the client refuses, the first scan happens and requests get answers.
+      const register = async (what: string, fn: () => Promise<unknown>) => {
+        try {
+          await fn();
+        } catch (err) {
+          log(formatError(`Registering ${what} was refused by the client`, err));
+        }
+      };
       try {
+        if (client.watchedFilesDynamic) {
+          await register('file watchers', () =>
+            connection.client.register(DidChangeWatchedFilesNotification.type, {
+              watchers: [{ globPattern: '**/*.workload.{yaml,yml}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+            }),
+          );
+        }
+        if (client.configurationDynamic) await register('configuration changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }));
+        if (client.workspaceFolders) {
+          connection.workspace.onDidChangeWorkspaceFolders((e) =>
+            runNotification(log, 'workspace folders', async () => {
+              const gone = new Set(e.removed.map((f) => f.uri));
+              workspace.setFolders([...workspace.getFolders().filter((f) => !gone.has(f)), ...e.added.map((f) => f.uri)]);
+              await reloadConfiguration();
+              await workspace.scan();
+            }),
+          );
+        }
         await reloadConfiguration();
         await workspace.scan();
       } finally {
@@ -165,7 +179,7 @@ export function startServer(connection: Connection): ServerContext {
   registerSymbols(ctx);
   registerNavigation(ctx);
   registerCodeLens(ctx);
-  // The host layout (features/layout.ts, by the placement work) registers here.
+  registerLayout(ctx);
 
   connection.onShutdown(() => workspace.dispose());
 

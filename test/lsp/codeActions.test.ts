@@ -21,7 +21,7 @@ const textOf = (c: TestClient, d: P.Diagnostic) => {
   return lines[d.range.start.line].slice(d.range.start.character, d.range.end.character);
 };
 
-describe('code actions', () => {
+describe('code actions', { timeout: 120_000 }, () => {
   let c: TestClient | undefined;
   afterEach(async () => {
     await c?.shutdown();

@@ -76,6 +76,8 @@ export interface ClientOptions {
   settings?: Record<string, unknown>;
   snippets?: boolean;
   documentChanges?: boolean;
+  /** Server-to-client requests this client answers with an error (a hostile editor). */
+  failRequests?: string[];
 }
 
 export function capabilities(o: ClientOptions): P.ClientCapabilities {
@@ -113,6 +115,9 @@ export class TestClient {
   readonly registrations: P.Registration[] = [];
   refreshes = 0;
   stderr = '';
+  /** Set when the server exited without being asked to. */
+  died = false;
+  private shuttingDown = false;
   exited: Promise<number | null>;
   settings: Record<string, unknown>;
   private texts = new Map<string, { text: string; version: number }>();
@@ -123,7 +128,16 @@ export class TestClient {
     readonly opts: ClientOptions,
   ) {
     this.settings = opts.settings ?? {};
-    this.exited = new Promise((r) => child.on('exit', (code) => r(code)));
+    this.exited = new Promise((r) =>
+      child.on('exit', (code) => {
+        // A dead server fails the pending requests at once instead of hanging the test.
+        if (!this.shuttingDown) {
+          this.died = true;
+          this.conn.dispose();
+        }
+        r(code);
+      }),
+    );
     child.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: P.PublishDiagnosticsParams) => this.published.set(p.uri, p));
@@ -145,6 +159,11 @@ export class TestClient {
       this.shownDocuments.push(p);
       return { success: true };
     });
+    for (const m of opts.failRequests ?? []) {
+      this.conn.onRequest(m, () => {
+        throw new Error(`the test client refuses ${m}`);
+      });
+    }
     this.conn.listen();
   }
 
@@ -291,6 +310,7 @@ export class TestClient {
   }
 
   async shutdown(): Promise<number | null> {
+    this.shuttingDown = true;
     try {
       await this.conn.sendRequest('shutdown');
       await this.conn.sendNotification('exit');

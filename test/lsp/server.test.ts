@@ -12,7 +12,7 @@ import { at, hoverText, TestClient, waitFor } from './helpers';
 const A = 'apps.workload.yaml';
 const H = 'hosts.workload.yaml';
 
-describe('language server over stdio (pull diagnostics)', () => {
+describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, () => {
   let c: TestClient;
   before(async () => {
     c = await TestClient.start({ files: FILES });

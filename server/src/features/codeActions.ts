@@ -3,7 +3,7 @@
 // applying every safe fix at once; and, on a workload without `deploy`, setting it
 // to the recommendation.
 
-import { type CodeAction, CodeActionKind, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { type CodeAction, CodeActionKind, MessageType, ShowMessageNotification, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { eolOf, insertIntoMap } from '../core/edits';
 import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
@@ -80,8 +80,16 @@ export function registerCodeActions(ctx: ServerContext): void {
       const id = params.arguments?.[0];
       if (typeof id !== 'string' || !RULES_BY_ID.has(id)) return null;
       const url = ruleDocUrl(id);
-      if (ctx.client.showDocument) await connection.window.showDocument({ uri: url, external: true });
-      else connection.window.showInformationMessage(`Documentation for ${id}: ${url}`);
+      let shown = false;
+      if (ctx.client.showDocument) {
+        try {
+          shown = (await connection.window.showDocument({ uri: url, external: true })).success;
+        } catch (err) {
+          ctx.log(`The client could not open ${url}: ${String(err)}`);
+        }
+      }
+      // Without showDocument (or when it fails) the link goes in a message.
+      if (!shown) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Documentation for ${id}: ${url}` });
       return null;
     }),
   );

@@ -1,0 +1,211 @@
+// Completion over the protocol, one case per context: the cursor is the `|` in a
+// line inserted into the fixture, and the case lists labels that must and must not
+// be offered.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type * as P from 'vscode-languageserver-protocol';
+import { RULES } from '../../server/src/core/rules';
+import { APPS, FILES, HOSTS } from './fixtures';
+import { applyTextEdits, positionAt, TestClient } from './helpers';
+
+const S = 'scratch.workload.yaml';
+
+/** `base` with `line` inserted after the last line containing `afterLine`. */
+function insertAfter(base: string, afterLine: string, line: string): string {
+  const i = base.lastIndexOf(afterLine);
+  const eol = base.indexOf('\n', i) + 1;
+  return base.slice(0, eol) + line + '\n' + base.slice(eol);
+}
+
+interface Case {
+  name: string;
+  text: string;
+  has: string[];
+  hasNot?: string[];
+  /** Documentation that one of the `has` items must carry. */
+  doc?: [string, RegExp];
+}
+
+const cases: Case[] = [
+  {
+    name: 'keys of a workload, minus those present',
+    text: insertAfter(APPS, '    startup: fast\n', '    |'),
+    has: ['deploy', 'kernel', 'isolation', 'replicas', 'host', 'hosts', 'liveMigration'],
+    hasNot: ['name', 'os', 'architecture', 'state', 'startup', 'role', 'hypervisor', 'version'],
+    doc: ['isolation', /How strongly the workload must be isolated/],
+  },
+  {
+    name: 'keys of a workload when the cursor is between keys',
+    text: APPS.replace('    kernel: custom\n', '    kernel: custom\n    li|\n'),
+    has: ['liveMigration', 'deploy'],
+    hasNot: ['kernel', 'replicaz', 'hosts', 'name', 'os'],
+  },
+  {
+    name: 'enum values with their docs',
+    text: insertAfter(APPS, '    startup: fast\n', '    isolation: |'),
+    has: ['standard', 'strict'],
+    hasNot: ['vm', 'linux'],
+    doc: ['strict', /kernel flaw on a container host/],
+  },
+  {
+    name: 'deploy values',
+    text: insertAfter(APPS, '    startup: fast\n', '    deploy: con|'),
+    has: ['vm', 'container', 'container-in-vm'],
+  },
+  {
+    name: 'host names after host:',
+    text: insertAfter(APPS, '    startup: fast\n', '    host: |'),
+    has: ['esx-01', 'k8s-01'],
+    hasNot: ['checkout-api'],
+    doc: ['esx-01', /Role: hypervisor/],
+  },
+  {
+    name: 'host names in a flow list of pins',
+    text: APPS.replace('hosts: [esx-02]', 'hosts: [esx-01, |]'),
+    has: ['k8s-01'],
+    hasNot: ['esx-01'],
+  },
+  {
+    name: 'host names in a block list of pins',
+    text: APPS.replace('    hosts: [esx-02]\n', '    hosts:\n      - |\n'),
+    has: ['esx-01', 'k8s-01'],
+    hasNot: ['name', 'workload: web service'],
+  },
+  {
+    name: 'root keys, minus those present',
+    text: `${APPS}|`,
+    has: ['hosts'],
+    hasNot: ['version', 'workloads', 'name'],
+  },
+  {
+    name: 'a new workload item: snippets and keys',
+    text: insertAfter(APPS, '    startup: fast\n', '  - |'),
+    has: ['workload: web service', 'workload: database', 'workload: Windows app', 'workload: batch job', 'name', 'os'],
+    hasNot: ['host: hypervisor host', 'role'],
+  },
+  {
+    name: 'a new item position without a dash yet',
+    text: insertAfter(APPS, '    startup: fast\n', '  |'),
+    has: ['workload: web service'],
+  },
+  {
+    name: 'a new host item: host snippets and host keys',
+    text: insertAfter(HOSTS, '    memory: 128Gi\n', '  - |'),
+    has: ['host: hypervisor host', 'host: container host', 'role', 'cpu'],
+    hasNot: ['workload: web service', 'architecture'],
+  },
+  {
+    name: 'keys of a host, minus those present',
+    text: insertAfter(HOSTS, '    site: dc-east\n', '    |'),
+    has: ['os', 'storage', 'overcommit'],
+    hasNot: ['name', 'role', 'hypervisor', 'runtime', 'cpu', 'memory', 'site', 'deploy'],
+  },
+  {
+    name: 'host enum values',
+    text: HOSTS.replace('hypervisor: esxi', 'hypervisor: |'),
+    has: ['esxi', 'kvm', 'hyper-v', 'ahv', 'xen'],
+  },
+  {
+    name: 'keys inside a flow mapping, minus those written',
+    text: APPS.replace('resources: { cpu: 500m, memory: 512Mi }', 'resources: { cpu: 500m, | }'),
+    has: ['memory'],
+    hasNot: ['cpu', 'name', 'os'],
+  },
+  {
+    name: 'keys of a nested block mapping',
+    text: insertAfter(APPS, '    startup: fast\n', '    scaling:\n      |'),
+    has: ['min', 'max'],
+    hasNot: ['name', 'os'],
+  },
+  {
+    name: 'rule ids in a suppression comment',
+    text: insertAfter(APPS, '    startup: fast\n', '    # placement-ignore: |'),
+    has: RULES.map((r) => r.id),
+  },
+  {
+    name: 'nothing inside an ordinary comment',
+    text: insertAfter(APPS, '    startup: fast\n', '    # just a note |'),
+    has: [],
+    hasNot: ['deploy', 'esx-01'],
+  },
+];
+
+describe('completion', { timeout: 120_000 }, () => {
+  let c: TestClient;
+  let opened = false;
+  before(async () => {
+    c = await TestClient.start({ files: FILES });
+  });
+  after(async () => {
+    await c.shutdown();
+  });
+
+  /** Completion at the `|` of `text` (the only one). */
+  const complete = async (text: string): Promise<P.CompletionItem[]> => {
+    const bar = text.indexOf('|');
+    assert.equal(text.indexOf('|', bar + 1), -1, 'one cursor');
+    const clean = text.slice(0, bar) + text.slice(bar + 1);
+    const pos = positionAt(clean, bar);
+    if (!opened) {
+      await c.open(S, clean);
+      opened = true;
+    } else await c.change(S, clean);
+    const list = await c.conn.sendRequest<P.CompletionList | null>('textDocument/completion', { textDocument: { uri: c.uri(S) }, position: pos });
+    return list?.items ?? [];
+  };
+
+  for (const k of cases) {
+    it(k.name, async () => {
+      const items = await complete(k.text);
+      const labels = items.map((i) => i.label);
+      for (const l of k.has) assert.ok(labels.includes(l), `'${l}' offered; got ${labels.join(', ')}`);
+      for (const l of k.hasNot ?? []) assert.ok(!labels.includes(l), `'${l}' not offered; got ${labels.join(', ')}`);
+      if (!k.has.length) assert.deepEqual(labels, []);
+      if (k.doc) {
+        const it = items.find((i) => i.label === k.doc![0])!;
+        const doc = typeof it.documentation === 'string' ? it.documentation : it.documentation?.value;
+        assert.match(doc ?? '', k.doc[1]);
+      }
+    });
+  }
+
+  it('a key item inserts `key: ` with a choice of values', async () => {
+    const items = await complete(insertAfter(APPS, '    startup: fast\n', '    iso|'));
+    const iso = items.find((i) => i.label === 'isolation')!;
+    assert.equal(iso.insertTextFormat, 2);
+    assert.equal((iso.textEdit as P.TextEdit).newText, 'isolation: ${1|standard,strict|}');
+    // It replaces the word typed so far.
+    assert.equal((iso.textEdit as P.TextEdit).range.end.character - (iso.textEdit as P.TextEdit).range.start.character, 3);
+  });
+
+  // Each snippet, expanded with its defaults, is a workload the server accepts.
+  for (const label of ['workload: web service', 'workload: database', 'workload: Windows app', 'workload: batch job']) {
+    it(`snippet '${label}' expands to a valid workload`, async () => {
+      const text = insertAfter(APPS, '    startup: fast\n', '  - |');
+      const items = await complete(text);
+      const snip = items.find((i) => i.label === label)!;
+      assert.equal(snip.kind, 15);
+      const edit = snip.textEdit as P.TextEdit;
+      const expanded = edit.newText
+        .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1')
+        .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+        .replace(/\$\d+/g, '');
+      const next = applyTextEdits(text.replace('|', ''), [{ range: edit.range, newText: expanded }]);
+      await c.change(S, next);
+      const name = /name: (\S+)/.exec(expanded)![1];
+      const res = await c.pull(S);
+      assert.equal(res.kind, 'full');
+      const lines = next.split('\n');
+      const start = lines.findIndex((l) => l === `  - name: ${name}`);
+      assert.ok(start > 0, next);
+      const end = start + expanded.split('\n').length;
+      // The fixture's own mistakes and duplicate names lie outside the snippet.
+      const inSnippet = res.items.filter((d) => d.range.start.line >= start && d.range.start.line < end);
+      assert.deepEqual(
+        inSnippet.filter((d) => d.severity === 1 || ['yaml-syntax', 'unknown-key', 'wrong-type', 'missing-field'].includes(String(d.code))).map((d) => `${d.code}: ${d.message}`),
+        [],
+      );
+    });
+  }
+});
