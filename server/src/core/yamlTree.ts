@@ -2,6 +2,7 @@
 // aliases are expanded against a budget so that an alias bomb is refused, not run.
 
 import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
+import { fastTree } from './fastYaml';
 import type { Finding, Span, YMap, YNode } from './types';
 
 /** How many nodes aliases may expand to in one document. Without aliases the
@@ -30,6 +31,15 @@ export function parseTree(text: string, base: number): TreeResult {
     });
     return { roots: [null], findings };
   }
+  // Most descriptors are plain block YAML: read those directly, the rest with the library.
+  const fast = fastTree(text, base);
+  if (fast) return { roots: [fast.root], findings };
+  return parseWithLibrary(text, base);
+}
+
+/** The `yaml` library path: any YAML, with its errors as findings. The reference for `fastTree`. */
+export function parseWithLibrary(text: string, base: number): TreeResult {
+  const findings: Finding[] = [];
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
   const list = Array.isArray(docs) ? docs : [];
   const roots: (YNode | null)[] = [];
@@ -105,15 +115,16 @@ function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
       const colonEnd = keySpan.end + 1;
       map.entries.push({ key, keySpan, value: v ? convert(v, ctx, depth + 1) : null, colonEnd });
     }
+    // A block collection ends where its last value ends, not after the comments and
+    // blank lines the library may count in (which depends on what follows it).
+    const last = map.entries[map.entries.length - 1];
+    if (!map.flow && last) s.end = last.value ? last.value.span.end : last.keySpan.end;
     return map;
   }
   if (isSeq(node)) {
-    return {
-      kind: 'seq',
-      span: s,
-      flow: !!node.flow,
-      items: node.items.map((it) => convert(it as YamlNode, ctx, depth + 1)),
-    };
+    const items = node.items.map((it) => convert(it as YamlNode, ctx, depth + 1));
+    if (!node.flow && items.length) s.end = items[items.length - 1].span.end;
+    return { kind: 'seq', span: s, flow: !!node.flow, items };
   }
   if (isScalar(node)) {
     const sc = node as Scalar;

@@ -1,0 +1,355 @@
+// A fast reader for the plain subset of YAML that descriptors are written in: block
+// mappings and sequences, one-line plain and quoted scalars, one-line flow lists and
+// mappings, comments. It builds the same tree the `yaml` library path builds (see
+// yamlTree.ts) in a fraction of the time, and gives up (returns undefined) on anything
+// else: tabs, a lone CR, anchors, tags, block scalars, multi-line scalars, escapes, several
+// documents, odd indentation, anything that would be a YAML error. The caller then
+// uses the library, which also reports the errors. A differential test holds the two
+// paths equal.
+
+import type { Span, YEntry, YMap, YNode, YScalar, YSeq } from './types';
+
+/** Characters this reader does not take on: controls, tabs, a CR not before LF, BOM, separators, surrogates. */
+// eslint-disable-next-line no-control-regex
+const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]|\r(?!\n)/;
+
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+
+/** The tree of `text` with `base` added to every offset, or undefined when outside the subset. */
+export function fastTree(text: string, base: number): { root: YNode | null } | undefined {
+  if (UNSUPPORTED.test(text)) return undefined;
+  try {
+    return new Reader(text, base).document();
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+}
+
+function fail(): never {
+  throw GIVE_UP;
+}
+
+/** Deeper nesting is left to the library path, which refuses it with a message. */
+const MAX_NESTING = 128;
+
+const SPACE = 32;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+
+class Reader {
+  private readonly n: number;
+  /** The current content line: its start, first non-space character, end (before CR LF or LF) and the next line's start. */
+  private lineStart = 0;
+  private first = 0;
+  private eol = 0;
+  private nextLine = 0;
+  private atEnd = false;
+  private depth = 0;
+
+  constructor(
+    private readonly t: string,
+    private readonly base: number,
+  ) {
+    this.n = t.length;
+  }
+
+  document(): { root: YNode | null } {
+    this.seek(0);
+    if (this.atEnd) return { root: null };
+    const c = this.t.charCodeAt(this.first);
+    // A document must open with a block collection here; scalars and flow roots go to the library.
+    if (c === 37 /* % */ || (c === DASH && this.t.startsWith('---', this.first))) fail();
+    const root = this.blockNode();
+    if (!this.atEnd) fail();
+    return { root };
+  }
+
+  /** Moves to the first content line (not blank, not only a comment) at or after `pos`. */
+  private seek(pos: number): void {
+    const t = this.t;
+    while (pos < this.n) {
+      let lf = t.indexOf('\n', pos);
+      if (lf < 0) lf = this.n;
+      const eol = lf > pos && t.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+      let i = pos;
+      while (i < eol && t.charCodeAt(i) === SPACE) i++;
+      if (i < eol && t.charCodeAt(i) !== HASH) {
+        // Document markers and directives at the left margin are for the library.
+        if (i === pos && (t.startsWith('---', i) || t.startsWith('...', i))) fail();
+        this.lineStart = pos;
+        this.first = i;
+        this.eol = eol;
+        this.nextLine = lf + 1;
+        this.atEnd = false;
+        return;
+      }
+      pos = lf + 1;
+    }
+    this.atEnd = true;
+  }
+
+  private get indent(): number {
+    return this.first - this.lineStart;
+  }
+
+  private span(start: number, end: number): Span {
+    return { start: this.base + start, end: this.base + end };
+  }
+
+  /** A block node at the current line's indentation. */
+  private blockNode(): YNode {
+    if (++this.depth > MAX_NESTING) fail();
+    let node: YNode;
+    if (this.isDash(this.first)) node = this.blockSeq();
+    else {
+      const colon = this.keyEnd(this.first);
+      if (colon < 0) fail();
+      node = this.blockMap(this.first, colon);
+    }
+    this.depth--;
+    return node;
+  }
+
+  private isDash(i: number): boolean {
+    const t = this.t;
+    return t.charCodeAt(i) === DASH && (i + 1 === this.eol || t.charCodeAt(i + 1) === SPACE);
+  }
+
+  /**
+   * Where the colon of `key: …` starting at `i` is, or -1 when the line does not start
+   * with a plain key this reader takes (letters, digits, `_ . / -`, starting with a
+   * letter or `_`) followed by a colon and a space or the line's end.
+   */
+  private keyEnd(i: number): number {
+    const t = this.t;
+    const c0 = t.charCodeAt(i);
+    if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return -1;
+    for (let j = i + 1; j < this.eol; j++) {
+      const c = t.charCodeAt(j);
+      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === DASH) continue;
+      if (c === COLON && (j + 1 === this.eol || t.charCodeAt(j + 1) === SPACE)) return j;
+      return -1;
+    }
+    return -1;
+  }
+
+  /** A block mapping whose first key starts at `keyStart` on the current line. */
+  private blockMap(keyStart: number, colon: number): YMap {
+    const t = this.t;
+    const col = keyStart - this.lineStart;
+    const entries: YEntry[] = [];
+    let end = 0;
+    for (;;) {
+      const keyText = t.slice(keyStart, colon);
+      const keySpan = this.span(keyStart, colon);
+      let p = colon + 1;
+      while (p < this.eol && t.charCodeAt(p) === SPACE) p++;
+      let value: YNode;
+      if (p === this.eol || t.charCodeAt(p) === HASH) {
+        // `key:` alone: a nested block below it, or an empty value.
+        const nullAt = p;
+        const ind = col;
+        this.seek(this.nextLine);
+        if (!this.atEnd && this.indent > ind) value = this.blockNode();
+        else {
+          if (!this.atEnd && this.indent === ind && this.isDash(this.first)) fail();
+          value = { kind: 'scalar', span: this.span(nullAt, nullAt), value: null, quoted: false };
+        }
+      } else {
+        value = this.inlineValue(p);
+        this.seek(this.nextLine);
+        if (!this.atEnd && this.indent > col) fail();
+      }
+      entries.push({ key: String(resolvePlain(keyText)), keySpan, value, colonEnd: keySpan.end + 1 });
+      end = value.span.end;
+      if (this.atEnd || this.indent < col) break;
+      if (this.indent > col) fail();
+      keyStart = this.first;
+      colon = this.keyEnd(keyStart);
+      if (colon < 0) fail();
+    }
+    return { kind: 'map', span: { start: entries[0].keySpan.start, end }, flow: false, entries };
+  }
+
+  /** A block sequence whose first dash is on the current line. */
+  private blockSeq(): YSeq {
+    const t = this.t;
+    const ind = this.indent;
+    const start = this.first;
+    const items: YNode[] = [];
+    for (;;) {
+      const dash = this.first;
+      let q = dash + 1;
+      while (q < this.eol && t.charCodeAt(q) === SPACE) q++;
+      let item: YNode;
+      if (q === this.eol) {
+        const nullAt = q;
+        this.seek(this.nextLine);
+        if (!this.atEnd && this.indent > ind) item = this.blockNode();
+        else item = { kind: 'scalar', span: this.span(nullAt, nullAt), value: null, quoted: false };
+      } else {
+        const c = t.charCodeAt(q);
+        if (c === HASH || this.isDash(q)) fail();
+        const colon = this.keyEnd(q);
+        if (colon >= 0) item = this.blockMap(q, colon);
+        else {
+          item = this.inlineValue(q);
+          this.seek(this.nextLine);
+          if (!this.atEnd && this.indent > ind) fail();
+        }
+      }
+      items.push(item);
+      if (this.atEnd || this.indent < ind) break;
+      if (this.indent > ind || !this.isDash(this.first)) fail();
+    }
+    return { kind: 'seq', span: this.span(start, items[items.length - 1].span.end - this.base), flow: false, items };
+  }
+
+  /** A scalar or flow collection at `p` that must end the line (a comment may follow). */
+  private inlineValue(p: number): YNode {
+    const [node, after] = this.value(p, false);
+    this.lineRest(after);
+    return node;
+  }
+
+  /** Only spaces, or spaces and a comment, may follow a value. */
+  private lineRest(i: number): void {
+    const t = this.t;
+    let j = i;
+    while (j < this.eol && t.charCodeAt(j) === SPACE) j++;
+    if (j === this.eol) return;
+    if (t.charCodeAt(j) === HASH && j > i) return;
+    fail();
+  }
+
+  /** A scalar or flow collection starting at `p`; returns it and where it ends. */
+  private value(p: number, inFlow: boolean): [YNode, number] {
+    const t = this.t;
+    const c = t.charCodeAt(p);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const close = t.indexOf(c === 34 ? '"' : "'", p + 1);
+      if (close < 0 || close >= this.eol) fail();
+      const body = t.slice(p + 1, close);
+      if (c === 34 && body.includes('\\')) fail();
+      if (c === 39 && t.charCodeAt(close + 1) === 39) fail();
+      const node: YScalar = { kind: 'scalar', span: this.span(p, close + 1), value: body, quoted: true };
+      return [node, close + 1];
+    }
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++this.depth > MAX_NESTING) fail();
+      const r = c === 91 ? this.flowSeq(p) : this.flowMap(p);
+      this.depth--;
+      return r;
+    }
+    // Indicators that start something other than a plain scalar.
+    if (c === 93 || c === 125 || c === 44 || c === HASH || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 37 || c === 64 || c === 96 || c === 63 || c === COLON) fail();
+    if (c === DASH && (p + 1 >= this.eol || t.charCodeAt(p + 1) === SPACE)) fail();
+    // A plain scalar: to the end of the line, a comment, or (in flow) a separator.
+    let j = p;
+    let end = p;
+    for (; j < this.eol; j++) {
+      const ch = t.charCodeAt(j);
+      if (ch === SPACE) {
+        if (t.charCodeAt(j + 1) === HASH) break;
+        continue;
+      }
+      if (inFlow) {
+        if (ch === 44 || ch === 93 || ch === 125) break;
+        if (ch === 91 || ch === 123 || ch === COLON || ch === HASH || ch === 34 || ch === 39) fail();
+      } else if (ch === COLON && (j + 1 === this.eol || t.charCodeAt(j + 1) === SPACE)) fail();
+      end = j + 1;
+    }
+    const raw = t.slice(p, end);
+    const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: resolvePlain(raw), quoted: false };
+    return [node, end];
+  }
+
+  private skipSpaces(i: number): number {
+    while (i < this.eol && this.t.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
+
+  private flowSeq(open: number): [YSeq, number] {
+    const t = this.t;
+    const items: YNode[] = [];
+    let i = this.skipSpaces(open + 1);
+    if (t.charCodeAt(i) !== 93) {
+      for (;;) {
+        if (i >= this.eol) fail();
+        const [item, after] = this.value(i, true);
+        items.push(item);
+        i = this.skipSpaces(after);
+        const c = t.charCodeAt(i);
+        if (i >= this.eol) fail();
+        if (c === 93) break;
+        if (c !== 44) fail();
+        i = this.skipSpaces(i + 1);
+        if (i >= this.eol || t.charCodeAt(i) === 93) fail();
+      }
+    }
+    return [{ kind: 'seq', span: this.span(open, i + 1), flow: true, items }, i + 1];
+  }
+
+  private flowMap(open: number): [YMap, number] {
+    const t = this.t;
+    const entries: YEntry[] = [];
+    let i = this.skipSpaces(open + 1);
+    if (t.charCodeAt(i) !== 125) {
+      for (;;) {
+        if (i >= this.eol) fail();
+        const keyStart = i;
+        const c0 = t.charCodeAt(i);
+        if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) fail();
+        while (i < this.eol) {
+          const c = t.charCodeAt(i);
+          if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === DASH) i++;
+          else break;
+        }
+        if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SPACE) fail();
+        const keySpan = this.span(keyStart, i);
+        const keyText = t.slice(keyStart, i);
+        i = this.skipSpaces(i + 1);
+        const v = t.charCodeAt(i);
+        if (i >= this.eol || v === 44 || v === 125) fail();
+        const [value, after] = this.value(i, true);
+        entries.push({ key: String(resolvePlain(keyText)), keySpan, value, colonEnd: keySpan.end + 1 });
+        i = this.skipSpaces(after);
+        const c = t.charCodeAt(i);
+        if (i >= this.eol) fail();
+        if (c === 125) break;
+        if (c !== 44) fail();
+        i = this.skipSpaces(i + 1);
+        if (i >= this.eol || t.charCodeAt(i) === 125) fail();
+      }
+    }
+    return [{ kind: 'map', span: this.span(open, i + 1), flow: true, entries }, i + 1];
+  }
+}
+
+const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const OCT_RE = /^0o[0-7]+$/;
+const INT_RE = /^[-+]?[0-9]+$/;
+const HEX_RE = /^0x[0-9a-fA-F]+$/;
+const NAN_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+/** A plain scalar's value under the YAML 1.2 core schema, tested in the `yaml` library's order. */
+export function resolvePlain(s: string): string | number | boolean | null {
+  const c = s.charCodeAt(0);
+  // Most values are words: nothing below can match a word that starts with another letter.
+  if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && c !== 110 && c !== 78 && c !== 116 && c !== 84 && c !== 102 && c !== 70) return s;
+  if (NULL_RE.test(s)) return null;
+  if (BOOL_RE.test(s)) return c === 116 || c === 84;
+  if (OCT_RE.test(s)) return parseInt(s.substring(2), 8);
+  if (INT_RE.test(s)) return parseInt(s, 10);
+  if (HEX_RE.test(s)) return parseInt(s.substring(2), 16);
+  if (NAN_RE.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (EXP_RE.test(s)) return parseFloat(s);
+  if (FLOAT_RE.test(s)) return parseFloat(s);
+  return s;
+}
