@@ -47,9 +47,16 @@ export function json(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessE
   return { run, report };
 }
 
+const created: string[] = [];
+// Temporary folders go when the test file's process ends, passed or failed.
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
+
 /** A fresh folder with the given files (paths relative to it). */
 export function tempTree(files: Record<string, string | Buffer>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-cli-'));
+  created.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });

@@ -18,6 +18,16 @@ const EXAMPLES = path.join(ROOT, 'examples');
 const FIXTURES = path.join(ROOT, 'test', 'cli', 'fixtures');
 const TIMEOUT_MS = 30_000;
 
+const created: string[] = [];
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(d);
+  return d;
+}
+
 const nvimVersion = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
 const hasNvim = nvimVersion.status === 0;
 const skip = !hasNvim && !process.env.CI ? 'nvim is not installed (apt-get install neovim); set CI=1 to make this a failure' : false;
@@ -76,7 +86,7 @@ function check(folder: string, mode: 'start' | 'config'): Report {
   assert.ok(target, 'a workload to hover');
   const expected = [...new Set(report.diagnostics.filter((d) => d.file === file).map((d) => d.rule))].sort();
 
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-nvim-'));
+  const outDir = tempDir('wp-nvim-');
   const out = path.join(outDir, 'result.json');
   const args = ['--headless', '--clean'];
   let envPath = process.env.PATH;
@@ -153,7 +163,7 @@ describe('Neovim (headless, vim.lsp.start_client)', { skip }, () => {
     // A copy of an example as its own project: the configuration file marks the root
     // (as the snippet looks for it) and turns one reported rule off, for both tools.
     const source = workspaces()[0];
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-nvim-project-'));
+    const copy = tempDir('wp-nvim-project-');
     for (const f of fs.readdirSync(source)) fs.copyFileSync(path.join(source, f), path.join(copy, f));
     const before = cliReport(copy);
     const off = before.diagnostics[0]?.rule;
