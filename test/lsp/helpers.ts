@@ -76,6 +76,8 @@ export interface ClientOptions {
   settings?: Record<string, unknown>;
   snippets?: boolean;
   documentChanges?: boolean;
+  /** Markdown in hovers and completion docs (default true). */
+  markdown?: boolean;
   /** Server-to-client requests this client answers with an error (a hostile editor). */
   failRequests?: string[];
 }
@@ -85,7 +87,7 @@ export function capabilities(o: ClientOptions): P.ClientCapabilities {
     textDocument: {
       synchronization: { dynamicRegistration: false },
       ...(o.pull === false ? { publishDiagnostics: { relatedInformation: false } } : { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } }),
-      hover: { contentFormat: ['markdown', 'plaintext'] },
+      hover: { contentFormat: o.markdown === false ? ['plaintext'] : ['markdown', 'plaintext'] },
       completion: {
         completionItem: { snippetSupport: o.snippets !== false, documentationFormat: ['markdown', 'plaintext'], insertTextModeSupport: { valueSet: [1, 2] } },
       },

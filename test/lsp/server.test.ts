@@ -118,3 +118,19 @@ describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, 
     assert.equal(await c.hover(A, at(APPS, "# The sh|op's")), null);
   });
 });
+
+describe('a client without markdown', { timeout: 120_000 }, () => {
+  it('gets plain-text hovers without markdown escapes', async () => {
+    const c = await TestClient.start({ files: FILES, markdown: false });
+    try {
+      await c.open(A, APPS);
+      const h = await c.hover(A, at(APPS, 'name: orders|-db'));
+      assert.equal((h!.contents as P.MarkupContent).kind, 'plaintext');
+      const text = hoverText(h);
+      assert.match(text, /\*\*orders-db\*\* ⮕/);
+      assert.ok(!text.includes('\\'), text);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});

@@ -18,7 +18,8 @@ import { type FieldSpec, type FieldType, fieldsAt } from '../core/schema';
 import type { ParsedFile } from '../core/types';
 import type { ClientFeatures, ServerContext } from '../context';
 import { toOffset, toPosition } from '../convert';
-import { blockPathAt, type LineSource, lineInfo, lineSource, type Path, siblingKeys, specAt } from '../locate';
+import { blockPathAt, declAt, type LineSource, lineInfo, lineSource, type Path, siblingKeys, specAt } from '../locate';
+import { lineOf } from '../core/text';
 import { fieldDoc, hostHover, typeName } from './hover';
 
 export function registerCompletion(ctx: ServerContext): void {
@@ -42,9 +43,9 @@ interface Ctx {
 }
 
 export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: number, client: ClientFeatures): CompletionItem[] {
-  const lines = lineSource(parsed.text, parsed.lineStarts);
   const pos = toPosition(parsed, offset);
-  const line = lines.get(pos.line);
+  const { lines, line: lineNo } = linesAround(parsed, offset, pos.line);
+  const line = lines.get(lineNo);
   const prefix = line.slice(0, pos.character);
   const wordMatch = /[\w.-]*$/.exec(prefix);
   const word = wordMatch ? wordMatch[0] : '';
@@ -57,7 +58,7 @@ export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: numbe
 
   // Inside a flow collection on this line: `hosts: [a, |` or `resources: { cpu: 1, |`.
   const flow = openFlow(prefix);
-  if (flow) return flowItems(c, lines, pos.line, prefix, flow);
+  if (flow) return flowItems(c, lines, lineNo, prefix, flow);
 
   // `key: value|`
   const kv = /^(\s*)(?:(-)(\s+))?([A-Za-z_][\w.-]*)\s*:\s+([\w.-]*)$/.exec(prefix);
@@ -65,7 +66,7 @@ export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: numbe
     const indent = kv[1].length;
     const dash = !!kv[2];
     const col = dash ? indent + 1 + kv[3].length : indent;
-    const path = blockPathAt(lines, pos.line, col, dash, indent);
+    const path = blockPathAt(lines, lineNo, col, dash, indent);
     if (!path) return [];
     const { field } = specAt([...path, kv[4]]);
     return field ? valueItems(c, field.type, field.key) : [];
@@ -77,31 +78,46 @@ export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: numbe
   const indent = k[1].length;
   if (k[2]) {
     const col = indent + 1 + k[3].length;
-    const path = blockPathAt(lines, pos.line, col, true, indent);
+    const path = blockPathAt(lines, lineNo, col, true, indent);
     if (!path) return [];
-    return itemItems(c, lines, pos.line, path, col, indent, false);
+    return itemItems(c, lines, lineNo, path, col, indent, false);
   }
   // A new item position: under a dash at this column, or right under a list's key.
-  const above = previousContent(lines, pos.line, indent);
+  const above = previousContent(lines, lineNo, indent);
   if (above) {
     const li = lineInfo(lines.get(above.line));
     const listKeyAbove = !li.dash && li.key && !li.hasValue && li.indent < indent;
     if ((li.dash && li.indent === indent) || listKeyAbove) {
-      const path = blockPathAt(lines, pos.line, indent + 2, true, indent);
+      const path = blockPathAt(lines, lineNo, indent + 2, true, indent);
       if (path) {
         const list = specAt(path.slice(0, -1));
-        if (list.type?.kind === 'array') return itemItems(c, lines, pos.line, path, indent + 2, indent, true);
+        if (list.type?.kind === 'array') return itemItems(c, lines, lineNo, path, indent + 2, indent, true);
       }
       if (listKeyAbove) {
         // A mapping under the key (`resources:` then its keys).
-        const p = blockPathAt(lines, pos.line, indent, false);
-        return p ? keyItems(c, p, siblingKeys(lines, pos.line, indent, false), indent, indent) : [];
+        const p = blockPathAt(lines, lineNo, indent, false);
+        return p ? keyItems(c, p, siblingKeys(lines, lineNo, indent, false), indent, indent) : [];
       }
     }
   }
-  const path = blockPathAt(lines, pos.line, indent, false);
+  const path = blockPathAt(lines, lineNo, indent, false);
   if (!path) return [];
-  return keyItems(c, path, siblingKeys(lines, pos.line, indent, false), indent, indent);
+  return keyItems(c, path, siblingKeys(lines, lineNo, indent, false), indent, indent);
+}
+
+/**
+ * The lines completion looks at. Inside a declared host or workload, the item's own
+ * lines under a stand-in `hosts:`/`workloads:` line say everything about the context,
+ * so a cursor in the 10,000th workload does not walk up through the other 9,999.
+ */
+function linesAround(parsed: ParsedFile, offset: number, line: number): { lines: LineSource; line: number } {
+  const all = lineSource(parsed.text, parsed.lineStarts);
+  const d = declAt(parsed.workloads, offset) ?? declAt(parsed.hosts, offset);
+  if (!d) return { lines: all, line };
+  const first = lineOf(parsed.lineStarts, d.span.start);
+  const header = d.kind === 'workload' ? 'workloads:' : 'hosts:';
+  const view: LineSource = { count: all.count - first + 1, get: (i) => (i === 0 ? header : all.get(first + i - 1)) };
+  return { lines: view, line: line - first + 1 };
 }
 
 /** The nearest line above with content at or left of `col`. */

@@ -22,8 +22,9 @@ export function registerHover(ctx: ServerContext): void {
       const offset = toOffset(hit.parsed, params.position);
       const value = hoverAt(hit.parsed, hit.analysis, offset);
       if (!value) return null;
+      // A client without markdown gets the text without its escapes (plain text is not rendered).
       return {
-        contents: { kind: ctx.client.markdownHover ? MarkupKind.Markdown : MarkupKind.PlainText, value: value.text },
+        contents: ctx.client.markdownHover ? { kind: MarkupKind.Markdown, value: value.text } : { kind: MarkupKind.PlainText, value: unescapeMarkdown(value.text) },
         range: toRange(hit.parsed, value.span),
       };
     }),
@@ -165,4 +166,11 @@ function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-export { findField };
+/** Markdown escapes and entities back to plain characters. */
+export function unescapeMarkdown(text: string): string {
+  return text
+    .replace(/\\([\\`*_{}[\]()#+\-.!|~])/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
