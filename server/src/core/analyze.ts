@@ -113,12 +113,14 @@ function checkHosts(fleet: Fleet, emit: (file: string, f: Finding) => void): voi
 
 function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text: string, emit: (f: Finding) => void): void {
   const entry = (k: string) => w.node.entries.find((e) => e.key === k);
-  const setDeploy = (to: Deploy, preferred = true, label?: string): Fix => {
+  // Changing a declared deployment overrides a choice the user made, so "fix all" and
+  // `check --fix` apply it only where the declared one cannot run at all.
+  const setDeploy = (to: Deploy, preferred = true, label?: string, safe = false): Fix => {
     const e = entry('deploy');
     const title = label ?? `Set \`deploy: ${to}\`${to === rec.verdict ? ' (recommended)' : ''}`;
-    if (e?.value) return { title, edits: [{ span: e.value.span, newText: to }], safe: true, preferred };
-    if (e) return { title, edits: [{ span: { start: e.colonEnd, end: e.colonEnd }, newText: ` ${to}` }], safe: true, preferred };
-    return { title, edits: [insertIntoMap(text, w.node, [`deploy: ${to}`])], safe: true, preferred };
+    if (e?.value) return { title, edits: [{ span: e.value.span, newText: to }], safe, preferred };
+    if (e) return { title, edits: [{ span: { start: e.colonEnd, end: e.colonEnd }, newText: ` ${to}` }], safe, preferred };
+    return { title, edits: [insertIntoMap(text, w.node, [`deploy: ${to}`])], safe, preferred };
   };
 
   // Pins to hosts that do not exist.
@@ -146,9 +148,10 @@ function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text:
     for (const c of uniqueBy(broken, (c) => c.ruleId)) {
       const fixes: Fix[] = [];
       if (c.ruleId === 'live-migration-container') {
-        if (rec.feasible.includes('container-in-vm')) fixes.push(setDeploy('container-in-vm', rec.verdict === 'container-in-vm' || rec.verdict !== 'vm', 'Switch to `container-in-vm`'));
-        if (rec.feasible.includes('vm')) fixes.push(setDeploy('vm', rec.verdict === 'vm'));
-      } else if (rec.verdict) fixes.push(setDeploy(rec.verdict));
+        const cin = rec.verdict !== 'vm';
+        if (rec.feasible.includes('container-in-vm')) fixes.push(setDeploy('container-in-vm', cin, 'Switch to `container-in-vm`', cin));
+        if (rec.feasible.includes('vm')) fixes.push(setDeploy('vm', !cin, undefined, !cin));
+      } else if (rec.verdict) fixes.push(setDeploy(rec.verdict, true, undefined, true));
       emit({
         ruleId: c.ruleId,
         message: `\`deploy: ${declared}\` is impossible here: ${c.reason}.${rec.verdict ? ` Recommended: ${rec.verdict}.` : ''}`,
@@ -197,16 +200,16 @@ function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text:
     let fix: Fix;
     const stub = '{ name: data, size: 10Gi, mountPath: /data }';
     if (volumes?.value && volumes.value.kind === 'seq' && volumes.value.flow) {
-      fix = { title: 'Add a volume stub', edits: [{ span: volumes.value.span, newText: `[${stub}]` }], safe: true, preferred: true };
+      fix = { title: 'Add a volume stub', edits: [{ span: volumes.value.span, newText: `[${stub}]` }], safe: false, preferred: true };
     } else if (volumes) {
       const start = volumes.value ? volumes.value.span.start : volumes.colonEnd;
       const end = volumes.value ? volumes.value.span.end : volumes.colonEnd;
-      fix = { title: 'Add a volume stub', edits: [{ span: { start, end }, newText: `${volumes.value ? '' : ' '}[${stub}]` }], safe: true, preferred: true };
+      fix = { title: 'Add a volume stub', edits: [{ span: { start, end }, newText: `${volumes.value ? '' : ' '}[${stub}]` }], safe: false, preferred: true };
     } else if (w.node.flow) {
-      fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes: [${stub}]`])], safe: true, preferred: true };
+      fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes: [${stub}]`])], safe: false, preferred: true };
     } else {
       void keyIndent;
-      fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes:\n  - ${stub}`])], safe: true, preferred: true };
+      fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes:\n  - ${stub}`])], safe: false, preferred: true };
     }
     emit({
       ruleId: 'stateful-without-volumes',

@@ -43,13 +43,19 @@ export function parseWithLibrary(text: string, base: number): TreeResult {
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
   const list = Array.isArray(docs) ? docs : [];
   const roots: (YNode | null)[] = [];
+  // The library may attach one problem to two documents: report it once.
+  const seen = new Set<string>();
   for (const doc of list) {
     for (const e of [...doc.errors, ...doc.warnings]) {
       const isError = doc.errors.includes(e as never);
+      const id = `${e.pos[0]}:${e.pos[1]}:${e.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
       findings.push({
         ruleId: 'yaml-syntax',
         message: cleanMessage(e.message),
-        span: { start: base + e.pos[0], end: base + Math.max(e.pos[1], e.pos[0] + 1) },
+        // The library may point just past the end of the text: keep spans inside it.
+        span: { start: base + Math.min(e.pos[0], text.length), end: base + Math.min(Math.max(e.pos[1], e.pos[0] + 1), text.length) },
         severity: isError ? 'error' : 'warning',
       });
     }
@@ -155,7 +161,11 @@ function firstLineEnd(text: string): number {
 
 function cleanMessage(m: string): string {
   // The library appends the offending line with a caret; the editor shows the range instead.
-  const first = m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  let first = m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // Messages quote the document, which may hold control characters: show them escaped.
+  // eslint-disable-next-line no-control-regex
+  first = first.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (first.length > 200) first = `${first.slice(0, 197)}...`;
   return first.endsWith('.') ? first : `${first}.`;
 }
 
