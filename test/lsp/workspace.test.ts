@@ -5,9 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import fc from 'fast-check';
 import type * as P from 'vscode-languageserver-protocol';
+import { analyzeTexts } from '../core/helpers';
 import { APPS, FILES, HOSTS } from './fixtures';
-import { TestClient, waitFor } from './helpers';
+import { positionAt, TestClient, waitFor } from './helpers';
 
 const A = 'apps.workload.yaml';
 const H = 'hosts.workload.yaml';
@@ -158,6 +160,40 @@ describe('workspace with a push-only client', { timeout: 120_000 }, () => {
       await c.change(A, APPS.replace('replicaz', 'replicas'));
       await c.diagnostics(A, (x) => !codes(x).includes('unknown-key'), 'unknown-key gone');
       assert.equal(c.published.get(c.uri(A))!.version, 2);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
+
+describe('incremental edits', { timeout: 120_000 }, () => {
+  it('give the diagnostics a fresh analysis of the final text gives (property test)', async () => {
+    const c = await TestClient.start({ files: FILES });
+    try {
+      await c.open(A, APPS);
+      const pieces = ['\n', '  ', '- ', 'name: x', 'deploy: vm', 'host: k8s-01', 'os: windows', '#', ':', '[', '{', 'replicas: 3', '  - name: new\n    os: linux\n'];
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.nat(6), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 6 }), async (edits) => {
+          let text = c.text(A);
+          for (const [at, del, ins] of edits) {
+            const p = at % (text.length + 1);
+            text = text.slice(0, p) + ins + text.slice(Math.min(text.length, p + del));
+            // One didChange per edit: the server applies ranged changes to its copy.
+            await c.change(A, text);
+          }
+          const r = await c.pull(A);
+          const got = r.kind === 'full' ? r.items.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${d.message}`) : [];
+          const { analysis } = analyzeTexts({ [A]: text, [H]: HOSTS });
+          const want = (analysis.diagnostics.get(A) ?? []).map((d) => {
+            const s = positionAt(text, d.span.start);
+            const e = positionAt(text, d.span.end);
+            const sev = { error: 1, warning: 2, information: 3, hint: 4 }[d.severity];
+            return `${d.ruleId}@${s.line}:${s.character}-${e.line}:${e.character} ${sev} ${d.message}`;
+          });
+          assert.deepEqual(got, want);
+        }),
+        { numRuns: 30, seed: 7 },
+      );
     } finally {
       await c.shutdown();
     }

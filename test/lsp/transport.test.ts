@@ -1,0 +1,53 @@
+// The server's entry point takes its transport from the command line, so other
+// editors can run `workload-placement-server --stdio`; VS Code uses node IPC.
+
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type * as P from 'vscode-languageserver-protocol';
+import { ROOT, SERVER } from './helpers';
+
+const transports: { name: string; start: () => { child: ChildProcess; conn: MessageConnection } }[] = [
+  {
+    name: 'bin/workload-placement-server --stdio',
+    start: () => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'workload-placement-server.js'), '--stdio'], { stdio: 'pipe' });
+      return { child, conn: createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)) };
+    },
+  },
+  {
+    name: 'dist/server.js --node-ipc',
+    start: () => {
+      const child = spawn(process.execPath, [SERVER, '--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      return { child, conn: createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) };
+    },
+  },
+];
+
+describe('transports', { timeout: 60_000 }, () => {
+  for (const t of transports) {
+    it(`${t.name}: initialize, hover on an open document, shutdown, exit 0`, async () => {
+      const { child, conn } = t.start();
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      conn.listen();
+      try {
+        const init = await conn.sendRequest<P.InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+        assert.equal(init.serverInfo?.name, 'workload-placement');
+        await conn.sendNotification('initialized', {});
+        const uri = 'untitled:one.workload.yaml';
+        const text = 'version: 1\nworkloads:\n  - name: api\n    os: linux\n    architecture: microservice\n';
+        await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'workload-descriptor', version: 1, text } });
+        const hover = await conn.sendRequest<P.Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 11 } });
+        assert.match((hover!.contents as P.MarkupContent).value, /api.*⮕/);
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+        assert.equal(await exited, 0);
+      } finally {
+        conn.dispose();
+        if (child.exitCode === null) child.kill();
+      }
+    });
+  }
+});
