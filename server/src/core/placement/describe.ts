@@ -64,10 +64,13 @@ export function describeHostUse(layout: Layout, hostName: string): string | unde
   return lines.join('\n');
 }
 
-/** Where a workload's replicas landed, and what was not placed; undefined when unknown. */
-export function describeWorkloadPlacement(layout: Layout, workloadName: string): string | undefined {
+/**
+ * Where a workload's replicas landed, and what was not placed; undefined when unknown.
+ * Takes a name (the first workload so named) or an index into `layout.workloads`.
+ */
+export function describeWorkloadPlacement(layout: Layout, workload: string | number): string | undefined {
   const ix = indexOf(layout);
-  const i = ix.workloads.get(workloadName);
+  const i = typeof workload === 'number' ? (layout.workloads[workload] ? workload : undefined) : ix.workloads.get(workload);
   if (i === undefined) return undefined;
   const w = layout.workloads[i];
   const where = ix.where[i];
