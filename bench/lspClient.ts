@@ -39,8 +39,12 @@ export class LspClient {
     this.child.stderr!.on('data', (d: Buffer) => {
       if (this.stderr.length < 100_000) this.stderr += d.toString();
     });
-    this.child.on('exit', () => (this.exited = true));
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    // A server that dies must not leave requests waiting forever: disposing rejects them.
+    this.child.on('exit', () => {
+      this.exited = true;
+      this.conn.dispose();
+    });
     this.conn.onRequest('workspace/configuration', (params: P.ConfigurationParams) => params.items.map((i) => (i.section ? (this.spec.settings[i.section] ?? null) : null)));
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('client/unregisterCapability', () => null);
@@ -110,6 +114,15 @@ export class LspClient {
     await this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } } satisfies P.DidCloseTextDocumentParams);
   }
 
+  /** Replaces the whole text (as editors do when a file changes on disk). */
+  async replace(uri: string, version: number, text: string): Promise<void> {
+    await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] } satisfies P.DidChangeTextDocumentParams);
+  }
+
+  async watchedFiles(changes: P.FileEvent[]): Promise<void> {
+    await this.conn.sendNotification('workspace/didChangeWatchedFiles', { changes } satisfies P.DidChangeWatchedFilesParams);
+  }
+
   async change(uri: string, version: number, range: P.Range, text: string): Promise<void> {
     await this.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
@@ -148,8 +161,10 @@ export class LspClient {
   async stop(): Promise<void> {
     const exited = new Promise<void>((r) => (this.exited ? r() : this.child.once('exit', () => r())));
     try {
-      await withTimeout(this.conn.sendRequest('shutdown'), 5000);
-      await this.conn.sendNotification('exit');
+      if (!this.exited) {
+        await withTimeout(this.conn.sendRequest('shutdown'), 5000);
+        await this.conn.sendNotification('exit');
+      }
     } catch {
       // A server that does not shut down in time is killed below.
     }
