@@ -291,7 +291,7 @@ export function renderHeader(scene: Scene, extra?: string): SvgNode {
   for (const [cls, label] of items) {
     children.push({ tag: 'rect', attrs: { class: `swatch ${cls}`, x, y: 6, width: 14, height: 12, rx: 2 } });
     children.push({ tag: 'text', attrs: { class: 'legend-text', x: x + 19, y: 16 }, text: label });
-    x += 28 + label.length * 5.8;
+    x += Math.round(28 + label.length * 5.8);
   }
   const summary =
     `${q.hostsUsed} of ${q.hostsTotal} hosts used (lower bound ${q.lowerBound}) · ${q.placed} of ${q.instances} replicas placed` +
@@ -449,7 +449,8 @@ export function toSvgString(node: SvgNode, css?: string): string {
   const out: string[] = [];
   const walk = (n: SvgNode, top: boolean) => {
     if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(n.tag)) return;
-    out.push(`<${n.tag}`);
+    // One element per line: readable exports and snapshot diffs (whitespace between elements draws nothing).
+    out.push(`${top ? '' : '\n'}<${n.tag}`);
     for (const [k, v] of Object.entries(n.attrs ?? {})) {
       if (v === undefined || !/^[a-zA-Z_:][a-zA-Z0-9_:.-]*$/.test(k)) continue;
       out.push(` ${k}="${escapeXml(String(v))}"`);

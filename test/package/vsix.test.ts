@@ -19,7 +19,7 @@ import { readZip, type ZipEntry } from './zip';
 
 const repo = join(__dirname, '..', '..', '..');
 // Folders that are build output, local installs or caches: never part of a package build.
-const skipped = new Set(['node_modules', 'out', 'dist', '.git', 'test-results', '.e2e']);
+const skipped = new Set(['node_modules', 'out', 'dist', '.git', 'test-results', '.e2e', '.vscode-test', 'examples-out']);
 
 let scratch = '';
 let entries: ZipEntry[] = [];
@@ -74,6 +74,7 @@ const allowed: RegExp[] = [
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
   /^extension\/dist\/(client|server|webview|cli)\.js$/,
+  /^extension\/dist\/webview\.css$/,
   /^extension\/bin\/[\w-]+\.js$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
   /^extension\/schema\/[\w.-]+\.json$/,

@@ -187,6 +187,13 @@ describe('host-layout webview in Chromium', { skip: chromiumSkip() }, () => {
     assert.ok(msg.svg.includes('&lt;img src=x onerror=alert(1)&gt;'));
     assert.ok(!msg.svg.includes('<img'));
     assert.ok(msg.svg.includes('<style>'), 'carries its styles');
+    // Well-formed: an XML parser reads it back with the name intact.
+    const parsed = await h.page.evaluate((text) => {
+      const doc = new window.DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, names: [...doc.querySelectorAll('.chip > text')].map((t: any) => t.textContent) };
+    }, msg.svg);
+    assert.equal(parsed.error, null);
+    assert.ok(parsed.names.includes(HOSTILE));
     await h.page.close();
   });
 
