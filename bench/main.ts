@@ -120,6 +120,7 @@ async function main(): Promise<void> {
   console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; sizes ${sizes.join(', ')}${quick ? ' (quick)' : ''}`);
 
   const results: SizeResult[] = [];
+  const hostile: HostileResult[] = [];
   try {
     for (const size of sizes) {
       const runs = quick ? QUICK : (FULL[size] ?? FULL[1000]);
@@ -140,12 +141,22 @@ async function main(): Promise<void> {
       }
       results.push({ workloads: size, hosts: g.hosts, chars: text.length, lines, floorParseDocumentMs: floor, core, servers });
     }
+    if (!process.argv.includes('--no-hostile')) {
+      console.log('\nHostile inputs: open → the first diagnostics');
+      for (const c of HOSTILE) {
+        for (const spec of specs) {
+          const r = await measureHostile(spec, tmp, c);
+          hostile.push(r);
+          console.log(`  ${c.name}, ${spec.name}: ${r.skipped ?? (r.error ? `FAILED: ${r.error}` : `${fmt(r.ms!)} ms: ${r.message}`)}`);
+        }
+      }
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 
   const placement = runPlacementBench(sizes);
-  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, placement };
+  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, hostile, placement };
   const md = toMarkdown(out);
   console.log(`\n${md}`);
   if (!process.argv.includes('--no-write')) {
@@ -326,6 +337,76 @@ async function diagnosticsAfter(client: LspClient, uri: string, send: () => Prom
   return (await pushed).diagnostics;
 }
 
+interface HostileCase {
+  name: string;
+  text: () => string;
+  /** What our diagnostic must say. */
+  expect: RegExp;
+  /** Why Red Hat's server is not given it. */
+  skipRedhat?: string;
+}
+
+interface HostileResult {
+  case: string;
+  server: string;
+  ms?: number;
+  message?: string;
+  skipped?: string;
+  error?: string;
+}
+
+const HOSTILE: HostileCase[] = [
+  {
+    name: 'alias bomb ("billion laughs")',
+    expect: /alias/i,
+    text: () => {
+      const lines = ['version: 1', 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+      for (let i = 1; i < 10; i++) lines.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i - 1]}`).join(', ')}]`);
+      return `${lines.join('\n')}\nworkloads:\n  - name: bomb\n    os: linux\n    description: *j\n`;
+    },
+  },
+  { name: '100,000-deep nesting', expect: /nests/, text: () => `version: 1\nworkloads: ${'['.repeat(100_000)}\n` },
+  {
+    name: 'binary (1 MB)',
+    expect: /binary/,
+    text: () => {
+      const b = Buffer.alloc(1 << 20);
+      for (let i = 0; i < b.length; i++) b[i] = (i * 7919 + (i >> 8)) % 256;
+      return b.toString('latin1');
+    },
+  },
+  {
+    name: '50 MB file',
+    expect: /too large/,
+    skipRedhat: 'not run (at 2.8 MB it already needs gigabytes)',
+    text: () => {
+      const chunk = generate({ workloads: 1000, seed: 50 }).text.replace(/^version: 1\n/m, '');
+      return `version: 1\n${chunk.repeat(Math.ceil((50 << 20) / chunk.length))}`;
+    },
+  },
+];
+
+async function measureHostile(spec: ServerSpec, tmp: string, c: HostileCase): Promise<HostileResult> {
+  const result: HostileResult = { case: c.name, server: spec.name };
+  if (spec.name === 'redhat' && c.skipRedhat) return { ...result, skipped: c.skipRedhat };
+  const text = c.text();
+  const client = new LspClient(spec);
+  try {
+    await withTimeout(client.initialize(null), 60_000, 'initialize');
+    const uri = pathToFileURL(join(tmp, `hostile-${spec.name}-${c.name.replace(/\W+/g, '-')}.workload.yaml`)).href;
+    const t = now();
+    const test = spec.name === 'ours' ? (d: P.Diagnostic[]) => d.some((x) => c.expect.test(x.message)) : (d: P.Diagnostic[]) => d.length > 0;
+    const diags = await withTimeout(diagnosticsAfter(client, uri, () => client.open(uri, text, spec.name === 'ours' ? 'workload-descriptor' : 'yaml'), test), 60_000, 'diagnostics');
+    result.ms = now() - t;
+    result.message = (diags.find((x) => c.expect.test(x.message)) ?? diags[0]).message.replace(/\s+/g, ' ');
+  } catch (err) {
+    result.error = `${err instanceof Error ? err.message : String(err)}${client.exited ? ' (the server exited)' : ''}`;
+  } finally {
+    await client.stop().catch(() => client.child.kill('SIGKILL'));
+  }
+  return result;
+}
+
 function hoverText(h: P.Hover): string {
   const c = h.contents;
   if (typeof c === 'string') return c;
@@ -396,7 +477,15 @@ function summaryLine(r: ServerResult): string {
   return `open ${cell(r.openMs)}, edit ${cell(r.editMs)}, hover ${cell(r.hoverMs)}, completion ${cell(r.completionMs)}, peak RSS ${mib(r.peakRssBytes)} [${r.diagnosticsMode}]`;
 }
 
-type Out = { date: string; durationS: number; machine: ReturnType<typeof describeMachine>; redhatVersion: string; sizes: SizeResult[]; placement: { skipped?: string; output?: unknown } };
+type Out = {
+  date: string;
+  durationS: number;
+  machine: ReturnType<typeof describeMachine>;
+  redhatVersion: string;
+  sizes: SizeResult[];
+  hostile: HostileResult[];
+  placement: { skipped?: string; output?: unknown };
+};
 
 export function toMarkdown(out: Out): string {
   const m = out.machine;
@@ -424,6 +513,23 @@ export function toMarkdown(out: Out): string {
     lines.push(`| our core in-process: parse, analyze | ${fmt(s.core.parseMs.median)} ms, ${fmt(s.core.analyzeMs.median)} ms | | | |`);
     lines.push(`| our core after an edit: parse, analyze | ${fmt(s.core.editParseMs.median)} ms, ${fmt(s.core.editAnalyzeMs.median)} ms | | | |`);
     for (const x of s.servers) if (x.error) lines.push(`\n> ${x.server} failed: ${x.error.replace(/\n/g, ' ')}`);
+    lines.push('');
+  }
+  if (out.hostile.length) {
+    lines.push('#### Hostile inputs: open → first diagnostics');
+    lines.push('');
+    lines.push('| Input | Ours | Red Hat |');
+    lines.push('|---|---|---|');
+    for (const name of [...new Set(out.hostile.map((h) => h.case))]) {
+      const c = (server: string) => {
+        const r = out.hostile.find((h) => h.case === name && h.server === server);
+        if (!r) return 'n/a';
+        if (r.skipped) return r.skipped;
+        if (r.error) return `failed: ${r.error.slice(0, 120)}`;
+        return `${fmt(r.ms!)} ms: “${r.message!.slice(0, 90)}”`;
+      };
+      lines.push(`| ${name} | ${c('ours')} | ${c('redhat')} |`);
+    }
     lines.push('');
   }
   lines.push('#### Placement and webview');

@@ -70,6 +70,12 @@ export class PieceCache {
 }
 
 export function parseFile(file: string, text: string, cache?: PieceCache): ParsedFile {
+  if (text.length > MAX_FILE_CHARS) {
+    // Refused unread, so that it costs nothing: not even its line table (the one
+    // diagnostic sits at the start of the file).
+    cache?.clear();
+    return { file, text, hosts: [], workloads: [], root: null, findings: [refuse(text)!], suppressions: { file: new Set(), lines: new Map() }, lineStarts: [0] };
+  }
   // Fixes take the file's line ending (from its first line); a change of it, or of the
   // file's name, invalidates every piece.
   if (cache && (cache.file !== file || (cache.text !== undefined && eolOf(cache.text) !== eolOf(text)))) cache.clear();

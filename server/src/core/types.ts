@@ -149,6 +149,6 @@ export interface ParsedFile {
   root: YMap | null;
   findings: Finding[];
   suppressions: Suppressions;
-  /** Offsets where each line starts. */
+  /** Offsets where each line starts (only `[0]` for a file refused as too large). */
   lineStarts: number[];
 }
