@@ -52,6 +52,8 @@ export interface ServerContext {
   client: ClientFeatures;
   editor: EditorSettings;
   log(message: string): void;
+  /** Runs at `shutdown` (the connection has a single shutdown handler; share it). */
+  onShutdown(listener: () => void): void;
   /** Runs a request handler safely: see runner.ts. Waits for the first scan. */
   safe<T, E = void>(name: string, token: CancellationToken | undefined, fallback: T, fn: () => T | Promise<T>): Promise<T | ResponseError<E>>;
 }

@@ -39,6 +39,7 @@ export function startServer(connection: Connection): ServerContext {
   const workspace = new Workspace(log);
   const editor: EditorSettings = { codeLensEnable: true };
   const problems = new ProblemReporter();
+  const shutdownListeners: (() => void)[] = [];
   let client: ClientFeatures = clientFeatures({});
   let pushedSettings: unknown;
 
@@ -51,6 +52,7 @@ export function startServer(connection: Connection): ServerContext {
     },
     editor,
     log,
+    onShutdown: (l) => void shutdownListeners.push(l),
     safe: <T, E = void>(name: string, token: CancellationToken | undefined, fallback: T, fn: () => T | Promise<T>) =>
       runSafe<T, E>(log, name, token, fallback, async () => {
         await workspace.ready;
@@ -66,7 +68,7 @@ export function startServer(connection: Connection): ServerContext {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        ...(client.pullDiagnostics ? { diagnosticProvider: { identifier: SERVER_NAME, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        ...(client.pullDiagnostics ? { diagnosticProvider: { identifier: SERVER_NAME, interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', '[', ',', '{', ':'], resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite], resolveProvider: false },
@@ -181,7 +183,10 @@ export function startServer(connection: Connection): ServerContext {
   registerCodeLens(ctx);
   registerLayout(ctx);
 
-  connection.onShutdown(() => workspace.dispose());
+  connection.onShutdown(() => {
+    for (const l of shutdownListeners) runNotification(log, 'shutdown', l);
+    workspace.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

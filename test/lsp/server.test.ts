@@ -25,7 +25,7 @@ describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, 
   it('initializes with the features it serves', () => {
     const caps = c.initializeResult.capabilities;
     assert.equal(c.initializeResult.serverInfo?.name, 'workload-placement');
-    assert.deepEqual(caps.diagnosticProvider, { identifier: 'workload-placement', interFileDependencies: true, workspaceDiagnostics: false });
+    assert.deepEqual(caps.diagnosticProvider, { identifier: 'workload-placement', interFileDependencies: true, workspaceDiagnostics: true });
     for (const k of ['hoverProvider', 'completionProvider', 'codeActionProvider', 'documentSymbolProvider', 'definitionProvider', 'referencesProvider', 'renameProvider', 'codeLensProvider'] as const) {
       assert.ok(caps[k], k);
     }

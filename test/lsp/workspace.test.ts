@@ -141,6 +141,48 @@ describe('workspace', { timeout: 120_000 }, () => {
   });
 });
 
+describe('workspace diagnostics (files that are not open)', { timeout: 120_000 }, () => {
+  it('reports closed files, holds the request until one changes, and clears deleted files', async () => {
+    const c = await TestClient.start({ files: { ...FILES, 'lab.workload.yaml': EXTRA_HOST.replace('esx-02', 'esx-01') } });
+    try {
+      await c.open(A, APPS);
+      type Report = P.WorkspaceDiagnosticReport;
+      const first = await c.conn.sendRequest<Report>('workspace/diagnostic', { previousResultIds: [] });
+      const byUri = new Map(first.items.map((i) => [i.uri, i as P.WorkspaceFullDocumentDiagnosticReport]));
+      assert.ok(!byUri.has(c.uri(A)), 'open documents are pulled one by one, not here');
+      // Both closed files declare esx-01.
+      for (const f of [H, 'lab.workload.yaml']) assert.ok(byUri.get(c.uri(f))!.items.some((d) => d.code === 'duplicate-name'), f);
+      const previousResultIds = first.items.map((i) => ({ uri: i.uri, value: i.resultId! }));
+
+      // Nothing changed: the request waits (a long poll) instead of answering at once.
+      let settled = false;
+      const held = c.conn.sendRequest<Report>('workspace/diagnostic', { previousResultIds }).then((r) => {
+        settled = true;
+        return r;
+      });
+      await c.hover(A, { line: 3, character: 12 });
+      await c.pull(A);
+      assert.equal(settled, false, 'no answer while nothing changed');
+
+      // An edit in the open file changes a closed file's diagnostics: the answer comes.
+      await c.change(A, APPS.replace('host: k8s-01', 'host: esx-01'));
+      await c.pull(A);
+      await c.writeFile('lab.workload.yaml', null);
+      const second = await held;
+      const uris = second.items.map((i) => i.uri);
+      assert.ok(uris.length > 0 && uris.every((u) => u !== c.uri(A)), uris.join(', '));
+      const next = [...previousResultIds];
+      for (const i of second.items) next.splice(next.findIndex((p) => p.uri === i.uri), 1, { uri: i.uri, value: i.resultId! });
+      // The deleted file gets an empty report (in this answer or the next).
+      const lab = c.uri('lab.workload.yaml');
+      const labReport = second.items.find((i) => i.uri === lab) ?? (await c.conn.sendRequest<Report>('workspace/diagnostic', { previousResultIds: next })).items.find((i) => i.uri === lab);
+      assert.deepEqual((labReport as P.WorkspaceFullDocumentDiagnosticReport).items, []);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
+
 describe('workspace with a push-only client', { timeout: 120_000 }, () => {
   it('publishes diagnostics for open and disk files, and republishes the other file after an edit', async () => {
     const c = await TestClient.start({ files: FILES, pull: false });

@@ -2,15 +2,27 @@
 // others. Each carries its rule id as `code`, a link to the rule's docs, and its
 // fixes in `data` for the code actions. When an edit in one file changes another
 // file's diagnostics (a host renamed, a duplicate name), pull clients are asked to
-// refresh; push clients get the other file published.
+// refresh; push clients get the other file published. Files that are not open come
+// through workspace diagnostics (pull) or are published (push).
 
-import { DiagnosticRefreshRequest, type DiagnosticServerCancellationData, type Diagnostic as LspDiagnostic, DocumentDiagnosticReportKind, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import {
+  type CancellationToken,
+  DiagnosticRefreshRequest,
+  type DiagnosticServerCancellationData,
+  type DocumentDiagnosticReport,
+  DocumentDiagnosticReportKind,
+  type Diagnostic as LspDiagnostic,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { toLspDiagnostic } from '../convert';
 import type { AnalysisEvent, FileState } from '../workspace';
 
 /** Prefix of result ids: a restarted server never matches an old id. */
 const SESSION = Math.random().toString(36).slice(2, 8);
+/** The result id of a file that left the workspace. */
+const GONE = `${SESSION}:gone`;
 
 export function resultIdOf(f: FileState): string {
   return `${SESSION}:${f.diagStamp}`;
@@ -40,6 +52,52 @@ export function registerDiagnostics(ctx: ServerContext): void {
     );
   }
 
+  // Files that are not open (VS Code shows them in the Problems view). The answer
+  // lists only files whose diagnostics changed since the client's result ids; when
+  // none did, the request is held until an analysis changes one (a long poll), so a
+  // client that asks again right away costs nothing.
+  connection.languages.diagnostics.onWorkspace((params, token) =>
+    ctx.safe<WorkspaceDiagnosticReport, DiagnosticServerCancellationData>('workspace diagnostics', token, { items: [] }, async () => {
+      const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+      for (;;) {
+        workspace.flush();
+        const items: WorkspaceDocumentDiagnosticReport[] = [];
+        const known = new Set<string>();
+        for (const f of workspace.allFiles()) {
+          known.add(f.uri);
+          if (f.open || ctx.documents.get(f.uri)) continue;
+          const resultId = resultIdOf(f);
+          if (previous.get(f.uri) === resultId) continue;
+          items.push({ kind: DocumentDiagnosticReportKind.Full, uri: f.uri, version: null, resultId, items: lspDiagnosticsOf(ctx, f.uri) });
+        }
+        // Files that left the workspace: one empty report each.
+        for (const [uri, id] of previous) {
+          if (known.has(uri) || ctx.documents.get(uri) || id === GONE) continue;
+          items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: GONE, items: [] });
+        }
+        if (items.length || token.isCancellationRequested || closing) return { items };
+        await nextAnalysis(token);
+      }
+    }),
+  );
+
+  const waiters = new Set<() => void>();
+  const nextAnalysis = (token: CancellationToken) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        waiters.delete(done);
+        sub.dispose();
+        resolve();
+      };
+      const sub = token.onCancellationRequested(done);
+      waiters.add(done);
+    });
+  let closing = false;
+  ctx.onShutdown(() => {
+    closing = true;
+    for (const w of [...waiters]) w();
+  });
+
   // Refreshes are coalesced: a burst of analyses asks the client once.
   let refreshTimer: NodeJS.Timeout | undefined;
   const requestRefresh = () => {
@@ -51,6 +109,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
   };
 
   workspace.onDidAnalyze((e: AnalysisEvent) => {
+    if (e.changed.size || e.removed.size) for (const w of [...waiters]) w();
     if (ctx.client.pullDiagnostics) {
       // The client pulls the document it changed by itself; others need a nudge.
       const others = [...e.changed].some((uri) => !e.textChanged.has(uri) && workspace.file(uri)?.open);
