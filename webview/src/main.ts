@@ -23,7 +23,8 @@ interface StaticData {
   layout: Layout;
   /** Failure outcomes by host name, precomputed (the page has no server to ask). */
   failures: Record<string, FailureOutcome>;
-  title?: string;
+  /** The host shown failed when the page opens (`layout --fail`). */
+  initialFailure?: string;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -459,7 +460,10 @@ function staticApi(): VsCodeApi {
           return;
         }
       }
-      if (m.type === 'ready') post({ type: 'layout', generation: 1, layout: data.layout });
+      if (m.type === 'ready') {
+        const first = data.initialFailure ? data.failures[data.initialFailure] : undefined;
+        post({ type: 'layout', generation: 1, layout: data.layout, failure: first });
+      }
       else if (m.type === 'simulateFailure') {
         const f = m.host === null ? undefined : data.failures[m.host];
         if (m.host !== null && !f) post({ type: 'error', message: `The failure of ${m.host} was not precomputed for this page.` });
