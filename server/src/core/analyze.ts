@@ -23,8 +23,9 @@ export interface Analysis {
   layout: Placement['layout'];
 }
 
-/** Recommendations by declaration object (see the loop in `analyze`). */
+/** Recommendations and workload findings by declaration object (see the loop in `analyze`). */
 const recommendationCache = new WeakMap<WorkloadDecl, { key: string; rec: Recommendation }>();
+const workloadFindingsCache = new WeakMap<WorkloadDecl, { rec: Recommendation; at: number; declaresHosts: boolean; findings: Finding[] }>();
 
 export function analyze(files: readonly ParsedFile[], config: Config): Analysis {
   const fleet = buildFleet(files);
@@ -37,17 +38,32 @@ export function analyze(files: readonly ParsedFile[], config: Config): Analysis 
 
   const recommendations = new Map<WorkloadDecl, Recommendation>();
   const textOf = new Map(files.map((f) => [f.file, f.text]));
+  const declaresHosts = fleet.summary.declaresHosts;
   for (const w of fleet.workloads) {
-    const pinRoles = new Set<string>();
-    for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
+    let pinRoles: Set<string> | undefined;
+    if (w.pins.length) {
+      pinRoles = new Set<string>();
+      for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
+    }
     // A declaration object is reused by the incremental parse only while its text is
     // unchanged, so its recommendation holds while the fleet summary and pins do.
-    const key = pinRoles.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
+    const key = pinRoles?.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
     const cached = recommendationCache.get(w);
-    const rec = cached && cached.key === key ? cached.rec : recommend(w, fleet.summary, pinRoles);
+    const rec = cached && cached.key === key ? cached.rec : recommend(w, fleet.summary, pinRoles ?? new Set());
     if (cached?.rec !== rec) recommendationCache.set(w, { key, rec });
     recommendations.set(w, rec);
-    checkWorkload(w, rec, fleet, textOf.get(w.file) ?? '', (f) => emit(w.file, f));
+    // Its findings hold too while it stays in place (some of their edits are computed
+    // offsets) and, without pins, do not depend on the rest of the fleet.
+    const prior = w.pins.length ? undefined : workloadFindingsCache.get(w);
+    let found: Finding[];
+    if (prior && prior.rec === rec && prior.at === w.span.start && prior.declaresHosts === declaresHosts) found = prior.findings;
+    else {
+      const out: Finding[] = [];
+      checkWorkload(w, rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(f));
+      if (!w.pins.length) workloadFindingsCache.set(w, { rec, at: w.span.start, declaresHosts, findings: out });
+      found = out;
+    }
+    for (const f of found) emit(w.file, f);
   }
 
   const placement = place(fleet, recommendations, config.placement);
