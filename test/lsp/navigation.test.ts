@@ -39,10 +39,10 @@ describe('symbols, code lens and host navigation', { timeout: 120_000 }, () => {
     assert.deepEqual(
       apps[0].children!.map((s) => [s.name, s.detail]),
       [
-        ['checkout-api', `⮕ ${verdict('checkout-api')} · declared vm`],
-        ['orders-db', `⮕ ${verdict('orders-db')}`],
-        ['legacy', `⮕ ${verdict('legacy')}`],
-        ['reports', `⮕ ${verdict('reports')}`],
+        ['checkout-api', `→ ${verdict('checkout-api')} · declared vm`],
+        ['orders-db', `→ ${verdict('orders-db')}`],
+        ['legacy', `→ ${verdict('legacy')}`],
+        ['reports', `→ ${verdict('reports')}`],
       ],
     );
     for (const s of apps[0].children!) assert.equal(slice(APPS, s.selectionRange), s.name);
@@ -61,7 +61,7 @@ describe('symbols, code lens and host navigation', { timeout: 120_000 }, () => {
     const { analysis } = analyzeTexts(FILES);
     const lenses = await c!.codeLens(A);
     const expected = [...analysis.recommendations].map(([w, r]) => {
-      const base = `⮕ ${r.verdict} (${r.confidenceLabel}, ${Math.round(r.confidence * 100)}%)`;
+      const base = `→ ${r.verdict} (${r.confidenceLabel}, ${Math.round(r.confidence * 100)}%)`;
       return w.deploy ? `${base} · ${w.deploy === r.verdict ? 'as declared' : `declared ${w.deploy}`}` : base;
     });
     assert.deepEqual(

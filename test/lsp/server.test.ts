@@ -82,7 +82,7 @@ describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, 
       name: 'workload name: verdict, confidence, factor table, what the declared deploy gives up',
       needle: 'name: checkout-|api',
       contains: [
-        `⮕ **${api.verdict}**`,
+        `→ **${api.verdict}**`,
         `Confidence: ${api.confidenceLabel} (${Math.round(api.confidence * 100)}%)`,
         '| Factor | Field | Favours | Weights | Reason |',
         '| elastic | scaling | container | container \\+3, container\\-in\\-vm \\+2 | Elastic scaling \\(2 to 20\\)',
@@ -93,9 +93,9 @@ describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, 
     {
       name: 'workload with constraints',
       needle: 'name: leg|acy',
-      contains: [`⮕ **${legacy.verdict}**`, '**Ruled out**', '- container (kernel): a container shares its host\'s kernel', '| kernel\\-custom | kernel | vm |'],
+      contains: [`→ **${legacy.verdict}**`, '**Ruled out**', '- container (kernel): a container shares its host\'s kernel', '| kernel\\-custom | kernel | vm |'],
     },
-    { name: 'workload item dash', needle: '  |- name: orders-db', contains: ['**orders\\-db** ⮕ **container**', 'matches the recommendation'] },
+    { name: 'workload item dash', needle: '  |- name: orders-db', contains: ['**orders\\-db** → **container**', 'matches the recommendation'] },
     { name: 'host pin', needle: 'host: k8s-|01', contains: ['**k8s\\-01** (host)', 'Role: container host, runtime containerd', 'OS: linux', 'Size: 32 cores, 128Gi memory'] },
     { name: 'key', needle: 'star|tup: fast', contains: ['**startup**', 'How fast an instance must start', '**fast**'] },
     { name: 'enum value', needle: 'architecture: mono|lith', contains: ['**architecture: monolith**', 'suits a VM'] },
@@ -127,7 +127,7 @@ describe('a client without markdown', { timeout: 120_000 }, () => {
       const h = await c.hover(A, at(APPS, 'name: orders|-db'));
       assert.equal((h!.contents as P.MarkupContent).kind, 'plaintext');
       const text = hoverText(h);
-      assert.match(text, /\*\*orders-db\*\* ⮕/);
+      assert.match(text, /\*\*orders-db\*\* →/);
       assert.ok(!text.includes('\\'), text);
     } finally {
       await c.shutdown();

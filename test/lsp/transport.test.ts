@@ -40,7 +40,7 @@ describe('transports', { timeout: 60_000 }, () => {
         const text = 'version: 1\nworkloads:\n  - name: api\n    os: linux\n    architecture: microservice\n';
         await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'workload-descriptor', version: 1, text } });
         const hover = await conn.sendRequest<P.Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 11 } });
-        assert.match((hover!.contents as P.MarkupContent).value, /api.*⮕/);
+        assert.match((hover!.contents as P.MarkupContent).value, /api.*→/);
         await conn.sendRequest('shutdown');
         await conn.sendNotification('exit');
         assert.equal(await exited, 0);

@@ -1,5 +1,5 @@
 // A code lens above each workload: its verdict and confidence, and the declared
-// `deploy` when it differs ("⮕ container (high, 82%) · declared vm").
+// `deploy` when it differs ("→ container (high, 82%) · declared vm").
 
 import type { CodeLens } from 'vscode-languageserver';
 import type { Recommendation } from '../core/recommend';
@@ -26,8 +26,8 @@ export function registerCodeLens(ctx: ServerContext): void {
 }
 
 export function lensTitle(w: WorkloadDecl, rec: Recommendation): string {
-  if (!rec.verdict) return '⮕ no host can run this workload';
-  let s = `⮕ ${rec.verdict} (${rec.confidenceLabel}, ${Math.round(rec.confidence * 100)}%)`;
+  if (!rec.verdict) return '→ no host can run this workload';
+  let s = `→ ${rec.verdict} (${rec.confidenceLabel}, ${Math.round(rec.confidence * 100)}%)`;
   if (w.deploy && w.deploy !== rec.verdict) s += ` · declared ${w.deploy}`;
   else if (w.deploy) s += ' · as declared';
   return s;

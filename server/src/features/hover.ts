@@ -7,7 +7,7 @@ import type { Analysis } from '../core/analyze';
 import { describeHostUse, describeWorkloadPlacement } from '../core/placement';
 import { formatBytes } from '../core/quantity';
 import { type Recommendation, givesUp } from '../core/recommend';
-import { type FieldType, findField } from '../core/schema';
+import type { FieldType } from '../core/schema';
 import type { HostDecl, ParsedFile, WorkloadDecl } from '../core/types';
 import { DEPLOYS } from '../core/types';
 import type { ServerContext } from '../context';
@@ -79,7 +79,7 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
   const name = md(clip(w.name ?? '(unnamed workload)'));
   const out: string[] = [];
   if (rec.verdict) {
-    out.push(`**${name}** ⮕ **${rec.verdict}**`);
+    out.push(`**${name}** → **${rec.verdict}**`);
     out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}) · scores: ${DEPLOYS.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
   } else {
     out.push(`**${name}**: no host in the fleet can run it in any form`);

@@ -34,7 +34,7 @@ export function documentSymbols(parsed: ParsedFile, analysis: Analysis): Documen
   group('hosts', hosts, parsed.hosts.at(-1)?.span.end ?? 0);
   const workloads = parsed.workloads.map((w) => {
     const rec = analysis.recommendations.get(w);
-    const verdict = rec ? (rec.verdict ? `⮕ ${rec.verdict}` : 'no capable host') : '';
+    const verdict = rec ? (rec.verdict ? `→ ${rec.verdict}` : 'no capable host') : '';
     const declared = w.deploy && w.deploy !== rec?.verdict ? ` · declared ${w.deploy}` : '';
     return symbol(parsed, w.name, 'workload', verdict + declared, SymbolKind.Object, w.span, w.nameSpan);
   });
