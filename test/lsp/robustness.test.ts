@@ -160,7 +160,7 @@ describe('malformed and hostile input', { timeout: 120_000 }, () => {
   });
 
   it('cancellation: a cancelled request is answered as cancelled and the server goes on', async () => {
-    const { CancellationTokenSource } = await import('vscode-jsonrpc');
+    const { CancellationTokenSource } = await import('vscode-languageserver-protocol');
     const src = new CancellationTokenSource();
     const p = c.conn.sendRequest('textDocument/hover', { textDocument: { uri: c.uri(A) }, position: at(APPS, 'name: orders|-db') }, src.token);
     src.cancel();
