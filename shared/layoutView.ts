@@ -102,7 +102,7 @@ export function applyFailure(layout: Layout, f: FailureOutcome): Layout {
   };
   for (const m of f.moved) {
     const h = dest(m.to);
-    const inst: LayoutInstance = { w: m.w, replica: m.replica, cost: m.cost, movedFrom: f.host };
+    const inst: LayoutInstance = { w: m.w, replica: m.replica, movedFrom: f.host };
     add(h.used, m.hostCost);
     if (m.deploy === 'vm') {
       h.vms.push({ id: `moved:${m.w}:${m.replica}`, kind: 'workload', os: layout.workloads[m.w]?.os ?? '', instance: inst, containers: [], cost: m.cost, added: true });
@@ -391,7 +391,7 @@ function renderChip(layout: Layout, c: Chip): SvgNode {
   const w = layout.workloads[c.inst.w];
   const moved = c.inst.movedFrom !== undefined ? ` · moved from ${layout.hosts[c.inst.movedFrom]?.name ?? '?'}` : '';
   const verdict = w ? `${w.deploy ?? 'nothing possible'}${w.declared ? ' (declared' : ' (recommended'}${w.verdict && w.verdict !== w.deploy ? `; recommendation: ${w.verdict}` : ''}, ${w.confidence} confidence)` : '';
-  const tip = w ? `${w.name}: ${verdict} · replica ${c.inst.replica + 1} of ${w.replicas} · ${fmtCpu(c.inst.cost.cpu)} cores, ${fmtBytes(c.inst.cost.memory)}${c.inst.cost.storage ? `, ${fmtBytes(c.inst.cost.storage)} volumes` : ''}${moved}` : '';
+  const tip = w ? `${w.name}: ${verdict} · replica ${c.inst.replica + 1} of ${w.replicas} · ${fmtCpu(w.cost.cpu)} cores, ${fmtBytes(w.cost.memory)}${w.cost.storage ? `, ${fmtBytes(w.cost.storage)} volumes` : ''}${moved}` : '';
   return {
     tag: 'g',
     attrs: { class: `chip ${c.cls}`, 'data-w': c.inst.w, transform: `translate(${c.x},${c.y})` },

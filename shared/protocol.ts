@@ -37,8 +37,6 @@ export interface LayoutInstance {
   w: number;
   /** 0-based replica number. */
   replica: number;
-  /** What this instance costs its host, overheads included (a VM's guest OS is on the VM). */
-  cost: Resources;
   /** Set in a failure simulation: the host it ran on before (index into `Layout.hosts`). */
   movedFrom?: number;
 }
@@ -104,6 +102,8 @@ export interface LayoutWorkload {
   replicas: number;
   /** Per instance, before overheads. */
   size: Resources;
+  /** What one instance costs its host: its size plus its own overhead (a VM's guest OS, a container's shim). */
+  cost: Resources;
   ref?: SourceRef;
   /** How many replicas were placed. */
   placed: number;

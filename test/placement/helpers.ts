@@ -94,8 +94,8 @@ export function checkInvariants(layout: Layout): void {
       const w = layout.workloads[c.w];
       if (w.deploy !== 'container') throw new Error(`${w.name} as ${w.deploy} directly on a container host`);
       if (w.os !== 'any' && w.os !== (h.os ?? 'linux')) throw new Error(`${w.name} (${w.os}) on ${h.name} (${h.os})`);
-      cpu += c.cost.cpu;
-      mem += c.cost.memory;
+      cpu += w.cost.cpu;
+      mem += w.cost.memory;
     }
     if (Math.abs(cpu - h.used.cpu) > 1e-6 || Math.abs(mem - h.used.memory) > 1) throw new Error(`${h.name}: used does not add up`);
   }

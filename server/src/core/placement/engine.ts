@@ -51,6 +51,8 @@ export interface PlaceOptions {
 /** Why a workload or some of its replicas are not placed, for diagnostics. */
 export interface UnplacedInfo {
   workload: WorkloadDecl;
+  /** Index in `layout.workloads`. */
+  w: number;
   /** How many replicas, and the first of their numbers (see `LayoutUnplaced`). */
   count: number;
   replicas: number[];
@@ -72,8 +74,8 @@ export interface Placement {
   layout: Layout;
   unplaced: UnplacedInfo[];
   overPinned: OverPinnedInfo[];
-  /** Index in `layout.workloads` of each declaration, and the reverse. */
-  workloadIndex: Map<WorkloadDecl, number>;
+  /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
+  readonly workloadIndex: ReadonlyMap<WorkloadDecl, number>;
   decls: readonly WorkloadDecl[];
   /** Host indices of each workload's placed replicas (by replica; -1 when unplaced). */
   replicaHosts(w: number): readonly number[];
@@ -106,6 +108,11 @@ interface HostInfo {
 interface WorkInfo {
   idx: number;
   decl: WorkloadDecl;
+  rec: Recommendation | undefined;
+  /** Per instance, before overheads (what the layout reports). */
+  size: Resources;
+  /** What one instance costs its host, shared by every instance in the layout. */
+  cost: Resources;
   name: string;
   deploy: Deploy | null;
   os: string;
@@ -118,12 +125,10 @@ interface WorkInfo {
   mem: number;
   sto: number;
   pins: number[] | null;
-  blocked?: { kind: UnplacedKind; reason: string; field: string };
-  group?: Group;
+  blocked: { kind: UnplacedKind; reason: string; field: string } | undefined;
+  group: Group | undefined;
   /** Host of each replica (-1: unplaced). */
   hosts: number[];
-  /** VM of each container-in-vm replica. */
-  vms: (VmRec | null)[];
 }
 
 interface Group {
@@ -141,14 +146,15 @@ interface VmRec {
   kind: 'workload' | 'pool' | 'dedicated';
   os: string;
   host: number;
-  /** `workload` VMs: their instance; `dedicated`: the owning workload. */
+  /** `workload` VMs: the instance; `dedicated`: the owning workload. */
   w: number;
-  replica: number;
-  containers: { w: number; replica: number }[];
+  instance: LayoutInstance | undefined;
+  /** Shared with the layout: the instances are the layout's own objects. */
+  containers: LayoutInstance[];
 }
 
 interface HostRec {
-  containers: { w: number; replica: number }[];
+  containers: LayoutInstance[];
   vms: VmRec[];
   /** Container VMs by key: `pool:<os>` or `dedicated:<w>`. */
   containerVms: Map<string, VmRec>;
@@ -211,21 +217,28 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     budget -= replicas;
     const size = sizeOf(decl);
     const ov = deploy === 'vm' ? vmOv : ctOv;
+    const cpu = milli(size.cpu) + ov.cpu;
+    const mem = Math.ceil(size.memory) + ov.mem;
+    const sto = Math.ceil(size.storage);
     const w: WorkInfo = {
       idx,
       decl,
+      rec,
+      size,
+      cost: { cpu: cpu / 1000, memory: mem, storage: sto },
       name: decl.name ?? `(workload ${idx + 1})`,
       deploy,
       os: decl.os ?? 'any',
       replicas,
       capped: wanted - replicas,
       strict: decl.isolation === 'strict',
-      cpu: milli(size.cpu) + ov.cpu,
-      mem: Math.ceil(size.memory) + ov.mem,
-      sto: Math.ceil(size.storage),
+      cpu,
+      mem,
+      sto,
       pins: null,
+      blocked: undefined,
+      group: undefined,
       hosts: [],
-      vms: [],
     };
     w.blocked = blockedReason(w, rec, fleet);
     if (!w.blocked && decl.pins.length) {
@@ -307,13 +320,18 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   };
   const existingVm = (h: number, key: string): VmRec | undefined => recs[h].containerVms.get(key) ?? simVms?.get(`${h}|${key}`);
 
+  const siteOrder: Group['sites'] = [];
+  // The workload being placed, for the leaf tests below (made once, not per replica).
+  let cur: WorkInfo = works[0];
+  const fitsVm = (h: number): boolean => {
+    if (cur.deploy !== 'container-in-vm' || existingVm(h, vmKey(cur, h)!)) return true;
+    return free.cpu[h] + EPS >= cur.cpu + vmOv.cpu && free.mem[h] + EPS >= cur.mem + vmOv.mem;
+  };
+  const spread = (h: number): boolean => mark[h] !== stamp && fitsVm(h);
+
   /** The first host with room for one more replica of `w`, preferring spread; -1 if none. */
   const findHost = (w: WorkInfo, g: Group): number => {
-    const civ = w.deploy === 'container-in-vm';
-    const fitsVm = (h: number) => {
-      if (!civ || existingVm(h, vmKey(w, h)!)) return true;
-      return free.cpu[h] + EPS >= w.cpu + vmOv.cpu && free.mem[h] + EPS >= w.mem + vmOv.mem;
-    };
+    cur = w;
     const n = g.tree.length;
     if (naive) {
       for (let pos = 0; pos < n; pos++) {
@@ -325,10 +343,16 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     const c = w.cpu - EPS;
     const m = w.mem - EPS;
     const s = w.sto - EPS;
-    const spread = (h: number) => mark[h] !== stamp && fitsVm(h);
     let pos = -1;
     if (g.sites.length) {
-      const order = g.sites.slice().sort((a, b) => siteCount[a.site] - siteCount[b.site] || a.lo - b.lo);
+      // Sites running fewest replicas of this workload first (insertion sort: a few sites).
+      const order = siteOrder;
+      order.length = 0;
+      for (const r of g.sites) {
+        let i = order.length;
+        while (i > 0 && siteCount[order[i - 1].site] > siteCount[r.site]) i--;
+        order.splice(i, 0, r);
+      }
       for (const r of order) if ((pos = g.tree.find(r.lo, r.hi, c, m, s, spread)) >= 0) break;
     } else pos = g.tree.find(0, n, c, m, s, spread);
     // No host free of this workload has room: share a host rather than stay unplaced.
@@ -337,18 +361,22 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   };
 
   let vmCounter = 0;
-  /** Puts replica `r` of `w` on host `h`; returns what the host pays and the VM used. */
-  const commit = (w: WorkInfo, r: number, h: number, sim: boolean): { hostCost: [number, number, number]; vm: VmRec | null; created: boolean } => {
+  // What the last commit charged its host (millicores, bytes) and whether it made a VM.
+  let paidCpu = 0;
+  let paidMem = 0;
+  let madeVm = false;
+  /** Puts replica `r` of `w` on host `h`; returns the container VM used, if any. */
+  const commit = (w: WorkInfo, r: number, h: number, sim: boolean): VmRec | null => {
     let c = w.cpu;
     let m = w.mem;
     let vm: VmRec | null = null;
-    let created = false;
+    madeVm = false;
     if (w.deploy === 'container-in-vm') {
       const key = vmKey(w, h)!;
       vm = existingVm(h, key) ?? null;
       if (!vm) {
-        created = true;
-        vm = { id: `${sim ? 'f' : 'v'}${++vmCounter}`, kind: w.strict ? 'dedicated' : 'pool', os: w.strict ? (w.os === 'any' ? 'linux' : w.os) : key.slice('pool:'.length), host: h, w: w.idx, replica: -1, containers: [] };
+        madeVm = true;
+        vm = { id: `${sim ? 'f' : 'v'}${++vmCounter}`, kind: w.strict ? 'dedicated' : 'pool', os: w.strict ? (w.os === 'any' ? 'linux' : w.os) : key.slice('pool:'.length), host: h, w: w.idx, instance: undefined, containers: [] };
         c += vmOv.cpu;
         m += vmOv.mem;
         if (sim) simVms!.set(`${h}|${key}`, vm);
@@ -359,11 +387,13 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
       }
       if (!sim) vm.containers.push({ w: w.idx, replica: r });
     } else if (!sim) {
-      if (w.deploy === 'vm') recs[h].vms.push({ id: `v${++vmCounter}`, kind: 'workload', os: w.os, host: h, w: w.idx, replica: r, containers: [] });
+      if (w.deploy === 'vm') recs[h].vms.push({ id: `v${++vmCounter}`, kind: 'workload', os: w.os, host: h, w: w.idx, instance: { w: w.idx, replica: r }, containers: [] });
       else recs[h].containers.push({ w: w.idx, replica: r });
     }
     take(h, c, m, w.sto);
-    return { hostCost: [c, m, w.sto], vm, created };
+    paidCpu = c;
+    paidMem = m;
+    return vm;
   };
 
   // Base placement: pinned workloads first (they have the least choice), then largest first.
@@ -375,10 +405,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   }
   const unplaced: UnplacedInfo[] = [];
   const overPinnedFailed = new Map<number, Map<WorkloadDecl, number>>();
-  for (const w of works) {
-    w.hosts = new Array(w.replicas).fill(-1);
-    w.vms = new Array(w.replicas).fill(null);
-  }
+  for (const w of works) w.hosts = new Array<number>(w.replicas).fill(-1);
   for (const w of order) {
     const g = (w.group = groupOf(w));
     begin([]);
@@ -390,12 +417,12 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
         continue;
       }
       w.hosts[r] = h;
-      w.vms[r] = commit(w, r, h, false).vm;
+      commit(w, r, h, false);
       note(h);
     }
     if (failed.length) {
       const why = explain(w, g);
-      unplaced.push({ workload: w.decl, count: failed.length, replicas: failed.slice(0, MAX_LISTED), ...why });
+      unplaced.push({ workload: w.decl, w: w.idx, count: failed.length, replicas: failed.slice(0, MAX_LISTED), ...why });
       if (w.pins && (why.kind === 'capacity' || why.kind === 'size' || why.kind === 'storage')) {
         for (const h of g.hosts) {
           const m = overPinnedFailed.get(h) ?? overPinnedFailed.set(h, new Map()).get(h)!;
@@ -405,10 +432,11 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     }
   }
   for (const w of works) {
-    if (w.blocked && w.replicas > 0) unplaced.push({ workload: w.decl, count: w.replicas, replicas: range(Math.min(w.replicas, MAX_LISTED)), ...w.blocked });
+    if (w.blocked && w.replicas > 0) unplaced.push({ workload: w.decl, w: w.idx, count: w.replicas, replicas: range(Math.min(w.replicas, MAX_LISTED)), ...w.blocked });
     if (w.capped > 0) {
       unplaced.push({
         workload: w.decl,
+        w: w.idx,
         count: w.capped,
         replicas: range(Math.min(w.capped, MAX_LISTED)).map((i) => i + w.replicas),
         kind: 'limit',
@@ -417,8 +445,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
       });
     }
   }
-  const declIndex = new Map(works.map((w) => [w.decl, w.idx]));
-  unplaced.sort((a, b) => declIndex.get(a.workload)! - declIndex.get(b.workload)! || a.replicas[0] - b.replicas[0]);
+  unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
 
   /** Explains why no host takes another replica of `w` from its group. */
   function explain(w: WorkInfo, g: Group): { kind: UnplacedKind; reason: string; field: string } {
@@ -469,9 +496,8 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     return '';
   }
 
-  // The layout, as sent to clients.
+  // The layout, as sent to clients. Instances are the records' own objects: no copies.
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
-  const instCost = (w: WorkInfo): Resources => toRes(w.cpu, w.mem, w.sto);
   const layoutHosts: LayoutHost[] = hosts.map((h) => {
     const rec = recs[h.idx];
     let uc = 0;
@@ -480,36 +506,34 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     const vms: LayoutVm[] = rec.vms.map((v) => {
       if (v.kind === 'workload') {
         const w = works[v.w];
-        const cost = instCost(w);
         uc += w.cpu;
         um += w.mem;
         us += w.sto;
-        return { id: v.id, kind: 'workload', os: v.os, instance: { w: v.w, replica: v.replica, cost }, containers: [], cost };
+        return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: w.cost };
       }
       let c = vmOv.cpu;
       let m = vmOv.mem;
       let s = 0;
-      const containers: LayoutInstance[] = v.containers.map((x) => {
+      for (const x of v.containers) {
         const w = works[x.w];
         c += w.cpu;
         m += w.mem;
         s += w.sto;
-        return { w: x.w, replica: x.replica, cost: instCost(w) };
-      });
+      }
       uc += c;
       um += m;
       us += s;
-      const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers, cost: toRes(c, m, s) };
+      const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, s) };
       if (v.kind === 'dedicated') vm.w = v.w;
       return vm;
     });
-    const containers: LayoutInstance[] = rec.containers.map((x) => {
+    for (const x of rec.containers) {
       const w = works[x.w];
       uc += w.cpu;
       um += w.mem;
       us += w.sto;
-      return { w: x.w, replica: x.replica, cost: instCost(w) };
-    });
+    }
+    const containers = rec.containers;
     const lh: LayoutHost = {
       name: h.name,
       role: h.role,
@@ -531,13 +555,11 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     return lh;
   });
 
-  const workloadIndex = new Map<WorkloadDecl, number>();
   const layoutWorkloads: LayoutWorkload[] = works.map((w) => {
-    workloadIndex.set(w.decl, w.idx);
-    const rec = recommendations.get(w.decl);
-    const size = sizeOf(w.decl);
+    const { rec, size } = w;
     const lw: LayoutWorkload = {
       name: w.name,
+      cost: w.cost,
       os: w.os,
       deploy: w.deploy,
       declared: !!w.decl.deploy,
@@ -551,7 +573,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     if (w.decl.pins.length) lw.pins = w.decl.pins.map((p) => p.name);
     return lw;
   });
-  const layoutUnplaced: LayoutUnplaced[] = unplaced.map((u) => ({ w: workloadIndex.get(u.workload)!, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason }));
+  const layoutUnplaced: LayoutUnplaced[] = unplaced.map((u) => ({ w: u.w, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason }));
 
   let instances = 0;
   let placed = 0;
@@ -582,7 +604,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   const overPinned: OverPinnedInfo[] = [...overPinnedFailed].map(([h, failed]) => ({
     host: hosts[h].decl,
     failed: [...failed].map(([workload, replicas]) => ({ workload, replicas })),
-    placed: [...new Set([...recs[h].containers.map((x) => x.w), ...recs[h].vms.flatMap((v) => (v.kind === 'workload' ? [v.w] : v.containers.map((x) => x.w)))])]
+    placed: [...new Set([...recs[h].containers.map((x) => x.w), ...recs[h].vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))])]
       .filter((i) => works[i].pins)
       .map((i) => works[i].decl),
   }));
@@ -591,16 +613,17 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // Failure simulation: take the host away, re-place what ran there on what is left,
   // then undo every change so the base layout stays as it was.
 
+  const rankOf = new Int32Array(works.length);
+  order.forEach((w, i) => (rankOf[w.idx] = i));
   /** Instances on a host, in the order they were placed (largest first). */
   const onHost = (h: number): { w: WorkInfo; r: number }[] => {
     const out: { w: WorkInfo; r: number }[] = [];
     for (const x of recs[h].containers) out.push({ w: works[x.w], r: x.replica });
     for (const v of recs[h].vms) {
-      if (v.kind === 'workload') out.push({ w: works[v.w], r: v.replica });
+      if (v.instance) out.push({ w: works[v.instance.w], r: v.instance.replica });
       else for (const x of v.containers) out.push({ w: works[x.w], r: x.replica });
     }
-    const rankOf = new Map(order.map((w, i) => [w, i]));
-    out.sort((a, b) => rankOf.get(a.w)! - rankOf.get(b.w)! || a.r - b.r);
+    out.sort((a, b) => rankOf[a.w.idx] - rankOf[b.w.idx] || a.r - b.r);
     return out;
   };
 
@@ -628,12 +651,12 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
             failed.push(r);
             continue;
           }
-          const { hostCost, vm, created } = commit(w, r, h, true);
+          const vm = commit(w, r, h, true);
           note(h);
-          const mv: FailureMove = { w: w.idx, replica: r, deploy: w.deploy!, to: h, cost: instCost(w), hostCost: toRes(...hostCost) };
+          const mv: FailureMove = { w: w.idx, replica: r, deploy: w.deploy!, to: h, cost: w.cost, hostCost: toRes(paidCpu, paidMem, w.sto) };
           if (vm) {
             mv.vm = vm.id;
-            if (created) mv.newVm = { id: vm.id, kind: vm.kind as 'pool' | 'dedicated', os: vm.os };
+            if (madeVm) mv.newVm = { id: vm.id, kind: vm.kind as 'pool' | 'dedicated', os: vm.os };
           }
           moved.push(mv);
         }
@@ -652,11 +675,14 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     return { host: h0, moved, lost };
   };
 
+  let workloadIndex: Map<WorkloadDecl, number> | undefined;
   return {
     layout,
     unplaced,
     overPinned,
-    workloadIndex,
+    get workloadIndex() {
+      return (workloadIndex ??= new Map(works.map((w) => [w.decl, w.idx])));
+    },
     decls: works.map((w) => w.decl),
     replicaHosts: (w) => works[w]?.hosts ?? [],
     simulateFailure(name) {
@@ -664,7 +690,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
       return h === undefined ? undefined : simulate(h);
     },
     capableHosts(decl) {
-      const w = works[workloadIndex.get(decl) ?? -1];
+      const w = works[this.workloadIndex.get(decl) ?? -1];
       return w && w.deploy ? hosts.filter((h) => eligible(w, h)).map((h) => h.decl) : [];
     },
     simulateEveryFailure() {

@@ -26,7 +26,7 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
   for (const u of p.unplaced) {
     if (REPORTED_ELSEWHERE.has(u.kind)) continue;
     if (u.kind === 'pin' && !u.workload.pins.some((pin) => layout.hosts.some((h) => h.name === pin.name))) continue;
-    const total = layout.workloads[p.workloadIndex.get(u.workload)!].replicas;
+    const total = layout.workloads[u.w].replicas;
     const head = u.count === total ? `'${name(u.workload)}' fits on no host` : `${u.count} of ${total} replicas of '${name(u.workload)}' fit on no host`;
     out.push({ file: u.workload.file, finding: { ruleId: 'no-fit', message: `${head}: ${u.reason}.`, span: fieldSpan(u.workload, u.field) } });
   }
