@@ -42,8 +42,8 @@ export function buildHost(node: YNode, file: string, itemSpan: Span, findings: F
     findings.push({ ruleId: 'wrong-type', message: 'A host is a mapping with at least `name`, `role`, `cpu` and `memory`.', span: node.span });
     return undefined;
   }
-  checkObject(node, hostFields, findings, 'a host', text, itemSpan);
-  const v = valid(node, hostFields, findings);
+  const checked = checkObject(node, hostFields, findings, 'a host', text, itemSpan);
+  const v = valid(node, hostFields, checked);
   const nameEntry = node.entries.find((e) => e.key === 'name');
   return {
     kind: 'host',
@@ -72,8 +72,8 @@ export function buildWorkload(node: YNode, file: string, itemSpan: Span, finding
     findings.push({ ruleId: 'wrong-type', message: 'A workload is a mapping with at least `name` and `os`.', span: node.span });
     return undefined;
   }
-  checkObject(node, workloadFields, findings, 'a workload', text, itemSpan);
-  const v = valid(node, workloadFields, findings);
+  const checked = checkObject(node, workloadFields, findings, 'a workload', text, itemSpan);
+  const v = valid(node, workloadFields, checked);
   const nameEntry = node.entries.find((e) => e.key === 'name');
   const res = (v.resources ?? {}) as Record<string, unknown>;
   const scaling = v.scaling as { min?: number; max?: number } | undefined;
@@ -82,7 +82,7 @@ export function buildWorkload(node: YNode, file: string, itemSpan: Span, finding
   if (volumesEntry?.value?.kind === 'seq') {
     for (const item of volumesEntry.value.items) {
       if (item.kind !== 'map') continue;
-      const vv = valid(item, (workloadFields.find((f) => f.key === 'volumes')!.type as { items: { fields: FieldSpec[] } }).items.fields, []);
+      const vv = valid(item, (fieldMap(workloadFields).get('volumes')!.type as { items: { fields: FieldSpec[] } }).items.fields);
       volumes.push({ name: str(vv.name), size: num(vv.size), span: item.span });
     }
   }
@@ -135,10 +135,36 @@ function firstLine(node: YMap): Span {
   return first ? first.keySpan : { start: node.span.start, end: node.span.start };
 }
 
-/** Unknown keys (with a suggestion), missing required keys, duplicate keys, and each value. */
-function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string, text: string, itemSpan?: Span): void {
+/** Field specs by key, built once per field list. */
+const fieldMaps = new WeakMap<readonly FieldSpec[], Map<string, FieldSpec>>();
+function fieldMap(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
+  let m = fieldMaps.get(fields);
+  if (!m) {
+    m = new Map();
+    // The first spec of a key wins, as `Array.find` would.
+    for (const f of fields) if (!m.has(f.key)) m.set(f.key, f);
+    fieldMaps.set(fields, m);
+  }
+  return m;
+}
+
+/** Rule ids that do not make a value unusable (they concern keys, not the value). */
+function harmless(ruleId: string): boolean {
+  return ruleId === 'unknown-key' || ruleId === 'missing-field' || ruleId === 'duplicate-key';
+}
+
+/**
+ * Unknown keys (with a suggestion), missing required keys, duplicate keys, and each value.
+ * Returns, for each entry whose value was checked, whether that value is usable (it drew
+ * no finding other than about keys), so that `valid` need not check it again.
+ */
+function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string, text: string, itemSpan?: Span): Map<YEntry, boolean> {
+  const checked = new Map<YEntry, boolean>();
+  const byKey = fieldMap(fields);
   checkKeys(node, fields, findings, what);
-  const missing = fields.filter((f) => f.required && !node.entries.some((e) => e.key === f.key));
+  const present = new Set<string>();
+  for (const e of node.entries) present.add(e.key);
+  const missing = fields.filter((f) => f.required && !present.has(f.key));
   if (missing.length) {
     const at = node.entries[0]?.keySpan ?? itemSpan ?? node.span;
     const names = missing.map((f) => `\`${f.key}\``).join(', ');
@@ -150,7 +176,7 @@ function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding
     });
   }
   for (const e of node.entries) {
-    const spec = fields.find((f) => f.key === e.key);
+    const spec = byKey.get(e.key);
     if (!spec) continue;
     if (!e.value || (e.value.kind === 'scalar' && e.value.value === null && !spec.required && spec.type.kind !== 'object' && spec.type.kind !== 'array')) {
       if (!e.value || e.value.kind === 'scalar') {
@@ -158,8 +184,13 @@ function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding
       }
       continue;
     }
+    const before = findings.length;
     checkValue(e.value, spec.type, findings, e.key, text);
+    let usable = true;
+    for (let i = before; i < findings.length && usable; i++) usable = harmless(findings[i].ruleId);
+    checked.set(e, usable);
   }
+  return checked;
 }
 
 function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string): void {
@@ -169,7 +200,7 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
       findings.push({ ruleId: 'duplicate-key', message: `\`${e.key}\` appears twice in ${what}; YAML keeps only one.`, span: e.keySpan });
     }
     seen.set(e.key, e);
-    if (fields.some((f) => f.key === e.key)) continue;
+    if (fieldMap(fields).has(e.key)) continue;
     const present = new Set(node.entries.map((x) => x.key));
     const guess = closest(
       e.key,
@@ -251,20 +282,25 @@ function checkValue(node: YNode, type: FieldType, findings: Finding[], key: stri
   }
 }
 
-/** The plain values of the entries that passed validation (quantities converted). */
-function valid(node: YMap, fields: readonly FieldSpec[], sink: Finding[]): Record<string, unknown> {
+/**
+ * The plain values of the entries that passed validation (quantities converted).
+ * `checked` holds what `checkObject` already found out about each value.
+ */
+function valid(node: YMap, fields: readonly FieldSpec[], checked?: ReadonlyMap<YEntry, boolean>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const byKey = fieldMap(fields);
   for (const e of node.entries) {
-    const spec = fields.find((f) => f.key === e.key);
+    const spec = byKey.get(e.key);
     if (!spec || !e.value) continue;
-    const probe: Finding[] = [];
-    checkValue(e.value, spec.type, probe, e.key, '');
-    if (probe.some((p) => p.ruleId !== 'unknown-key' && p.ruleId !== 'missing-field' && p.ruleId !== 'duplicate-key')) {
-      if (spec.type.kind !== 'object') continue;
+    let usable = checked?.get(e);
+    if (usable === undefined) {
+      const probe: Finding[] = [];
+      checkValue(e.value, spec.type, probe, e.key, '');
+      usable = probe.every((p) => harmless(p.ruleId));
     }
+    if (!usable && spec.type.kind !== 'object') continue;
     out[e.key] = plain(e.value, spec.type);
   }
-  void sink;
   return out;
 }
 
@@ -279,8 +315,9 @@ function plain(node: YNode, type: FieldType): unknown {
   }
   if (type.kind === 'object' && node.kind === 'map') {
     const o: Record<string, unknown> = {};
+    const byKey = fieldMap(type.fields);
     for (const e of node.entries) {
-      const spec = type.fields.find((f) => f.key === e.key);
+      const spec = byKey.get(e.key);
       if (!spec || !e.value) continue;
       const probe: Finding[] = [];
       checkValue(e.value, spec.type, probe, e.key, '');
