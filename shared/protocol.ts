@@ -22,6 +22,13 @@ export interface SourceRef {
   end: number;
 }
 
+/** A `SourceRef` inside a layout: the file is an index into `Layout.files` (they repeat). */
+export interface LayoutRef {
+  file: number;
+  start: number;
+  end: number;
+}
+
 export interface Resources {
   /** Cores. */
   cpu: number;
@@ -73,7 +80,7 @@ export interface LayoutHost {
   runtime?: string;
   os?: string;
   site?: string;
-  ref?: SourceRef;
+  ref?: LayoutRef;
   /** Physical capacity; storage absent when the host does not declare it (unchecked). */
   capacity: { cpu: number; memory: number; storage?: number };
   /** Over-commit ratios in force (the host's own or the defaults). */
@@ -100,11 +107,9 @@ export interface LayoutWorkload {
   verdict: DeployKind | null;
   confidence: string;
   replicas: number;
-  /** Per instance, before overheads. */
-  size: Resources;
   /** What one instance costs its host: its size plus its own overhead (a VM's guest OS, a container's shim). */
   cost: Resources;
-  ref?: SourceRef;
+  ref?: LayoutRef;
   /** How many replicas were placed. */
   placed: number;
   /** Pinned host names, when pinned. */
@@ -134,6 +139,8 @@ export interface LayoutQuality {
 
 export interface Layout {
   version: typeof PROTOCOL_VERSION;
+  /** The descriptor files that `ref`s point into (URIs in the editor, paths on the command line). */
+  files: string[];
   hosts: LayoutHost[];
   workloads: LayoutWorkload[];
   unplaced: LayoutUnplaced[];

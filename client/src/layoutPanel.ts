@@ -125,7 +125,7 @@ class LayoutPanel {
       const params: LayoutParams = this.failedHost ? { failedHost: this.failedHost } : {};
       const r = await this.client.sendRequest<LayoutResult | null>(LAYOUT_REQUEST, params);
       if (r) {
-        this.files = new Set([...r.layout.hosts, ...r.layout.workloads].flatMap((x) => (x.ref ? [x.ref.file] : [])));
+        this.files = new Set(r.layout.files);
         // The host failed away (renamed, deleted): the simulation ends.
         if (this.failedHost && !r.failure) this.failedHost = null;
         this.post({ type: 'layout', generation: r.generation, layout: r.layout, failure: r.failure });

@@ -26,7 +26,7 @@ describe('layout request', { timeout: 120_000 }, () => {
     }, 'a layout of the fixture');
     assert.deepEqual(r.layout.hosts.map((h) => h.name), ['esx-01', 'k8s-01']);
     assert.ok(r.layout.hosts[0].vms.some((v) => v.instance && r.layout.workloads[v.instance.w].name === 'checkout-api'));
-    assert.ok(r.layout.workloads.every((w) => w.ref && w.ref.file.startsWith('file://')));
+    assert.ok(r.layout.workloads.every((w) => w.ref && r.layout.files[w.ref.file].startsWith('file://')));
     assert.equal(r.failure, undefined);
 
     const f = await layout({ failedHost: 'esx-01' });

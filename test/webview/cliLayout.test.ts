@@ -56,7 +56,8 @@ describe('layout command', () => {
     assert.equal(layout.hosts.length, 5);
     assert.equal(layout.hosts[failure.host].name, 'esx-01');
     assert.ok(failure.moved.length >= 3);
-    assert.ok(layout.workloads.every((w: { ref?: { file: string } }) => !w.ref || w.ref.file.startsWith('examples/small-company/')), 'paths relative to the working folder');
+    assert.ok(layout.files.length === 2 && layout.files.every((f: string) => f.startsWith('examples/small-company/')), 'paths relative to the working folder');
+    assert.ok(layout.workloads.every((w: { ref?: { file: number } }) => w.ref && layout.files[w.ref.file].endsWith('apps.workload.yaml')));
   });
 
   it('keeps terminal control characters out of the text', () => {

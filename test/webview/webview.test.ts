@@ -117,7 +117,8 @@ describe('host-layout webview in Chromium', { skip: chromiumSkip() }, () => {
     assert.deepEqual(ask, { type: 'simulateFailure', host: layout.hosts[1].name });
     await h.page.keyboard.press('d');
     const reveal = await h.waitForPost((m) => m.type === 'reveal', 'reveal');
-    assert.deepEqual(reveal, { type: 'reveal', ref: layout.hosts[1].ref });
+    const ref = layout.hosts[1].ref!;
+    assert.deepEqual(reveal, { type: 'reveal', ref: { file: layout.files[ref.file], start: ref.start, end: ref.end } });
     await h.page.close();
   });
 
@@ -127,7 +128,7 @@ describe('host-layout webview in Chromium', { skip: chromiumSkip() }, () => {
     await h.page.locator('.chip > text', { hasText: /^erp$/ }).click();
     const reveal = (await h.waitForPost((m) => m.type === 'reveal', 'reveal')) as Extract<WebviewToHost, { type: 'reveal' }>;
     const erp = layout.workloads.find((w) => w.name === 'erp')!;
-    assert.deepEqual(reveal.ref, erp.ref);
+    assert.deepEqual(reveal.ref, { file: layout.files[erp.ref!.file], start: erp.ref!.start, end: erp.ref!.end });
     await h.page.close();
   });
 

@@ -8,7 +8,7 @@
 
 import './layout.css';
 import { applyFailure, buildScene, cardsIn, renderCard, renderHeader, renderLane, renderScene, toSvgString, type Card, type Scene, type SvgNode } from '../../shared/layoutView';
-import type { DeployKind, FailureOutcome, HostToWebview, Layout, LayoutFilter, SourceRef, WebviewState, WebviewToHost } from '../../shared/protocol';
+import type { DeployKind, FailureOutcome, HostToWebview, Layout, LayoutFilter, LayoutRef, WebviewState, WebviewToHost } from '../../shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -286,8 +286,9 @@ function requestFailure(name: string | null): void {
   api.postMessage({ type: 'simulateFailure', host: name });
 }
 
-function reveal(ref: SourceRef | undefined): void {
-  if (ref) api.postMessage({ type: 'reveal', ref });
+function reveal(ref: LayoutRef | undefined): void {
+  const file = ref && view?.files[ref.file];
+  if (ref && file !== undefined) api.postMessage({ type: 'reveal', ref: { file, start: ref.start, end: ref.end } });
 }
 
 function setZoom(z: number): void {

@@ -169,11 +169,7 @@ function failureNote(layout: Layout, f: FailureOutcome | undefined): string | un
 
 function relativeRefs(layout: Layout, cwd: string): Layout {
   const rel = (file: string) => path.relative(cwd, file).split(path.sep).join('/') || file;
-  return {
-    ...layout,
-    hosts: layout.hosts.map((h) => (h.ref ? { ...h, ref: { ...h.ref, file: rel(h.ref.file) } } : h)),
-    workloads: layout.workloads.map((w) => (w.ref ? { ...w, ref: { ...w.ref, file: rel(w.ref.file) } } : w)),
-  };
+  return { ...layout, files: layout.files.map(rel) };
 }
 
 /** The webview bundle beside this one (dist/), or where the build puts it. */

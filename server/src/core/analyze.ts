@@ -71,7 +71,16 @@ export function analyze(files: readonly ParsedFile[], config: Config): Analysis 
 
   const diagnostics = new Map<string, Diagnostic[]>();
   for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
-  return { fleet, recommendations, diagnostics, placement, layout: placement.layout };
+  return {
+    fleet,
+    recommendations,
+    diagnostics,
+    placement,
+    // Built when first read (a hover, the layout panel): diagnostics do not need it.
+    get layout() {
+      return placement.layout;
+    },
+  };
 }
 
 /** Applies severities and suppressions; drops what is turned off. */

@@ -64,6 +64,8 @@ export interface UnplacedInfo {
 
 export interface OverPinnedInfo {
   host: HostDecl;
+  /** Cores and bytes it may allocate. */
+  allocatable: { cpu: number; memory: number };
   /** Pinned workloads with replicas that do not fit. */
   failed: { workload: WorkloadDecl; replicas: number }[];
   /** Pinned workloads placed there. */
@@ -71,7 +73,8 @@ export interface OverPinnedInfo {
 }
 
 export interface Placement {
-  layout: Layout;
+  /** Built on first use and kept. */
+  readonly layout: Layout;
   unplaced: UnplacedInfo[];
   overPinned: OverPinnedInfo[];
   /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
@@ -79,6 +82,13 @@ export interface Placement {
   decls: readonly WorkloadDecl[];
   /** Host indices of each workload's placed replicas (by replica; -1 when unplaced). */
   replicaHosts(w: number): readonly number[];
+  /** Facts the findings need, without building the layout. */
+  readonly hostCount: number;
+  hostName(h: number): string;
+  hasHost(name: string): boolean;
+  /** Replicas asked for (placed or not) and the deployment placed. */
+  replicasOf(w: number): number;
+  deployOf(w: number): Deploy | null;
   /** What happens when the host with this name fails; undefined for an unknown name. */
   simulateFailure(hostName: string): FailureOutcome | undefined;
   /** Every host failure at once (for `not-failure-tolerant`): host index → outcome. */
@@ -156,8 +166,9 @@ interface VmRec {
 interface HostRec {
   containers: LayoutInstance[];
   vms: VmRec[];
-  /** Container VMs by key: `pool:<os>` or `dedicated:<w>`. */
-  containerVms: Map<string, VmRec>;
+  /** Container VMs: shared ones by guest OS, dedicated ones by workload index. */
+  pools: Map<string, VmRec>;
+  dedicated: Map<number, VmRec>;
 }
 
 const EPS = 1e-6;
@@ -198,7 +209,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     free.mem[h.idx] = h.allocMem;
     free.sto[h.idx] = h.storage;
   }
-  const recs: HostRec[] = hosts.map(() => ({ containers: [], vms: [], containerVms: new Map() }));
+  const recs: HostRec[] = hosts.map(() => ({ containers: [], vms: [], pools: new Map(), dedicated: new Map() }));
   const hostsByName = new Map<string, number[]>();
   for (const h of hosts) if (h.decl.name !== undefined) (hostsByName.get(h.decl.name) ?? hostsByName.set(h.decl.name, []).get(h.decl.name)!).push(h.idx);
   // Larger hosts first: fewer hosts end up used.
@@ -307,24 +318,23 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   };
 
   // Container VMs: the one a container-in-vm instance would join on a host, if any.
-  let simVms: Map<string, VmRec> | null = null;
-  const vmKey = (w: WorkInfo, h: number): string | undefined => {
-    if (w.strict) return `dedicated:${w.idx}`;
-    if (w.os !== 'any') return `pool:${w.os}`;
+  // Container VMs made during a failure simulation: taken out again when it ends.
+  let simVms: VmRec[] | null = null;
+  /** The container VM a container-in-vm replica of `w` would join on host `h`, if one exists. */
+  const existingVm = (w: WorkInfo, h: number): VmRec | undefined => {
+    const rec = recs[h];
+    if (w.strict) return rec.dedicated.get(w.idx);
+    if (w.os !== 'any') return rec.pools.get(w.os);
     // A portable workload joins any container VM already on the host, Linux first.
-    const rec = recs[h].containerVms;
-    if (rec.has('pool:linux') || simVms?.has(`${h}|pool:linux`)) return 'pool:linux';
-    for (const k of rec.keys()) if (k.startsWith('pool:')) return k;
-    if (simVms) for (const k of simVms.keys()) if (k.startsWith(`${h}|pool:`)) return k.slice(`${h}|`.length);
-    return 'pool:linux';
+    return rec.pools.get('linux') ?? rec.pools.values().next().value;
   };
-  const existingVm = (h: number, key: string): VmRec | undefined => recs[h].containerVms.get(key) ?? simVms?.get(`${h}|${key}`);
+  const newVmOs = (w: WorkInfo): string => (w.os === 'any' ? 'linux' : w.os);
 
   const siteOrder: Group['sites'] = [];
   // The workload being placed, for the leaf tests below (made once, not per replica).
   let cur: WorkInfo = works[0];
   const fitsVm = (h: number): boolean => {
-    if (cur.deploy !== 'container-in-vm' || existingVm(h, vmKey(cur, h)!)) return true;
+    if (cur.deploy !== 'container-in-vm' || existingVm(cur, h)) return true;
     return free.cpu[h] + EPS >= cur.cpu + vmOv.cpu && free.mem[h] + EPS >= cur.mem + vmOv.mem;
   };
   const spread = (h: number): boolean => mark[h] !== stamp && fitsVm(h);
@@ -372,18 +382,16 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     let vm: VmRec | null = null;
     madeVm = false;
     if (w.deploy === 'container-in-vm') {
-      const key = vmKey(w, h)!;
-      vm = existingVm(h, key) ?? null;
+      vm = existingVm(w, h) ?? null;
       if (!vm) {
         madeVm = true;
-        vm = { id: `${sim ? 'f' : 'v'}${++vmCounter}`, kind: w.strict ? 'dedicated' : 'pool', os: w.strict ? (w.os === 'any' ? 'linux' : w.os) : key.slice('pool:'.length), host: h, w: w.idx, instance: undefined, containers: [] };
+        vm = { id: `${sim ? 'f' : 'v'}${++vmCounter}`, kind: w.strict ? 'dedicated' : 'pool', os: newVmOs(w), host: h, w: w.idx, instance: undefined, containers: [] };
         c += vmOv.cpu;
         m += vmOv.mem;
-        if (sim) simVms!.set(`${h}|${key}`, vm);
-        else {
-          recs[h].containerVms.set(key, vm);
-          recs[h].vms.push(vm);
-        }
+        if (w.strict) recs[h].dedicated.set(w.idx, vm);
+        else recs[h].pools.set(vm.os, vm);
+        if (sim) simVms!.push(vm);
+        else recs[h].vms.push(vm);
       }
       if (!sim) vm.containers.push({ w: w.idx, replica: r });
     } else if (!sim) {
@@ -496,113 +504,126 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     return '';
   }
 
-  // The layout, as sent to clients. Instances are the records' own objects: no copies.
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
-  const layoutHosts: LayoutHost[] = hosts.map((h) => {
-    const rec = recs[h.idx];
-    let uc = 0;
-    let um = 0;
-    let us = 0;
-    const vms: LayoutVm[] = rec.vms.map((v) => {
-      if (v.kind === 'workload') {
-        const w = works[v.w];
+  // The layout, as sent to clients: built on first use (diagnostics do not need it).
+  // Instances are the records' own objects: no copies.
+  let layoutCache: Layout | undefined;
+  const buildLayout = (): Layout => {
+    const files: string[] = [];
+    const fileIds = new Map<string, number>();
+    const fileIndex = (f: string): number => {
+      let i = fileIds.get(f);
+      if (i === undefined) fileIds.set(f, (i = files.push(f) - 1));
+      return i;
+    };
+    const layoutHosts: LayoutHost[] = hosts.map((h) => {
+      const rec = recs[h.idx];
+      let uc = 0;
+      let um = 0;
+      let us = 0;
+      const vms: LayoutVm[] = rec.vms.map((v) => {
+        if (v.kind === 'workload') {
+          const w = works[v.w];
+          uc += w.cpu;
+          um += w.mem;
+          us += w.sto;
+          return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: w.cost };
+        }
+        let c = vmOv.cpu;
+        let m = vmOv.mem;
+        let s = 0;
+        for (const x of v.containers) {
+          const w = works[x.w];
+          c += w.cpu;
+          m += w.mem;
+          s += w.sto;
+        }
+        uc += c;
+        um += m;
+        us += s;
+        const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, s) };
+        if (v.kind === 'dedicated') vm.w = v.w;
+        return vm;
+      });
+      for (const x of rec.containers) {
+        const w = works[x.w];
         uc += w.cpu;
         um += w.mem;
         us += w.sto;
-        return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: w.cost };
       }
-      let c = vmOv.cpu;
-      let m = vmOv.mem;
-      let s = 0;
-      for (const x of v.containers) {
-        const w = works[x.w];
-        c += w.cpu;
-        m += w.mem;
-        s += w.sto;
-      }
-      uc += c;
-      um += m;
-      us += s;
-      const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, s) };
-      if (v.kind === 'dedicated') vm.w = v.w;
-      return vm;
+      const containers = rec.containers;
+      const lh: LayoutHost = {
+        name: h.name,
+        role: h.role,
+        capacity: { cpu: h.decl.cpu ?? 0, memory: h.decl.memory ?? 0 },
+        overcommit: { cpu: h.ocCpu, memory: h.ocMem },
+        allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
+        used: toRes(uc, um, us),
+        vms,
+        containers,
+      };
+      if (h.decl.storage !== undefined) lh.capacity.storage = h.decl.storage;
+      if (h.decl.hypervisor) lh.hypervisor = h.decl.hypervisor;
+      if (h.decl.runtime) lh.runtime = h.decl.runtime;
+      if (h.decl.os) lh.os = h.decl.os;
+      else if (h.role === 'container-host') lh.os = 'linux';
+      if (h.decl.site) lh.site = h.decl.site;
+      if (h.decl.name !== undefined) lh.ref = { file: fileIndex(h.decl.file), start: h.decl.nameSpan.start, end: h.decl.nameSpan.end };
+      if (overPinnedFailed.has(h.idx)) lh.overPinned = true;
+      return lh;
     });
-    for (const x of rec.containers) {
-      const w = works[x.w];
-      uc += w.cpu;
-      um += w.mem;
-      us += w.sto;
+
+    const layoutWorkloads: LayoutWorkload[] = works.map((w) => {
+      const { rec } = w;
+      const lw: LayoutWorkload = {
+        name: w.name,
+        cost: w.cost,
+        os: w.os,
+        deploy: w.deploy,
+        declared: !!w.decl.deploy,
+        verdict: rec?.verdict ?? null,
+        confidence: rec?.confidenceLabel ?? 'none',
+        replicas: w.replicas + w.capped,
+        placed: w.hosts.filter((h) => h >= 0).length,
+      };
+      if (w.decl.name !== undefined) lw.ref = { file: fileIndex(w.decl.file), start: w.decl.nameSpan.start, end: w.decl.nameSpan.end };
+      if (w.decl.pins.length) lw.pins = w.decl.pins.map((p) => p.name);
+      return lw;
+    });
+    const layoutUnplaced: LayoutUnplaced[] = unplaced.map((u) => ({ w: u.w, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason }));
+
+    let instances = 0;
+    let placed = 0;
+    for (const w of works) {
+      instances += w.replicas + w.capped;
+      for (const h of w.hosts) if (h >= 0) placed++;
     }
-    const containers = rec.containers;
-    const lh: LayoutHost = {
-      name: h.name,
-      role: h.role,
-      capacity: { cpu: h.decl.cpu ?? 0, memory: h.decl.memory ?? 0 },
-      overcommit: { cpu: h.ocCpu, memory: h.ocMem },
-      allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
-      used: toRes(uc, um, us),
-      vms,
-      containers,
+    const used = new Set<number>();
+    for (const w of works) for (const h of w.hosts) if (h >= 0) used.add(h);
+    const layout: Layout = {
+      version: PROTOCOL_VERSION,
+      files,
+      hosts: layoutHosts,
+      workloads: layoutWorkloads,
+      unplaced: layoutUnplaced,
+      quality: {
+        hostsTotal: H,
+        hostsUsed: used.size,
+        lowerBound: lowerBound(
+          hosts.map((h) => ({ role: h.role, os: h.os, cpu: h.allocCpu, mem: h.allocMem, runtime: h.runtime })),
+          works.flatMap((w) => (w.deploy && w.hosts.some((h) => h >= 0) ? [{ deploy: w.deploy, os: w.os, cpu: w.cpu, mem: w.mem, count: w.hosts.filter((h) => h >= 0).length }] : [])),
+        ),
+        instances,
+        placed,
+      },
+      vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
     };
-    if (h.decl.storage !== undefined) lh.capacity.storage = h.decl.storage;
-    if (h.decl.hypervisor) lh.hypervisor = h.decl.hypervisor;
-    if (h.decl.runtime) lh.runtime = h.decl.runtime;
-    if (h.decl.os) lh.os = h.decl.os;
-    else if (h.role === 'container-host') lh.os = 'linux';
-    if (h.decl.site) lh.site = h.decl.site;
-    if (h.decl.name !== undefined) lh.ref = { file: h.decl.file, start: h.decl.nameSpan.start, end: h.decl.nameSpan.end };
-    if (overPinnedFailed.has(h.idx)) lh.overPinned = true;
-    return lh;
-  });
-
-  const layoutWorkloads: LayoutWorkload[] = works.map((w) => {
-    const { rec, size } = w;
-    const lw: LayoutWorkload = {
-      name: w.name,
-      cost: w.cost,
-      os: w.os,
-      deploy: w.deploy,
-      declared: !!w.decl.deploy,
-      verdict: rec?.verdict ?? null,
-      confidence: rec?.confidenceLabel ?? 'none',
-      replicas: w.replicas + w.capped,
-      size,
-      placed: w.hosts.filter((h) => h >= 0).length,
-    };
-    if (w.decl.name !== undefined) lw.ref = { file: w.decl.file, start: w.decl.nameSpan.start, end: w.decl.nameSpan.end };
-    if (w.decl.pins.length) lw.pins = w.decl.pins.map((p) => p.name);
-    return lw;
-  });
-  const layoutUnplaced: LayoutUnplaced[] = unplaced.map((u) => ({ w: u.w, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason }));
-
-  let instances = 0;
-  let placed = 0;
-  for (const w of works) {
-    instances += w.replicas + w.capped;
-    for (const h of w.hosts) if (h >= 0) placed++;
-  }
-  const used = new Set<number>();
-  for (const w of works) for (const h of w.hosts) if (h >= 0) used.add(h);
-  const layout: Layout = {
-    version: PROTOCOL_VERSION,
-    hosts: layoutHosts,
-    workloads: layoutWorkloads,
-    unplaced: layoutUnplaced,
-    quality: {
-      hostsTotal: H,
-      hostsUsed: used.size,
-      lowerBound: lowerBound(
-        hosts.map((h) => ({ role: h.role, os: h.os, cpu: h.allocCpu, mem: h.allocMem, runtime: h.runtime })),
-        works.flatMap((w) => (w.deploy && w.hosts.some((h) => h >= 0) ? [{ deploy: w.deploy, os: w.os, cpu: w.cpu, mem: w.mem, count: w.hosts.filter((h) => h >= 0).length }] : [])),
-      ),
-      instances,
-      placed,
-    },
-    vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
+    return layout;
   };
 
   const overPinned: OverPinnedInfo[] = [...overPinnedFailed].map(([h, failed]) => ({
     host: hosts[h].decl,
+    allocatable: { cpu: hosts[h].allocCpu / 1000, memory: hosts[h].allocMem },
     failed: [...failed].map(([workload, replicas]) => ({ workload, replicas })),
     placed: [...new Set([...recs[h].containers.map((x) => x.w), ...recs[h].vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))])]
       .filter((i) => works[i].pins)
@@ -629,7 +650,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
 
   const simulate = (h0: number): FailureOutcome => {
     undo = [];
-    simVms = new Map();
+    simVms = [];
     const savedCounter = vmCounter;
     vmCounter = 0;
     const moved: FailureMove[] = [];
@@ -669,6 +690,10 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
       const log = undo!;
       undo = null;
       for (let k = log.length - 4; k >= 0; k -= 4) setFree(log[k], log[k + 1], log[k + 2], log[k + 3]);
+      for (const vm of simVms!) {
+        if (vm.kind === 'dedicated') recs[vm.host].dedicated.delete(vm.w);
+        else recs[vm.host].pools.delete(vm.os);
+      }
       simVms = null;
       vmCounter = savedCounter;
     }
@@ -677,7 +702,9 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
 
   let workloadIndex: Map<WorkloadDecl, number> | undefined;
   return {
-    layout,
+    get layout() {
+      return (layoutCache ??= buildLayout());
+    },
     unplaced,
     overPinned,
     get workloadIndex() {
@@ -685,6 +712,11 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     },
     decls: works.map((w) => w.decl),
     replicaHosts: (w) => works[w]?.hosts ?? [],
+    hostCount: H,
+    hostName: (h) => hosts[h]?.name ?? '?',
+    hasHost: (name) => hostsByName.has(name),
+    replicasOf: (w) => (works[w] ? works[w].replicas + works[w].capped : 0),
+    deployOf: (w) => works[w]?.deploy ?? null,
     simulateFailure(name) {
       const h = hostsByName.get(name)?.[0];
       return h === undefined ? undefined : simulate(h);

@@ -18,23 +18,22 @@ const REPORTED_ELSEWHERE = new Set(['deploy']);
 
 export function placementFindings(p: Placement, config: Config): FileFinding[] {
   const out: FileFinding[] = [];
-  const { layout } = p;
-  if (!layout.hosts.length) return out;
+  // Everything here reads the placement directly: building the layout is for its viewers.
+  if (!p.hostCount) return out;
   const name = (w: WorkloadDecl) => w.name ?? 'this workload';
 
   // no-fit
   for (const u of p.unplaced) {
     if (REPORTED_ELSEWHERE.has(u.kind)) continue;
-    if (u.kind === 'pin' && !u.workload.pins.some((pin) => layout.hosts.some((h) => h.name === pin.name))) continue;
-    const total = layout.workloads[u.w].replicas;
+    if (u.kind === 'pin' && !u.workload.pins.some((pin) => p.hasHost(pin.name))) continue;
+    const total = p.replicasOf(u.w);
     const head = u.count === total ? `'${name(u.workload)}' fits on no host` : `${u.count} of ${total} replicas of '${name(u.workload)}' fit on no host`;
     out.push({ file: u.workload.file, finding: { ruleId: 'no-fit', message: `${head}: ${u.reason}.`, span: fieldSpan(u.workload, u.field) } });
   }
 
   // host-over-capacity
   for (const o of p.overPinned) {
-    const lh = layout.hosts.find((h) => h.ref && h.ref.file === o.host.file && h.ref.start === o.host.nameSpan.start);
-    const offers = lh ? ` (${formatCpu(lh.allocatable.cpu)} cores and ${formatBytes(lh.allocatable.memory)} allocatable)` : '';
+    const offers = ` (${formatCpu(o.allocatable.cpu)} cores and ${formatBytes(o.allocatable.memory)} allocatable)`;
     const failed = o.failed.map((f) => `'${name(f.workload)}' (${f.replicas} replica${f.replicas > 1 ? 's' : ''})`);
     const already = o.placed.length ? `; already pinned and placed here: ${list(o.placed.map((w) => `'${name(w)}'`))}` : '';
     out.push({
@@ -48,11 +47,11 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
   }
 
   // single-point-of-failure
-  layout.workloads.forEach((lw, i) => {
+  p.decls.forEach((decl, i) => {
     const hosts = p.replicaHosts(i).filter((h) => h >= 0);
     if (hosts.length < 2 || new Set(hosts).size !== 1) return;
-    const decl = p.decls[i];
-    const host = layout.hosts[hosts[0]].name;
+    const host = p.hostName(hosts[0]);
+    const lw = { name: name(decl), deploy: p.deployOf(i) };
     const pinEntry = decl.node.entries.find((e) => e.key === 'host' || e.key === 'hosts');
     const singlePin = decl.pins.length > 0 && new Set(decl.pins.map((x) => x.name)).size === 1;
     const fixes: Fix[] = [];
@@ -85,7 +84,7 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
     for (const outcome of p.simulateEveryFailure().values()) {
       for (const l of outcome.lost) {
         const e = byWorkload.get(l.w) ?? byWorkload.set(l.w, { hosts: [], reason: l.reason }).get(l.w)!;
-        e.hosts.push(layout.hosts[outcome.host].name);
+        e.hosts.push(p.hostName(outcome.host));
       }
     }
     for (const [decl, i] of p.workloadIndex) {
