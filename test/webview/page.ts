@@ -28,8 +28,11 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** Every descriptor of the bundled examples, as one fleet (what `layout examples` draws). */
-export function examplesAnalysis(extra: Record<string, string> = {}): Analysis {
+/**
+ * The descriptors of the bundled examples as one fleet (what `layout examples` draws), or
+ * of one example folder (what `npm run examples` draws for it).
+ */
+export function examplesAnalysis(extra: Record<string, string> = {}, folder = ''): Analysis {
   const files = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -38,7 +41,7 @@ export function examplesAnalysis(extra: Record<string, string> = {}): Analysis {
       else if (/\.workload\.ya?ml$/.test(name.name)) files.push(parseFile(p, readFileSync(p, 'utf8')));
     }
   };
-  walk(path.join(ROOT, 'examples'));
+  walk(path.join(ROOT, 'examples', folder));
   for (const [f, t] of Object.entries(extra)) files.push(parseFile(f, t));
   return analyze(files, defaultConfig());
 }

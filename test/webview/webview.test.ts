@@ -212,14 +212,17 @@ describe('host-layout webview in Chromium', { skip: chromiumSkip() }, () => {
     await h.page.close();
   });
 
-  it('saves a screenshot of the examples', async () => {
-    const h = await openWebview(browser, { width: 1600, height: 1000 });
-    await show(h);
+  it('saves screenshots: the regulated platform example, then one of its hosts failed', async () => {
+    // One example fleet, as `npm run examples` draws it: VMs, containers, container VMs, sites.
+    const example = examplesAnalysis({}, 'regulated-platform');
+    const h = await openWebview(browser, { width: 1300, height: 640 });
+    await show(h, example.layout);
+    assert.equal(await h.page.locator('g.host').count(), example.layout.hosts.length);
     const dir = path.join(ROOT, 'test-results');
     mkdirSync(dir, { recursive: true });
     await h.page.screenshot({ path: path.join(dir, 'webview-layout.png') });
-    const failure = analysis.placement.simulateFailure('esx-01')!;
-    await h.send({ type: 'layout', generation: 2, layout, failure });
+    const failure = example.placement.simulateFailure('kvm-a1')!;
+    await h.send({ type: 'layout', generation: 2, layout: example.layout, failure });
     await h.page.waitForFunction(() => document.querySelector('g.host.failed') !== null);
     await h.page.screenshot({ path: path.join(dir, 'webview-failure.png') });
     await h.page.close();
