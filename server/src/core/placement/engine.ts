@@ -147,6 +147,8 @@ interface Group {
   label: string;
   hosts: number[];
   tree: FitTree;
+  /** The same hosts, but only those already running something (the others read as full). */
+  open: FitTree;
   /** Contiguous leaf ranges per site, when the group spans several sites. */
   sites: { site: number; lo: number; hi: number }[];
 }
@@ -263,6 +265,10 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // Host groups: the hosts that can take one kind of instance, built on first use.
   const groups = new Map<string, Group>();
   const hostTrees: [FitTree, number][][] = hosts.map(() => []);
+  // Hosts already in use: filled before a new one is opened (pins and spreading open hosts
+  // out of order, so "first fit" alone would leave them half empty).
+  const opened = new Uint8Array(H);
+  const openFree: FreeArrays = { cpu: new Float64Array(H).fill(-1), mem: new Float64Array(H).fill(-1), sto: new Float64Array(H).fill(-1) };
   const eligible = (w: WorkInfo, h: HostInfo): boolean => {
     if (w.deploy === 'vm') return h.role === 'hypervisor';
     if (w.deploy === 'container-in-vm') return h.role === 'hypervisor' && h.runtime;
@@ -275,7 +281,8 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     const candidates = (w.pins ?? hosts.map((h) => h.idx)).filter((i) => eligible(w, hosts[i]));
     if (!naive) candidates.sort((a, b) => hosts[a].site - hosts[b].site || rank[b] - rank[a] || a - b);
     const tree = new FitTree(candidates, free);
-    candidates.forEach((h, pos) => hostTrees[h].push([tree, pos]));
+    const open = new FitTree(candidates, openFree);
+    candidates.forEach((h, pos) => hostTrees[h].push([tree, pos], [open, pos]));
     const sites: Group['sites'] = [];
     if (!naive) {
       for (let i = 0; i < candidates.length; i++) {
@@ -284,7 +291,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
         else sites.push({ site: s, lo: i, hi: i + 1 });
       }
     }
-    g = { key, label: groupLabel(w), hosts: candidates, tree, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [] };
+    g = { key, label: groupLabel(w), hosts: candidates, tree, open, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [] };
     groups.set(key, g);
     return g;
   };
@@ -296,7 +303,20 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
     free.cpu[h] = cpu;
     free.mem[h] = mem;
     free.sto[h] = sto;
-    for (const [tree, pos] of hostTrees[h]) tree.update(pos, free);
+    if (opened[h]) {
+      openFree.cpu[h] = cpu;
+      openFree.mem[h] = mem;
+      openFree.sto[h] = sto;
+    }
+    for (const [tree, pos] of hostTrees[h]) tree.update(pos);
+  };
+  const open = (h: number) => {
+    if (opened[h]) return;
+    opened[h] = 1;
+    openFree.cpu[h] = free.cpu[h];
+    openFree.mem[h] = free.mem[h];
+    openFree.sto[h] = free.sto[h];
+    for (const [tree, pos] of hostTrees[h]) tree.update(pos);
   };
   const take = (h: number, c: number, m: number, s: number) => setFree(h, free.cpu[h] - c, free.mem[h] - m, free.sto[h] - s);
 
@@ -363,10 +383,10 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
         while (i > 0 && siteCount[order[i - 1].site] > siteCount[r.site]) i--;
         order.splice(i, 0, r);
       }
-      for (const r of order) if ((pos = g.tree.find(r.lo, r.hi, c, m, s, spread)) >= 0) break;
-    } else pos = g.tree.find(0, n, c, m, s, spread);
+      for (const r of order) if ((pos = g.open.find(r.lo, r.hi, c, m, s, spread)) >= 0 || (pos = g.tree.find(r.lo, r.hi, c, m, s, spread)) >= 0) break;
+    } else if ((pos = g.open.find(0, n, c, m, s, spread)) < 0) pos = g.tree.find(0, n, c, m, s, spread);
     // No host free of this workload has room: share a host rather than stay unplaced.
-    if (pos < 0) pos = g.tree.find(0, n, c, m, s, fitsVm);
+    if (pos < 0 && (pos = g.open.find(0, n, c, m, s, fitsVm)) < 0) pos = g.tree.find(0, n, c, m, s, fitsVm);
     return pos < 0 ? -1 : g.tree.hosts[pos];
   };
 
@@ -426,6 +446,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
       }
       w.hosts[r] = h;
       commit(w, r, h, false);
+      open(h);
       note(h);
     }
     if (failed.length) {

@@ -11,7 +11,10 @@ export class FitTree {
   private readonly mem: Float64Array;
   private readonly sto: Float64Array;
 
-  constructor(hosts: readonly number[], free: FreeArrays) {
+  constructor(
+    hosts: readonly number[],
+    private readonly free: FreeArrays,
+  ) {
     this.hosts = Int32Array.from(hosts);
     let size = 1;
     while (size < hosts.length) size <<= 1;
@@ -33,7 +36,8 @@ export class FitTree {
   }
 
   /** Re-reads one leaf's free capacity after it changed. */
-  update(pos: number, free: FreeArrays): void {
+  update(pos: number): void {
+    const free = this.free;
     const h = this.hosts[pos];
     let i = this.size + pos;
     this.cpu[i] = free.cpu[h];
