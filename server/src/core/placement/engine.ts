@@ -4,11 +4,12 @@
 //
 // The heuristic is first-fit decreasing over a multi-dimensional size (CPU, memory,
 // storage): the most constrained and largest workloads first, each replica on the first
-// host with room, hosts ordered largest first within their site. Replicas of one
-// workload prefer hosts that run none of it yet, in the site that runs fewest of it, so
-// that one host's (or site's) failure does not take every replica; when no such host has
-// room they share a host rather than stay unplaced. Segment trees over the hosts (see
-// fitTree.ts) make each choice O(log hosts) in the common case.
+// host with room, hosts already in use before empty ones, largest first within their
+// site. Replicas of one workload prefer hosts that run none of it yet, in the site that
+// runs fewest of it, so that one host's (or site's) failure does not take every replica;
+// when no such host has room they share a host rather than stay unplaced. Segment trees
+// over the hosts (see fitTree.ts) make each choice O(log hosts) in the common case.
+// docs/placement.md describes it for users.
 
 import type { PlacementOptions } from '../config';
 import type { Fleet } from '../fleet';
