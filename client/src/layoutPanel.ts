@@ -63,6 +63,8 @@ class LayoutPanel {
   /** Files the last layout refers to: the only ones a `reveal` may open. */
   private files = new Set<string>();
   private disposed = false;
+  /** Numbers the layouts sent to the webview: the server's own count restarts with it. */
+  private sent = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -128,7 +130,7 @@ class LayoutPanel {
         this.files = new Set(r.layout.files);
         // The host failed away (renamed, deleted): the simulation ends.
         if (this.failedHost && !r.failure) this.failedHost = null;
-        this.post({ type: 'layout', generation: r.generation, layout: r.layout, failure: r.failure });
+        this.post({ type: 'layout', generation: ++this.sent, layout: r.layout, failure: r.failure });
       }
     } catch (err) {
       this.post({ type: 'error', message: `The layout is not available: ${err instanceof Error ? err.message : String(err)}` });
