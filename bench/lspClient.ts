@@ -3,7 +3,7 @@
 // events (no polling) and pulls them when the server offers it.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type * as P from 'vscode-languageserver-protocol';
 
@@ -146,6 +146,17 @@ export class LspClient {
 
   request<R>(method: string, params: unknown): Promise<R> {
     return this.conn.sendRequest(method, params);
+  }
+
+  /** CPU time the server has used so far, all its threads, in ms (Linux: schedstat); undefined elsewhere. */
+  cpuMs(): number | undefined {
+    try {
+      let ns = 0;
+      for (const task of readdirSync(`/proc/${this.pid}/task`)) ns += Number(readFileSync(`/proc/${this.pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      return ns / 1e6;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Peak resident set size so far, in bytes (Linux: VmHWM). */

@@ -63,6 +63,8 @@ interface ServerResult {
   diagnosticsMode: 'pull' | 'push';
   openMs?: Stat;
   editMs?: Stat;
+  /** CPU time the server spent from the edit to the diagnostics (less sensitive to other load than wall time). */
+  editCpuMs?: Stat;
   /** Ours: edit → diagnostics, then the layout request (the webview's data). */
   editLayoutMs?: Stat;
   layoutBytes?: number;
@@ -272,6 +274,7 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
 
     // One-character edits: the `x` of `linux` goes (an error appears on that line) and comes back (it goes).
     const editMs: number[] = [];
+    const editCpuMs: number[] = [];
     const editLayoutMs: number[] = [];
     let version = 1;
     for (let k = 0; k < runs.edit; k++) {
@@ -280,6 +283,7 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
       const range: P.Range = remove ? { start: pos, end: { line: pos.line, character: pos.character + 1 } } : { start: pos, end: pos };
       const onLine = (d: P.Diagnostic[]) => d.some((x) => x.range.start.line === b.editLine);
       version++;
+      const cpu0 = client.cpuMs();
       const t = now();
       await withTimeout(
         diagnosticsAfter(client, uri, () => client.change(uri, version, range, remove ? '' : 'x'), (d) => (remove ? onLine(d) : !onLine(d)), version),
@@ -287,6 +291,8 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
         'edit → diagnostics',
       );
       editMs.push(now() - t);
+      const cpu1 = client.cpuMs();
+      if (cpu0 !== undefined && cpu1 !== undefined) editCpuMs.push(cpu1 - cpu0);
       if (spec.name === 'ours') {
         const layout = await withTimeout(client.request<{ layout?: unknown } | null>('workloadPlacement/layout', {}), OP_TIMEOUT, 'layout');
         editLayoutMs.push(now() - t);
@@ -295,6 +301,7 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
       }
     }
     result.editMs = stat(editMs);
+    if (editCpuMs.length) result.editCpuMs = stat(editCpuMs);
     if (editLayoutMs.length) result.editLayoutMs = stat(editLayoutMs);
 
     // Hover on the `os` key of the edited workload; completion at its value.
@@ -533,6 +540,7 @@ export function toMarkdown(out: Out): string {
       lines.push(`| ${label} | ${cell(a)} | ${cell(b)} | ${ratio(a?.median, b?.median)} | ${floor ? ratio(a?.median, s.floorParseDocumentMs.median) : ''} |`);
     row('open → diagnostics', ours?.openMs, rh?.openMs, true);
     row('edit → diagnostics', ours?.editMs, rh?.editMs, true);
+    if (ours?.editCpuMs || rh?.editCpuMs) row('edit → diagnostics: server CPU time', ours?.editCpuMs, rh?.editCpuMs);
     if (ours?.editLayoutMs) row('edit → diagnostics + layout', ours.editLayoutMs, undefined, true);
     row('hover', ours?.hoverMs, rh?.hoverMs);
     row('completion', ours?.completionMs, rh?.completionMs);
