@@ -98,7 +98,8 @@ export const contributes = {
   },
 };
 
-export const activationEvents = ['onLanguage:workload-descriptor', 'workspaceContains:**/*.workload.{yaml,yml}'];
+// The webview-panel event lets VS Code revive a saved host layout before anything else activates us.
+export const activationEvents = ['onLanguage:workload-descriptor', 'workspaceContains:**/*.workload.{yaml,yml}', 'onWebviewPanel:workloadPlacement.hostLayout'];
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
   // Re-read right before writing: other tools edit package.json too.
