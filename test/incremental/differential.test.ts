@@ -50,6 +50,30 @@ describe('incremental analysis equals a full re-analysis', () => {
     );
   });
 
+  it('renaming, removing and adding hosts updates pinned workloads in other files', () => {
+    // Workloads keep their place in their file, so only the fleet around them changes.
+    for (const fleet of exampleFleets()) {
+      const names = Object.keys(fleet.files);
+      if (names.length < 2) continue;
+      const hostsFile = names.find((n) => /hosts:\n {2}- /.test(fleet.files[n]))!;
+      const pinned = new Set<string>();
+      for (const text of Object.values(fleet.files)) {
+        for (const m of text.matchAll(/^ +host: ([\w-]+)/gm)) pinned.add(m[1]);
+        for (const m of text.matchAll(/^ +hosts: \[([^\]]+)\]/gm)) for (const h of m[1].split(',')) pinned.add(h.trim());
+      }
+      for (const host of pinned) {
+        if (!fleet.files[hostsFile].includes(`name: ${host}\n`)) continue;
+        const at = fleet.files[hostsFile].indexOf(`name: ${host}\n`) + 'name: '.length;
+        const edits = [
+          { at: at / (fleet.files[hostsFile].length + 1), remove: 0, insert: 'z' },
+          { at: at / (fleet.files[hostsFile].length + 2), remove: 1, insert: '' },
+          { at: 0.999, remove: 0, insert: `\n  - name: ${host}x\n    role: hypervisor\n    cpu: 8\n    memory: 8Gi\n` },
+        ];
+        checkSequence(fleet.files, hostsFile, edits);
+      }
+    }
+  });
+
   it('undo brings back the same pieces, and moved pieces are reused', () => {
     const g = generate({ workloads: 50, seed: 5 });
     const cache = new PieceCache();

@@ -23,9 +23,23 @@ export interface Analysis {
   layout: Placement['layout'];
 }
 
-/** Recommendations and workload findings by declaration object (see the loop in `analyze`). */
-const recommendationCache = new WeakMap<WorkloadDecl, { key: string; rec: Recommendation }>();
-const workloadFindingsCache = new WeakMap<WorkloadDecl, { rec: Recommendation; at: number; declaresHosts: boolean; findings: Finding[] }>();
+/**
+ * Per declaration object: its recommendation and its findings. The incremental parse
+ * reuses a declaration object only while its text is unchanged, so these hold while
+ * what else they depend on does (see the loop in `analyze`).
+ */
+interface WorkloadMemo {
+  /** Fleet summary and the roles of the pinned hosts. */
+  recKey: string;
+  rec: Recommendation;
+  /** Where the workload started: some fix edits are computed offsets. */
+  at: number;
+  declaresHosts: boolean;
+  /** The host names, for workloads with pins (unknown-host and its suggestion). */
+  hostNames: string;
+  findings: Finding[];
+}
+const memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
 
 export function analyze(files: readonly ParsedFile[], config: Config): Analysis {
   const fleet = buildFleet(files);
@@ -39,31 +53,39 @@ export function analyze(files: readonly ParsedFile[], config: Config): Analysis 
   const recommendations = new Map<WorkloadDecl, Recommendation>();
   const textOf = new Map(files.map((f) => [f.file, f.text]));
   const declaresHosts = fleet.summary.declaresHosts;
+  let hostNames: string | undefined;
+  let sink: Finding[] | undefined;
+  let sinkFile = '';
   for (const w of fleet.workloads) {
     let pinRoles: Set<string> | undefined;
     if (w.pins.length) {
       pinRoles = new Set<string>();
       for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
+      hostNames ??= [...fleet.hostsByName.keys()].join('\u0000');
     }
-    // A declaration object is reused by the incremental parse only while its text is
-    // unchanged, so its recommendation holds while the fleet summary and pins do.
-    const key = pinRoles?.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
-    const cached = recommendationCache.get(w);
-    const rec = cached && cached.key === key ? cached.rec : recommend(w, fleet.summary, pinRoles ?? new Set());
-    if (cached?.rec !== rec) recommendationCache.set(w, { key, rec });
-    recommendations.set(w, rec);
-    // Its findings hold too while it stays in place (some of their edits are computed
-    // offsets) and, without pins, do not depend on the rest of the fleet.
-    const prior = w.pins.length ? undefined : workloadFindingsCache.get(w);
-    let found: Finding[];
-    if (prior && prior.rec === rec && prior.at === w.span.start && prior.declaresHosts === declaresHosts) found = prior.findings;
-    else {
+    const recKey = pinRoles?.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
+    const names = w.pins.length ? hostNames! : '';
+    let m = memo.get(w);
+    if (!m || m.recKey !== recKey) {
+      m = { recKey, rec: recommend(w, fleet.summary, pinRoles ?? new Set()), at: -1, declaresHosts, hostNames: names, findings: [] };
+      memo.set(w, m);
+    }
+    recommendations.set(w, m.rec);
+    if (m.at !== w.span.start || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
       const out: Finding[] = [];
-      checkWorkload(w, rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(f));
-      if (!w.pins.length) workloadFindingsCache.set(w, { rec, at: w.span.start, declaresHosts, findings: out });
-      found = out;
+      checkWorkload(w, m.rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(f));
+      m.findings = out;
+      m.at = w.span.start;
+      m.declaresHosts = declaresHosts;
+      m.hostNames = names;
     }
-    for (const f of found) emit(w.file, f);
+    if (m.findings.length) {
+      if (w.file !== sinkFile || !sink) {
+        sinkFile = w.file;
+        sink = byFile.get(w.file);
+      }
+      if (sink) for (const f of m.findings) sink.push(f);
+    }
   }
 
   const placement = place(fleet, recommendations, config.placement);
