@@ -64,9 +64,10 @@ node --test --test-concurrency=1 --test-reporter=spec test/e2e/out/*.e2e.test.js
 if [ "${E2E_UPDATE_DOCS:-}" = 1 ]; then
   step "copy screenshots to docs/images"
   mkdir -p docs/images
-  for name in diagnostics hover quickfix completion layout rename; do
-    src=test-results/e2e/$name.png
-    [ -f "$src" ] && cp "$src" "docs/images/e2e-$name.png"
+  # docs/images/e2e-<name>.png <- test-results/e2e/<shot>.png
+  for pair in diagnostics:diagnostics hover:hover quickfix:quickfix completion:completion \
+    layout:layout layout-edited:layout-edited rename:rename-box; do
+    cp "test-results/e2e/${pair#*:}.png" "docs/images/e2e-${pair%%:*}.png"
   done
 fi
 step "done"

@@ -61,10 +61,3 @@ export function layout(workspace: string, cliDir = repoDir): CliLayout {
   return (JSON.parse(r.stdout) as { layout: CliLayout }).layout;
 }
 
-/** Names of the workloads with an instance on `host` (in a VM, in a container VM, or as a container). */
-export function workloadsOn(l: CliLayout, host: string): string[] {
-  const h = l.hosts.find((x) => x.name === host);
-  if (!h) return [];
-  const ws = [...h.containers.map((c) => c.w), ...h.vms.flatMap((v) => [...(v.instance ? [v.instance.w] : []), ...v.containers.map((c) => c.w)])];
-  return [...new Set(ws.map((w) => l.workloads[w].name))].sort();
-}

@@ -32,7 +32,12 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     // never accepts a suggestion by accident.
     cs = await startCodeServer({
       vsix,
-      settings: { 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false },
+      settings: {
+        'editor.quickSuggestions': { other: false, comments: false, strings: false },
+        'editor.suggestOnTriggerCharacters': false,
+        // Only the language server's items: no words picked from the file.
+        'editor.wordBasedSuggestions': 'off',
+      },
     });
     report = check(cs.workspace);
     browser = await launchBrowser();
@@ -142,22 +147,40 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.press('Enter');
     await wb.page.keyboard.type('dep'); // the editor keeps the workload's indentation
-    await wb.page.keyboard.press('Control+Space');
+    const line = last + 1;
     const suggest = wb.page.locator('.suggest-widget .monaco-list-row');
-    await suggest.filter({ hasText: 'deploy' }).first().waitFor();
+    await until('deploy offered for "dep"', async () => {
+      await wb.page.keyboard.press('Control+Space');
+      // The server's key item (a property), not a word from the file.
+      const key = suggest.filter({ hasText: /^\S*\s*deploy/, has: wb.page.locator('.codicon-symbol-property') }).first();
+      if (await key.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return true;
+      await wb.escape();
+      return false;
+    }, 60_000);
+    await wb.page.locator('.suggest-widget .monaco-list-row.focused').filter({ hasText: 'deploy', has: wb.page.locator('.codicon-symbol-property') }).waitFor();
     await wb.screenshot('completion-key');
     await wb.page.keyboard.press('Enter');
-    await until('the completed key', async () => /\n?\s*deploy:/.test(await wb.visibleText()));
-    // Values come with the key's completion or on request.
-    await wb.page.keyboard.press('Control+Space');
-    const values = await until('deploy values', async () => {
+    await until('the completed key', async () => /^ {4}deploy: ?/.test((await wb.lineText(line)) ?? ''));
+    // The key's snippet offers the values as a choice...
+    const offered = async () => {
       const rows = await suggest.allInnerTexts();
       return ['vm', 'container', 'container-in-vm'].every((v) => rows.some((r) => r.split(/\s/)[0] === v)) ? rows : undefined;
-    });
-    assert.ok(values.length >= 3);
+    };
+    await until('the choice of deploy values', offered);
+    // ...and, asked again on an empty value, the server lists them with their documentation.
+    await wb.escape();
+    await wb.escape();
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Control+Backspace');
+    await until('an empty deploy value', async () => /^ {4}deploy: ?$/.test(((await wb.lineText(line)) ?? '').trimEnd() + ' '));
+    await wb.page.keyboard.press('Control+Space');
+    await until('deploy values from the server', async () => (await suggest.locator('.codicon-symbol-enum-member').count()) >= 3 && offered());
+    const details = wb.page.locator('.suggest-details');
+    if (!(await details.isVisible())) await wb.page.keyboard.press('Control+Space');
+    await until('the documentation of the focused value', async () => ((await details.innerText().catch(() => '')).trim().length > 20));
     await wb.screenshot('completion');
     await suggest.filter({ hasText: /^container-in-vm/ }).first().click();
-    await until('the completed value', async () => /deploy: container-in-vm/.test(await wb.visibleText()));
+    await until('the completed value', async () => /^ {4}deploy: container-in-vm\s*$/.test((await wb.lineText(line)) ?? ''));
     await wb.runCommand('File: Revert File');
     await until('the reverted editor', async () => !/deploy: container-in-vm/.test(await wb.visibleText()));
   });

@@ -119,6 +119,18 @@ export class Workbench {
     return (await this.editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
   }
 
+  /** The text of a 1-based line of the active editor, if it is on screen. */
+  async lineText(line: number): Promise<string | undefined> {
+    return this.editor.evaluate((ed, n) => {
+      // Line numbers and line contents are drawn in separate layers at the same `top`.
+      const num = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].find((e) => e.textContent?.trim() === String(n));
+      const top = (num?.parentElement as HTMLElement | undefined)?.style.top;
+      if (!top) return undefined;
+      const row = [...ed.querySelectorAll<HTMLElement>('.view-lines .view-line')].find((e) => e.style.top === top);
+      return row?.textContent?.replace(/\u00a0/g, ' ');
+    }, line);
+  }
+
   squiggles(): Locator {
     return this.editor.locator('[class*="squiggly-"]');
   }
