@@ -26,24 +26,29 @@ const disk = (rel: string) => readFileSync(join(cs.workspace, rel), 'utf8');
 
 describe('VS Code (code-server) with the packaged extension', { timeout: 600_000 }, () => {
   before(async () => {
-    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\``);
-    Workbench.cleanScreenshots();
-    // No suggestions that are not asked for (Ctrl+Space), so an Enter typed in a descriptor
-    // never accepts a suggestion by accident.
-    cs = await startCodeServer({
-      vsix,
-      settings: {
-        'editor.quickSuggestions': { other: false, comments: false, strings: false },
-        'editor.suggestOnTriggerCharacters': false,
-        // Only the language server's items: no words picked from the file.
-        'editor.wordBasedSuggestions': 'off',
-      },
-    });
-    report = check(cs.workspace);
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    wb = new Workbench(page);
-    await wb.open(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}`);
+    try {
+      assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\``);
+      Workbench.cleanScreenshots();
+      // No suggestions that are not asked for (Ctrl+Space), so an Enter typed in a descriptor
+      // never accepts a suggestion by accident.
+      cs = await startCodeServer({
+        vsix,
+        settings: {
+          'editor.quickSuggestions': { other: false, comments: false, strings: false },
+          'editor.suggestOnTriggerCharacters': false,
+          // Only the language server's items: no words picked from the file.
+          'editor.wordBasedSuggestions': 'off',
+        },
+      });
+      report = check(cs.workspace);
+      browser = await launchBrowser();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      wb = new Workbench(page);
+      await wb.open(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}`);
+    } catch (e) {
+      failed = true; // the logs below tell why the window never came up
+      throw e;
+    }
   });
 
   after(async () => {
@@ -218,7 +223,8 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     // Back to the descriptor in the first group, beside the layout.
     await wb.runCommand('View: Focus First Editor Group');
     await wb.openFile('hosts.workload.yaml', 'small-company');
-    await wb.page.keyboard.press('Control+End');
+    const hostLines = disk(HOSTS).split('\n');
+    await wb.goTo(hostLines.length, hostLines[hostLines.length - 1].length + 1); // the end of the file
     await wb.paste(`${disk(HOSTS).endsWith('\n') ? '' : '\n'}  - name: docker-03\n    role: container-host\n    runtime: docker\n    os: linux\n    cpu: 8\n    memory: 32Gi\n`);
     await view.getByText(`${hostNames.length + 1} hosts`, { exact: false }).first().waitFor({ timeout: 30_000 });
     await filter.fill('docker-03');

@@ -79,6 +79,8 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${name}"]`).waitFor();
     await this.editor.locator('.view-lines').waitFor();
+    // Keys typed next must reach this editor.
+    await until(`focus in ${name}`, () => this.editor.evaluate((el) => el.contains(document.activeElement)), 10_000);
   }
 
   async escape(): Promise<void> {
