@@ -63,3 +63,18 @@ describe('recommend', () => {
     assert.equal(rec.confidence, 1);
   });
 });
+
+describe('analysis', () => {
+  it('does not depend on the order of the files', () => {
+    const files = {
+      'a.yaml': FLEET,
+      'b.yaml': workload('os: linux\narchitecture: monolith\nresources: { cpu: 4, memory: 8Gi }\nreplicas: 2'),
+      'c.yaml': 'version: 1\nhosts:\n  - { name: esx-02, role: hypervisor, cpu: 8, memory: 64Gi }\n',
+    };
+    const forward = analyzeTexts(files).analysis;
+    const backward = analyzeTexts(Object.fromEntries(Object.entries(files).reverse())).analysis;
+    const hostsOf = (a: typeof forward) => JSON.stringify(a.layout.hosts.map((h) => [h.name, JSON.stringify(h)]));
+    assert.equal(hostsOf(backward), hostsOf(forward));
+    assert.deepEqual([...backward.diagnostics.entries()].sort(), [...forward.diagnostics.entries()].sort());
+  });
+});

@@ -41,7 +41,10 @@ interface WorkloadMemo {
 }
 const memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
 
-export function analyze(files: readonly ParsedFile[], config: Config): Analysis {
+export function analyze(input: readonly ParsedFile[], config: Config): Analysis {
+  // The fleet, and so the placement, must not depend on the order files arrived in (the
+  // editor opens some before it scans the rest); the CLI sorts its paths the same way.
+  const files = input.length > 1 ? [...input].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : input;
   const fleet = buildFleet(files);
   const byFile = new Map<string, Finding[]>();
   for (const f of files) byFile.set(f.file, [...f.findings]);
