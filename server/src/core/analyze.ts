@@ -2,7 +2,7 @@
 // severities and suppressions applied). Pure: no I/O, never throws on bad input.
 
 import type { Config } from './config';
-import { insertIntoMap, keyIndent } from './edits';
+import { insertIntoMap } from './edits';
 import { buildFleet, type Fleet } from './fleet';
 import { type Placement, place, placementFindings } from './placement';
 import { type Recommendation, recommend } from './recommend';
@@ -258,7 +258,6 @@ function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text:
     } else if (w.node.flow) {
       fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes: [${stub}]`])], safe: false, preferred: true };
     } else {
-      void keyIndent;
       fix = { title: 'Add a volume stub', edits: [insertIntoMap(text, w.node, [`volumes:\n  - ${stub}`])], safe: false, preferred: true };
     }
     emit({

@@ -10,7 +10,7 @@
 import { eolOf } from './edits';
 import { type PreviousSegmentation, type Segment, segment } from './segments';
 import { computeLineStarts } from './text';
-import type { Decl, Finding, HostDecl, ParsedFile, Span, Suppressions, WorkloadDecl, YEntry, YMap, YNode, YSeq } from './types';
+import type { Decl, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
 import { parseTree } from './yamlTree';
 
@@ -194,7 +194,6 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
     root.span = { start: root.span.start, end };
     base.root = rootEntries.length ? root : null;
     if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: text.length }, text);
-    else if (text.trim().length) validateRoot(null, base.findings, { start: 0, end: 0 }, text);
   } else {
     validateRoot(other, base.findings, { start: 0, end: text.length }, text);
   }
@@ -470,4 +469,3 @@ export function scanSuppressions(text: string, lineStarts: readonly number[]): S
   return res;
 }
 
-export type { HostDecl, WorkloadDecl };

@@ -15,7 +15,6 @@ export function validateRoot(root: YNode | null, findings: Finding[], whole: Spa
     return;
   }
   checkKeys(root, rootFields, findings, 'the descriptor');
-  void text;
   const version = root.entries.find((e) => e.key === 'version');
   if (!version) {
     findings.push({
