@@ -315,7 +315,8 @@ export class Workspace {
       if (!f.ignored) parsed.push(f.parsed);
     }
     const t1 = performance.now();
-    const analysis = analyze(parsed, this.config);
+    // The last analysis is handed over: what did not change is reused, not recomputed.
+    const analysis = analyze(parsed, this.config, this.current);
     const t2 = performance.now();
     this.lastTimings = { parseMs: t1 - t0, analyzeMs: t2 - t1, parsedFiles };
     if (t2 - t0 > 500) this.log(`Analysis took ${Math.round(t2 - t0)} ms (parse ${Math.round(t1 - t0)} ms over ${parsedFiles} files).`);

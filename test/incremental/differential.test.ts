@@ -14,15 +14,24 @@ const config = defaultConfig();
 
 /** Edits one file of a fleet step by step; after each step, incremental equals fresh. */
 function checkSequence(files: Record<string, string>, target: string, edits: Parameters<typeof applyEdit>[1][]): void {
+  let text = files[target];
+  const steps = edits.map((e) => (text = applyEdit(text, e)));
+  checkTexts(files, target, steps, (i) => JSON.stringify(edits[i]));
+}
+
+/** The target file takes each of `steps` in turn; after each, incremental equals fresh. */
+function checkTexts(files: Record<string, string>, target: string, steps: string[], describe = (i: number) => `step ${i + 1}`): void {
   const caches = new Map(Object.keys(files).map((f) => [f, new PieceCache()]));
   const texts = { ...files };
   const incremental = () => Object.entries(texts).map(([f, t]) => parseFile(f, t, caches.get(f)));
-  incremental();
-  for (const [i, e] of edits.entries()) {
-    texts[target] = applyEdit(texts[target], e);
+  // Each analysis hands the next one what it can reuse, as the language server does.
+  let previous = analyze(incremental(), config);
+  for (const [i, step] of steps.entries()) {
+    texts[target] = step;
     const inc = incremental();
     const fresh = Object.entries(texts).map(([f, t]) => parseFile(f, t));
-    assert.deepEqual(view(inc, analyze(inc, config)), view(fresh, analyze(fresh, config)), `after edit ${i + 1} of ${edits.length}: ${JSON.stringify(e)}`);
+    previous = analyze(inc, config, previous);
+    assert.deepEqual(view(inc, previous), view(fresh, analyze(fresh, config)), `after edit ${i + 1} of ${steps.length}: ${describe(i)}`);
   }
 }
 
@@ -72,6 +81,30 @@ describe('incremental analysis equals a full re-analysis', () => {
         checkSequence(fleet.files, hostsFile, edits);
       }
     }
+  });
+
+  it('renaming a workload to another one\'s name and back (duplicates appear and go)', () => {
+    const g = generate({ workloads: 60, seed: 4 });
+    const names = [...g.text.matchAll(/^ {2}- name: (\S+)$/gm)].map((m) => m[1]);
+    const [first, mid, last] = [names[0], names[30], names[names.length - 1]];
+    const rename = (text: string, from: string, to: string) => text.replace(`  - name: ${from}\n`, `  - name: ${to}\n`);
+    const a = rename(g.text, mid, first);
+    const b = rename(a, last, first);
+    const c = rename(b.replace(`  - name: ${first}\n`, '  - name: \u0000\n'), first, mid).replace('  - name: \u0000\n', `  - name: ${first}\n`);
+    assert.notEqual(a, g.text);
+    assert.notEqual(c, b);
+    checkTexts({ 'dup.workload.yaml': g.text }, 'dup.workload.yaml', [a, b, c, g.text, b]);
+  });
+
+  it('a one-workload edit patches the name index instead of rebuilding it', () => {
+    const g = generate({ workloads: 50, seed: 5 });
+    const cache = new PieceCache();
+    const before = analyze([parseFile('f', g.text, cache)], config);
+    const index = before.fleet.workloadsByName;
+    const at = g.osValues[25];
+    const after = analyze([parseFile('f', `${g.text.slice(0, at)}w${g.text.slice(at)}`, cache)], config, before);
+    assert.equal(after.fleet.workloadsByName, index, 'the same index object, patched');
+    assert.deepEqual([...after.fleet.workloadsByName.keys()].sort(), [...analyze([parseFile('f', g.text)], config).fleet.workloadsByName.keys()].sort());
   });
 
   it('undo brings back the same pieces, and moved pieces are reused', () => {

@@ -14,7 +14,7 @@ import type { Deploy, Diagnostic, Finding, Fix, ParsedFile, Severity, WorkloadDe
 export interface Analysis {
   fleet: Fleet;
   /** Every workload's recommendation, by declaration. */
-  recommendations: Map<WorkloadDecl, Recommendation>;
+  recommendations: ReadonlyMap<WorkloadDecl, Recommendation>;
   /** Diagnostics per file, after severities and suppressions. */
   diagnostics: Map<string, Diagnostic[]>;
   /** Where every workload runs (the host layout) and failure simulation over it. */
@@ -40,12 +40,19 @@ interface WorkloadMemo {
   findings: Finding[];
 }
 const memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
+let lastHostNames = '';
 
-export function analyze(input: readonly ParsedFile[], config: Config): Analysis {
+/**
+ * With `previous` (the last analysis of the same workspace, from the same parse caches),
+ * unchanged parts are reused rather than recomputed; the result is the same. `previous`
+ * is handed over: its fleet and placement are updated in place and must not be used
+ * afterwards.
+ */
+export function analyze(input: readonly ParsedFile[], config: Config, previous?: Analysis): Analysis {
   // The fleet, and so the placement, must not depend on the order files arrived in (the
   // editor opens some before it scans the rest); the CLI sorts its paths the same way.
   const files = input.length > 1 ? [...input].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : input;
-  const fleet = buildFleet(files);
+  const fleet = buildFleet(files, previous?.fleet);
   const byFile = new Map<string, Finding[]>();
   for (const f of files) byFile.set(f.file, [...f.findings]);
   const emit = (file: string, finding: Finding) => byFile.get(file)?.push(finding);
@@ -53,7 +60,7 @@ export function analyze(input: readonly ParsedFile[], config: Config): Analysis 
   checkNames(fleet, emit);
   checkHosts(fleet, emit);
 
-  const recommendations = new Map<WorkloadDecl, Recommendation>();
+  const recommendations = new Recommendations(fleet.workloads);
   const textOf = new Map(files.map((f) => [f.file, f.text]));
   const declaresHosts = fleet.summary.declaresHosts;
   let hostNames: string | undefined;
@@ -64,7 +71,12 @@ export function analyze(input: readonly ParsedFile[], config: Config): Analysis 
     if (w.pins.length) {
       pinRoles = new Set<string>();
       for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
-      hostNames ??= [...fleet.hostsByName.keys()].join('\u0000');
+      if (hostNames === undefined) {
+        hostNames = [...fleet.hostsByName.keys()].join('\u0000');
+        // The memo compares it per pinned workload: the same string object makes that a pointer check.
+        if (hostNames === lastHostNames) hostNames = lastHostNames;
+        lastHostNames = hostNames;
+      }
     }
     const recKey = pinRoles?.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
     const names = w.pins.length ? hostNames! : '';
@@ -73,14 +85,18 @@ export function analyze(input: readonly ParsedFile[], config: Config): Analysis 
       m = { recKey, rec: recommend(w, fleet.summary, pinRoles ?? new Set()), at: -1, declaresHosts, hostNames: names, findings: [] };
       memo.set(w, m);
     }
-    recommendations.set(w, m.rec);
-    if (m.at !== w.span.start || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
+    if (m.at < 0 || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
       const out: Finding[] = [];
-      checkWorkload(w, m.rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(f));
+      checkWorkload(w, m.rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(owned(f)));
       m.findings = out;
       m.at = w.span.start;
       m.declaresHosts = declaresHosts;
       m.hostNames = names;
+    } else if (m.at !== w.span.start) {
+      // Only moved (an edit above it): the same findings, moved with it. They depend on the
+      // workload's own text alone, which is unchanged while its declaration is reused.
+      shiftFindings(m.findings, w.span.start - m.at);
+      m.at = w.span.start;
     }
     if (m.findings.length) {
       if (w.file !== sinkFile || !sink) {
@@ -108,6 +124,40 @@ export function analyze(input: readonly ParsedFile[], config: Config): Analysis 
   };
 }
 
+/**
+ * Every workload's recommendation, read from the memo (which the loop in `analyze` has
+ * just brought up to date) rather than copied into a new map per analysis.
+ */
+class Recommendations implements ReadonlyMap<WorkloadDecl, Recommendation> {
+  constructor(private readonly workloads: readonly WorkloadDecl[]) {}
+  get size(): number {
+    return this.workloads.length;
+  }
+  // A lookup answers for any declaration the memo knows; callers ask about this
+  // analysis's own (a membership check would cost a set of every workload).
+  has(w: WorkloadDecl): boolean {
+    return memo.has(w);
+  }
+  get(w: WorkloadDecl): Recommendation | undefined {
+    return memo.get(w)?.rec;
+  }
+  *entries(): MapIterator<[WorkloadDecl, Recommendation]> {
+    for (const w of this.workloads) yield [w, memo.get(w)!.rec];
+  }
+  *keys(): MapIterator<WorkloadDecl> {
+    yield* this.workloads;
+  }
+  *values(): MapIterator<Recommendation> {
+    for (const w of this.workloads) yield memo.get(w)!.rec;
+  }
+  [Symbol.iterator](): MapIterator<[WorkloadDecl, Recommendation]> {
+    return this.entries();
+  }
+  forEach(fn: (rec: Recommendation, w: WorkloadDecl, map: ReadonlyMap<WorkloadDecl, Recommendation>) => void): void {
+    for (const w of this.workloads) fn(memo.get(w)!.rec, w, this);
+  }
+}
+
 /** Applies severities and suppressions; drops what is turned off. */
 export function finalize(file: ParsedFile, findings: readonly Finding[], config: Config): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -124,7 +174,8 @@ export function finalize(file: ParsedFile, findings: readonly Finding[], config:
       if (ids && (ids.has('*') || ids.has(f.ruleId))) continue;
     }
     const severity: Severity = setting ?? f.severity ?? (rule?.defaultSeverity as Severity | undefined) ?? 'error';
-    out.push({ ...f, severity, file: file.file });
+    // Its own span: the finding's moves in place with later edits (see the memo above).
+    out.push({ ...f, span: { start: f.span.start, end: f.span.end }, severity, file: file.file });
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return out;
@@ -266,6 +317,28 @@ function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text:
       span: stateSpan,
       fixes: [fix],
     });
+  }
+}
+
+/** A copy whose spans belong to it alone, so that moving them moves nothing else. */
+function owned(f: Finding): Finding {
+  const out: Finding = { ...f, span: { start: f.span.start, end: f.span.end } };
+  if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start, end: e.span.end }, newText: e.newText })) }));
+  return out;
+}
+
+function shiftFindings(findings: readonly Finding[], delta: number): void {
+  for (const f of findings) {
+    f.span.start += delta;
+    f.span.end += delta;
+    if (f.fixes) {
+      for (const x of f.fixes) {
+        for (const e of x.edits) {
+          e.span.start += delta;
+          e.span.end += delta;
+        }
+      }
+    }
   }
 }
 

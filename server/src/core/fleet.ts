@@ -23,7 +23,15 @@ export interface Fleet {
   summary: FleetSummary;
 }
 
-export function buildFleet(files: readonly ParsedFile[]): Fleet {
+/** Past this many changed workloads, the name index is rebuilt rather than patched. */
+const PATCH_LIMIT = 256;
+
+/**
+ * Builds the fleet. With `previous` (the fleet of the last analysis of the same
+ * workspace), the workload name index is patched where the workload list changed
+ * instead of rebuilt: `previous` is handed over and must not be used afterwards.
+ */
+export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Fleet {
   const hosts: HostDecl[] = [];
   const workloads: WorkloadDecl[] = [];
   for (const f of files) {
@@ -32,9 +40,63 @@ export function buildFleet(files: readonly ParsedFile[]): Fleet {
   }
   const hostsByName = new Map<string, HostDecl[]>();
   for (const h of hosts) if (h.name !== undefined) push(hostsByName, h.name, h);
-  const workloadsByName = new Map<string, WorkloadDecl[]>();
-  for (const w of workloads) if (w.name !== undefined) push(workloadsByName, w.name, w);
-  return { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary: summarize(hosts) };
+  const workloadsByName = (previous && patchNames(previous, workloads, files)) || indexByName(workloads);
+  let summary = summarize(hosts);
+  // The same key object as before keeps later comparisons of it to a pointer check.
+  if (previous && previous.summary.key === summary.key) summary = previous.summary;
+  return { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary };
+}
+
+function indexByName(workloads: readonly WorkloadDecl[]): Map<string, WorkloadDecl[]> {
+  const m = new Map<string, WorkloadDecl[]>();
+  for (const w of workloads) if (w.name !== undefined) push(m, w.name, w);
+  return m;
+}
+
+/**
+ * The previous name index, patched where the workload list differs (the declarations
+ * of unchanged workloads are the same objects from parse to parse); undefined when too
+ * much changed.
+ */
+function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: readonly ParsedFile[]): Map<string, WorkloadDecl[]> | undefined {
+  const old = previous.workloads;
+  let head = 0;
+  const n = Math.min(old.length, workloads.length);
+  while (head < n && old[head] === workloads[head]) head++;
+  let tail = 0;
+  while (tail < n - head && old[old.length - 1 - tail] === workloads[workloads.length - 1 - tail]) tail++;
+  const removed = old.length - tail - head;
+  const added = workloads.length - tail - head;
+  if (removed > PATCH_LIMIT || added > PATCH_LIMIT) return undefined;
+  const m = previous.workloadsByName;
+  const touched = new Set<string>();
+  for (let i = head; i < old.length - tail; i++) {
+    const w = old[i];
+    if (w.name === undefined) continue;
+    const bucket = m.get(w.name);
+    const at = bucket ? bucket.indexOf(w) : -1;
+    if (!bucket || at < 0) return undefined;
+    if (bucket.length === 1) m.delete(w.name);
+    else {
+      bucket.splice(at, 1);
+      touched.add(w.name);
+    }
+  }
+  for (let i = head; i < workloads.length - tail; i++) {
+    const w = workloads[i];
+    if (w.name === undefined) continue;
+    const bucket = m.get(w.name);
+    if (bucket) {
+      bucket.push(w);
+      touched.add(w.name);
+    } else m.set(w.name, [w]);
+  }
+  // Same-name declarations stay in declaration order, as a fresh index has them.
+  if (touched.size) {
+    const rank = new Map(files.map((f, i) => [f.file, i]));
+    for (const name of touched) m.get(name)?.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.span.start - b.span.start);
+  }
+  return m;
 }
 
 export function summarize(hosts: readonly HostDecl[]): FleetSummary {
