@@ -4,7 +4,7 @@
 import { type Diagnostic as LspDiagnostic, DiagnosticSeverity, type Position, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleDocUrl } from './core/rules';
 import { lineOf } from './core/text';
-import type { Diagnostic, Fix, ParsedFile, Severity, Span, TextEdit } from './core/types';
+import type { Diagnostic, Severity, Span, TextEdit } from './core/types';
 
 export const SOURCE = 'workload-placement';
 
@@ -49,26 +49,9 @@ export function toLspSeverity(s: Severity): DiagnosticSeverity {
   return SEVERITY[s];
 }
 
-/** Fixes as they travel in `Diagnostic.data`, already in LSP ranges. */
-export interface LspFix {
-  title: string;
-  edits: LspTextEdit[];
-  safe: boolean;
-  preferred: boolean;
-}
-
-export interface DiagnosticData {
-  /** The document version the ranges belong to (null for files not open). */
-  version: number | null;
-  fixes: LspFix[];
-}
-
-export function toLspFix(f: Lines, fix: Fix): LspFix {
-  return { title: fix.title, edits: fix.edits.map((e) => toLspEdit(f, e)), safe: fix.safe, preferred: !!fix.preferred };
-}
-
-export function toLspDiagnostic(f: Lines, d: Diagnostic, version: number | null): LspDiagnostic {
-  const data: DiagnosticData = { version, fixes: (d.fixes ?? []).map((x) => toLspFix(f, x)) };
+export function toLspDiagnostic(f: Lines, d: Diagnostic): LspDiagnostic {
+  // Fixes do not travel with the diagnostic: code actions take them from the current
+  // analysis, which keeps a pull of thousands of diagnostics small.
   return {
     range: toRange(f, d.span),
     severity: toLspSeverity(d.severity),
@@ -76,7 +59,6 @@ export function toLspDiagnostic(f: Lines, d: Diagnostic, version: number | null)
     codeDescription: { href: ruleDocUrl(d.ruleId) },
     source: SOURCE,
     message: d.message,
-    data,
   };
 }
 

@@ -57,9 +57,8 @@ describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, 
       const lines = APPS.split('\n');
       assert.equal(lines[d.range.start.line].slice(d.range.start.character, d.range.end.character), text, code);
     }
-    const data = byCode.get('unknown-host')!.data as { version: number; fixes: { title: string; edits: P.TextEdit[] }[] };
-    assert.equal(data.version, 1);
-    assert.equal(data.fixes[0].edits[0].newText, 'esx-01');
+    // Fixes are not carried in the diagnostic (code actions compute them): pulls stay small.
+    assert.equal(byCode.get('unknown-host')!.data, undefined);
   });
 
   it('answers an unchanged report when nothing changed, a full one after an edit', async () => {

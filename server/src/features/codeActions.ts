@@ -9,7 +9,7 @@ import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
 import type { Diagnostic, Fix, ParsedFile, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
-import { type DiagnosticData, rangesOverlap, SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
+import { rangesOverlap, SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
 import { declAt } from '../locate';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.workloadPlacement`;
@@ -33,11 +33,11 @@ export function registerCodeActions(ctx: ServerContext): void {
       if (wants(CodeActionKind.QuickFix)) {
         const seenRule = new Set<string>();
         for (const d of diags) {
-          const lsp = toLspDiagnostic(parsed, d, file.version);
+          const lsp = toLspDiagnostic(parsed, d);
           if (!rangesOverlap(lsp.range, params.range)) continue;
           const shown = matchClientDiagnostic(params.context.diagnostics, lsp);
-          for (const fix of fixesOf(d, shown, lsp, file.version, (edits) => workspaceEdit(uri, file.version, edits, ctx.client.documentChanges))) {
-            out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [shown], isPreferred: fix.preferred, edit: fix.edit ?? edit(fix.edits) });
+          for (const fix of d.fixes ?? []) {
+            out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [shown], isPreferred: !!fix.preferred, edit: edit(fix.edits) });
           }
           const line = lineOf(parsed.lineStarts, d.span.start);
           const key = `${d.ruleId}@${line}`;
@@ -108,32 +108,6 @@ function matchClientDiagnostic(fromClient: readonly LspDiagnostic[], fresh: LspD
         d.range.end.character === fresh.range.end.character,
     ) ?? fresh
   );
-}
-
-interface ActionFix {
-  title: string;
-  preferred: boolean;
-  edits: readonly TextEdit[];
-  /** Ready-made edit from the diagnostic's data, when it matches this version. */
-  edit?: WorkspaceEdit;
-}
-
-/**
- * Fixes travel in the diagnostic's `data`, in the ranges of the version it was made
- * for: the client's copy is used when it belongs to the current version, the fresh
- * analysis otherwise (the editor moves a diagnostic's range as you type, not its data).
- */
-function fixesOf(d: Diagnostic, shown: LspDiagnostic, fresh: LspDiagnostic, version: number | null, toEdit: (edits: LspTextEdit[]) => WorkspaceEdit): ActionFix[] {
-  const data = shown !== fresh ? dataOf(shown) : undefined;
-  if (data && data.version === version && data.fixes.length === (d.fixes ?? []).length) {
-    return data.fixes.map((f) => ({ title: f.title, preferred: f.preferred, edits: [], edit: toEdit(f.edits) }));
-  }
-  return (d.fixes ?? []).map((f: Fix) => ({ title: f.title, preferred: !!f.preferred, edits: f.edits }));
-}
-
-export function dataOf(d: LspDiagnostic): DiagnosticData | undefined {
-  const x = d.data as DiagnosticData | undefined;
-  return x && Array.isArray(x.fixes) ? x : undefined;
 }
 
 /** The comment `# placement-ignore: <id>` above the diagnostic's line, or the id added to one. */

@@ -1,6 +1,6 @@
 // Diagnostics: pulled by clients that can (`textDocument/diagnostic`), pushed to the
-// others. Each carries its rule id as `code`, a link to the rule's docs, and its
-// fixes in `data` for the code actions. When an edit in one file changes another
+// others. Each carries its rule id as `code` and a link to the rule's docs; code
+// actions take fixes from the current analysis. When an edit in one file changes another
 // file's diagnostics (a host renamed, a duplicate name), pull clients are asked to
 // refresh; push clients get the other file published. Files that are not open come
 // through workspace diagnostics (pull) or are published (push).
@@ -32,7 +32,7 @@ export function lspDiagnosticsOf(ctx: ServerContext, uri: string): LspDiagnostic
   const hit = ctx.workspace.parsed(uri);
   if (!hit) return [];
   const diags = hit.analysis.diagnostics.get(uri) ?? [];
-  return diags.map((d) => toLspDiagnostic(hit.parsed, d, hit.file.version));
+  return diags.map((d) => toLspDiagnostic(hit.parsed, d));
 }
 
 export function registerDiagnostics(ctx: ServerContext): void {
@@ -123,7 +123,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
         void connection.sendDiagnostics({ uri, diagnostics: [] });
         continue;
       }
-      const diags = (e.analysis.diagnostics.get(uri) ?? []).map((d) => toLspDiagnostic(f.parsed!, d, f.version));
+      const diags = (e.analysis.diagnostics.get(uri) ?? []).map((d) => toLspDiagnostic(f.parsed!, d));
       void connection.sendDiagnostics({ uri, version: f.version ?? undefined, diagnostics: diags });
     }
   });
