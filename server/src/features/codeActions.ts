@@ -1,7 +1,8 @@
 // Code actions: each diagnostic's fixes (the preferred one marked), "disable this
 // rule for this line" and "show documentation"; `source.fixAll.workloadPlacement`
 // applying every safe fix at once; and, on a workload without `deploy`, setting it
-// to the recommendation.
+// to the recommendation. A range over a whole big file (select all) reaches thousands of
+// diagnostics: the loops over them run in slices that a cancellation stops (slices.ts).
 
 import { type CodeAction, CodeActionKind, MessageType, ShowMessageNotification, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { eolOf, insertIntoMap } from '../core/edits';
@@ -11,6 +12,7 @@ import type { Diagnostic, Fix, ParsedFile, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
 import { rangesOverlap, SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
 import { declAt } from '../locate';
+import { runLong, type Work } from '../slices';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.workloadPlacement`;
 export const SHOW_RULE_DOCS_COMMAND = 'workloadPlacement.showRuleDocs';
@@ -18,8 +20,8 @@ export const SHOW_RULE_DOCS_COMMAND = 'workloadPlacement.showRuleDocs';
 export function registerCodeActions(ctx: ServerContext): void {
   const { connection, workspace } = ctx;
 
-  connection.onCodeAction((params, token) =>
-    ctx.safe<CodeAction[]>('code actions', token, [], () => {
+  connection.onCodeAction((params, token, progress) =>
+    runLong<CodeAction[]>(ctx, 'code actions', 'Code actions', token, progress, [], async (work) => {
       const uri = params.textDocument.uri;
       const hit = workspace.parsed(uri);
       if (!hit) return [];
@@ -29,19 +31,23 @@ export function registerCodeActions(ctx: ServerContext): void {
       const edit = (edits: readonly TextEdit[]): WorkspaceEdit => workspaceEdit(uri, file.version, edits.map((e) => toLspEdit(parsed, e)), ctx.client.documentChanges);
       const out: CodeAction[] = [];
       const diags = analysis.diagnostics.get(uri) ?? [];
+      const quickFixes = wants(CodeActionKind.QuickFix);
+      const fixAll = !!only && wants(FIX_ALL_KIND);
+      work.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
 
-      if (wants(CodeActionKind.QuickFix)) {
+      if (quickFixes) {
         const seenRule = new Set<string>();
-        for (const d of diags) {
+        const fromClient = clientDiagnostics(params.context.diagnostics);
+        await work.each(diags, (d) => {
           const lsp = toLspDiagnostic(parsed, d);
-          if (!rangesOverlap(lsp.range, params.range)) continue;
-          const shown = matchClientDiagnostic(params.context.diagnostics, lsp);
+          if (!rangesOverlap(lsp.range, params.range)) return;
+          const shown = fromClient.get(diagnosticKey(lsp)) ?? lsp;
           for (const fix of d.fixes ?? []) {
             out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [shown], isPreferred: !!fix.preferred, edit: edit(fix.edits) });
           }
           const line = lineOf(parsed.lineStarts, d.span.start);
           const key = `${d.ruleId}@${line}`;
-          if (seenRule.has(key)) continue;
+          if (seenRule.has(key)) return;
           seenRule.add(key);
           out.push({ title: `Disable ${d.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [shown], edit: edit([disableForLine(parsed, d)]) });
           out.push({
@@ -50,11 +56,11 @@ export function registerCodeActions(ctx: ServerContext): void {
             diagnostics: [shown],
             command: { title: `Show documentation for ${d.ruleId}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [d.ruleId] },
           });
-        }
+        });
       }
 
-      if (only && wants(FIX_ALL_KIND)) {
-        const edits = fixAllEdits(diags);
+      if (fixAll) {
+        const edits = await fixAllEdits(diags, work);
         if (edits.length) out.push({ title: 'Fix all safe workload placement problems', kind: FIX_ALL_KIND, edit: edit(edits) });
       }
 
@@ -95,19 +101,24 @@ export function registerCodeActions(ctx: ServerContext): void {
   );
 }
 
-/** The client's copy of a diagnostic (same rule and range), so the editor links them. */
-function matchClientDiagnostic(fromClient: readonly LspDiagnostic[], fresh: LspDiagnostic): LspDiagnostic {
-  return (
-    fromClient.find(
-      (d) =>
-        d.source === SOURCE &&
-        d.code === fresh.code &&
-        d.range.start.line === fresh.range.start.line &&
-        d.range.start.character === fresh.range.start.character &&
-        d.range.end.line === fresh.range.end.line &&
-        d.range.end.character === fresh.range.end.character,
-    ) ?? fresh
-  );
+/**
+ * The client's copies of our diagnostics by rule and range, so that an action names the
+ * diagnostic the editor shows (the first of equal ones, as a search would find). One map
+ * instead of a search per diagnostic: a whole-file range sends them all.
+ */
+function clientDiagnostics(fromClient: readonly LspDiagnostic[]): Map<string, LspDiagnostic> {
+  const byKey = new Map<string, LspDiagnostic>();
+  for (const d of fromClient) {
+    if (d.source !== SOURCE) continue;
+    const key = diagnosticKey(d);
+    if (!byKey.has(key)) byKey.set(key, d);
+  }
+  return byKey;
+}
+
+function diagnosticKey(d: LspDiagnostic): string {
+  const r = d.range;
+  return `${String(d.code)}@${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 /** The comment `# placement-ignore: <id>` above the diagnostic's line, or the id added to one. */
@@ -136,21 +147,24 @@ function lineAt(text: string, lineStarts: readonly number[], line: number): stri
 
 /**
  * Every diagnostic's safe fix (its preferred one, else its first safe one), skipping a
- * fix whose edits overlap one already taken: one pass, no guessing at merges.
+ * fix whose edits overlap one already taken: one pass, no guessing at merges. With
+ * `work`, the pass runs in its slices (it may follow the quick-fix loop of one request).
  */
-export function fixAllEdits(diags: readonly Diagnostic[]): TextEdit[] {
+export async function fixAllEdits(diags: readonly Diagnostic[], work?: Work): Promise<TextEdit[]> {
   const taken: TextEdit[] = [];
   const seen = new Set<string>();
-  for (const d of diags) {
+  const take = (d: Diagnostic) => {
     const safe = (d.fixes ?? []).filter((f) => f.safe);
     const fix = safe.find((f) => f.preferred) ?? safe[0];
-    if (!fix) continue;
+    if (!fix) return;
     const key = JSON.stringify(fix.edits);
-    if (seen.has(key)) continue;
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+    if (seen.has(key)) return;
+    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) return;
     seen.add(key);
     taken.push(...fix.edits);
-  }
+  };
+  if (work) await work.each(diags, take);
+  else diags.forEach(take);
   return taken.sort((a, b) => a.span.start - b.span.start);
 }
 

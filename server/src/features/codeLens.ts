@@ -1,25 +1,28 @@
 // A code lens above each workload: its verdict and confidence, and the declared
-// `deploy` when it differs ("→ container (high, 82%) · declared vm").
+// `deploy` when it differs ("→ container (high, 82%) · declared vm"). One per workload,
+// so a big file's lenses are made in slices that a cancellation stops (slices.ts).
 
 import type { CodeLens } from 'vscode-languageserver';
 import type { Recommendation } from '../core/recommend';
 import type { WorkloadDecl } from '../core/types';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
+import { runLong } from '../slices';
 
 export function registerCodeLens(ctx: ServerContext): void {
-  ctx.connection.onCodeLens((params, token) =>
-    ctx.safe<CodeLens[]>('code lens', token, [], () => {
+  ctx.connection.onCodeLens((params, token, progress) =>
+    runLong<CodeLens[]>(ctx, 'code lens', 'Code lenses', token, progress, [], async (work) => {
       if (!ctx.editor.codeLensEnable) return [];
       const hit = ctx.workspace.parsed(params.textDocument.uri);
       if (!hit) return [];
       const out: CodeLens[] = [];
-      for (const w of hit.parsed.workloads) {
+      work.start(hit.parsed.workloads.length, 'workloads');
+      await work.each(hit.parsed.workloads, (w) => {
         const rec = hit.analysis.recommendations.get(w);
-        if (!rec) continue;
+        if (!rec) return;
         // A lens without a command id is shown as plain text.
         out.push({ range: toRange(hit.parsed, { start: w.nameSpan.start, end: w.nameSpan.start }), command: { title: lensTitle(w, rec), command: '' } });
-      }
+      });
       return out;
     }),
   );

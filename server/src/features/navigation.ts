@@ -4,10 +4,11 @@
 
 import { type Location, type Range, ResponseError, ErrorCodes, type TextDocumentEdit, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
-import type { ParsedFile, Span } from '../core/types';
+import type { ParsedFile, Span, WorkloadDecl } from '../core/types';
 import type { ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import { hostNameAt, innerSpan } from '../locate';
+import { runLong, type Work } from '../slices';
 
 export function registerNavigation(ctx: ServerContext): void {
   const { connection, workspace } = ctx;
@@ -18,18 +19,17 @@ export function registerNavigation(ctx: ServerContext): void {
       if (!hit) return null;
       const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
       if (!name) return null;
-      const occ = occurrences(hit.analysis, name.name);
-      return occ.decls.map((o) => location(o.file, o.span));
+      return declarations(hit.analysis, name.name).map((o) => location(o.file, o.span));
     }),
   );
 
-  connection.onReferences((params, token) =>
-    ctx.safe<Location[] | null>('references', token, null, () => {
+  connection.onReferences((params, token, progress) =>
+    runLong<Location[] | null>(ctx, 'references', 'Finding references', token, progress, null, async (work) => {
       const hit = workspace.parsed(params.textDocument.uri);
       if (!hit) return null;
       const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
       if (!name) return null;
-      const occ = occurrences(hit.analysis, name.name);
+      const occ = await occurrences(hit.analysis, name.name, work);
       const list = params.context.includeDeclaration ? [...occ.decls, ...occ.pins] : occ.pins;
       return list.map((o) => location(o.file, o.span));
     }),
@@ -45,8 +45,8 @@ export function registerNavigation(ctx: ServerContext): void {
     }),
   );
 
-  connection.onRenameRequest((params, token) =>
-    ctx.safe<WorkspaceEdit | null>('rename', token, null, () => {
+  connection.onRenameRequest((params, token, progress) =>
+    runLong<WorkspaceEdit | null>(ctx, 'rename', 'Renaming host', token, progress, null, async (work) => {
       const hit = workspace.parsed(params.textDocument.uri);
       if (!hit) return null;
       const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
@@ -54,7 +54,7 @@ export function registerNavigation(ctx: ServerContext): void {
       const problem = renameProblem(hit.analysis, name.name, params.newName);
       if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
       if (params.newName === name.name) return { changes: {} };
-      const occ = occurrences(hit.analysis, name.name);
+      const occ = await occurrences(hit.analysis, name.name, work);
       const byFile = new Map<string, LspTextEdit[]>();
       for (const o of [...occ.decls, ...occ.pins]) {
         const edits = byFile.get(o.file.file) ?? [];
@@ -75,21 +75,39 @@ interface Occurrence {
   span: Span;
 }
 
-/** Every declaration and pin of a host name across the workspace. */
-export function occurrences(analysis: Analysis, name: string): { decls: Occurrence[]; pins: Occurrence[] } {
-  const files = new Map(analysis.fleet.files.map((f) => [f.file, f]));
+function filesOf(analysis: Analysis): Map<string, ParsedFile> {
+  return new Map(analysis.fleet.files.map((f) => [f.file, f]));
+}
+
+/** Where a host name is declared (more than once when it is a duplicate). */
+export function declarations(analysis: Analysis, name: string, files = filesOf(analysis)): Occurrence[] {
   const decls: Occurrence[] = [];
   for (const h of analysis.fleet.hostsByName.get(name) ?? []) {
     const f = files.get(h.file);
     if (f) decls.push({ file: f, span: h.nameSpan });
   }
+  return decls;
+}
+
+/**
+ * Every declaration and pin of a host name across the workspace. The pins are found by
+ * a scan over every workload, in slices when `work` is given (a cancelled request stops).
+ */
+export async function occurrences(analysis: Analysis, name: string, work?: Work): Promise<{ decls: Occurrence[]; pins: Occurrence[] }> {
+  const files = filesOf(analysis);
+  const decls = declarations(analysis, name, files);
   const pins: Occurrence[] = [];
-  for (const w of analysis.fleet.workloads) {
-    if (!w.pins.length) continue;
+  const scan = (w: WorkloadDecl) => {
+    if (!w.pins.length) return;
     const f = files.get(w.file);
-    if (!f) continue;
+    if (!f) return;
     for (const p of w.pins) if (p.name === name) pins.push({ file: f, span: p.span });
-  }
+  };
+  const workloads = analysis.fleet.workloads;
+  if (work) {
+    work.start(workloads.length, 'workloads');
+    await work.each(workloads, scan);
+  } else workloads.forEach(scan);
   return { decls, pins };
 }
 
