@@ -186,8 +186,10 @@ function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => void): voi
     ['host', fleet.hostsByName],
     ['workload', fleet.workloadsByName],
   ] as const) {
-    for (const [name, decls] of map) {
+    // Values, not entries: no pair allocated per name, and most names are unique.
+    for (const decls of map.values()) {
       if (decls.length < 2) continue;
+      const name = decls[0].name!;
       for (const d of decls) {
         const others = decls.filter((x) => x !== d).map((x) => (x.file === d.file ? 'this file' : baseName(x.file)));
         emit(d.file, {
