@@ -123,6 +123,7 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
   let rootSpan: Span | null = null;
   let other: YNode | null = null;
   const segs = seg.segments;
+  const parsedNow: Piece[] = [];
   const claim = (p: Piece | undefined, s: Segment): Piece | undefined => {
     if (!p || p.used === gen) return undefined;
     if (p.start !== s.start) shiftResult(p.result, s.start - p.start);
@@ -147,6 +148,7 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
         if (cache) cache.misses++;
         const result = s.kind === 'header' ? parseHeader(text_, s.start) : parseItem(text_, s.start, s.list!, file, text);
         piece = { key, start: s.start, end: s.end, result, used: gen };
+        parsedNow.push(piece);
       } else if (cache) cache.hits++;
     } else if (cache) cache.hits++;
     pieces.push(piece);
@@ -167,7 +169,9 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
   if (cache) {
     // Forget the pieces this parse did not use; remember the new ones by text.
     for (const p of oldPieces) if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
-    for (const p of pieces) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
+    // Only the pieces parsed now are new. A reused piece whose key went with an unused
+    // twin (two items with the same text) is not looked up by text again: a miss later, no harm.
+    for (const p of parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
     cache.pieces = pieces;
     cache.segments = segs;
     cache.text = text;
