@@ -22,6 +22,8 @@ export interface ClientFeatures {
   hierarchicalSymbols: boolean;
   showDocument: boolean;
   prepareRename: boolean;
+  /** The client shows progress the server starts (`window/workDoneProgress/create`). */
+  workDoneProgress: boolean;
 }
 
 export function clientFeatures(c: ClientCapabilities): ClientFeatures {
@@ -42,6 +44,7 @@ export function clientFeatures(c: ClientCapabilities): ClientFeatures {
     hierarchicalSymbols: !!td?.documentSymbol?.hierarchicalDocumentSymbolSupport,
     showDocument: !!c.window?.showDocument?.support,
     prepareRename: !!td?.rename?.prepareSupport,
+    workDoneProgress: !!c.window?.workDoneProgress,
   };
 }
 

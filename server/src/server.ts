@@ -28,6 +28,7 @@ import { registerLayout } from './features/layout';
 import { registerNavigation } from './features/navigation';
 import { registerSymbols } from './features/symbols';
 import { formatError, runNotification, runSafe } from './runner';
+import { nextTurn, serverProgress } from './slices';
 import { type EditorSettings, loadConfiguration, ProblemReporter, SETTINGS_SECTION } from './settings';
 import { DESCRIPTOR_RE, Workspace } from './workspace';
 
@@ -121,6 +122,9 @@ export function startServer(connection: Connection): ServerContext {
           log(formatError(`Registering ${what} was refused by the client`, err));
         }
       };
+      // Reading and analysing a big workspace the first time takes seconds: shown as progress.
+      const progress = serverProgress(ctx, 'Workload Placement');
+      progress.report('Reading descriptor files…');
       try {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
@@ -141,10 +145,17 @@ export function startServer(connection: Connection): ServerContext {
           );
         }
         await reloadConfiguration();
-        await workspace.scan();
+        const found = await workspace.scan();
+        progress.report(`Analysing ${found.toLocaleString('en-US')} descriptor files…`);
       } finally {
         workspace.markReady();
-        workspace.flush();
+        // One turn first, so that the report is on the wire before the analysis blocks.
+        await nextTurn();
+        try {
+          workspace.flush();
+        } finally {
+          progress.done();
+        }
       }
     }),
   );

@@ -162,3 +162,42 @@ export function runLong<T, E = void>(
     }
   });
 }
+
+export interface ServerProgress {
+  report(message: string): void;
+  done(): void;
+}
+
+/**
+ * Progress the server starts by itself (the first scan and analysis of a workspace),
+ * shown by clients that announced `window.workDoneProgress`. Creating it is a request
+ * to the client; the work does not wait for the answer, and a client that refuses it
+ * simply shows nothing.
+ */
+export function serverProgress(ctx: ServerContext, title: string): ServerProgress {
+  let reporter: { report(message: string): void; done(): void } | undefined;
+  let message: string | undefined;
+  let ended = false;
+  if (ctx.client.workDoneProgress) {
+    ctx.connection.window.createWorkDoneProgress().then(
+      (r) => {
+        // Finished before the client answered: close what it created.
+        if (ended) return r.done();
+        reporter = r;
+        r.begin(title, undefined, message, false);
+      },
+      (err: unknown) => ctx.log(`The client did not create a progress indicator: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+  return {
+    report(m) {
+      message = m;
+      reporter?.report(m);
+    },
+    done() {
+      if (ended) return;
+      ended = true;
+      reporter?.done();
+    },
+  };
+}

@@ -11,12 +11,18 @@
 // loop to the answer) takes less time than in an uncancelled run of the same request;
 // and the server answers a hover afterwards.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { CancellationTokenSource, SymbolKind, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport, WorkDoneProgress } from 'vscode-languageserver-protocol';
 import type * as P from 'vscode-languageserver-protocol';
 import { generate } from '../../bench/generate';
-import { APPS, FILES } from './fixtures';
-import { at, hoverText, positionAt, TestClient, waitFor } from './helpers';
+import { APPS, FILES, HOSTS } from './fixtures';
+import { at, capabilities, hoverText, positionAt, SERVER, TestClient, waitFor } from './helpers';
 
 const BIG = 'big.workload.yaml';
 const big = generate({ workloads: 10_000, seed: 11 });
@@ -331,5 +337,58 @@ describe('workspace symbols', { timeout: 60_000 }, () => {
     assert.equal(host.kind, SymbolKind.Class);
     assert.equal(host.containerName, 'hosts');
     assert.equal(host.location.uri, c.uri('hosts.workload.yaml'));
+  });
+});
+
+describe('progress of the first scan and analysis', { timeout: 120_000 }, () => {
+  it('a client with window.workDoneProgress is shown the server\'s own progress while a workspace of 300 files is read and analysed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wp-progress-'));
+    const N = 300;
+    writeFileSync(join(dir, 'hosts.workload.yaml'), HOSTS);
+    for (let i = 0; i < N; i++) writeFileSync(join(dir, `svc-${i}.workload.yaml`), `version: 1\nworkloads:\n  - name: svc-${i}\n    os: linux\n    replicaz: 2\n`);
+    // The shared test client does not announce window.workDoneProgress: a plain connection does.
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const created: P.ProgressToken[] = [];
+    const progress: { token: P.ProgressToken; value: Progress }[] = [];
+    conn.onRequest('window/workDoneProgress/create', (p: P.WorkDoneProgressCreateParams) => {
+      created.push(p.token);
+      return null;
+    });
+    conn.onUnhandledProgress((p) => progress.push({ token: p.token, value: p.value as Progress }));
+    conn.onRequest('workspace/configuration', (p: P.ConfigurationParams) => p.items.map(() => ({})));
+    conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('workspace/diagnostic/refresh', () => null);
+    conn.onRequest('workspace/codeLens/refresh', () => null);
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.listen();
+    try {
+      const folder = pathToFileURL(dir).href;
+      const caps = capabilities({});
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'ws' }], capabilities: { ...caps, window: { ...caps.window, workDoneProgress: true } } });
+      await conn.sendNotification('initialized', {});
+      await waitFor(() => progress.some((p) => p.value.kind === 'end'), 'the end of the first analysis\' progress', 60_000);
+      assert.equal(created.length, 1, 'one progress, created by the server');
+      const ours = progress.filter((p) => p.token === created[0]).map((p) => p.value);
+      assert.equal(ours.length, progress.length, 'every report under the created token');
+      const kinds = ours.map((v) => v.kind);
+      assert.equal(kinds[0], 'begin', kinds.join(' '));
+      assert.equal(kinds.at(-1), 'end', kinds.join(' '));
+      assert.ok(kinds.slice(1, -1).every((k) => k === 'report'), kinds.join(' '));
+      const begin = ours[0] as WorkDoneProgressBegin;
+      assert.equal(begin.title, 'Workload Placement');
+      assert.equal(begin.cancellable, false);
+      const messages = ours.map((v) => (v.kind === 'end' ? undefined : v.message)).filter(Boolean);
+      assert.ok(messages.includes(`Analysing ${N + 1} descriptor files…`), JSON.stringify(messages));
+      // Once it ends, the analysis is there: a file that is not open has its diagnostics.
+      const report = await conn.sendRequest<P.FullDocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri: pathToFileURL(join(dir, 'svc-7.workload.yaml')).href } });
+      assert.ok(report.items.some((d) => d.code === 'unknown-key'), JSON.stringify(report.items));
+    } finally {
+      await conn.sendRequest('shutdown').catch(() => undefined);
+      await conn.sendNotification('exit').catch(() => undefined);
+      conn.dispose();
+      if (child.exitCode === null) child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
