@@ -186,14 +186,68 @@ export const LAYOUT_REQUEST = 'workloadPlacement/layout';
 export interface LayoutParams {
   /** Also simulate the failure of the host with this name. */
   failedHost?: string;
+  /**
+   * The `generation` of the layout the client holds. When it is the layout this server last answered on this connection, the answer may be a
+   * `patch` against it instead of the whole layout. A client that never sends `since`
+   * always gets `layout`, as before; so does one whose `since` does not match (a
+   * restarted server, an answer it missed), and a request with `failedHost`.
+   */
+  since?: number;
 }
 
-export interface LayoutResult {
-  /** Increases with every analysis; lets the client drop stale answers. */
+/** The answer to `workloadPlacement/layout`: the whole layout, or a patch (see `since`). */
+export type LayoutResult = LayoutFullResult | LayoutPatchResult;
+
+export interface LayoutFullResult {
+  /** Increases with every analysis; lets the client drop stale answers and ask for patches. */
   generation: number;
   layout: Layout;
   /** Present when `failedHost` named a host of the layout. */
   failure?: FailureOutcome;
+  patch?: undefined;
+}
+
+export interface LayoutPatchResult {
+  generation: number;
+  /** Turns the layout of generation `patch.since` into this generation's (shared/layoutPatch.ts applies it). */
+  patch: LayoutPatch;
+  layout?: undefined;
+  failure?: undefined;
+}
+
+/**
+ * What changed between two layouts. Hosts and workloads are compared without their
+ * source `ref`: an edit moves the offsets of everything after it in its file, so moved
+ * refs travel separately and compactly (`hostRefs`, `workloadRefs`). The other parts
+ * are present only when they changed, and then whole.
+ */
+export interface LayoutPatch {
+  /** The generation of the layout it applies to (the request's `since`). */
+  since: number;
+  /** Length of the new `hosts`: a shorter list is cut, a longer one gets its new hosts from `hosts`. */
+  hostCount: number;
+  workloadCount: number;
+  /** Hosts that changed or were added: index and new value (with its ref). */
+  hosts: [index: number, host: LayoutHost][];
+  workloads: [index: number, workload: LayoutWorkload][];
+  /** Refs that changed on hosts otherwise the same. */
+  hostRefs?: LayoutRefMoves;
+  workloadRefs?: LayoutRefMoves;
+  files?: string[];
+  unplaced?: LayoutUnplaced[];
+  quality?: LayoutQuality;
+  vmOverhead?: Layout['vmOverhead'];
+}
+
+/** Ref changes of the items of one list (hosts or workloads) that did not change otherwise. */
+export interface LayoutRefMoves {
+  /**
+   * Runs of consecutive items whose ref moved by the same amount (same file, same
+   * length), flat: first index, count, offset delta, then the next run.
+   */
+  shifts: number[];
+  /** Any other ref change: index and the new ref, or null when the item has none now. */
+  set: [index: number, ref: LayoutRef | null][];
 }
 
 /**
@@ -209,15 +263,24 @@ export interface LayoutChangedParams {
 
 // ---------------------------------------------------------------------------
 // Webview ⇄ extension host (postMessage). The webview says `ready` first; the host then
-// sends the whole state in one `layout` message, and again after every change.
+// sends the whole state in one `layout` message. After a change it sends a `patch`
+// against the layout it sent last (or the whole layout again when it has no patch).
 
 export type HostToWebview =
   | { type: 'layout'; generation: number; layout: Layout; failure?: FailureOutcome }
+  /**
+   * Changes to the base layout of generation `base` (the last one sent), making
+   * generation `generation`; it ends any failure simulation shown. A webview that does
+   * not hold `base` answers `resync`.
+   */
+  | { type: 'patch'; generation: number; base: number; patch: LayoutPatch }
   /** The server could not provide a layout (not started, crashed). */
   | { type: 'error'; message: string };
 
 export type WebviewToHost =
   | { type: 'ready' }
+  /** A patch did not apply to what the webview holds: send the whole layout. */
+  | { type: 'resync' }
   /** Simulate the failure of this host; `null` restores the fleet. */
   | { type: 'simulateFailure'; host: string | null }
   /** Open the editor at a host's or workload's declaration. */

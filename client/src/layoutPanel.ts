@@ -1,6 +1,11 @@
 // The host-layout panel: command `workloadPlacement.showHostLayout`. It asks the server
 // for the layout (`workloadPlacement/layout`), posts it to the webview, and asks again
-// when the server says it changed. The webview page is strict: CSP with a fresh nonce,
+// when the server says it changed. After the first answer it asks with `since`: the
+// server then answers a patch (a few KB where the layout is MBs), which the panel
+// applies to its copy and passes on to the webview as a patch too. Whenever something
+// does not line up (a patch against another generation, one that does not apply, a
+// webview that reloaded or says `resync`) it forgets its copy and asks for the whole
+// layout. The webview page is strict: CSP with a fresh nonce,
 // scripts and styles only from dist/, data only through postMessage (see
 // shared/layoutPage.ts). A serializer brings the panel back after a reload with its
 // zoom, scroll, filter and simulated failure.
@@ -9,11 +14,14 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type LanguageClient, State } from 'vscode-languageclient/node';
 import { panelHtml } from '../../shared/layoutPage';
+import { applyLayoutPatch } from '../../shared/layoutPatch';
 import {
   LAYOUT_CHANGED_NOTIFICATION,
   LAYOUT_REQUEST,
   type HostToWebview,
+  type Layout,
   type LayoutParams,
+  type LayoutPatch,
   type LayoutResult,
   type SourceRef,
   type WebviewState,
@@ -65,6 +73,11 @@ class LayoutPanel {
   private disposed = false;
   /** Numbers the layouts sent to the webview: the server's own count restarts with it. */
   private sent = 0;
+  /**
+   * The base layout (no failure applied) both the server and the webview were last given,
+   * with the server's generation for it; a patch applies to it. Undefined: ask for all.
+   */
+  private held: { generation: number; layout: Layout } | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -91,7 +104,8 @@ class LayoutPanel {
         if (this.panel.visible) void this.refresh();
       }),
       client.onDidChangeState((e) => {
-        // A restarted server has a new analysis: ask again.
+        // A restarted server has a new analysis, and no memory of what we hold: ask for all.
+        this.held = undefined;
         if (e.newState === State.Running) void this.refresh();
       }),
       panel.onDidChangeViewState(() => {
@@ -124,15 +138,30 @@ class LayoutPanel {
     this.inFlight = true;
     this.stale = false;
     try {
-      const params: LayoutParams = this.failedHost ? { failedHost: this.failedHost } : {};
+      // A failure simulation is answered whole: no `since`.
+      const params: LayoutParams = this.failedHost ? { failedHost: this.failedHost } : this.held ? { since: this.held.generation } : {};
       const r = await this.client.sendRequest<LayoutResult | null>(LAYOUT_REQUEST, params);
-      if (r) {
+      if (r?.patch) {
+        const layout = this.held && r.patch.since === this.held.generation ? this.tryPatch(this.held.layout, r.patch) : undefined;
+        if (!layout) {
+          // Not against what we hold (an answer crossed a reset): ask for all.
+          this.held = undefined;
+          this.again = true;
+          return;
+        }
+        this.held = { generation: r.generation, layout };
+        this.files = new Set(layout.files);
+        const base = this.sent;
+        this.post({ type: 'patch', generation: ++this.sent, base, patch: r.patch });
+      } else if (r) {
+        this.held = { generation: r.generation, layout: r.layout };
         this.files = new Set(r.layout.files);
         // The host failed away (renamed, deleted): the simulation ends.
         if (this.failedHost && !r.failure) this.failedHost = null;
         this.post({ type: 'layout', generation: ++this.sent, layout: r.layout, failure: r.failure });
       }
     } catch (err) {
+      this.held = undefined;
       this.post({ type: 'error', message: `The layout is not available: ${err instanceof Error ? err.message : String(err)}` });
     } finally {
       this.inFlight = false;
@@ -143,13 +172,27 @@ class LayoutPanel {
     }
   }
 
+  private tryPatch(layout: Layout, patch: LayoutPatch): Layout | undefined {
+    try {
+      return applyLayoutPatch(layout, patch);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Messages from the webview: checked, since the page shows untrusted names. */
   private onMessage(raw: unknown): void {
     const m = raw as WebviewToHost;
     if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
     switch (m.type) {
       case 'ready':
+        // A (re)loaded webview holds nothing: it gets the whole layout.
         this.ready = true;
+        this.held = undefined;
+        void this.refresh();
+        break;
+      case 'resync':
+        this.held = undefined;
         void this.refresh();
         break;
       case 'simulateFailure':

@@ -1,9 +1,12 @@
 // The layout over the protocol: the bundled server answers `workloadPlacement/layout`
 // (with a failure simulation when asked), announces `workloadPlacement/layoutChanged`
-// after an edit, and its hovers say where things run.
+// after an edit, answers a patch to a client that holds the previous layout (`since`),
+// and its hovers say where things run.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { LAYOUT_CHANGED_NOTIFICATION, LAYOUT_REQUEST, type LayoutChangedParams, type LayoutParams, type LayoutResult } from '../../shared/protocol';
+import { generate } from '../../bench/generate';
+import { applyLayoutPatch } from '../../shared/layoutPatch';
+import { LAYOUT_CHANGED_NOTIFICATION, LAYOUT_REQUEST, type LayoutChangedParams, type LayoutFullResult, type LayoutParams, type LayoutResult } from '../../shared/protocol';
 import { FILES } from '../lsp/fixtures';
 import { at, hoverText, TestClient, waitFor } from '../lsp/helpers';
 
@@ -16,7 +19,13 @@ describe('layout request', { timeout: 120_000 }, () => {
     c = undefined;
   });
 
-  const layout = (params: LayoutParams = {}) => c!.conn.sendRequest<LayoutResult>(LAYOUT_REQUEST, params);
+  const request = (params: LayoutParams = {}) => c!.conn.sendRequest<LayoutResult>(LAYOUT_REQUEST, params);
+  /** A request that must be answered with the whole layout. */
+  const layout = async (params: LayoutParams = {}): Promise<LayoutFullResult> => {
+    const r = await request(params);
+    assert.ok(r.layout, `the whole layout (got ${r.patch ? 'a patch' : JSON.stringify(r)})`);
+    return r;
+  };
 
   it('answers with every host and workload, and simulates a failure on request', async () => {
     c = await TestClient.start({ files: FILES });
@@ -46,6 +55,72 @@ describe('layout request', { timeout: 120_000 }, () => {
     const after = await layout();
     assert.ok(after.generation > before);
     assert.ok(after.layout.workloads.some((w) => w.name === 'reports-v2'));
+  });
+
+  it('answers a client that holds the last layout with a small patch that gives the same layout', async () => {
+    const g = generate({ workloads: 2000, seed: 42 });
+    const F = 'big.workload.yaml';
+    c = await TestClient.start({ files: {} });
+    const seen: number[] = [];
+    c.conn.onNotification(LAYOUT_CHANGED_NOTIFICATION, (p: LayoutChangedParams) => seen.push(p.generation));
+    await c.open(F, g.text);
+    const first = await waitFor(async () => {
+      const x = await layout();
+      return x.layout.workloads.length === 2000 ? x : undefined;
+    }, 'the layout of the generated file', 60_000);
+
+    // Nothing changed: an empty patch.
+    const same = await request({ since: first.generation });
+    assert.ok(same.patch, 'a patch');
+    assert.equal(same.generation, first.generation);
+    assert.deepEqual(applyLayoutPatch(first.layout, same.patch), first.layout);
+    assert.deepEqual([same.patch.hosts.length, same.patch.workloads.length, same.patch.workloadRefs], [0, 0, undefined]);
+
+    // One workload's OS, in the middle of the file: what follows moves by a character.
+    const at = g.osValues[1000];
+    await c.change(F, `${g.text.slice(0, at)}x${g.text.slice(at)}`);
+    await waitFor(() => seen.some((x) => x > first.generation), 'layoutChanged after the edit', 60_000);
+    const patched = await request({ since: first.generation });
+    assert.ok(patched.patch, 'a patch');
+    assert.ok(patched.generation > first.generation);
+    assert.equal(patched.patch.since, first.generation);
+    // What the client builds from the patch is what a fresh request answers (same generation).
+    const applied = applyLayoutPatch(first.layout, patched.patch);
+    const fresh = await layout();
+    assert.equal(fresh.generation, patched.generation);
+    assert.deepEqual(applied, fresh.layout);
+    const patchBytes = JSON.stringify(patched).length;
+    const layoutBytes = JSON.stringify(fresh).length;
+    assert.ok(patchBytes * 100 < layoutBytes, `patch ${patchBytes} bytes, layout ${layoutBytes}`);
+    const edited = first.layout.workloads[1000];
+    assert.ok(patched.patch.workloads.some(([i, w]) => i === 1000 && w.name === edited.name && w.os !== edited.os), 'the edited workload is in it');
+
+    // Anything else is answered whole: a generation the server did not answer last (the
+    // fresh request above replaced it), a failure simulation, a generation from nowhere.
+    assert.ok((await request({ since: first.generation })).layout, 'an older generation');
+    const host = fresh.layout.hosts[0].name;
+    const failed = await layout({ since: fresh.generation, failedHost: host });
+    assert.equal(failed.layout.hosts[failed.failure!.host].name, host);
+    assert.ok((await request({ since: 987_654 })).layout, 'an unknown generation');
+  });
+
+  it('a restarted server answers the whole layout to a client that asks with an old generation', async () => {
+    c = await TestClient.start({ files: FILES });
+    const before = await waitFor(async () => {
+      const x = await layout();
+      return x.layout.hosts.length === 2 ? x : undefined;
+    }, 'a layout of the fixture');
+    await c.shutdown();
+    c = await TestClient.start({ files: FILES });
+    // It has answered nothing yet, whatever its generation count says.
+    assert.ok((await request({ since: before.generation })).layout, 'the first answer of a new server is whole');
+    const after = await waitFor(async () => {
+      const x = await layout();
+      return x.layout.hosts.length === 2 ? x : undefined;
+    }, 'the layout from the new server');
+    // The same fleet, written to another temporary folder.
+    const folderless = (l: LayoutFullResult['layout']) => ({ ...l, files: l.files.map((f) => f.slice(f.lastIndexOf('/'))) });
+    assert.deepEqual(folderless(after.layout), folderless(before.layout));
   });
 
   it('hovers tell a host its use and a workload where its replicas run', async () => {

@@ -2,13 +2,17 @@
 // page, the layout embedded as JSON), filters it, simulates host failures on click, and
 // keeps zoom, scroll, filter and the simulation across redraws and reloads.
 //
+// After the first layout, changes arrive as patches against the layout shown
+// (shared/layoutPatch.ts); one that does not fit makes the page ask for the whole layout.
+//
 // Data arrives only as messages (or a non-executable JSON block); names reach the page
 // only through `textContent` and `setAttribute`, never as markup. Only the cards on
 // screen are in the DOM, so 1,000 hosts scroll as smoothly as ten.
 
 import './layout.css';
+import { applyLayoutPatch } from '../../shared/layoutPatch';
 import { applyFailure, buildScene, cardsIn, renderCard, renderHeader, renderLane, renderScene, toSvgString, type Card, type Scene, type SvgNode } from '../../shared/layoutView';
-import type { DeployKind, FailureOutcome, HostToWebview, Layout, LayoutFilter, LayoutRef, WebviewState, WebviewToHost } from '../../shared/protocol';
+import type { DeployKind, FailureOutcome, HostToWebview, Layout, LayoutFilter, LayoutPatch, LayoutRef, WebviewState, WebviewToHost } from '../../shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -87,8 +91,24 @@ window.addEventListener('message', (event: MessageEvent) => {
   const msg = event.data as HostToWebview | undefined;
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'layout') receive(msg.layout, msg.generation, msg.failure);
+  else if (msg.type === 'patch') receivePatch(msg.patch, msg.base, msg.generation);
   else if (msg.type === 'error') setStatus(msg.message);
 });
+
+function receivePatch(patch: LayoutPatch, baseGen: number, gen: number): void {
+  if (gen < generation) return;
+  let next: Layout | undefined;
+  if (base && baseGen === generation) {
+    try {
+      next = applyLayoutPatch(base, patch);
+    } catch {
+      next = undefined;
+    }
+  }
+  // Not against what is shown (a message was lost, the page reloaded): ask for all.
+  if (!next) return api.postMessage({ type: 'resync' });
+  receive(next, gen, undefined);
+}
 
 function receive(layout: Layout, gen: number, f: FailureOutcome | undefined): void {
   if (gen < generation) return;
@@ -461,7 +481,7 @@ function staticApi(): VsCodeApi {
           return;
         }
       }
-      if (m.type === 'ready') {
+      if (m.type === 'ready' || m.type === 'resync') {
         const first = data.initialFailure ? data.failures[data.initialFailure] : undefined;
         post({ type: 'layout', generation: 1, layout: data.layout, failure: first });
       }

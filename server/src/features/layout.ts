@@ -3,19 +3,32 @@
 // client when a new analysis may have changed it. Types: shared/protocol.ts. Building
 // the layout and simulating a failure are steps with a cancellation check between them
 // (slices.ts); at 10,000 workloads the layout alone takes tens of milliseconds.
+//
+// The layout is ~4 MB of JSON at 10,000 workloads and an edit changes a few hosts and
+// workloads, so the server remembers the layout it answered last on this connection (one
+// panel per editor) and, when the client says it holds that one (`since`), answers a
+// patch against it (shared/layoutPatch.ts). Layouts are immutable once built, so keeping
+// the reference is enough. An answer the client never got (cancelled) only costs the
+// next request a whole layout: its `since` no longer matches.
 
 import {
   LAYOUT_CHANGED_NOTIFICATION,
   LAYOUT_REQUEST,
+  type Layout,
   type LayoutChangedParams,
+  type LayoutFullResult,
   type LayoutParams,
   type LayoutResult,
 } from '../../../shared/protocol';
+import { diffLayout, patchWorthSending } from '../../../shared/layoutPatch';
 import type { ProgressToken } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { runLong } from '../slices';
 
 export function registerLayout(ctx: ServerContext): void {
+  /** The layout this connection was last answered, and its generation. */
+  let last: { generation: number; layout: Layout } | undefined;
+
   ctx.connection.onRequest(LAYOUT_REQUEST, (params: (LayoutParams & { workDoneToken?: ProgressToken }) | undefined, token) => {
     // Any request may carry a work-done token; the client's panel sends none today.
     const progress = ctx.connection.window.attachWorkDoneProgress(params?.workDoneToken);
@@ -24,7 +37,16 @@ export function registerLayout(ctx: ServerContext): void {
       const failed = params?.failedHost;
       const simulate = typeof failed === 'string';
       work.start(simulate ? 2 : 1, 'steps');
-      const result: LayoutResult = { generation: ctx.workspace.generation, layout: analysis.layout };
+      const generation = ctx.workspace.generation;
+      const layout = analysis.layout;
+      const since = params?.since;
+      const held = last;
+      last = { generation, layout };
+      if (!simulate && held && since === held.generation) {
+        const patch = diffLayout(held.layout, layout, since);
+        if (patch && patchWorthSending(patch)) return { generation, patch };
+      }
+      const result: LayoutFullResult = { generation, layout };
       if (simulate) {
         await work.pause(1);
         const failure = analysis.placement.simulateFailure(failed);

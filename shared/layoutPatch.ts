@@ -1,0 +1,201 @@
+// Layout patches: what changed between two layouts, and how to apply it. The server
+// diffs the layout it answered last against the new one (features/layout.ts); the
+// client and the webview apply the patch to their copies. At 10,000 workloads a layout
+// is ~4 MB of JSON while a typical edit changes a workload or two and moves the source
+// offsets of everything after it, so hosts and workloads are compared without their
+// `ref` and moved refs are sent as runs ("these 5,000 moved by -1").
+//
+// Layouts are plain JSON data and are never mutated once built: the diff may keep the
+// previous one and compare by identity first; `applyLayoutPatch` copies what it changes.
+
+import type { Layout, LayoutPatch, LayoutRef, LayoutRefMoves } from './protocol';
+
+/** The layout patches the diff of two layouts. Null when they cannot be patched (another version). */
+export function diffLayout(prev: Layout, next: Layout, since: number): LayoutPatch | null {
+  if (prev.version !== next.version) return null;
+  const patch: LayoutPatch = { since, hostCount: next.hosts.length, workloadCount: next.workloads.length, hosts: [], workloads: [] };
+  const hostRefs = diffItems(prev.hosts, next.hosts, patch.hosts);
+  if (hostRefs) patch.hostRefs = hostRefs;
+  const workloadRefs = diffItems(prev.workloads, next.workloads, patch.workloads);
+  if (workloadRefs) patch.workloadRefs = workloadRefs;
+  if (!same(prev.files, next.files)) patch.files = next.files;
+  if (!same(prev.unplaced, next.unplaced)) patch.unplaced = next.unplaced;
+  if (!same(prev.quality, next.quality)) patch.quality = next.quality;
+  if (!same(prev.vmOverhead, next.vmOverhead)) patch.vmOverhead = next.vmOverhead;
+  return patch;
+}
+
+/** True when the patch carries nothing: the layouts are equal as JSON. */
+export function emptyPatch(p: LayoutPatch): boolean {
+  return !p.hosts.length && !p.workloads.length && !p.hostRefs && !p.workloadRefs && !p.files && !p.unplaced && !p.quality && !p.vmOverhead;
+}
+
+/**
+ * Whether a patch is worth sending instead of the layout: not when most hosts or
+ * workloads changed (an insertion near the top renumbers every workload after it), where
+ * the whole layout is about as big and simpler to take.
+ */
+export function patchWorthSending(p: LayoutPatch): boolean {
+  return p.hosts.length + p.workloads.length <= (p.hostCount + p.workloadCount) / 2;
+}
+
+export class LayoutPatchError extends Error {}
+
+/**
+ * The layout `patch` makes of `prev` (which stays as it is; unchanged hosts and
+ * workloads are shared). Throws `LayoutPatchError` when the patch does not fit `prev`:
+ * the caller then asks for the whole layout.
+ */
+export function applyLayoutPatch(prev: Layout, patch: LayoutPatch): Layout {
+  const hosts = applyItems(prev.hosts, patch.hostCount, patch.hosts, patch.hostRefs, 'host');
+  const workloads = applyItems(prev.workloads, patch.workloadCount, patch.workloads, patch.workloadRefs, 'workload');
+  return {
+    version: prev.version,
+    files: patch.files ?? prev.files,
+    hosts,
+    workloads,
+    unplaced: patch.unplaced ?? prev.unplaced,
+    quality: patch.quality ?? prev.quality,
+    vmOverhead: patch.vmOverhead ?? prev.vmOverhead,
+  };
+}
+
+interface Item {
+  ref?: LayoutRef;
+}
+
+/** Collects the changed and added items into `out`; returns the ref moves of the others. */
+function diffItems<T extends Item>(prev: readonly T[], next: readonly T[], out: [number, T][]): LayoutRefMoves | undefined {
+  const shifts: number[] = [];
+  const set: [number, LayoutRef | null][] = [];
+  // The run being grown: where it starts, how long, by how much.
+  let runStart = -1;
+  let runLength = 0;
+  let runDelta = 0;
+  const endRun = () => {
+    if (runLength) shifts.push(runStart, runLength, runDelta);
+    runLength = 0;
+  };
+  const common = Math.min(prev.length, next.length);
+  for (let i = 0; i < common; i++) {
+    const a = prev[i];
+    const b = next[i];
+    if (a === b) {
+      endRun();
+      continue;
+    }
+    if (!sameExceptRef(a, b)) {
+      endRun();
+      out.push([i, b]);
+      continue;
+    }
+    const ra = a.ref;
+    const rb = b.ref;
+    if (ra && rb && ra.file === rb.file && ra.end - ra.start === rb.end - rb.start) {
+      const delta = rb.start - ra.start;
+      if (delta === 0) {
+        endRun();
+      } else if (runLength && runStart + runLength === i && runDelta === delta) {
+        runLength++;
+      } else {
+        endRun();
+        runStart = i;
+        runLength = 1;
+        runDelta = delta;
+      }
+    } else if (ra || rb) {
+      endRun();
+      if (!ra || !rb || !sameRef(ra, rb)) set.push([i, rb ? { file: rb.file, start: rb.start, end: rb.end } : null]);
+    } else {
+      endRun();
+    }
+  }
+  endRun();
+  for (let i = common; i < next.length; i++) out.push([i, next[i]]);
+  return shifts.length || set.length ? { shifts, set } : undefined;
+}
+
+function applyItems<T extends Item>(prev: readonly T[], count: number, changed: readonly [number, T][], refs: LayoutRefMoves | undefined, what: string): T[] {
+  if (!Number.isInteger(count) || count < 0) throw new LayoutPatchError(`bad ${what} count ${count}`);
+  const items: (T | undefined)[] = prev.slice(0, count);
+  items.length = count;
+  const fits = (i: number, wantOld: boolean) => Number.isInteger(i) && i >= 0 && i < count && (!wantOld || i < prev.length);
+  if (refs) {
+    const s = refs.shifts;
+    if (s.length % 3) throw new LayoutPatchError(`bad ${what} ref shifts`);
+    for (let k = 0; k < s.length; k += 3) {
+      const [first, n, delta] = [s[k], s[k + 1], s[k + 2]];
+      if (!fits(first, true) || !fits(first + n - 1, true) || !Number.isInteger(delta)) throw new LayoutPatchError(`${what} ref shift ${first}+${n} out of range`);
+      for (let i = first; i < first + n; i++) {
+        const item = items[i]!;
+        const r = item.ref;
+        if (!r) throw new LayoutPatchError(`${what} ${i} has no ref to move`);
+        items[i] = { ...item, ref: { file: r.file, start: r.start + delta, end: r.end + delta } };
+      }
+    }
+    for (const [i, r] of refs.set) {
+      if (!fits(i, true)) throw new LayoutPatchError(`${what} ref ${i} out of range`);
+      const item = items[i]!;
+      if (r) items[i] = { ...item, ref: r };
+      else {
+        const copy = { ...item };
+        delete copy.ref;
+        items[i] = copy;
+      }
+    }
+  }
+  for (const [i, v] of changed) {
+    if (!fits(i, false) || !v || typeof v !== 'object') throw new LayoutPatchError(`${what} ${i} out of range`);
+    items[i] = v;
+  }
+  for (let i = prev.length; i < count; i++) if (!items[i]) throw new LayoutPatchError(`new ${what} ${i} missing from the patch`);
+  return items as T[];
+}
+
+function sameRef(a: LayoutRef, b: LayoutRef): boolean {
+  return a.file === b.file && a.start === b.start && a.end === b.end;
+}
+
+/** `same` for a host or workload, leaving out its `ref`. */
+function sameExceptRef(a: Item, b: Item): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (k === 'ref' || v === undefined) continue;
+    n++;
+    if (!same(v, y[k])) return false;
+  }
+  for (const k in y) if (k !== 'ref' && y[k] !== undefined) n--;
+  return n === 0;
+}
+
+/**
+ * Structural equality of plain JSON data, as JSON sees it: a property set to undefined
+ * is one that is absent. Shared objects (the engine reuses some) are equal at once.
+ */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // JSON sends NaN as null, so two NaNs are the same value on the wire.
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined) continue;
+    n++;
+    if (!same(v, y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
+}

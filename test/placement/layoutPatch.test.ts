@@ -1,0 +1,171 @@
+// Layout patches (shared/layoutPatch.ts): named edits with the patch each must give, a
+// patch that does not fit is refused, and the property that applying the diff of two
+// engine layouts over randomly edited fleets gives the second one exactly (as JSON, the
+// way it crosses the wire), without touching the first.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { generate } from '../../bench/generate';
+import { analyze } from '../../server/src/core/analyze';
+import { defaultConfig } from '../../server/src/core/config';
+import { parseFile } from '../../server/src/core/parse';
+import { applyLayoutPatch, diffLayout, emptyPatch, LayoutPatchError, patchWorthSending, same } from '../../shared/layoutPatch';
+import type { Layout, LayoutPatch } from '../../shared/protocol';
+import { applyEdit, editArb } from '../incremental/support';
+
+const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+function layoutOf(files: Record<string, string>): Layout {
+  return analyze(
+    Object.entries(files).map(([f, t]) => parseFile(f, t)),
+    defaultConfig(),
+  ).layout;
+}
+
+/** Diffs, checks the round trip through JSON, and returns the patch. */
+function roundTrip(prev: Layout, next: Layout): LayoutPatch {
+  const patch = diffLayout(prev, next, 7)!;
+  assert.ok(patch, 'a patch');
+  const before = JSON.stringify(prev);
+  assert.deepStrictEqual(json(applyLayoutPatch(json(prev), json(patch))), json(next), 'applied over the wire');
+  assert.deepStrictEqual(json(applyLayoutPatch(prev, patch)), json(next), 'applied in process');
+  assert.equal(JSON.stringify(prev), before, 'the previous layout is untouched');
+  return patch;
+}
+
+const FLEET = `version: 1
+hosts:
+  - { name: esx-01, role: hypervisor, hypervisor: esxi, runtime: containerd, cpu: 16, memory: 64Gi, site: east }
+  - { name: k8s-01, role: container-host, runtime: containerd, os: linux, cpu: 8, memory: 32Gi, site: east }
+workloads:
+  - { name: erp, os: linux, deploy: vm, resources: { cpu: 4, memory: 8Gi } }
+  - { name: api, os: linux, deploy: container, replicas: 3, resources: { cpu: 1, memory: 2Gi } }
+  - { name: fn, os: linux, deploy: container-in-vm, replicas: 2, resources: { cpu: 500m, memory: 1Gi } }
+  - { name: huge, os: linux, deploy: vm, resources: { cpu: 500, memory: 8Gi } }
+  - { name: web, os: linux, deploy: container, resources: { cpu: 1, memory: 1Gi } }
+`;
+
+interface Case {
+  name: string;
+  edit: (text: string) => string;
+  /** Indices of the hosts and workloads the patch must carry whole. */
+  hosts: number[];
+  workloads: number[];
+  /** Ref moves of the workloads, and of the hosts. */
+  workloadShifts?: number[];
+  hostShifts?: number[];
+  /** Parts besides hosts and workloads that must be in the patch. */
+  parts: (keyof LayoutPatch)[];
+}
+
+const CASES: Case[] = [
+  { name: 'no change', edit: (t) => t, hosts: [], workloads: [], parts: [] },
+  // `erp` is declared at the same place; everything after it moves by one.
+  { name: 'a name longer by one', edit: (t) => t.replace('name: erp,', 'name: erp2,'), hosts: [], workloads: [0], workloadShifts: [1, 4, 1], parts: [] },
+  { name: 'a comment above the workloads', edit: (t) => t.replace('workloads:\n', 'workloads:\n  # hello\n'), hosts: [], workloads: [], workloadShifts: [0, 5, 10], parts: [] },
+  { name: 'a comment above everything', edit: (t) => `# top\n${t}`, hosts: [], workloads: [], workloadShifts: [0, 5, 6], hostShifts: [0, 2, 6], parts: [] },
+  { name: 'more replicas of a container', edit: (t) => t.replace('replicas: 3', 'replicas: 4'), hosts: [1], workloads: [1], parts: ['quality'] },
+  { name: 'a workload removed at the end', edit: (t) => t.replace(/ {2}- \{ name: web.*\n/, ''), hosts: [1], workloads: [], parts: ['quality'] },
+  {
+    name: 'a workload added at the end',
+    edit: (t) => `${t}  - { name: db, os: linux, deploy: vm, resources: { cpu: 1, memory: 1Gi } }\n`,
+    hosts: [0],
+    workloads: [5],
+    parts: ['quality'],
+  },
+  {
+    name: 'a host added at the end',
+    edit: (t) => t.replace('workloads:', '  - { name: k8s-02, role: container-host, os: linux, cpu: 8, memory: 32Gi }\nworkloads:'),
+    // A replica of `api` moves to it: replicas spread over hosts.
+    hosts: [1, 2],
+    workloads: [],
+    workloadShifts: [0, 5, 76],
+    parts: ['quality'],
+  },
+];
+
+describe('layout patches', () => {
+  const base = layoutOf({ 'fleet.workload.yaml': FLEET });
+
+  for (const c of CASES) {
+    it(c.name, () => {
+      const next = layoutOf({ 'fleet.workload.yaml': c.edit(FLEET) });
+      const patch = roundTrip(base, next);
+      assert.deepEqual(patch.hosts.map(([i]) => i), c.hosts, 'hosts sent whole');
+      assert.deepEqual(patch.workloads.map(([i]) => i), c.workloads, 'workloads sent whole');
+      assert.deepEqual(patch.workloadRefs?.shifts ?? [], c.workloadShifts ?? [], 'workload ref shifts');
+      assert.deepEqual(patch.hostRefs?.shifts ?? [], c.hostShifts ?? [], 'host ref shifts');
+      assert.deepEqual([...(patch.workloadRefs?.set ?? []), ...(patch.hostRefs?.set ?? [])], [], 'no refs set one by one');
+      const parts = (['files', 'unplaced', 'quality', 'vmOverhead'] as const).filter((k) => patch[k] !== undefined);
+      assert.deepEqual(parts, c.parts);
+      assert.equal(emptyPatch(patch), c.name === 'no change');
+    });
+  }
+
+  it('moves refs into another file, and a file added in front renumbers them', () => {
+    const a = layoutOf({ 'a.workload.yaml': FLEET });
+    const b = layoutOf({ '0.workload.yaml': 'version: 1\nhosts:\n  - { name: zz, role: container-host, os: linux, cpu: 1, memory: 1Gi }\n', 'a.workload.yaml': FLEET });
+    const patch = roundTrip(a, b);
+    assert.deepEqual(patch.files, ['0.workload.yaml', 'a.workload.yaml']);
+    assert.equal(patch.workloadRefs?.set.length, 5, 'each workload ref now points at file 1');
+  });
+
+  it('treats shared objects, undefined properties and key order as JSON does', () => {
+    assert.ok(same({ a: 1, b: undefined }, { a: 1 }));
+    assert.ok(same({ a: [1, { x: 2 }], c: 'z' }, { c: 'z', a: [1, { x: 2 }] }));
+    assert.ok(!same({ a: [1, 2] }, { a: [1, 2, 3] }));
+    assert.ok(!same({ a: null }, { a: 0 }));
+    assert.ok(!same([1], { 0: 1 }));
+    assert.ok(same(NaN, NaN));
+  });
+
+  it('refuses a patch that does not fit the layout it is given', () => {
+    const next = layoutOf({ 'fleet.workload.yaml': `# top\n${FLEET.replace('replicas: 3', 'replicas: 4')}` });
+    const patch = diffLayout(base, next, 1)!;
+    const small = layoutOf({ 'fleet.workload.yaml': FLEET.replace(/ {2}- \{ name: (huge|web).*\n/g, '') });
+    assert.throws(() => applyLayoutPatch(small, patch), LayoutPatchError, 'ref shifts beyond the layout');
+    assert.throws(() => applyLayoutPatch(base, { ...patch, workloadCount: 9 }), LayoutPatchError, 'new workloads missing');
+    assert.throws(() => applyLayoutPatch(base, { ...patch, hosts: [[5, base.hosts[0]]] }), LayoutPatchError, 'a host beyond the count');
+    assert.throws(() => applyLayoutPatch(base, { ...patch, workloadRefs: { shifts: [0, 1], set: [] } }), LayoutPatchError, 'a broken run');
+    assert.throws(() => applyLayoutPatch(base, { ...patch, hostCount: -1 }), LayoutPatchError);
+  });
+
+  it('is not worth sending when most workloads changed', () => {
+    const next = layoutOf({ 'fleet.workload.yaml': FLEET.replace('workloads:\n', 'workloads:\n  - { name: first, os: linux, deploy: container }\n') });
+    const patch = roundTrip(base, next);
+    assert.equal(patchWorthSending(patch), false, 'an insertion in front renumbers every workload');
+    assert.equal(patchWorthSending(diffLayout(base, layoutOf({ 'fleet.workload.yaml': `# top\n${FLEET}` }), 1)!), true);
+  });
+
+  it('gives the next layout for random edits of generated fleets and of its own output', () => {
+    const fleets = [generate({ workloads: 120, seed: 5, mistakes: 0.05 }).text, generate({ workloads: 60, hosts: 12, seed: 11, mistakes: 0.1 }).text];
+    let patched = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...fleets.keys()), fc.array(editArb, { minLength: 1, maxLength: 4 }), (which, edits) => {
+        let text = fleets[which];
+        let prev = layoutOf({ 'gen.workload.yaml': text });
+        for (const e of edits) {
+          text = applyEdit(text, e);
+          const next = layoutOf({ 'gen.workload.yaml': text });
+          const patch = roundTrip(prev, next);
+          if (!emptyPatch(patch)) patched++;
+          // The client applies the next patch to what it built from this one.
+          prev = applyLayoutPatch(prev, patch);
+        }
+      }),
+      { numRuns: 60, seed: 20240605 },
+    );
+    assert.ok(patched > 30, `${patched} edits changed the layout`);
+  });
+
+  it('keeps a small edit of 2,000 workloads small', () => {
+    const g = generate({ workloads: 2000, seed: 42 });
+    const prev = layoutOf({ 'gen.workload.yaml': g.text });
+    const at = g.osValues[1000];
+    const next = layoutOf({ 'gen.workload.yaml': `${g.text.slice(0, at)}x${g.text.slice(at)}` });
+    const patch = roundTrip(prev, next);
+    assert.ok(patch.workloads.length <= 2 && patch.hosts.length <= 4, `${patch.workloads.length} workloads, ${patch.hosts.length} hosts`);
+    assert.equal(patch.workloadRefs?.shifts.length, 3, 'one run of moved refs');
+    assert.ok(JSON.stringify(patch).length * 50 < JSON.stringify(next).length, `${JSON.stringify(patch).length} vs ${JSON.stringify(next).length} bytes`);
+  });
+});
