@@ -281,6 +281,38 @@ describe('cancellation of long requests on a 10,000-workload file', { timeout: 6
     });
   }
 
+  it('document symbols: an edit analysed while the loop yields stops it with ContentModified', async () => {
+    // An edit and a hover sent when the outline begins: the hover analyses the edit while
+    // the outline's loop yields, and the loop must not read the reused declarations on.
+    const osAt = big.osValues.find((o) => big.text.startsWith('linux\n', o))!;
+    const edited = `${big.text.slice(0, osAt)}windows${big.text.slice(osAt + 'linux'.length)}`;
+    await c.open(BIG, big.text);
+    try {
+      const token = `cancellation-test-${++seq}`;
+      let hover: Promise<P.Hover | null> | undefined;
+      let ended = false;
+      const sub = c.conn.onProgress(WorkDoneProgress.type, token, (value) => {
+        if (value.kind === 'begin') hover = c.change(BIG, edited).then(() => c.hover(BIG, positionAt(edited, firstWorkload)));
+        if (value.kind === 'end') ended = true;
+      });
+      const logStart = c.stderr.length;
+      const error = await c.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: c.uri(BIG) }, workDoneToken: token }).then(
+        (r) => assert.fail(`an answer from a superseded analysis: ${JSON.stringify(r).slice(0, 200)}`),
+        (err: { code?: number }) => err,
+      );
+      assert.equal(error.code, -32801, 'ContentModified');
+      assert.ok(hover, 'the edit and the hover were sent');
+      assert.match(hoverText(await hover), /→/);
+      await waitFor(() => ended, 'the end of the progress');
+      sub.dispose();
+      const m = /^document symbols stopped after ([\d,]+) of ([\d,]+) hosts and workloads: a newer analysis/m.exec(c.stderr.slice(logStart));
+      assert.ok(m, c.stderr.slice(logStart, logStart + 2000));
+      assert.ok(Number(m[1].replace(/,/g, '')) < Number(m[2].replace(/,/g, '')));
+    } finally {
+      await c.close(BIG);
+    }
+  });
+
   it('a request without a work-done token gets no progress, and an uncancelled one answers in full', async () => {
     let unrelated = 0;
     const sub = c.conn.onUnhandledProgress(() => unrelated++);
