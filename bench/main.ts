@@ -17,6 +17,8 @@ import { analyze } from '../server/src/core/analyze';
 import { defaultConfig } from '../server/src/core/config';
 import { parseFile, PieceCache } from '../server/src/core/parse';
 import { toJsonSchema } from '../server/src/core/schema';
+import { applyLayoutPatch } from '../shared/layoutPatch';
+import type { Layout, LayoutResult } from '../shared/protocol';
 import { generate } from './generate';
 import { LspClient, type ServerSpec, withTimeout } from './lspClient';
 
@@ -65,9 +67,13 @@ interface ServerResult {
   editMs?: Stat;
   /** CPU time the server spent from the edit to the diagnostics (less sensitive to other load than wall time). */
   editCpuMs?: Stat;
-  /** Ours: edit → diagnostics, then the layout request (the webview's data). */
+  /** Ours: edit → diagnostics, then the layout request with `since`, as the panel asks it (the webview's data). */
   editLayoutMs?: Stat;
+  /** The whole layout's answer, in JSON characters. */
   layoutBytes?: number;
+  /** The patches answered after the edits (median), and how many edits were answered whole instead. */
+  patchBytes?: number;
+  wholeAfterEdit?: number;
   hoverMs?: Stat;
   completionMs?: Stat;
   peakRssBytes?: number;
@@ -276,6 +282,16 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
     const editMs: number[] = [];
     const editCpuMs: number[] = [];
     const editLayoutMs: number[] = [];
+    const patchBytes: number[] = [];
+    // The panel holds the last layout it got and asks with its generation.
+    let held: { generation: number; layout: Layout } | undefined;
+    if (spec.name === 'ours') {
+      const r = await withTimeout(client.request<LayoutResult | null>('workloadPlacement/layout', {}), OP_TIMEOUT, 'layout');
+      if (!r?.layout) throw new Error('the layout request returned no layout');
+      held = { generation: r.generation, layout: r.layout };
+      result.layoutBytes = JSON.stringify(r).length;
+      result.wholeAfterEdit = 0;
+    }
     let version = 1;
     for (let k = 0; k < runs.edit; k++) {
       const remove = k % 2 === 0;
@@ -293,16 +309,20 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
       editMs.push(now() - t);
       const cpu1 = client.cpuMs();
       if (cpu0 !== undefined && cpu1 !== undefined) editCpuMs.push(cpu1 - cpu0);
-      if (spec.name === 'ours') {
-        const layout = await withTimeout(client.request<{ layout?: unknown } | null>('workloadPlacement/layout', {}), OP_TIMEOUT, 'layout');
+      if (held) {
+        const r = await withTimeout(client.request<LayoutResult | null>('workloadPlacement/layout', { since: held.generation }), OP_TIMEOUT, 'layout');
+        if (r?.patch) held = { generation: r.generation, layout: applyLayoutPatch(held.layout, r.patch) };
+        else if (r?.layout) held = { generation: r.generation, layout: r.layout };
+        else throw new Error('the layout request returned neither a layout nor a patch');
         editLayoutMs.push(now() - t);
-        if (!layout?.layout) throw new Error('the layout request returned no layout');
-        if (k === 0) result.layoutBytes = JSON.stringify(layout).length;
+        if (r.patch) patchBytes.push(JSON.stringify(r).length);
+        else result.wholeAfterEdit!++;
       }
     }
     result.editMs = stat(editMs);
     if (editCpuMs.length) result.editCpuMs = stat(editCpuMs);
     if (editLayoutMs.length) result.editLayoutMs = stat(editLayoutMs);
+    if (patchBytes.length) result.patchBytes = stat(patchBytes).median;
 
     // Hover on the `os` key of the edited workload; completion at its value.
     const hoverMs: number[] = [];
@@ -506,8 +526,17 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return r >= 10 ? `${Math.round(r)}×` : `${r.toFixed(r < 0.1 ? 3 : 2)}×`;
 }
 
+/** The patch answered after an edit next to the whole layout, e.g. "a 1.2 KB patch; the layout is 3.9 MB". */
+function layoutSize(r: ServerResult): string {
+  const size = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} KB`);
+  const whole = r.layoutBytes === undefined ? '' : `the layout is ${size(r.layoutBytes)}`;
+  const patch = r.patchBytes === undefined ? 'no patch' : `a ${size(r.patchBytes)} patch`;
+  return `${patch}${r.wholeAfterEdit ? `, ${r.wholeAfterEdit} answered whole` : ''}; ${whole}`;
+}
+
 function summaryLine(r: ServerResult): string {
-  return `open ${cell(r.openMs)}, edit ${cell(r.editMs)}, hover ${cell(r.hoverMs)}, completion ${cell(r.completionMs)}, peak RSS ${mib(r.peakRssBytes)} [${r.diagnosticsMode}]`;
+  const layout = r.editLayoutMs ? `, edit + layout ${cell(r.editLayoutMs)} (${layoutSize(r)})` : '';
+  return `open ${cell(r.openMs)}, edit ${cell(r.editMs)}${layout}, hover ${cell(r.hoverMs)}, completion ${cell(r.completionMs)}, peak RSS ${mib(r.peakRssBytes)} [${r.diagnosticsMode}]`;
 }
 
 type Out = {
@@ -541,7 +570,7 @@ export function toMarkdown(out: Out): string {
     row('open → diagnostics', ours?.openMs, rh?.openMs, true);
     row('edit → diagnostics', ours?.editMs, rh?.editMs, true);
     if (ours?.editCpuMs || rh?.editCpuMs) row('edit → diagnostics: server CPU time', ours?.editCpuMs, rh?.editCpuMs);
-    if (ours?.editLayoutMs) row('edit → diagnostics + layout', ours.editLayoutMs, undefined, true);
+    if (ours?.editLayoutMs) row(`edit → diagnostics + layout (${layoutSize(ours)})`, ours.editLayoutMs, undefined, true);
     row('hover', ours?.hoverMs, rh?.hoverMs);
     row('completion', ours?.completionMs, rh?.completionMs);
     lines.push(`| peak RSS | ${mib(ours?.peakRssBytes)} | ${mib(rh?.peakRssBytes)} | ${ratio(ours?.peakRssBytes, rh?.peakRssBytes)} | |`);

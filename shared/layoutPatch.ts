@@ -8,15 +8,15 @@
 // Layouts are plain JSON data and are never mutated once built: the diff may keep the
 // previous one and compare by identity first; `applyLayoutPatch` copies what it changes.
 
-import type { Layout, LayoutPatch, LayoutRef, LayoutRefMoves } from './protocol';
+import type { Layout, LayoutHost, LayoutInstance, LayoutPatch, LayoutRef, LayoutRefMoves, LayoutVm, LayoutWorkload, Resources } from './protocol';
 
 /** The layout patches the diff of two layouts. Null when they cannot be patched (another version). */
 export function diffLayout(prev: Layout, next: Layout, since: number): LayoutPatch | null {
   if (prev.version !== next.version) return null;
   const patch: LayoutPatch = { since, hostCount: next.hosts.length, workloadCount: next.workloads.length, hosts: [], workloads: [] };
-  const hostRefs = diffItems(prev.hosts, next.hosts, patch.hosts);
+  const hostRefs = diffItems(prev.hosts, next.hosts, patch.hosts, sameHost);
   if (hostRefs) patch.hostRefs = hostRefs;
-  const workloadRefs = diffItems(prev.workloads, next.workloads, patch.workloads);
+  const workloadRefs = diffItems(prev.workloads, next.workloads, patch.workloads, sameWorkload);
   if (workloadRefs) patch.workloadRefs = workloadRefs;
   if (!same(prev.files, next.files)) patch.files = next.files;
   if (!same(prev.unplaced, next.unplaced)) patch.unplaced = next.unplaced;
@@ -65,7 +65,7 @@ interface Item {
 }
 
 /** Collects the changed and added items into `out`; returns the ref moves of the others. */
-function diffItems<T extends Item>(prev: readonly T[], next: readonly T[], out: [number, T][]): LayoutRefMoves | undefined {
+function diffItems<T extends Item>(prev: readonly T[], next: readonly T[], out: [number, T][], sameExceptRef: (a: T, b: T) => boolean): LayoutRefMoves | undefined {
   const shifts: number[] = [];
   const set: [number, LayoutRef | null][] = [];
   // The run being grown: where it starts, how long, by how much.
@@ -156,19 +156,97 @@ function sameRef(a: LayoutRef, b: LayoutRef): boolean {
   return a.file === b.file && a.start === b.start && a.end === b.end;
 }
 
-/** `same` for a host or workload, leaving out its `ref`. */
-function sameExceptRef(a: Item, b: Item): boolean {
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    const v = x[k];
-    if (k === 'ref' || v === undefined) continue;
-    n++;
-    if (!same(v, y[k])) return false;
-  }
-  for (const k in y) if (k !== 'ref' && y[k] !== undefined) n--;
-  return n === 0;
+// Hosts and workloads are compared field by field: at 10,000 workloads and 20,000
+// replicas this is the whole cost of a diff, and typed code is several times faster than
+// walking keys. The field lists below are checked against the protocol's types, so a
+// field added there and not compared here fails to compile.
+
+const HOST_FIELDS = ['name', 'role', 'hypervisor', 'runtime', 'os', 'site', 'ref', 'capacity', 'overcommit', 'allocatable', 'used', 'vms', 'containers', 'overPinned', 'failed'] as const;
+const VM_FIELDS = ['id', 'kind', 'os', 'instance', 'w', 'containers', 'cost', 'added'] as const;
+const INSTANCE_FIELDS = ['w', 'replica', 'movedFrom'] as const;
+const WORKLOAD_FIELDS = ['name', 'os', 'deploy', 'declared', 'verdict', 'confidence', 'replicas', 'cost', 'ref', 'placed', 'pins'] as const;
+const RESOURCE_FIELDS = ['cpu', 'memory', 'storage'] as const;
+type Covers<T, K extends readonly string[]> = [Exclude<keyof T, K[number]>] extends [never] ? true : { missing: Exclude<keyof T, K[number]> };
+const covered: [
+  Covers<LayoutHost, typeof HOST_FIELDS>,
+  Covers<LayoutVm, typeof VM_FIELDS>,
+  Covers<LayoutInstance, typeof INSTANCE_FIELDS>,
+  Covers<LayoutWorkload, typeof WORKLOAD_FIELDS>,
+  Covers<Resources, typeof RESOURCE_FIELDS>,
+  Covers<LayoutHost['capacity'], typeof RESOURCE_FIELDS>,
+] = [true, true, true, true, true, true];
+void covered;
+
+/** A host, leaving out its `ref`. */
+function sameHost(a: LayoutHost, b: LayoutHost): boolean {
+  return (
+    a.name === b.name &&
+    a.role === b.role &&
+    a.hypervisor === b.hypervisor &&
+    a.runtime === b.runtime &&
+    a.os === b.os &&
+    a.site === b.site &&
+    a.overPinned === b.overPinned &&
+    a.failed === b.failed &&
+    sameResources(a.capacity, b.capacity) &&
+    sameResources(a.overcommit, b.overcommit) &&
+    sameResources(a.allocatable, b.allocatable) &&
+    sameResources(a.used, b.used) &&
+    sameInstances(a.containers, b.containers) &&
+    sameList(a.vms, b.vms, sameVm)
+  );
+}
+
+function sameVm(a: LayoutVm, b: LayoutVm): boolean {
+  return (
+    a.id === b.id &&
+    a.kind === b.kind &&
+    a.os === b.os &&
+    a.w === b.w &&
+    a.added === b.added &&
+    (a.instance === b.instance || (!!a.instance && !!b.instance && sameInstance(a.instance, b.instance))) &&
+    sameResources(a.cost, b.cost) &&
+    sameInstances(a.containers, b.containers)
+  );
+}
+
+function sameInstances(a: readonly LayoutInstance[], b: readonly LayoutInstance[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameInstance(a[i], b[i])) return false;
+  return true;
+}
+
+function sameInstance(a: LayoutInstance, b: LayoutInstance): boolean {
+  return a.w === b.w && a.replica === b.replica && a.movedFrom === b.movedFrom;
+}
+
+/** A workload, leaving out its `ref`. */
+function sameWorkload(a: LayoutWorkload, b: LayoutWorkload): boolean {
+  return (
+    a.name === b.name &&
+    a.os === b.os &&
+    a.deploy === b.deploy &&
+    a.declared === b.declared &&
+    a.verdict === b.verdict &&
+    a.confidence === b.confidence &&
+    a.replicas === b.replicas &&
+    a.placed === b.placed &&
+    sameResources(a.cost, b.cost) &&
+    (a.pins === b.pins || (!!a.pins && !!b.pins && sameList(a.pins, b.pins, (x, y) => x === y)))
+  );
+}
+
+/** Any of the resource-shaped records (capacity, over-commit, use, cost). */
+function sameResources(a: Partial<Resources>, b: Partial<Resources>): boolean {
+  return a === b || (a.cpu === b.cpu && a.memory === b.memory && a.storage === b.storage);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!eq(a[i], b[i])) return false;
+  return true;
 }
 
 /**

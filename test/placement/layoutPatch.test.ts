@@ -110,6 +110,36 @@ describe('layout patches', () => {
     assert.equal(patch.workloadRefs?.set.length, 5, 'each workload ref now points at file 1');
   });
 
+  it('sees a change to any value of a host or workload, and to optional fields set or cleared', () => {
+    // Every leaf of the first host (with a VM and containers) and workload, changed in turn.
+    const leaves = (x: unknown, path: (string | number)[] = []): (string | number)[][] =>
+      x !== null && typeof x === 'object' ? Object.entries(x).flatMap(([k, v]) => (k === 'ref' && path.length === 2 ? [] : leaves(v, [...path, Array.isArray(x) ? Number(k) : k]))) : [path];
+    const hostWithVms = base.hosts.findIndex((h) => h.vms.some((v) => v.containers.length) && h.vms.some((v) => v.instance));
+    assert.ok(hostWithVms >= 0, 'a host with a workload VM and a container VM');
+    const paths = [...leaves(base.hosts[hostWithVms], ['hosts', hostWithVms]), ...leaves(base.hosts[1], ['hosts', 1]), ...leaves(base.workloads[0], ['workloads', 0])];
+    // Optional fields the fixture leaves out.
+    const extra: [(string | number)[], unknown][] = [
+      [['hosts', 0, 'failed'], true],
+      [['hosts', 0, 'overPinned'], true],
+      [['hosts', 0, 'site'], undefined],
+      [['hosts', 1, 'containers', 0, 'movedFrom'], 0],
+      [['hosts', hostWithVms, 'vms', 0, 'added'], true],
+      [['hosts', 0, 'capacity', 'storage'], 1],
+      [['workloads', 0, 'pins'], ['esx-01']],
+    ];
+    assert.ok(paths.length > 40, `${paths.length} values`);
+    const changes: [(string | number)[], unknown][] = [...paths.map((p): [(string | number)[], unknown] => [p, 'changed']), ...extra];
+    for (const [path, value] of changes) {
+      const next = json(base);
+      let at: any = next;
+      for (const k of path.slice(0, -1)) at = at[k];
+      at[path[path.length - 1]] = value;
+      const patch = roundTrip(base, next);
+      const sent = path[0] === 'hosts' ? patch.hosts : patch.workloads;
+      assert.deepEqual(sent.map(([i]) => i), [path[1]], path.join('.'));
+    }
+  });
+
   it('treats shared objects, undefined properties and key order as JSON does', () => {
     assert.ok(same({ a: 1, b: undefined }, { a: 1 }));
     assert.ok(same({ a: [1, { x: 2 }], c: 'z' }, { c: 'z', a: [1, { x: 2 }] }));
