@@ -47,10 +47,16 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
   }
 
   // single-point-of-failure
-  p.decls.forEach((decl, i) => {
-    const hosts = p.replicaHosts(i).filter((h) => h >= 0);
-    if (hosts.length < 2 || new Set(hosts).size !== 1) return;
-    const host = p.hostName(hosts[0]);
+  for (const i of p.singleHostWorkloads()) {
+    const decl = p.decls[i];
+    let placed = 0;
+    let at = -1;
+    for (const h of p.replicaHosts(i)) {
+      if (h < 0) continue;
+      placed++;
+      at = h;
+    }
+    const host = p.hostName(at);
     const lw = { name: name(decl), deploy: p.deployOf(i) };
     const pinEntry = decl.node.entries.find((e) => e.key === 'host' || e.key === 'hosts');
     const singlePin = decl.pins.length > 0 && new Set(decl.pins.map((x) => x.name)).size === 1;
@@ -58,9 +64,9 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
     let message: string;
     let field: string;
     if (singlePin && pinEntry) {
-      message = `All ${hosts.length} replicas of '${lw.name}' are pinned to '${host}': one host failure stops every one of them.`;
+      message = `All ${placed} replicas of '${lw.name}' are pinned to '${host}': one host failure stops every one of them.`;
       field = pinEntry.key;
-      const other = p.capableHosts(decl).find((h) => h.name !== undefined && h.name !== host);
+      const other = p.capableHostsAt(i).find((h) => h.name !== undefined && h.name !== host);
       if (other && pinEntry.value) {
         fixes.push({
           title: `Spread over \`hosts: [${host}, ${other.name}]\``,
@@ -70,12 +76,12 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
         });
       }
     } else {
-      const capable = p.capableHosts(decl).length;
-      message = `All ${hosts.length} replicas of '${lw.name}' landed on '${host}'${capable <= 1 ? `, the only host that can run it as ${lw.deploy}` : pinEntry ? ', the only pinned host with room' : ', the only capable host with room'}: one host failure stops every one of them.`;
+      const capable = p.capableCount(i);
+      message = `All ${placed} replicas of '${lw.name}' landed on '${host}'${capable <= 1 ? `, the only host that can run it as ${lw.deploy}` : pinEntry ? ', the only pinned host with room' : ', the only capable host with room'}: one host failure stops every one of them.`;
       field = pinEntry ? pinEntry.key : decl.replicas !== undefined ? 'replicas' : 'scaling';
     }
     out.push({ file: decl.file, finding: { ruleId: 'single-point-of-failure', message, span: fieldSpan(decl, field), fixes } });
-  });
+  }
 
   // not-failure-tolerant (opt-in: every host failure is simulated)
   const setting = config.rules['not-failure-tolerant'];
@@ -87,9 +93,9 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
         e.hosts.push(p.hostName(outcome.host));
       }
     }
-    for (const [decl, i] of p.workloadIndex) {
+    p.decls.forEach((decl, i) => {
       const e = byWorkload.get(i);
-      if (!e) continue;
+      if (!e) return;
       out.push({
         file: decl.file,
         finding: {
@@ -100,7 +106,7 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
           severity: 'warning',
         },
       });
-    }
+    });
   }
   return out;
 }

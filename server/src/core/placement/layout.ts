@@ -1,0 +1,210 @@
+// The layout as clients see it (hosts → VMs → containers), derived from the per-replica
+// decisions alone: walking the workloads in placement order and their replicas in turn
+// repeats the order in which instances were placed, so VM ids (numbered as VMs are made)
+// and every list come out the same however the decisions were reached.
+
+import type { HostDecl, WorkloadDecl } from '../types';
+import type { Recommendation } from '../recommend';
+import type { Layout, LayoutHost, LayoutInstance, LayoutUnplaced, LayoutVm, LayoutWorkload, Resources } from '../../../../shared/protocol';
+import { PROTOCOL_VERSION } from '../../../../shared/protocol';
+import { lowerBound } from './bounds';
+import type { Spec } from './model';
+import type { Core } from './state';
+
+export interface VmRec {
+  id: string;
+  kind: 'workload' | 'pool' | 'dedicated';
+  os: string;
+  host: number;
+  /** `workload` VMs: the instance's workload; `dedicated`: the owning workload. */
+  w: number;
+  instance: LayoutInstance | undefined;
+  /** Shared with the layout: the instances are the layout's own objects. */
+  containers: LayoutInstance[];
+}
+
+export interface HostRec {
+  containers: LayoutInstance[];
+  vms: VmRec[];
+  /** Container VMs: shared ones by guest OS, dedicated ones by workload index. */
+  pools: Map<string, VmRec>;
+  dedicated: Map<number, VmRec>;
+}
+
+/**
+ * What runs on each host, in the order it was placed. With `only`, just those hosts get a
+ * record (VM ids still count every VM made elsewhere); with `steps`, only the first steps
+ * of the placement order are walked.
+ */
+export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.order.length): (HostRec | undefined)[] {
+  const H = core.model.hosts.length;
+  const recs: (HostRec | undefined)[] = new Array(H);
+  for (let h = 0; h < H; h++) if (!only || only.has(h)) recs[h] = { containers: [], vms: [], pools: new Map(), dedicated: new Map() };
+  let vms = 0;
+  const { order, specs, results } = core;
+  for (let k = 0; k < steps; k++) {
+    const w = order[k];
+    const s = specs[w];
+    const { hosts, made } = results[w];
+    for (let r = 0; r < hosts.length; r++) {
+      const h = hosts[r];
+      if (h < 0) continue;
+      const rec = recs[h];
+      if (s.deploy === 'vm') {
+        vms++;
+        if (rec) rec.vms.push({ id: `v${vms}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
+      } else if (s.deploy === 'container-in-vm') {
+        if (made![r]) vms++;
+        if (!rec) continue;
+        let vm = existingVm(rec, s, w);
+        if (!vm) {
+          vm = { id: `v${vms}`, kind: s.strict ? 'dedicated' : 'pool', os: s.os === 'any' ? 'linux' : s.os, host: h, w, instance: undefined, containers: [] };
+          if (s.strict) rec.dedicated.set(w, vm);
+          else rec.pools.set(vm.os, vm);
+          rec.vms.push(vm);
+        }
+        vm.containers.push({ w, replica: r });
+      } else if (rec) rec.containers.push({ w, replica: r });
+    }
+  }
+  return recs;
+}
+
+/** The container VM a container-in-vm replica of workload `w` would join, if one exists. */
+export function existingVm(rec: HostRec, s: Spec, w: number): VmRec | undefined {
+  if (s.strict) return rec.dedicated.get(w);
+  if (s.os !== 'any') return rec.pools.get(s.os);
+  // A portable workload joins any container VM already on the host, Linux first.
+  return rec.pools.get('linux') ?? rec.pools.values().next().value;
+}
+
+export interface LayoutInput {
+  core: Core;
+  hostDecls: readonly HostDecl[];
+  decls: readonly WorkloadDecl[];
+  recs: readonly (Recommendation | undefined)[];
+  recsOnHosts: HostRec[];
+  unplaced: readonly LayoutUnplaced[];
+  overPinned: ReadonlySet<number>;
+}
+
+export function buildLayout(x: LayoutInput): Layout {
+  const { core, hostDecls, decls } = x;
+  const { model, specs, results } = core;
+  const { vmOv } = model;
+  const files: string[] = [];
+  const fileIds = new Map<string, number>();
+  const fileIndex = (f: string): number => {
+    let i = fileIds.get(f);
+    if (i === undefined) fileIds.set(f, (i = files.push(f) - 1));
+    return i;
+  };
+  // One cost object per workload, shared by its instances in this layout only.
+  const costs: Resources[] = specs.map((s) => ({ cpu: s.cost.cpu, memory: s.cost.memory, storage: s.cost.storage }));
+  const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
+  let used = 0;
+  const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
+    const rec = x.recsOnHosts[h.idx];
+    const decl = hostDecls[h.idx];
+    let uc = 0;
+    let um = 0;
+    let us = 0;
+    const vms: LayoutVm[] = rec.vms.map((v) => {
+      if (v.kind === 'workload') {
+        const s = specs[v.w];
+        uc += s.cpu;
+        um += s.mem;
+        us += s.sto;
+        return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: costs[v.w] };
+      }
+      let c = vmOv.cpu;
+      let m = vmOv.mem;
+      let st = 0;
+      for (const i of v.containers) {
+        const s = specs[i.w];
+        c += s.cpu;
+        m += s.mem;
+        st += s.sto;
+      }
+      uc += c;
+      um += m;
+      us += st;
+      const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, st) };
+      if (v.kind === 'dedicated') vm.w = v.w;
+      return vm;
+    });
+    for (const i of rec.containers) {
+      const s = specs[i.w];
+      uc += s.cpu;
+      um += s.mem;
+      us += s.sto;
+    }
+    if (rec.vms.length || rec.containers.length) used++;
+    const lh: LayoutHost = {
+      name: h.name,
+      role: h.role,
+      capacity: { cpu: decl.cpu ?? 0, memory: decl.memory ?? 0 },
+      overcommit: { cpu: h.ocCpu, memory: h.ocMem },
+      allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
+      used: toRes(uc, um, us),
+      vms,
+      containers: rec.containers,
+    };
+    if (decl.storage !== undefined) lh.capacity.storage = decl.storage;
+    if (decl.hypervisor) lh.hypervisor = decl.hypervisor;
+    if (decl.runtime) lh.runtime = decl.runtime;
+    if (decl.os) lh.os = decl.os;
+    else if (h.role === 'container-host') lh.os = 'linux';
+    if (decl.site) lh.site = decl.site;
+    if (decl.name !== undefined) lh.ref = { file: fileIndex(decl.file), start: decl.nameSpan.start, end: decl.nameSpan.end };
+    if (x.overPinned.has(h.idx)) lh.overPinned = true;
+    return lh;
+  });
+
+  let instances = 0;
+  let placed = 0;
+  const bound: Parameters<typeof lowerBound>[1][number][] = [];
+  const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
+    const s = specs[i];
+    const r = results[i];
+    const rec = x.recs[i];
+    // Replicas asked for: those beyond the limits count as asked, unplaced.
+    const total = s.wanted;
+    instances += total;
+    placed += r.placed;
+    if (s.deploy && r.placed) bound.push({ deploy: s.deploy, os: s.os, cpu: s.cpu, mem: s.mem, count: r.placed });
+    const lw: LayoutWorkload = {
+      name: decl.name ?? `(workload ${i + 1})`,
+      cost: costs[i],
+      os: s.os,
+      deploy: s.deploy,
+      declared: !!decl.deploy,
+      verdict: rec?.verdict ?? null,
+      confidence: rec?.confidenceLabel ?? 'none',
+      replicas: total,
+      placed: r.placed,
+    };
+    if (decl.name !== undefined) lw.ref = { file: fileIndex(decl.file), start: decl.nameSpan.start, end: decl.nameSpan.end };
+    if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);
+    return lw;
+  });
+
+  return {
+    version: PROTOCOL_VERSION,
+    files,
+    hosts: layoutHosts,
+    workloads: layoutWorkloads,
+    unplaced: x.unplaced.map((u) => ({ w: u.w, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason })),
+    quality: {
+      hostsTotal: model.hosts.length,
+      hostsUsed: used,
+      lowerBound: lowerBound(
+        model.hosts.map((h) => ({ role: h.role, os: h.os, cpu: h.allocCpu, mem: h.allocMem, runtime: h.runtime })),
+        bound,
+      ),
+      instances,
+      placed,
+    },
+    vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
+  };
+}

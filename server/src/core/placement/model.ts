@@ -1,0 +1,388 @@
+// What the placement engine reads from the fleet, as plain values: hosts with their
+// allocatable capacity, the host groups a workload may land on, and per workload a
+// `Spec` (its effective deployment, size, pins, or why it cannot be placed at all).
+// Values, not declaration objects, decide whether a previous placement can be reused:
+// a declaration may be reused across parses with its spans moved, and an edited one is
+// a new object with, often, the same placement-relevant values.
+
+import type { PlacementOptions } from '../config';
+import { formatBytes, formatCpu } from '../quantity';
+import type { Recommendation } from '../recommend';
+import type { Deploy, HostDecl, WorkloadDecl } from '../types';
+import type { Resources, UnplacedKind } from '../../../../shared/protocol';
+
+export const EPS = 1e-6;
+/** More replicas than this for one workload are reported, not placed (a typo's guard). */
+export const MAX_REPLICAS = 10_000;
+/** Past this many instances in all, the rest are reported, not placed. */
+export const MAX_INSTANCES = 250_000;
+/** With more sites than this in one host group, replicas spread across hosts only. */
+export const MAX_SPREAD_SITES = 64;
+
+export interface HostInfo {
+  idx: number;
+  /** The declared name, or a stand-in for messages. */
+  name: string;
+  declaredName: string | undefined;
+  role: 'hypervisor' | 'container-host' | 'unknown';
+  /** Container hosts: the OS their containers share (linux when unset). */
+  os: string;
+  runtime: boolean;
+  siteName: string;
+  site: number;
+  /** Declared cores, for messages. */
+  cpu: number;
+  /** Allocatable millicores and bytes, and storage in whole bytes (Infinity: unchecked). */
+  allocCpu: number;
+  allocMem: number;
+  storage: number;
+  ocCpu: number;
+  ocMem: number;
+}
+
+export interface Blocked {
+  kind: UnplacedKind;
+  reason: string;
+  field: string;
+}
+
+/** The hosts that can take one kind of instance, in the order they are tried. */
+export interface Group {
+  id: number;
+  key: string;
+  /** What these hosts are, for messages: "hypervisor hosts", "linux container hosts". */
+  label: string;
+  hosts: number[];
+  /** Contiguous ranges of `hosts` per site, when the group spans 2 to 64 sites. */
+  sites: { site: number; lo: number; hi: number }[];
+  /** The largest host (by rank), for messages; -1 when empty. */
+  largest: number;
+}
+
+/**
+ * Everything about the fleet's hosts that placement needs, plus the host groups built so
+ * far. Shared by successive placements while the hosts and options are unchanged (groups
+ * are only ever added, never changed).
+ */
+export interface HostModel {
+  hosts: HostInfo[];
+  naive: boolean;
+  vmOv: { cpu: number; mem: number };
+  ctOv: { cpu: number; mem: number };
+  sites: number;
+  maxCpu: number;
+  maxMem: number;
+  rank: Float64Array;
+  hostsByName: Map<string, number[]>;
+  groups: Map<string, Group>;
+  groupList: Group[];
+  /** Per host: the groups it belongs to and its position in each. */
+  hostGroups: { g: number; pos: number }[][];
+  /** Hosts able to run a kind of instance, pins aside, by `deploy|os`. */
+  capable: Map<string, number[]>;
+  /** Capacities are whole numbers small enough that any order of sums is exact. */
+  exact: boolean;
+}
+
+export function buildHostModel(decls: readonly HostDecl[], options: PlacementOptions, naive: boolean, previous?: HostModel): HostModel {
+  const vmOv = { cpu: milli(options.vmOverhead.cpu), mem: Math.ceil(options.vmOverhead.memory) };
+  const ctOv = { cpu: milli(options.containerOverhead.cpu), mem: Math.ceil(options.containerOverhead.memory) };
+  const siteIndex = new Map<string, number>();
+  const hosts: HostInfo[] = decls.map((decl, idx) => {
+    const role = decl.role === 'hypervisor' || decl.role === 'container-host' ? decl.role : 'unknown';
+    const dflt = role === 'hypervisor' ? options.overcommit.hypervisor : options.overcommit.containerHost;
+    const ocCpu = decl.overcommit.cpu ?? dflt.cpu;
+    const ocMem = decl.overcommit.memory ?? dflt.memory;
+    const siteName = decl.site ?? '';
+    let site = siteIndex.get(siteName);
+    if (site === undefined) siteIndex.set(siteName, (site = siteIndex.size));
+    return {
+      idx,
+      name: decl.name ?? `(host ${idx + 1})`,
+      declaredName: decl.name,
+      role,
+      os: role === 'container-host' ? (decl.os ?? 'linux') : (decl.os ?? ''),
+      runtime: !!decl.runtime,
+      siteName,
+      site,
+      cpu: decl.cpu ?? 0,
+      allocCpu: role === 'unknown' ? 0 : Math.floor((decl.cpu ?? 0) * ocCpu * 1000 + EPS),
+      allocMem: role === 'unknown' ? 0 : Math.floor((decl.memory ?? 0) * ocMem + EPS),
+      // Whole bytes: free capacity is then a sum of integers, exact in any order.
+      storage: decl.storage === undefined ? Infinity : Math.floor(decl.storage + EPS),
+      ocCpu,
+      ocMem,
+    };
+  });
+  if (
+    previous &&
+    // Groups are only ever added: start afresh once many pin combinations have come and gone.
+    previous.groupList.length <= 4 * hosts.length + 1000 &&
+    previous.naive === naive &&
+    previous.hosts.length === hosts.length &&
+    previous.vmOv.cpu === vmOv.cpu &&
+    previous.vmOv.mem === vmOv.mem &&
+    previous.ctOv.cpu === ctOv.cpu &&
+    previous.ctOv.mem === ctOv.mem &&
+    hosts.every((h, i) => sameHost(h, previous.hosts[i]))
+  ) {
+    return previous;
+  }
+  const H = hosts.length;
+  const hostsByName = new Map<string, number[]>();
+  for (const h of hosts) if (h.declaredName !== undefined) (hostsByName.get(h.declaredName) ?? hostsByName.set(h.declaredName, []).get(h.declaredName)!).push(h.idx);
+  // Larger hosts first: fewer hosts end up used.
+  const maxCpu = hosts.reduce((a, h) => Math.max(a, h.allocCpu), 1);
+  const maxMem = hosts.reduce((a, h) => Math.max(a, h.allocMem), 1);
+  const rank = new Float64Array(H);
+  for (const h of hosts) rank[h.idx] = h.allocCpu / maxCpu + h.allocMem / maxMem;
+  const safe = (x: number) => Number.isSafeInteger(x) && x >= 0;
+  const exact =
+    !naive &&
+    H < 1 << 20 &&
+    safe(vmOv.cpu) &&
+    safe(vmOv.mem) &&
+    safe(ctOv.cpu) &&
+    safe(ctOv.mem) &&
+    hosts.every((h) => safe(h.allocCpu) && safe(h.allocMem) && (h.storage === Infinity || safe(h.storage)));
+  return {
+    hosts,
+    naive,
+    vmOv,
+    ctOv,
+    sites: siteIndex.size,
+    maxCpu,
+    maxMem,
+    rank,
+    hostsByName,
+    groups: new Map(),
+    groupList: [],
+    hostGroups: hosts.map(() => []),
+    capable: new Map(),
+    exact,
+  };
+}
+
+function sameHost(a: HostInfo, b: HostInfo): boolean {
+  return (
+    a.declaredName === b.declaredName &&
+    a.role === b.role &&
+    a.os === b.os &&
+    a.runtime === b.runtime &&
+    a.siteName === b.siteName &&
+    a.cpu === b.cpu &&
+    a.allocCpu === b.allocCpu &&
+    a.allocMem === b.allocMem &&
+    a.storage === b.storage &&
+    a.ocCpu === b.ocCpu &&
+    a.ocMem === b.ocMem
+  );
+}
+
+export function eligible(deploy: Deploy, os: string, h: HostInfo): boolean {
+  if (deploy === 'vm') return h.role === 'hypervisor';
+  if (deploy === 'container-in-vm') return h.role === 'hypervisor' && h.runtime;
+  return h.role === 'container-host' && (os === 'any' || h.os === os);
+}
+
+/** The group of hosts for a kind of instance (and pins), made on first use. */
+export function groupFor(m: HostModel, deploy: Deploy, os: string, pins: readonly number[] | null): Group {
+  const key = `${deploy}|${deploy === 'container' ? os : ''}|${pins ? pins.join(',') : '*'}`;
+  let g = m.groups.get(key);
+  if (g) return g;
+  const { hosts, rank } = m;
+  const candidates = (pins ?? hosts.map((h) => h.idx)).filter((i) => eligible(deploy, os, hosts[i]));
+  if (!m.naive) candidates.sort((a, b) => hosts[a].site - hosts[b].site || rank[b] - rank[a] || a - b);
+  const sites: Group['sites'] = [];
+  if (!m.naive) {
+    for (let i = 0; i < candidates.length; i++) {
+      const s = hosts[candidates[i]].site;
+      if (sites.length && sites[sites.length - 1].site === s) sites[sites.length - 1].hi = i + 1;
+      else sites.push({ site: s, lo: i, hi: i + 1 });
+    }
+  }
+  const label = deploy === 'vm' ? 'hypervisor hosts' : deploy === 'container-in-vm' ? 'hypervisor hosts with a container runtime' : os === 'any' ? 'container hosts' : `${os} container hosts`;
+  const largest = candidates.length ? candidates.reduce((a, b) => (rank[b] > rank[a] ? b : a)) : -1;
+  g = { id: m.groupList.length, key, label, hosts: candidates, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [], largest };
+  m.groups.set(key, g);
+  m.groupList.push(g);
+  candidates.forEach((h, pos) => m.hostGroups[h].push({ g: g!.id, pos }));
+  return g;
+}
+
+/** Hosts that could run this kind of instance, pins aside. */
+export function capableHosts(m: HostModel, deploy: Deploy, os: string): number[] {
+  const key = `${deploy}|${deploy === 'container' ? os : ''}`;
+  let list = m.capable.get(key);
+  if (!list) m.capable.set(key, (list = m.hosts.filter((h) => eligible(deploy, os, h)).map((h) => h.idx)));
+  return list;
+}
+
+/**
+ * A workload as placement sees it. Immutable: a later placement reuses the object when
+ * the workload's placement-relevant values are unchanged (see `sameSpec`).
+ */
+export interface Spec {
+  // What it was read from (compared by `sameSpec`).
+  declared: Deploy | undefined;
+  deploy: Deploy | null;
+  osRaw: string | undefined;
+  replicasRaw: number | undefined;
+  scalingMin: number | undefined;
+  cpuRaw: number | undefined;
+  memRaw: number | undefined;
+  stoRaw: number;
+  strict: boolean;
+  pinNames: readonly string[];
+  /** The pin key as written (`host` or `hosts`), for the diagnostic's range. */
+  pinField: string;
+  blocked: Blocked | undefined;
+  blockKey: string | undefined;
+  // Derived.
+  os: string;
+  wanted: number;
+  /** Per instance, before overheads (what the layout reports). */
+  size: Resources;
+  /** What one instance costs its host, shared by every instance in the layout. */
+  cost: Resources;
+  /** Per instance (millicores, bytes, bytes), overheads included; a container-in-vm's VM is extra. */
+  cpu: number;
+  mem: number;
+  sto: number;
+  pins: number[] | null;
+  group: Group | null;
+  /** Sort keys: pinned first (fewest pins first), then largest share of a host first. */
+  pinRank: number;
+  share: number;
+  /** Costs are whole numbers small enough for exact sums (else placement is never resumed). */
+  exact: boolean;
+}
+
+export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation | undefined): Spec {
+  const deploy = decl.deploy ?? rec?.verdict ?? null;
+  const os = decl.os ?? 'any';
+  const size = sizeOf(decl);
+  const ov = deploy === 'vm' ? m.vmOv : m.ctOv;
+  const cpu = milli(size.cpu) + ov.cpu;
+  const mem = Math.ceil(size.memory) + ov.mem;
+  const sto = Math.ceil(size.storage);
+  const pinNames = decl.pins.length ? decl.pins.map((p) => p.name) : NO_PINS;
+  const pinField = decl.pins.length ? pinKey(decl) : '';
+  let blocked = blockedReason(m, deploy, decl, rec);
+  let pins: number[] | null = null;
+  if (!blocked && pinNames.length) {
+    const known = [...new Set(pinNames.flatMap((p) => m.hostsByName.get(p) ?? []))].sort((a, b) => a - b);
+    if (!known.length) blocked = { kind: 'pin', reason: `it is pinned to ${list(pinNames.map((p) => `'${p}'`))}, which no descriptor declares`, field: pinField };
+    else pins = known;
+  }
+  const spec: Spec = {
+    declared: decl.deploy,
+    deploy,
+    osRaw: decl.os,
+    replicasRaw: decl.replicas,
+    scalingMin: decl.scaling?.min,
+    cpuRaw: decl.cpu,
+    memRaw: decl.memory,
+    stoRaw: size.storage,
+    strict: decl.isolation === 'strict',
+    pinNames,
+    pinField,
+    blocked,
+    blockKey: deploy !== null && decl.deploy === undefined ? undefined : blockKey(deploy, rec),
+    os,
+    wanted: Math.max(0, Math.floor(decl.replicas ?? decl.scaling?.min ?? 1)),
+    size,
+    cost: { cpu: cpu / 1000, memory: mem, storage: sto },
+    cpu,
+    mem,
+    sto,
+    pins,
+    group: deploy && !blocked ? groupFor(m, deploy, os, pins) : null,
+    pinRank: pins ? pins.length : Infinity,
+    share: Math.max(cpu / m.maxCpu, mem / m.maxMem),
+    exact: false,
+  };
+  spec.exact = Number.isSafeInteger(cpu) && Number.isSafeInteger(mem) && Number.isSafeInteger(sto) && cpu >= 0 && mem >= 0 && sto >= 0;
+  return spec;
+}
+
+/** True when `decl` (with its recommendation) reads as `s` under the same host model. */
+export function sameSpec(s: Spec, decl: WorkloadDecl, rec: Recommendation | undefined): boolean {
+  const declared = decl.deploy;
+  const deploy = declared ?? (rec === undefined ? null : rec.verdict);
+  if (s.declared !== declared || s.deploy !== deploy) return false;
+  if (s.osRaw !== decl.os || s.replicasRaw !== decl.replicas || s.cpuRaw !== decl.cpu || s.memRaw !== decl.memory) return false;
+  const scaling = decl.scaling;
+  if (s.scalingMin !== (scaling === undefined ? undefined : scaling.min) || s.strict !== (decl.isolation === 'strict')) return false;
+  const volumes = decl.volumes;
+  let sto = 0;
+  for (let i = 0; i < volumes.length; i++) sto += volumes[i].size ?? 0;
+  if (s.stoRaw !== sto) return false;
+  const pins = decl.pins;
+  if (s.pinNames.length !== pins.length) return false;
+  if (pins.length) {
+    for (let i = 0; i < pins.length; i++) if (pins[i].name !== s.pinNames[i]) return false;
+    if (s.pinField !== pinKey(decl)) return false;
+  }
+  // Whether (and why) it is blocked rests on the recommendation's constraints.
+  return deploy !== null && declared === undefined ? true : s.blockKey === blockKey(deploy, rec);
+}
+
+/** The recommendation's part in `blockedReason`, as one comparable value. */
+function blockKey(deploy: Deploy | null, rec: Recommendation | undefined): string | undefined {
+  if (!rec) return undefined;
+  const cs = rec.constraints;
+  if (deploy === null) return cs.map((c) => c.reason).join('\u0000');
+  for (let i = 0; i < cs.length; i++) if (cs[i].deploy === deploy) return cs[i].reason;
+  return undefined;
+}
+
+const NO_PINS: readonly string[] = [];
+
+/** Why a workload cannot be placed at all, before looking at capacity. */
+function blockedReason(m: HostModel, deploy: Deploy | null, decl: WorkloadDecl, rec: Recommendation | undefined): Blocked | undefined {
+  if (!m.hosts.length) return { kind: 'role', reason: 'no hosts are declared', field: 'name' };
+  if (deploy === null) {
+    const why = rec ? [...new Set(rec.constraints.map((c) => c.reason))] : [];
+    return { kind: 'deploy', reason: `no deployment is possible${why.length ? `: ${why.join('; ')}` : ''}`, field: 'name' };
+  }
+  if (!decl.deploy || !rec) return undefined;
+  // A declared deployment that breaks a hard constraint is reported by its own rule.
+  const broken = rec.constraints.find((c) => c.deploy === deploy);
+  if (broken) return { kind: 'deploy', reason: `\`deploy: ${deploy}\` is impossible: ${broken.reason}`, field: 'deploy' };
+  return undefined;
+}
+
+export function sizeOf(w: WorkloadDecl): Resources {
+  let storage = 0;
+  for (const v of w.volumes) storage += v.size ?? 0;
+  return { cpu: w.cpu ?? 0, memory: w.memory ?? 0, storage };
+}
+
+function pinKey(w: WorkloadDecl): string {
+  const entries = w.node.entries;
+  for (let i = 0; i < entries.length; i++) if (entries[i].key === 'host') return 'host';
+  return 'hosts';
+}
+
+export function milli(cores: number): number {
+  return Math.round(cores * 1000);
+}
+
+export function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  const shown = items.length > 6 ? [...items.slice(0, 5), `${items.length - 5} more`] : items;
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+export function article(d: Deploy): string {
+  return d === 'vm' ? 'a VM' : d === 'container' ? 'a container' : 'a container in a VM';
+}
+
+export function describeHostKind(h: HostInfo): string {
+  if (h.role === 'hypervisor') return h.runtime ? 'a hypervisor with a container runtime' : 'a hypervisor without a container runtime';
+  if (h.role === 'container-host') return `a ${h.os} container host`;
+  return 'a host without a valid role';
+}
+
+export { formatBytes, formatCpu };

@@ -1,0 +1,328 @@
+// The packing state of one placement: free capacity per host, how many replicas each
+// host runs (a host in use is filled before an empty one is opened) and the container
+// VMs shared per guest OS on each host; the fit trees over each host group, kept in sync
+// lazily (a host changed since the last search is re-read just before the next one);
+// and the first-fit search with spreading.
+
+import type { UnplacedKind } from '../../../../shared/protocol';
+import { FitTree, type FreeArrays } from './fitTree';
+import { type Blocked, EPS, type Group, type HostModel, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
+
+export class Packer {
+  readonly free: FreeArrays;
+  /** Free capacity of hosts in use; -1 for the others (they read as full). */
+  readonly openFree: FreeArrays;
+  /** Replicas placed per host (in failure simulations: unchanged). */
+  readonly load: Int32Array;
+  /** Shared container VMs per host, by guest OS, in the order they were made. */
+  readonly pools: string[][];
+  private readonly poolsOwned: Uint8Array;
+  private readonly trees: (FitTree | undefined)[] = [];
+  private readonly openTrees: (FitTree | undefined)[] = [];
+  private readonly dirty: Uint8Array;
+  private readonly dirtyList: number[] = [];
+
+  // Spreading state of the workload being placed: hosts that run it, per-site counts.
+  readonly mark: Int32Array;
+  stamp = 0;
+  readonly siteCount: Int32Array;
+  private readonly touchedSites: number[] = [];
+  /** Hosts with a dedicated container VM of the workload being placed (marked with `stamp`). */
+  private readonly dedicated: Int32Array;
+  private readonly siteOrder: Group['sites'] = [];
+
+  /** The workload being placed, for the leaf tests (made once, not per replica). */
+  cur!: Spec;
+  /** Whether a container-in-vm replica of `cur` would join an existing VM on a host. */
+  hasVm: (h: number) => boolean;
+  /** Replicas placed by a search (for tests and the benchmark). */
+  searched = 0;
+  /** Set while a failure is simulated: every change of free capacity, to undo. */
+  undo: number[] | null = null;
+
+  constructor(
+    readonly m: HostModel,
+    state?: { cpu: Float64Array; mem: Float64Array; sto: Float64Array; load: Int32Array; pools: string[][] },
+  ) {
+    const H = m.hosts.length;
+    if (state) {
+      this.free = { cpu: Float64Array.from(state.cpu), mem: Float64Array.from(state.mem), sto: Float64Array.from(state.sto) };
+      this.load = Int32Array.from(state.load);
+      this.pools = state.pools.slice();
+    } else {
+      this.free = { cpu: new Float64Array(H), mem: new Float64Array(H), sto: new Float64Array(H) };
+      for (const h of m.hosts) {
+        this.free.cpu[h.idx] = h.allocCpu;
+        this.free.mem[h.idx] = h.allocMem;
+        this.free.sto[h.idx] = h.storage;
+      }
+      this.load = new Int32Array(H);
+      this.pools = m.hosts.map(() => NONE);
+    }
+    this.poolsOwned = new Uint8Array(H);
+    this.openFree = { cpu: new Float64Array(H), mem: new Float64Array(H), sto: new Float64Array(H) };
+    this.resetOpen();
+    this.dirty = new Uint8Array(H);
+    this.mark = new Int32Array(H);
+    this.dedicated = new Int32Array(H);
+    this.siteCount = new Int32Array(Math.max(1, m.sites));
+    this.hasVm = this.baseHasVm;
+  }
+
+  /** Re-derives the open hosts' free capacity after `free` and `load` were set directly. */
+  resetOpen(): void {
+    const { free, openFree, load } = this;
+    for (let h = 0; h < load.length; h++) {
+      const open = load[h] > 0;
+      openFree.cpu[h] = open ? free.cpu[h] : -1;
+      openFree.mem[h] = open ? free.mem[h] : -1;
+      openFree.sto[h] = open ? free.sto[h] : -1;
+    }
+    for (let g = 0; g < this.trees.length; g++) this.trees[g] = this.openTrees[g] = undefined;
+    for (const h of this.dirtyList) this.dirty[h] = 0;
+    this.dirtyList.length = 0;
+  }
+
+  setFree(h: number, cpu: number, mem: number, sto: number): void {
+    const { free, openFree } = this;
+    if (this.undo) this.undo.push(h, free.cpu[h], free.mem[h], free.sto[h]);
+    free.cpu[h] = cpu;
+    free.mem[h] = mem;
+    free.sto[h] = sto;
+    const open = this.load[h] > 0;
+    openFree.cpu[h] = open ? cpu : -1;
+    openFree.mem[h] = open ? mem : -1;
+    openFree.sto[h] = open ? sto : -1;
+    if (!this.dirty[h]) {
+      this.dirty[h] = 1;
+      this.dirtyList.push(h);
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // One workload at a time.
+
+  /** Starts placing `s`: no host runs it yet except `held`. */
+  begin(s: Spec, held?: readonly number[]): void {
+    this.cur = s;
+    this.stamp++;
+    for (const site of this.touchedSites) this.siteCount[site] = 0;
+    this.touchedSites.length = 0;
+    if (held) for (const h of held) if (h >= 0) this.note(h);
+  }
+
+  /** Records that the current workload now runs on `h`. */
+  note(h: number): void {
+    this.mark[h] = this.stamp;
+    const s = this.m.hosts[h].site;
+    if (this.siteCount[s]++ === 0) this.touchedSites.push(s);
+  }
+
+  private readonly baseHasVm = (h: number): boolean => {
+    const s = this.cur;
+    if (s.strict) return this.dedicated[h] === this.stamp;
+    const pools = this.pools[h];
+    return s.os === 'any' ? pools.length > 0 : pools.includes(s.os);
+  };
+
+  /** Uses the packing's own container VMs again (after a failure simulation). */
+  useBaseVms(): void {
+    this.hasVm = this.baseHasVm;
+  }
+
+  /** Room for a new container VM too, when the replica would need one. */
+  readonly fitsVm = (h: number): boolean => {
+    const s = this.cur;
+    if (s.deploy !== 'container-in-vm' || this.hasVm(h)) return true;
+    return this.free.cpu[h] + EPS >= s.cpu + this.m.vmOv.cpu && this.free.mem[h] + EPS >= s.mem + this.m.vmOv.mem;
+  };
+  readonly spread = (h: number): boolean => this.mark[h] !== this.stamp && this.fitsVm(h);
+
+  /**
+   * Puts a replica of the current workload on `h` in the packing; returns 1 when it made
+   * a container VM. (Failure simulations charge hosts through `setFree` themselves.)
+   */
+  commit(h: number): number {
+    const s = this.cur;
+    let c = s.cpu;
+    let m = s.mem;
+    let made = 0;
+    if (s.deploy === 'container-in-vm' && !this.baseHasVm(h)) {
+      made = 1;
+      c += this.m.vmOv.cpu;
+      m += this.m.vmOv.mem;
+      if (s.strict) this.dedicated[h] = this.stamp;
+      else this.addPool(h, s.os === 'any' ? 'linux' : s.os);
+    }
+    this.load[h]++;
+    const { free } = this;
+    this.setFree(h, free.cpu[h] - c, free.mem[h] - m, free.sto[h] - s.sto);
+    this.note(h);
+    return made;
+  }
+
+  addPool(h: number, os: string): void {
+    if (!this.poolsOwned[h]) {
+      this.pools[h] = this.pools[h].slice();
+      this.poolsOwned[h] = 1;
+    }
+    this.pools[h].push(os);
+  }
+
+  popPool(h: number): void {
+    if (!this.poolsOwned[h]) {
+      this.pools[h] = this.pools[h].slice();
+      this.poolsOwned[h] = 1;
+    }
+    this.pools[h].pop();
+  }
+
+  // -------------------------------------------------------------------------
+  // Search.
+
+  private treesOf(g: Group): [FitTree, FitTree] {
+    let t = this.trees[g.id];
+    let o = this.openTrees[g.id];
+    if (!t || !o) {
+      this.trees[g.id] = t = new FitTree(g.hosts, this.free);
+      this.openTrees[g.id] = o = new FitTree(g.hosts, this.openFree);
+    }
+    return [t, o];
+  }
+
+  /** Re-reads the hosts changed since the last search into the trees built so far. */
+  private sync(): void {
+    const list = this.dirtyList;
+    if (!list.length) return;
+    const { hostGroups } = this.m;
+    for (const h of list) {
+      this.dirty[h] = 0;
+      for (const { g, pos } of hostGroups[h]) {
+        const t = this.trees[g];
+        if (t) {
+          t.update(pos);
+          this.openTrees[g]!.update(pos);
+        }
+      }
+    }
+    list.length = 0;
+  }
+
+  /** The host for the next replica of the current workload, preferring spread; -1 if none. */
+  findHost(g: Group): number {
+    const s = this.cur;
+    const n = g.hosts.length;
+    if (!n) return -1;
+    this.searched++;
+    if (this.m.naive) {
+      const { free } = this;
+      for (let pos = 0; pos < n; pos++) {
+        const h = g.hosts[pos];
+        if (free.cpu[h] + EPS >= s.cpu && free.mem[h] + EPS >= s.mem && free.sto[h] + EPS >= s.sto && this.fitsVm(h)) return h;
+      }
+      return -1;
+    }
+    this.sync();
+    const [tree, open] = this.treesOf(g);
+    const c = s.cpu - EPS;
+    const m = s.mem - EPS;
+    const st = s.sto - EPS;
+    let pos = -1;
+    if (g.sites.length) {
+      // Sites running fewest replicas of this workload first (insertion sort: a few sites).
+      const order = this.siteOrder;
+      const count = this.siteCount;
+      order.length = 0;
+      for (const r of g.sites) {
+        let i = order.length;
+        while (i > 0 && count[order[i - 1].site] > count[r.site]) i--;
+        order.splice(i, 0, r);
+      }
+      for (const r of order) if ((pos = open.find(r.lo, r.hi, c, m, st, this.spread)) >= 0 || (pos = tree.find(r.lo, r.hi, c, m, st, this.spread)) >= 0) break;
+    } else if ((pos = open.find(0, n, c, m, st, this.spread)) < 0) pos = tree.find(0, n, c, m, st, this.spread);
+    // No host free of this workload has room: share a host rather than stay unplaced.
+    if (pos < 0 && (pos = open.find(0, n, c, m, st, this.fitsVm)) < 0) pos = tree.find(0, n, c, m, st, this.fitsVm);
+    return pos < 0 ? -1 : g.hosts[pos];
+  }
+
+  /**
+   * The search's preference for `h` (at leaf position `pos` of `g`) for the next replica
+   * of the current workload: lower is preferred, -1 when `h` would not be chosen at all.
+   * The search returns the host with the lowest key; resuming a placement relies on that.
+   */
+  keyOf(g: Group, h: number, pos: number): number {
+    const s = this.cur;
+    const { free } = this;
+    if (free.cpu[h] < s.cpu - EPS || free.mem[h] < s.mem - EPS || free.sto[h] < s.sto - EPS || !this.fitsVm(h)) return -1;
+    const closed = this.load[h] > 0 ? 0 : 1;
+    if (this.mark[h] === this.stamp) return (((2 << 14) * 128 + 0) * 2 + closed) * 2 ** 21 + pos;
+    let slot = 0;
+    let count = 0;
+    if (g.sites.length) {
+      // Sites are tried by how many replicas they run, then in their order in the group.
+      while (g.sites[slot].hi <= pos) slot++;
+      count = this.siteCount[g.sites[slot].site];
+    }
+    return ((count * 128 + slot) * 2 + closed) * 2 ** 21 + pos;
+  }
+
+  // -------------------------------------------------------------------------
+  // Why not.
+
+  /** Explains why no host of `g` takes another replica of `s`. */
+  explain(s: Spec, g: Group): Blocked {
+    const { hosts, vmOv } = this.m;
+    if (!g.hosts.length) return this.noEligible(s);
+    const civ = s.deploy === 'container-in-vm';
+    const needCpu = s.cpu + (civ ? vmOv.cpu : 0);
+    const needMem = s.mem + (civ ? vmOv.mem : 0);
+    const need = `${formatCpu(needCpu / 1000)} cores and ${formatBytes(needMem)}${s.sto ? ` with ${formatBytes(s.sto)} of volumes` : ''} per replica${this.overheadNote(s)}`;
+    const fitsEmpty = (h: number) => hosts[h].allocCpu + EPS >= needCpu && hosts[h].allocMem + EPS >= needMem;
+    if (!g.hosts.some(fitsEmpty)) {
+      const hb = hosts[g.largest];
+      return {
+        kind: 'size',
+        reason: `it needs ${need}; the largest of the ${g.label} offers ${formatCpu(hb.allocCpu / 1000)} cores${hb.ocCpu !== 1 ? ` (${formatCpu(hb.cpu)} × ${hb.ocCpu} over-commit)` : ''} and ${formatBytes(hb.allocMem)}`,
+        field: 'resources',
+      };
+    }
+    if (s.sto > 0 && !g.hosts.some((h) => fitsEmpty(h) && hosts[h].storage + EPS >= s.sto)) {
+      const most = g.hosts.reduce((a, h) => Math.max(a, hosts[h].storage), 0);
+      return { kind: 'storage', reason: `its volumes need ${formatBytes(s.sto)} per replica; the most storage any of the ${g.label} has is ${formatBytes(most)}`, field: 'volumes' };
+    }
+    const { free } = this;
+    const room = (h: number) => free.cpu[h] / Math.max(1, needCpu) + free.mem[h] / Math.max(1, needMem);
+    const best = g.hosts.reduce((a, b) => (room(b) > room(a) ? b : a));
+    const most = `most room left: ${formatCpu(Math.max(0, free.cpu[best]) / 1000)} cores, ${formatBytes(Math.max(0, free.mem[best]))}${Number.isFinite(free.sto[best]) ? `, ${formatBytes(Math.max(0, free.sto[best]))} storage` : ''} on ${hosts[best].name}`;
+    const where = s.pins ? `its pinned host${g.hosts.length > 1 ? 's' : ''} ${list(g.hosts.map((h) => hosts[h].name))} ${g.hosts.length > 1 ? 'are' : 'is'} full` : `the ${g.hosts.length} ${g.label} are full`;
+    return { kind: 'capacity', reason: `${where}: it needs ${need} (${most})`, field: s.pins ? s.pinField : 'resources' };
+  }
+
+  private noEligible(s: Spec): Blocked {
+    const { hosts } = this.m;
+    if (s.pins) {
+      const named = s.pins.map((i) => `${hosts[i].name} (${describeHostKind(hosts[i])})`);
+      return { kind: 'pin', reason: `it is pinned to ${list(named)}, which cannot run it as ${article(s.deploy!)}`, field: s.pinField };
+    }
+    if (s.deploy === 'vm') return { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
+    if (s.deploy === 'container-in-vm') {
+      return hosts.some((h) => h.role === 'hypervisor')
+        ? { kind: 'role', reason: 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', field: 'deploy' }
+        : { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
+    }
+    const oses = [...new Set(hosts.filter((h) => h.role === 'container-host').map((h) => h.os))];
+    if (!oses.length) return { kind: 'role', reason: 'the fleet has no container host', field: 'deploy' };
+    return { kind: 'os', reason: `no container host runs ${s.os} (they run ${list(oses)}), and a container shares its host's OS`, field: 'os' };
+  }
+
+  private overheadNote(s: Spec): string {
+    const { vmOv } = this.m;
+    if (s.deploy === 'vm' && (vmOv.cpu || vmOv.mem)) return `, with its guest OS's ${formatCpu(vmOv.cpu / 1000)} cores and ${formatBytes(vmOv.mem)}`;
+    if (s.deploy === 'container-in-vm' && (vmOv.cpu || vmOv.mem)) return `, with a new VM's guest OS (${formatCpu(vmOv.cpu / 1000)} cores, ${formatBytes(vmOv.mem)})`;
+    return '';
+  }
+}
+
+const NONE: string[] = [];
+
+export type { UnplacedKind };
