@@ -1,6 +1,6 @@
 // Long request work, made cancellable. A request that loops over every workload (the
-// outline, code lenses, references, workspace symbols, code actions over a whole file)
-// runs its loop in slices of a few milliseconds; between slices it reports progress (to
+// outline, code lenses, references, rename, workspace symbols, code actions over a whole
+// file, the layout with a failure simulation) runs its loop in slices of a few milliseconds; between slices it reports progress (to
 // a client that passed a work-done token) and yields to the event loop, so other requests
 // and the client's `$/cancelRequest` get through. A cancelled request stops at the next
 // slice and is answered with RequestCancelled (-32800) instead of finishing work nobody
