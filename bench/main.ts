@@ -74,6 +74,9 @@ interface ServerResult {
   /** The patches answered after the edits (median), and how many edits were answered whole instead. */
   patchBytes?: number;
   wholeAfterEdit?: number;
+  /** The layout request alone, after the diagnostics: with `since` after each edit, and the first (whole) one. */
+  layoutRequestMs?: Stat;
+  wholeLayoutMs?: number;
   hoverMs?: Stat;
   completionMs?: Stat;
   peakRssBytes?: number;
@@ -283,10 +286,13 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
     const editCpuMs: number[] = [];
     const editLayoutMs: number[] = [];
     const patchBytes: number[] = [];
+    const layoutRequestMs: number[] = [];
     // The panel holds the last layout it got and asks with its generation.
     let held: { generation: number; layout: Layout } | undefined;
     if (spec.name === 'ours') {
+      const t = now();
       const r = await withTimeout(client.request<LayoutResult | null>('workloadPlacement/layout', {}), OP_TIMEOUT, 'layout');
+      result.wholeLayoutMs = now() - t;
       if (!r?.layout) throw new Error('the layout request returned no layout');
       held = { generation: r.generation, layout: r.layout };
       result.layoutBytes = JSON.stringify(r).length;
@@ -310,11 +316,13 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
       const cpu1 = client.cpuMs();
       if (cpu0 !== undefined && cpu1 !== undefined) editCpuMs.push(cpu1 - cpu0);
       if (held) {
+        const tl = now();
         const r = await withTimeout(client.request<LayoutResult | null>('workloadPlacement/layout', { since: held.generation }), OP_TIMEOUT, 'layout');
         if (r?.patch) held = { generation: r.generation, layout: applyLayoutPatch(held.layout, r.patch) };
         else if (r?.layout) held = { generation: r.generation, layout: r.layout };
         else throw new Error('the layout request returned neither a layout nor a patch');
         editLayoutMs.push(now() - t);
+        layoutRequestMs.push(now() - tl);
         if (r.patch) patchBytes.push(JSON.stringify(r).length);
         else result.wholeAfterEdit!++;
       }
@@ -323,6 +331,7 @@ async function measureServer(spec: ServerSpec, tmp: string, size: number, b: Ben
     if (editCpuMs.length) result.editCpuMs = stat(editCpuMs);
     if (editLayoutMs.length) result.editLayoutMs = stat(editLayoutMs);
     if (patchBytes.length) result.patchBytes = stat(patchBytes).median;
+    if (layoutRequestMs.length) result.layoutRequestMs = stat(layoutRequestMs);
 
     // Hover on the `os` key of the edited workload; completion at its value.
     const hoverMs: number[] = [];
@@ -531,7 +540,8 @@ function layoutSize(r: ServerResult): string {
   const size = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} KB`);
   const whole = r.layoutBytes === undefined ? '' : `the layout is ${size(r.layoutBytes)}`;
   const patch = r.patchBytes === undefined ? 'no patch' : `a ${size(r.patchBytes)} patch`;
-  return `${patch}${r.wholeAfterEdit ? `, ${r.wholeAfterEdit} answered whole` : ''}; ${whole}`;
+  const request = r.layoutRequestMs ? `; the request ${fmt(r.layoutRequestMs.median)} ms${r.wholeLayoutMs === undefined ? '' : `, the first (whole) one ${fmt(r.wholeLayoutMs)} ms`}` : '';
+  return `${patch}${r.wholeAfterEdit ? `, ${r.wholeAfterEdit} answered whole` : ''}; ${whole}${request}`;
 }
 
 function summaryLine(r: ServerResult): string {
