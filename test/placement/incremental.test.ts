@@ -83,9 +83,9 @@ const MEMS = [0.25 * GI, GI, 2 * GI, 16 * GI, 64 * GI, 300 * GI];
 const OSES = ['linux', 'linux', 'windows', 'any', 'linx', 'freebsd'];
 const DEPLOYS: (Deploy | undefined)[] = [undefined, undefined, 'vm', 'container', 'container-in-vm'];
 const KINDS = [
-  'cpu', 'cpu', 'memory', 'memory', 'replicas', 'os', 'deploy', 'pins', 'isolation', 'volumes', 'same', 'same',
+  'cpu', 'cpu', 'memory', 'memory', 'replicas', 'os', 'os', 'deploy', 'deploy', 'pins', 'isolation', 'isolation', 'volumes', 'same', 'same',
   'addWorkload', 'removeWorkload', 'moveWorkload',
-  'hostCpu', 'hostMemory', 'hostSite', 'addHost', 'removeHost', 'moveHost', 'options',
+  'hostCpu', 'hostMemory', 'hostSite', 'hostRuntime', 'addHost', 'removeHost', 'moveHost', 'options',
 ] as const;
 
 const objectEditArb = fc.record({ kind: fc.constantFrom(...KINDS), at: fc.nat(), to: fc.nat(), value: fc.nat(), inPlace: fc.boolean() });
@@ -162,6 +162,8 @@ function applyObjectEdit(world: World, e: ObjectEdit): void {
       return editHost((h) => (h.cpu = pick([8, 16, 64, 96, 128], e.value)));
     case 'hostMemory':
       return editHost((h) => (h.memory = pick([32, 256, 512, 1024], e.value) * GI));
+    case 'hostRuntime':
+      return editHost((h) => (h.runtime = h.runtime ? undefined : 'containerd'));
     case 'hostSite':
       return editHost((h) => (h.site = pick(['dc-east', 'dc-west', 'dc-north', undefined], e.value)));
     case 'addHost': {

@@ -163,7 +163,6 @@ function compute(
 
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
-    r.stats.searched = r.packer.searched;
     return { core: { model, specs, replicas, results: r.results, order: r.order, packer: r.packer, exact }, recs, stats: r.stats };
   }
   const packer = new Packer(model);

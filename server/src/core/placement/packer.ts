@@ -161,6 +161,12 @@ export class Packer {
     return made;
   }
 
+  /** The per-host pool lists are now shared with another reader: copy each before changing it. */
+  sharePools(): string[][] {
+    this.poolsOwned.fill(0);
+    return this.pools.slice();
+  }
+
   addPool(h: number, os: string): void {
     if (!this.poolsOwned[h]) {
       this.pools[h] = this.pools[h].slice();

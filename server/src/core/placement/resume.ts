@@ -139,12 +139,14 @@ export function resume(
     if (walk.size === 0 && unmatchedOld === 0 && unmatchedNew === 0) {
       // Nothing differs and nothing changed lies ahead: the rest is as before.
       for (; k < mNew; k++, j++) results[order[k]] = prev.results[oldOrder[j]];
+      stats.searched = packer.searched;
       return { order, results, packer: fresh(prev.packer), stats };
     }
     results[w] = walk.step(specs[w], replicas[w], prev.results[oldOrder[j]]);
     j++;
     k++;
   }
+  stats.searched = packer.searched;
   return { order, results, packer, stats };
 }
 
@@ -194,7 +196,7 @@ class Walk {
     this.oldMem = Float64Array.from(packer.free.mem);
     this.oldSto = Float64Array.from(packer.free.sto);
     this.oldLoad = Int32Array.from(packer.load);
-    this.oldPools = packer.pools.slice();
+    this.oldPools = packer.sharePools();
     this.oldPoolsOwned = new Uint8Array(H);
     this.inD = new Uint8Array(H);
     this.dPos = new Int32Array(H);
