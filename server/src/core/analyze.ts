@@ -41,6 +41,8 @@ interface WorkloadMemo {
 }
 const memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
 let lastHostNames = '';
+/** Per analysis: indices of the workloads with findings of their own (see `analyze`). */
+const withFindingsOf = new WeakMap<Analysis, number[]>();
 
 /**
  * With `previous` (the last analysis of the same workspace, from the same parse caches),
@@ -66,7 +68,9 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
   let hostNames: string | undefined;
   let sink: Finding[] | undefined;
   let sinkFile = '';
-  for (const w of fleet.workloads) {
+  // Indices (in fleet.workloads) of the workloads with findings, for the next analysis.
+  const withFindings: number[] = [];
+  const visit = (w: WorkloadDecl, i: number) => {
     let pinRoles: Set<string> | undefined;
     if (w.pins.length) {
       pinRoles = new Set<string>();
@@ -92,27 +96,44 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
       m.at = w.span.start;
       m.declaresHosts = declaresHosts;
       m.hostNames = names;
-    } else if (m.at !== w.span.start) {
-      // Only moved (an edit above it): the same findings, moved with it. They depend on the
-      // workload's own text alone, which is unchanged while its declaration is reused.
-      shiftFindings(m.findings, w.span.start - m.at);
-      m.at = w.span.start;
-    }
+    } else if (m.at !== w.span.start) moveFindings(m, w);
     if (m.findings.length) {
+      withFindings.push(i);
       if (w.file !== sinkFile || !sink) {
         sinkFile = w.file;
         sink = byFile.get(w.file);
       }
       if (sink) for (const f of m.findings) sink.push(f);
     }
+  };
+  // A workload's findings depend on itself, the fleet summary and the hosts. When those
+  // are as before, only the workloads that changed are visited; of the others, only
+  // those that had findings (their findings moved with them, or not).
+  const prevWith = previous && sameHosts(previous.fleet, fleet) ? withFindingsOf.get(previous) : undefined;
+  if (previous && prevWith) {
+    const old = previous.fleet.workloads;
+    const now = fleet.workloads;
+    const n = Math.min(old.length, now.length);
+    let head = 0;
+    while (head < n && old[head] === now[head]) head++;
+    let tail = 0;
+    while (tail < n - head && old[old.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
+    const moved = now.length - old.length;
+    let k = 0;
+    for (; k < prevWith.length && prevWith[k] < head; k++) visit(now[prevWith[k]], prevWith[k]);
+    for (let i = head; i < now.length - tail; i++) visit(now[i], i);
+    while (k < prevWith.length && prevWith[k] < old.length - tail) k++;
+    for (; k < prevWith.length; k++) visit(now[prevWith[k] + moved], prevWith[k] + moved);
+  } else {
+    fleet.workloads.forEach(visit);
   }
 
-  const placement = place(fleet, recommendations, config.placement);
+  const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement });
   for (const { file, finding } of placementFindings(placement, config)) emit(file, finding);
 
   const diagnostics = new Map<string, Diagnostic[]>();
   for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
-  return {
+  const analysis: Analysis = {
     fleet,
     recommendations,
     diagnostics,
@@ -122,6 +143,22 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
       return placement.layout;
     },
   };
+  withFindingsOf.set(analysis, withFindings);
+  return analysis;
+}
+
+/** The same hosts, in the same order, as the same declaration objects. */
+function sameHosts(a: Fleet, b: Fleet): boolean {
+  if (a.summary !== b.summary || a.hosts.length !== b.hosts.length) return false;
+  for (let i = 0; i < a.hosts.length; i++) if (a.hosts[i] !== b.hosts[i]) return false;
+  return true;
+}
+
+/** Only moved (an edit above it): the same findings, moved with it. */
+function moveFindings(m: WorkloadMemo, w: WorkloadDecl): void {
+  // They depend on the workload's own text alone, unchanged while its declaration is reused.
+  shiftFindings(m.findings, w.span.start - m.at);
+  m.at = w.span.start;
 }
 
 /**
@@ -175,7 +212,10 @@ export function finalize(file: ParsedFile, findings: readonly Finding[], config:
     }
     const severity: Severity = setting ?? f.severity ?? (rule?.defaultSeverity as Severity | undefined) ?? 'error';
     // Its own span: the finding's moves in place with later edits (see the memo above).
-    out.push({ ...f, span: { start: f.span.start, end: f.span.end }, severity, file: file.file });
+    // Built field by field: a spread of thousands of findings per keystroke costs more.
+    const d: Diagnostic = { ruleId: f.ruleId, message: f.message, span: { start: f.span.start, end: f.span.end }, severity, file: file.file };
+    if (f.fixes) d.fixes = f.fixes;
+    out.push(d);
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return out;
