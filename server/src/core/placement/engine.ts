@@ -105,8 +105,8 @@ const cores = new WeakMap<Placement, Core>();
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
   const decls = fleet.workloads.slice();
   const hostDecls = fleet.hosts.slice();
-  const { core, recs, stats } = compute(hostDecls, decls, recommendations, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
-  const placement = finish(core, hostDecls, decls, recs, stats);
+  const { core, recs, stats, special } = compute(hostDecls, decls, recommendations, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
+  const placement = finish(core, hostDecls, decls, recs, stats, special);
   cores.set(placement, core);
   return placement;
 }
@@ -119,7 +119,7 @@ function compute(
   options: PlacementOptions,
   naive: boolean,
   prev: Core | undefined,
-): { core: Core; recs: (Recommendation | undefined)[]; stats: PlacementStats } {
+): { core: Core; recs: (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } {
   const model = buildHostModel(hostDecls, options, naive, prev?.model);
   const n = decls.length;
   const specs = new Array<Spec>(n);
@@ -151,38 +151,45 @@ function compute(
   }
 
   const replicas = new Int32Array(n);
+  // Workloads reported whole or in part without being placed: blocked, or beyond the limits.
+  const special: number[] = [];
   let budget = MAX_INSTANCES;
   let exact = model.exact;
   for (let i = 0; i < n; i++) {
-    const r = Math.min(specs[i].wanted, MAX_REPLICAS, budget);
+    const s = specs[i];
+    const r = Math.min(s.wanted, MAX_REPLICAS, budget);
     budget -= r;
     replicas[i] = r;
-    if (!specs[i].exact) exact = false;
+    if (!s.exact) exact = false;
+    if ((s.blocked && r > 0) || s.wanted > r) special.push(i);
     if (newToOld && newToOld[i] >= 0 && prev!.replicas[newToOld[i]] !== r) newToOld[i] = -1;
   }
 
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
-    return { core: { model, specs, replicas, results: r.results, order: r.order, packer: r.packer, exact }, recs, stats: r.stats };
+    return { core: { ...r.steps, model, specs, replicas, packer: r.packer, exact }, recs, stats: r.stats, special };
   }
   const packer = new Packer(model);
-  const order = fullOrder(specs, replicas, naive);
-  const results = placeAll(packer, specs, replicas, order);
-  const stats: PlacementStats = { mode: 'full', steps: order.length, resumedAt: 0, searched: packer.searched, checked: 0, copied: 0, rolledBack: 0 };
-  return { core: { model, specs, replicas, results, order, packer, exact }, recs, stats };
+  const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));
+  const stats: PlacementStats = { mode: 'full', steps: steps.order.length, resumedAt: 0, searched: packer.searched, checked: 0, copied: 0, rolledBack: 0 };
+  return { core: { ...steps, model, specs, replicas, packer, exact }, recs, stats, special };
 }
 
 /** The placement's public face over its decisions (sees nothing of a previous placement). */
-function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[], recs: (Recommendation | undefined)[], stats: PlacementStats): Placement {
-  const { model, specs, results, replicas, order } = core;
+function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[], recs: (Recommendation | undefined)[], stats: PlacementStats, special: readonly number[]): Placement {
+  const { model, specs, replicas, order, start, host, failed, why, stepOf } = core;
   const { hosts } = model;
 
   const unplaced: UnplacedInfo[] = [];
-  for (let i = 0; i < decls.length; i++) {
+  for (let k = 0; k < order.length; k++) {
+    if (!failed[k]) continue;
+    const listed: number[] = [];
+    for (let i = start[k]; i < start[k + 1] && listed.length < MAX_LISTED; i++) if (host[i] < 0) listed.push(i - start[k]);
+    unplaced.push({ workload: decls[order[k]], w: order[k], count: failed[k], replicas: listed, ...why.get(k)! });
+  }
+  for (const i of special) {
     const s = specs[i];
-    const r = results[i];
     const workload = decls[i];
-    if (r.failed) unplaced.push({ workload, w: i, count: r.failed, replicas: r.listed.slice(), ...r.why! });
     if (s.blocked && replicas[i] > 0) unplaced.push({ workload, w: i, count: replicas[i], replicas: range(Math.min(replicas[i], MAX_LISTED)), ...s.blocked });
     const capped = s.wanted - replicas[i];
     if (capped > 0) {
@@ -197,28 +204,30 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
       });
     }
   }
+  unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
 
   // Hosts whose pinned workloads do not all fit, in the order the failures came.
   const overPinnedFailed = new Map<number, Map<WorkloadDecl, number>>();
-  for (const w of order) {
-    const r = results[w];
-    const s = specs[w];
-    if (!r.failed || !s.pins || !r.why || (r.why.kind !== 'capacity' && r.why.kind !== 'size' && r.why.kind !== 'storage')) continue;
+  for (let k = 0; k < order.length; k++) {
+    const y = why.get(k);
+    if (!failed[k] || !y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
+    const s = specs[order[k]];
+    if (!s.pins) continue;
     for (const h of s.group!.hosts) {
       const m = overPinnedFailed.get(h) ?? overPinnedFailed.set(h, new Map()).get(h)!;
-      m.set(decls[w], r.failed);
+      m.set(decls[order[k]], failed[k]);
     }
   }
   let pinnedSteps = order.length;
   // Pinned workloads come first in the placement order, and only they are listed below.
   if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
   const pinnedOn = overPinnedFailed.size ? buildRecs(core, new Set(overPinnedFailed.keys()), pinnedSteps) : [];
-  const overPinned: OverPinnedInfo[] = [...overPinnedFailed].map(([h, failed]) => {
+  const overPinned: OverPinnedInfo[] = [...overPinnedFailed].map(([h, failedHere]) => {
     const rec = pinnedOn[h]!;
     return {
       host: hostDecls[h],
       allocatable: { cpu: hosts[h].allocCpu / 1000, memory: hosts[h].allocMem },
-      failed: [...failed].map(([workload, replicas]) => ({ workload, replicas })),
+      failed: [...failedHere].map(([workload, replicas]) => ({ workload, replicas })),
       placed: [...new Set([...rec.containers.map((x) => x.w), ...rec.vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))])].filter((i) => specs[i].pins).map((i) => decls[i]),
     };
   });
@@ -245,11 +254,28 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
       return (workloadIndex ??= new Map(decls.map((d, i) => [d, i])));
     },
     decls,
-    replicaHosts: (w) => results[w]?.hosts ?? [],
+    replicaHosts(w) {
+      const k = stepOf[w] ?? -1;
+      return k < 0 ? [] : Array.from(host.subarray(start[k], start[k + 1]));
+    },
     singleHostWorkloads() {
       if (!single) {
         single = [];
-        for (let i = 0; i < results.length; i++) if (results[i].single >= 0) single.push(i);
+        for (let k = 0; k < order.length; k++) {
+          let at = -1;
+          let placed = 0;
+          for (let i = start[k]; i < start[k + 1]; i++) {
+            const h = host[i];
+            if (h < 0) continue;
+            if (placed++ === 0) at = h;
+            else if (h !== at) {
+              at = -1;
+              break;
+            }
+          }
+          if (placed >= 2 && at >= 0) single.push(order[k]);
+        }
+        single.sort((a, b) => a - b);
       }
       return single;
     },

@@ -41,20 +41,20 @@ export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.o
   const recs: (HostRec | undefined)[] = new Array(H);
   for (let h = 0; h < H; h++) if (!only || only.has(h)) recs[h] = { containers: [], vms: [], pools: new Map(), dedicated: new Map() };
   let vms = 0;
-  const { order, specs, results } = core;
+  const { order, specs, start, host, made } = core;
   for (let k = 0; k < steps; k++) {
     const w = order[k];
     const s = specs[w];
-    const { hosts, made } = results[w];
-    for (let r = 0; r < hosts.length; r++) {
-      const h = hosts[r];
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
       if (h < 0) continue;
+      const r = i - start[k];
       const rec = recs[h];
       if (s.deploy === 'vm') {
         vms++;
         if (rec) rec.vms.push({ id: `v${vms}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
       } else if (s.deploy === 'container-in-vm') {
-        if (made![r]) vms++;
+        if (made[i]) vms++;
         if (!rec) continue;
         let vm = existingVm(rec, s, w);
         if (!vm) {
@@ -90,7 +90,7 @@ export interface LayoutInput {
 
 export function buildLayout(x: LayoutInput): Layout {
   const { core, hostDecls, decls } = x;
-  const { model, specs, results } = core;
+  const { model, specs } = core;
   const { vmOv } = model;
   const files: string[] = [];
   const fileIds = new Map<string, number>();
@@ -166,13 +166,14 @@ export function buildLayout(x: LayoutInput): Layout {
   const bound: Parameters<typeof lowerBound>[1][number][] = [];
   const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
     const s = specs[i];
-    const r = results[i];
     const rec = x.recs[i];
     // Replicas asked for: those beyond the limits count as asked, unplaced.
     const total = s.wanted;
+    const k = core.stepOf[i];
+    const here = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
     instances += total;
-    placed += r.placed;
-    if (s.deploy && r.placed) bound.push({ deploy: s.deploy, os: s.os, cpu: s.cpu, mem: s.mem, count: r.placed });
+    placed += here;
+    if (s.deploy && here) bound.push({ deploy: s.deploy, os: s.os, cpu: s.cpu, mem: s.mem, count: here });
     const lw: LayoutWorkload = {
       name: decl.name ?? `(workload ${i + 1})`,
       cost: costs[i],
@@ -182,7 +183,7 @@ export function buildLayout(x: LayoutInput): Layout {
       verdict: rec?.verdict ?? null,
       confidence: rec?.confidenceLabel ?? 'none',
       replicas: total,
-      placed: r.placed,
+      placed: here,
     };
     if (decl.name !== undefined) lw.ref = { file: fileIndex(decl.file), start: decl.nameSpan.start, end: decl.nameSpan.end };
     if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);

@@ -82,52 +82,42 @@ export interface HostModel {
   capable: Map<string, number[]>;
   /** Capacities are whole numbers small enough that any order of sums is exact. */
   exact: boolean;
+  /** Guest OSes of shared container VMs, by number (0: none). */
+  poolOs: string[];
+  poolIds: Map<string, number>;
+}
+
+/** The number of a shared container VM's guest OS (stable while the model is shared). */
+export function poolId(m: HostModel, os: string): number {
+  let id = m.poolIds.get(os);
+  if (id === undefined) m.poolIds.set(os, (id = m.poolOs.push(os) - 1));
+  return id;
 }
 
 export function buildHostModel(decls: readonly HostDecl[], options: PlacementOptions, naive: boolean, previous?: HostModel): HostModel {
   const vmOv = { cpu: milli(options.vmOverhead.cpu), mem: Math.ceil(options.vmOverhead.memory) };
   const ctOv = { cpu: milli(options.containerOverhead.cpu), mem: Math.ceil(options.containerOverhead.memory) };
-  const siteIndex = new Map<string, number>();
-  const hosts: HostInfo[] = decls.map((decl, idx) => {
-    const role = decl.role === 'hypervisor' || decl.role === 'container-host' ? decl.role : 'unknown';
-    const dflt = role === 'hypervisor' ? options.overcommit.hypervisor : options.overcommit.containerHost;
-    const ocCpu = decl.overcommit.cpu ?? dflt.cpu;
-    const ocMem = decl.overcommit.memory ?? dflt.memory;
-    const siteName = decl.site ?? '';
-    let site = siteIndex.get(siteName);
-    if (site === undefined) siteIndex.set(siteName, (site = siteIndex.size));
-    return {
-      idx,
-      name: decl.name ?? `(host ${idx + 1})`,
-      declaredName: decl.name,
-      role,
-      os: role === 'container-host' ? (decl.os ?? 'linux') : (decl.os ?? ''),
-      runtime: !!decl.runtime,
-      siteName,
-      site,
-      cpu: decl.cpu ?? 0,
-      allocCpu: role === 'unknown' ? 0 : Math.floor((decl.cpu ?? 0) * ocCpu * 1000 + EPS),
-      allocMem: role === 'unknown' ? 0 : Math.floor((decl.memory ?? 0) * ocMem + EPS),
-      // Whole bytes: free capacity is then a sum of integers, exact in any order.
-      storage: decl.storage === undefined ? Infinity : Math.floor(decl.storage + EPS),
-      ocCpu,
-      ocMem,
-    };
-  });
   if (
     previous &&
     // Groups are only ever added: start afresh once many pin combinations have come and gone.
-    previous.groupList.length <= 4 * hosts.length + 1000 &&
+    previous.groupList.length <= 4 * decls.length + 1000 &&
     previous.naive === naive &&
-    previous.hosts.length === hosts.length &&
+    previous.hosts.length === decls.length &&
     previous.vmOv.cpu === vmOv.cpu &&
     previous.vmOv.mem === vmOv.mem &&
     previous.ctOv.cpu === ctOv.cpu &&
     previous.ctOv.mem === ctOv.mem &&
-    hosts.every((h, i) => sameHost(h, previous.hosts[i]))
+    decls.every((d, i) => sameHost(readHost(d, i, options, previous.hosts[i].site), previous.hosts[i]))
   ) {
     return previous;
   }
+  const siteIndex = new Map<string, number>();
+  const hosts: HostInfo[] = decls.map((decl, idx) => {
+    const siteName = decl.site ?? '';
+    let site = siteIndex.get(siteName);
+    if (site === undefined) siteIndex.set(siteName, (site = siteIndex.size));
+    return readHost(decl, idx, options, site);
+  });
   const H = hosts.length;
   const hostsByName = new Map<string, number[]>();
   for (const h of hosts) if (h.declaredName !== undefined) (hostsByName.get(h.declaredName) ?? hostsByName.set(h.declaredName, []).get(h.declaredName)!).push(h.idx);
@@ -160,9 +150,36 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
     hostGroups: hosts.map(() => []),
     capable: new Map(),
     exact,
+    poolOs: [''],
+    poolIds: new Map(),
   };
 }
 
+function readHost(decl: HostDecl, idx: number, options: PlacementOptions, site: number): HostInfo {
+  const role = decl.role === 'hypervisor' || decl.role === 'container-host' ? decl.role : 'unknown';
+  const dflt = role === 'hypervisor' ? options.overcommit.hypervisor : options.overcommit.containerHost;
+  const ocCpu = decl.overcommit.cpu ?? dflt.cpu;
+  const ocMem = decl.overcommit.memory ?? dflt.memory;
+  return {
+    idx,
+    name: decl.name ?? `(host ${idx + 1})`,
+    declaredName: decl.name,
+    role,
+    os: role === 'container-host' ? (decl.os ?? 'linux') : (decl.os ?? ''),
+    runtime: !!decl.runtime,
+    siteName: decl.site ?? '',
+    site,
+    cpu: decl.cpu ?? 0,
+    allocCpu: role === 'unknown' ? 0 : Math.floor((decl.cpu ?? 0) * ocCpu * 1000 + EPS),
+    allocMem: role === 'unknown' ? 0 : Math.floor((decl.memory ?? 0) * ocMem + EPS),
+    // Whole bytes: free capacity is then a sum of integers, exact in any order.
+    storage: decl.storage === undefined ? Infinity : Math.floor(decl.storage + EPS),
+    ocCpu,
+    ocMem,
+  };
+}
+
+/** Same placement-relevant values (the site index follows from the site names of all hosts). */
 function sameHost(a: HostInfo, b: HostInfo): boolean {
   return (
     a.declaredName === b.declaredName &&

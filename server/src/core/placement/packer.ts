@@ -6,6 +6,7 @@
 
 import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
+import { existingVm, type HostRec } from './layout';
 import { type Blocked, EPS, type Group, type HostModel, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
 
 export class Packer {
@@ -33,8 +34,11 @@ export class Packer {
 
   /** The workload being placed, for the leaf tests (made once, not per replica). */
   cur!: Spec;
-  /** Whether a container-in-vm replica of `cur` would join an existing VM on a host. */
-  hasVm: (h: number) => boolean;
+  /**
+   * While a failure is simulated: the container VMs on each host, and the workload being
+   * re-placed (else the packing's own pools and dedicated marks are used).
+   */
+  simVms: { recs: HostRec[]; w: number } | null = null;
   /** Replicas placed by a search (for tests and the benchmark). */
   searched = 0;
   /** Set while a failure is simulated: every change of free capacity, to undo. */
@@ -66,7 +70,6 @@ export class Packer {
     this.mark = new Int32Array(H);
     this.dedicated = new Int32Array(H);
     this.siteCount = new Int32Array(Math.max(1, m.sites));
-    this.hasVm = this.baseHasVm;
   }
 
   /** Re-derives the open hosts' free capacity after `free` and `load` were set directly. */
@@ -99,6 +102,14 @@ export class Packer {
     }
   }
 
+  /** Notes that `h`'s free capacity was changed directly (its tree leaves are re-read before the next search). */
+  changed(h: number): void {
+    if (!this.dirty[h]) {
+      this.dirty[h] = 1;
+      this.dirtyList.push(h);
+    }
+  }
+
   // -------------------------------------------------------------------------
   // One workload at a time.
 
@@ -118,16 +129,14 @@ export class Packer {
     if (this.siteCount[s]++ === 0) this.touchedSites.push(s);
   }
 
-  private readonly baseHasVm = (h: number): boolean => {
+  /** Whether a container-in-vm replica of the current workload would join a VM already on `h`. */
+  private hasVm(h: number): boolean {
     const s = this.cur;
+    const sim = this.simVms;
+    if (sim) return existingVm(sim.recs[h], s, sim.w) !== undefined;
     if (s.strict) return this.dedicated[h] === this.stamp;
     const pools = this.pools[h];
     return s.os === 'any' ? pools.length > 0 : pools.includes(s.os);
-  };
-
-  /** Uses the packing's own container VMs again (after a failure simulation). */
-  useBaseVms(): void {
-    this.hasVm = this.baseHasVm;
   }
 
   /** Room for a new container VM too, when the replica would need one. */
@@ -147,7 +156,7 @@ export class Packer {
     let c = s.cpu;
     let m = s.mem;
     let made = 0;
-    if (s.deploy === 'container-in-vm' && !this.baseHasVm(h)) {
+    if (s.deploy === 'container-in-vm' && !this.hasVm(h)) {
       made = 1;
       c += this.m.vmOv.cpu;
       m += this.m.vmOv.mem;

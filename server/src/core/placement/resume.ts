@@ -7,33 +7,31 @@
 // steps does not depend on the order of its sums: the previous final state, with the
 // steps from the first changed one taken back out, is exactly the state a full placement
 // has at that point. From there the new steps run while the previous ones are replayed
-// beside them, and the hosts whose state differs between the two are tracked (free
-// capacity, in use or not, container VMs). A workload that is the same on both sides
-// keeps its previous decision for a replica unless one of those differing hosts would
-// now be preferred, or the previous host itself changed and no longer takes it: the
-// search picks the host with the lowest preference key (`Packer.keyOf`) among those that
-// pass, and every other host passes or fails exactly as before. When no host differs
-// and nothing changed lies ahead, the rest of the previous placement is the new one.
+// beside them, and the set D of hosts whose state differs between the two is tracked
+// (free capacity, in use or not, container VMs). A workload that is the same on both
+// sides keeps its previous decision for a replica unless a host of D would now be
+// preferred, or the previous host is in D and no longer takes it as it did: the search
+// picks the host with the lowest preference key (`Packer.keyOf`) among those that pass,
+// and every host outside D passes or fails exactly as before, with the same key. When D
+// is empty and nothing changed lies ahead, the rest of the previous placement is the new one.
 
-import type { HostModel, Spec } from './model';
-import type { Packer } from './packer';
-import { type Core, EMPTY, type PlacementStats, type Result, makeResult } from './state';
+import type { Spec } from './model';
+import { Packer } from './packer';
+import { type Core, type PlacementStats, type Steps, newSteps } from './state';
 
-/** Places every replica of one workload by searching, from the packer's current state. */
-export function placeStep(packer: Packer, s: Spec, replicas: number): Result {
+/** Places every replica of step k (workload spec `s`) by searching, from the packer's current state. */
+export function placeStep(packer: Packer, s: Spec, out: Steps, k: number): void {
   packer.begin(s);
   const g = s.group!;
-  const hosts = new Array<number>(replicas);
-  const made = s.deploy === 'container-in-vm' ? new Uint8Array(replicas) : null;
   let failed = 0;
-  for (let r = 0; r < replicas; r++) {
+  for (let i = out.start[k]; i < out.start[k + 1]; i++) {
     const h = packer.findHost(g);
-    hosts[r] = h;
+    out.host[i] = h;
     if (h < 0) failed++;
-    else if (made) made[r] = packer.commit(h);
-    else packer.commit(h);
+    else out.made[i] = packer.commit(h);
   }
-  return makeResult(hosts, made, failed ? packer.explain(s, g) : undefined);
+  out.failed[k] = failed;
+  if (failed) out.why.set(k, packer.explain(s, g));
 }
 
 /** The placement order: pinned workloads first (fewest pins first), then largest first, then declaration order. */
@@ -48,71 +46,48 @@ export function fullOrder(specs: readonly Spec[], replicas: Int32Array, naive: b
   return Int32Array.from(out);
 }
 
-export function placeAll(packer: Packer, specs: readonly Spec[], replicas: Int32Array, order: Int32Array): Result[] {
-  const results = new Array<Result>(specs.length).fill(EMPTY);
-  for (const w of order) results[w] = placeStep(packer, specs[w], replicas[w]);
-  return results;
+export function placeAll(packer: Packer, specs: readonly Spec[], replicas: Int32Array, order: Int32Array): Steps {
+  const steps = newSteps(packer.m, order, specs.length, specs, replicas);
+  for (let k = 0; k < order.length; k++) placeStep(packer, specs[order[k]], steps, k);
+  return steps;
 }
 
 export interface Resumed {
-  order: Int32Array;
-  results: Result[];
+  steps: Steps;
   packer: Packer;
   stats: PlacementStats;
 }
 
 /**
  * Resumes from `prev`. `newToOld[i]` is the previous index of workload `i` when its spec
- * and replica count are unchanged, else -1. `fresh` makes a packer from a state.
+ * and replica count are unchanged, else -1. `fresh` copies a packer's state.
  */
-export function resume(
-  prev: Core,
-  specs: readonly Spec[],
-  replicas: Int32Array,
-  newToOld: Int32Array,
-  fresh: (state: Packer) => Packer,
-): Resumed {
-  const model = prev.model;
+export function resume(prev: Core, specs: readonly Spec[], replicas: Int32Array, newToOld: Int32Array, fresh: (from: Packer) => Packer): Resumed {
   const n = specs.length;
   const oldOrder = prev.order;
   const oldToNew = new Int32Array(prev.specs.length).fill(-1);
   for (let i = 0; i < n; i++) if (newToOld[i] >= 0) oldToNew[newToOld[i]] = i;
-  const order = mergeOrder(specs, replicas, newToOld, oldOrder, oldToNew);
-  const results = new Array<Result>(n).fill(EMPTY);
+  const { order, from } = mergeOrder(specs, replicas, newToOld, oldOrder, oldToNew);
+  const out = newSteps(prev.model, order, n, specs, replicas, prev, from);
   const mOld = oldOrder.length;
   const mNew = order.length;
   let p = 0;
   while (p < mOld && p < mNew && oldToNew[oldOrder[p]] === order[p]) p++;
-  for (let k = 0; k < p; k++) results[order[k]] = prev.results[oldOrder[k]];
+  copySteps(prev, 0, out, 0, p);
   const stats: PlacementStats = { mode: 'resumed', steps: mNew, resumedAt: p, searched: 0, checked: 0, copied: 0, rolledBack: 0 };
   if (p === mOld && p === mNew) {
     stats.mode = 'reused';
-    return { order, results, packer: fresh(prev.packer), stats };
+    return { steps: out, packer: fresh(prev.packer), stats };
   }
 
-  // Roll the previous final state back to step p.
-  const packer = fresh(prev.packer);
-  const { vmOv } = model;
-  const { free, load } = packer;
-  for (let k = mOld - 1; k >= p; k--) {
-    const w = oldOrder[k];
-    const s = prev.specs[w];
-    const { hosts, made } = prev.results[w];
-    for (let r = hosts.length - 1; r >= 0; r--) {
-      const h = hosts[r];
-      if (h < 0) continue;
-      const vm = made !== null && made[r] === 1;
-      free.cpu[h] += vm ? s.cpu + vmOv.cpu : s.cpu;
-      free.mem[h] += vm ? s.mem + vmOv.mem : s.mem;
-      free.sto[h] += s.sto;
-      load[h]--;
-      if (vm && !s.strict) packer.popPool(h);
-      stats.rolledBack++;
-    }
-  }
+  // The state before step p: the previous final state with the later steps taken out, or
+  // the empty state with the earlier ones put in, whichever touches fewer replicas.
+  const forward = prev.start[p] < prev.start[mOld] - prev.start[p];
+  const packer = forward ? new Packer(prev.model) : fresh(prev.packer);
+  stats.rolledBack = forward ? putIn(prev, p, packer) : takeOut(prev, p, packer);
   packer.resetOpen();
 
-  const walk = new Walk(model, packer, stats);
+  const walk = new Walk(prev, packer, out, stats);
   let unmatchedOld = 0;
   let unmatchedNew = 0;
   for (let k = p; k < mOld; k++) if (oldToNew[oldOrder[k]] < 0) unmatchedOld++;
@@ -121,16 +96,14 @@ export function resume(
   let k = p;
   for (;;) {
     while (j < mOld && oldToNew[oldOrder[j]] < 0) {
-      const w = oldOrder[j++];
-      walk.replayOld(prev.specs[w], prev.results[w]);
+      walk.replayOld(j++);
       unmatchedOld--;
     }
     if (k >= mNew) break;
     const w = order[k];
     if (newToOld[w] < 0) {
-      const r = placeStep(packer, specs[w], replicas[w]);
-      results[w] = r;
-      walk.touchAll(r.hosts);
+      placeStep(packer, specs[w], out, k);
+      walk.touchStep(k);
       unmatchedNew--;
       k++;
       continue;
@@ -138,35 +111,96 @@ export function resume(
     // The same workload on both sides (matched workloads keep their relative order).
     if (walk.size === 0 && unmatchedOld === 0 && unmatchedNew === 0) {
       // Nothing differs and nothing changed lies ahead: the rest is as before.
-      for (; k < mNew; k++, j++) results[order[k]] = prev.results[oldOrder[j]];
+      copySteps(prev, j, out, k, mNew - k);
       stats.searched = packer.searched;
-      return { order, results, packer: fresh(prev.packer), stats };
+      return { steps: out, packer: fresh(prev.packer), stats };
     }
-    results[w] = walk.step(specs[w], replicas[w], prev.results[oldOrder[j]]);
-    j++;
-    k++;
+    walk.step(specs, w, j++, k++);
   }
   stats.searched = packer.searched;
-  return { order, results, packer, stats };
+  return { steps: out, packer, stats };
 }
 
-/** The new placement order from the previous one: matched workloads keep their relative order. */
-function mergeOrder(specs: readonly Spec[], replicas: Int32Array, newToOld: Int32Array, oldOrder: Int32Array, oldToNew: Int32Array): Int32Array {
+/** Adds the effects of `prev`'s steps before p to the (empty) packing; returns the replicas added. */
+function putIn(prev: Core, p: number, packer: Packer): number {
+  const { vmOv, poolOs } = prev.model;
+  const { start, host, made, cpu, mem, sto, pool } = prev;
+  const { free, load } = packer;
+  for (let k = 0; k < p; k++) {
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      const vm = made[i] === 1;
+      free.cpu[h] -= vm ? cpu[k] + vmOv.cpu : cpu[k];
+      free.mem[h] -= vm ? mem[k] + vmOv.mem : mem[k];
+      free.sto[h] -= sto[k];
+      load[h]++;
+      if (vm && pool[k]) packer.addPool(h, poolOs[pool[k]]);
+    }
+  }
+  return start[p];
+}
+
+/** Takes the effects of `prev`'s steps from p on out of its final packing, last first; returns the replicas taken out. */
+function takeOut(prev: Core, p: number, packer: Packer): number {
+  const { vmOv } = prev.model;
+  const { start, host, made, cpu, mem, sto, pool } = prev;
+  const { free, load } = packer;
+  const m = prev.order.length;
+  for (let k = m - 1; k >= p; k--) {
+    for (let i = start[k + 1] - 1; i >= start[k]; i--) {
+      const h = host[i];
+      if (h < 0) continue;
+      const vm = made[i] === 1;
+      free.cpu[h] += vm ? cpu[k] + vmOv.cpu : cpu[k];
+      free.mem[h] += vm ? mem[k] + vmOv.mem : mem[k];
+      free.sto[h] += sto[k];
+      load[h]--;
+      if (vm && pool[k]) packer.popPool(h);
+    }
+  }
+  return start[m] - start[p];
+}
+
+/** Copies `count` steps' decisions from `from` (at step j) to `to` (at step k); the workloads are the same. */
+function copySteps(from: Steps, j: number, to: Steps, k: number, count: number): void {
+  if (count <= 0) return;
+  const a = from.start[j];
+  const b = from.start[j + count];
+  to.host.set(from.host.subarray(a, b), to.start[k]);
+  to.made.set(from.made.subarray(a, b), to.start[k]);
+  to.failed.set(from.failed.subarray(j, j + count), k);
+  for (const [step, why] of from.why) if (step >= j && step < j + count) to.why.set(step - j + k, why);
+}
+
+/**
+ * The new placement order from the previous one (matched workloads keep their relative
+ * order), and for each new step the previous step of the same workload (-1: none).
+ */
+function mergeOrder(specs: readonly Spec[], replicas: Int32Array, newToOld: Int32Array, oldOrder: Int32Array, oldToNew: Int32Array): { order: Int32Array; from: Int32Array } {
   const cmp = compareSteps(specs);
   const added: number[] = [];
   for (let i = 0; i < specs.length; i++) if (newToOld[i] < 0 && !specs[i].blocked && replicas[i] > 0) added.push(i);
   added.sort(cmp);
-  const out = new Int32Array(oldOrder.length + added.length);
+  const order = new Int32Array(oldOrder.length + added.length);
+  const from = new Int32Array(order.length);
   let m = 0;
   let a = 0;
   for (let k = 0; k < oldOrder.length; k++) {
     const i = oldToNew[oldOrder[k]];
     if (i < 0) continue;
-    while (a < added.length && cmp(added[a], i) < 0) out[m++] = added[a++];
-    out[m++] = i;
+    while (a < added.length && cmp(added[a], i) < 0) {
+      from[m] = -1;
+      order[m++] = added[a++];
+    }
+    from[m] = k;
+    order[m++] = i;
   }
-  while (a < added.length) out[m++] = added[a++];
-  return out.subarray(0, m);
+  while (a < added.length) {
+    from[m] = -1;
+    order[m++] = added[a++];
+  }
+  return { order: order.subarray(0, m), from: from.subarray(0, m) };
 }
 
 /**
@@ -185,12 +219,16 @@ class Walk {
   private readonly d: number[] = [];
   /** Per group: how many of its hosts are in D. */
   private readonly groupD: Int32Array;
+  private readonly vmCpu: number;
+  private readonly vmMem: number;
 
   constructor(
-    private readonly m: HostModel,
+    private readonly prev: Core,
     private readonly packer: Packer,
+    private readonly out: Steps,
     private readonly stats: PlacementStats,
   ) {
+    const m = prev.model;
     const H = m.hosts.length;
     this.oldCpu = Float64Array.from(packer.free.cpu);
     this.oldMem = Float64Array.from(packer.free.mem);
@@ -201,44 +239,52 @@ class Walk {
     this.inD = new Uint8Array(H);
     this.dPos = new Int32Array(H);
     this.groupD = new Int32Array(m.groupList.length);
+    this.vmCpu = m.vmOv.cpu;
+    this.vmMem = m.vmOv.mem;
   }
 
   get size(): number {
     return this.d.length;
   }
 
-  /** Advances the previous side by one replica of `s` on `h`. */
-  private old(s: Spec, h: number, vm: boolean): void {
-    const { vmOv } = this.m;
-    this.oldCpu[h] -= vm ? s.cpu + vmOv.cpu : s.cpu;
-    this.oldMem[h] -= vm ? s.mem + vmOv.mem : s.mem;
-    this.oldSto[h] -= s.sto;
+  /** Advances the previous side by replica i (of previous step j) on `h`. */
+  private old(j: number, h: number, vm: boolean): void {
+    const { prev } = this;
+    this.oldCpu[h] -= vm ? prev.cpu[j] + this.vmCpu : prev.cpu[j];
+    this.oldMem[h] -= vm ? prev.mem[j] + this.vmMem : prev.mem[j];
+    this.oldSto[h] -= prev.sto[j];
     this.oldLoad[h]++;
-    if (vm && !s.strict) {
-      if (!this.oldPoolsOwned[h]) {
-        this.oldPools[h] = this.oldPools[h].slice();
-        this.oldPoolsOwned[h] = 1;
-      }
-      this.oldPools[h].push(s.os === 'any' ? 'linux' : s.os);
+    const pool = prev.pool[j];
+    if (vm && pool) this.oldPool(h, this.prev.model.poolOs[pool]);
+  }
+
+  private oldPool(h: number, os: string): void {
+    if (!this.oldPoolsOwned[h]) {
+      this.oldPools[h] = this.oldPools[h].slice();
+      this.oldPoolsOwned[h] = 1;
     }
+    this.oldPools[h].push(os);
   }
 
   /** A previous step with no counterpart in the new order. */
-  replayOld(s: Spec, r: Result): void {
-    for (let i = 0; i < r.hosts.length; i++) {
-      const h = r.hosts[i];
+  replayOld(j: number): void {
+    const { prev } = this;
+    for (let i = prev.start[j]; i < prev.start[j + 1]; i++) {
+      const h = prev.host[i];
       if (h < 0) continue;
-      this.old(s, h, r.made !== null && r.made[i] === 1);
+      this.old(j, h, prev.made[i] === 1);
       this.touch(h);
     }
   }
 
-  touchAll(hosts: readonly number[]): void {
-    for (const h of hosts) if (h >= 0) this.touch(h);
+  /** A new step with no counterpart in the previous order, just placed. */
+  touchStep(k: number): void {
+    const { out } = this;
+    for (let i = out.start[k]; i < out.start[k + 1]; i++) if (out.host[i] >= 0) this.touch(out.host[i]);
   }
 
   /** Re-evaluates whether `h` differs between the two sides. */
-  touch(h: number): void {
+  private touch(h: number): void {
     const { free, load, pools } = this.packer;
     let differs = free.cpu[h] !== this.oldCpu[h] || free.mem[h] !== this.oldMem[h] || free.sto[h] !== this.oldSto[h] || load[h] > 0 !== this.oldLoad[h] > 0;
     if (!differs) {
@@ -250,7 +296,7 @@ class Walk {
       }
     }
     if (differs === (this.inD[h] === 1)) return;
-    const groups = this.m.hostGroups[h];
+    const groups = this.prev.model.hostGroups[h];
     if (differs) {
       this.inD[h] = 1;
       this.dPos[h] = this.d.length;
@@ -267,32 +313,54 @@ class Walk {
     }
   }
 
-  /** A workload placed on both sides: its previous decisions, checked against D. */
-  step(s: Spec, replicas: number, prev: Result): Result {
-    const g = s.group!;
-    const { packer, stats } = this;
-    const { hosts, made } = prev;
-    if (this.groupD[g.id] === 0) {
+  /** Previous step j and new step k place the same workload `w`: its decisions, checked against D. */
+  step(specs: readonly Spec[], w: number, j: number, k: number): void {
+    const { packer, stats, prev, out } = this;
+    const a = prev.start[j];
+    const len = prev.start[j + 1] - a;
+    const a2 = out.start[k];
+    if (this.groupD[prev.group[j]] === 0) {
       // No host it may use differs: the same decisions, the same effects on both sides.
-      packer.begin(s);
-      for (let r = 0; r < replicas; r++) {
-        const h = hosts[r];
+      const { free, openFree, load } = packer;
+      const pool = prev.pool[j] ? prev.model.poolOs[prev.pool[j]] : null;
+      for (let r = 0; r < len; r++) {
+        const h = prev.host[a + r];
+        out.host[a2 + r] = h;
         if (h < 0) continue;
-        const vm = made !== null && made[r] === 1;
-        const mk = packer.commit(h);
-        this.old(s, h, vm);
-        if (mk !== (vm ? 1 : 0)) this.touch(h);
+        const vm = prev.made[a + r];
+        out.made[a2 + r] = vm;
+        const c = vm ? prev.cpu[j] + this.vmCpu : prev.cpu[j];
+        const m = vm ? prev.mem[j] + this.vmMem : prev.mem[j];
+        const st = prev.sto[j];
+        load[h]++;
+        openFree.cpu[h] = free.cpu[h] -= c;
+        openFree.mem[h] = free.mem[h] -= m;
+        openFree.sto[h] = free.sto[h] -= st;
+        packer.changed(h);
+        this.oldCpu[h] -= c;
+        this.oldMem[h] -= m;
+        this.oldSto[h] -= st;
+        this.oldLoad[h]++;
+        if (vm && pool !== null) {
+          packer.addPool(h, pool);
+          this.oldPool(h, pool);
+        }
       }
-      stats.copied += replicas;
-      return prev;
+      out.failed[k] = prev.failed[j];
+      const why = prev.why.get(j);
+      if (why) out.why.set(k, why);
+      stats.copied += len;
+      return;
     }
+    const s = specs[w];
+    const g = s.group!;
     packer.begin(s);
-    const newHosts = new Array<number>(replicas);
-    const newMade = made ? new Uint8Array(replicas) : null;
     let deviated = false;
     let changed = false;
-    for (let r = 0; r < replicas; r++) {
-      const hOld = hosts[r];
+    let failed = 0;
+    for (let r = 0; r < len; r++) {
+      const hOld = prev.host[a + r];
+      const vm = prev.made[a + r] === 1;
       let h: number;
       if (!deviated) {
         stats.checked++;
@@ -300,27 +368,26 @@ class Walk {
         if (h === UNKNOWN) h = packer.findHost(g);
         if (h !== hOld) deviated = true;
       } else h = packer.findHost(g);
-      newHosts[r] = h;
-      const vm = made !== null && made[r] === 1;
+      out.host[a2 + r] = h;
       if (h >= 0) {
         const mk = packer.commit(h);
-        if (newMade) newMade[r] = mk;
-        if (mk !== (vm ? 1 : 0) || h !== hOld) changed = true;
-      } else if (hOld >= 0) changed = true;
-      if (hOld >= 0) this.old(s, hOld, vm);
+        out.made[a2 + r] = mk;
+        if (mk !== (vm ? 1 : 0)) changed = true;
+      } else failed++;
+      if (h !== hOld) changed = true;
+      if (hOld >= 0) this.old(j, hOld, vm);
       if (h >= 0) this.touch(h);
       if (hOld >= 0 && hOld !== h) this.touch(hOld);
     }
-    let failed = false;
-    for (const h of newHosts) if (h < 0) failed = true;
-    if (!changed) {
-      // Same decisions; the reason for what failed rests on the group's state.
-      if (!failed || this.groupD[g.id] === 0) return prev;
+    out.failed[k] = failed;
+    if (!failed) return;
+    const old = prev.why.get(j);
+    if (!changed && old && this.groupD[g.id] === 0) out.why.set(k, old);
+    else {
+      // The reason for what failed rests on the state of the group's hosts.
       const why = packer.explain(s, g);
-      if (prev.why && why.kind === prev.why.kind && why.reason === prev.why.reason && why.field === prev.why.field) return prev;
-      return makeResult(prev.hosts, prev.made, why);
+      out.why.set(k, old && why.kind === old.kind && why.reason === old.reason && why.field === old.field ? old : why);
     }
-    return makeResult(newHosts, newMade, failed ? packer.explain(s, g) : undefined);
   }
 
   /**
@@ -333,10 +400,11 @@ class Walk {
   private decide(s: Spec, hOld: number): number {
     const g = s.group!;
     const { packer } = this;
+    const hostGroups = this.prev.model.hostGroups;
     let best = -1;
     let bestKey = Infinity;
     if (hOld >= 0) {
-      const key = packer.keyOf(g, hOld, posIn(this.m, g.id, hOld));
+      const key = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id));
       if (key < 0) return UNKNOWN;
       // Its key rose (it is empty now, no longer in use): a host that came after it before
       // may come first now, and only a search knows which.
@@ -346,7 +414,7 @@ class Walk {
     }
     for (const h of this.d) {
       if (h === hOld) continue;
-      const pos = posIn(this.m, g.id, h);
+      const pos = posIn(hostGroups[h], g.id);
       if (pos < 0) continue;
       const key = packer.keyOf(g, h, pos);
       if (key >= 0 && key < bestKey) {
@@ -360,7 +428,7 @@ class Walk {
 
 const UNKNOWN = -2;
 
-function posIn(m: HostModel, g: number, h: number): number {
-  for (const x of m.hostGroups[h]) if (x.g === g) return x.pos;
+function posIn(groups: readonly { g: number; pos: number }[], g: number): number {
+  for (const x of groups) if (x.g === g) return x.pos;
   return -1;
 }

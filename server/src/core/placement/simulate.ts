@@ -41,12 +41,11 @@ export class Simulator {
 
   simulate(h0: number): FailureOutcome {
     const { core, recs } = this;
-    const { packer, specs, results, model } = core;
+    const { packer, specs, model } = core;
     const { hosts, vmOv } = model;
     const made: VmRec[] = [];
     let vms = 0;
-    let curW = -1;
-    packer.hasVm = (h) => existingVm(recs[h], packer.cur, curW) !== undefined;
+    const sim = (packer.simVms = { recs, w: -1 });
     packer.undo = [];
     const moved: FailureMove[] = [];
     const lost: LayoutUnplaced[] = [];
@@ -58,12 +57,12 @@ export class Simulator {
         const w = items[i].w;
         const s = specs[w];
         const group = s.group!;
-        curW = w;
+        sim.w = w;
         // Other replicas still running (and those re-placed here) count for spreading.
-        packer.begin(
-          s,
-          results[w].hosts.filter((h) => h !== h0),
-        );
+        const k = core.stepOf[w];
+        const held: number[] = [];
+        for (let x = core.start[k]; x < core.start[k + 1]; x++) if (core.host[x] !== h0) held.push(core.host[x]);
+        packer.begin(s, held);
         const failed: number[] = [];
         for (; i < items.length && items[i].w === w; i++) {
           const r = items[i].r;
@@ -118,7 +117,7 @@ export class Simulator {
         if (vm.kind === 'dedicated') recs[vm.host].dedicated.delete(vm.w);
         else recs[vm.host].pools.delete(vm.os);
       }
-      packer.useBaseVms();
+      packer.simVms = null;
     }
     return { host: h0, moved, lost };
   }

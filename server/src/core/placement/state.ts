@@ -1,56 +1,91 @@
-// What a placement decided, kept as plain values so that the next placement of the same
-// workspace can start from it: per workload where each replica went, and the packing's
-// final state. Nothing here refers to declaration objects or to an older placement.
+// What a placement decided, kept as flat arrays of plain values so that the next
+// placement of the same workspace can start from it and read it in order: per step of
+// the placement order (one workload), its costs and group, and per replica the host it
+// went to. Nothing here refers to declaration objects or to an older placement.
 
 import type { Packer } from './packer';
-import type { Blocked, HostModel, Spec } from './model';
+import { type Blocked, type HostModel, type Spec, poolId } from './model';
 
 /** Unplaced replica numbers listed per entry (the count is always exact). */
 export const MAX_LISTED = 100;
 
-/** Where one workload's replicas went. Immutable: shared by placements that agree on it. */
-export interface Result {
+/** The decisions of one placement, by step of its order. */
+export interface Steps {
+  /** Workload index of each step. */
+  order: Int32Array;
+  /** Step of each workload (-1: not placed at all: blocked, or no replicas). */
+  stepOf: Int32Array;
+  /** Replicas of step k are at [start[k], start[k + 1]) of `host` and `made`. */
+  start: Int32Array;
   /** Host of each replica (-1: unplaced). */
-  hosts: number[];
-  /** container-in-vm: 1 for each replica that made a new container VM. */
-  made: Uint8Array | null;
-  placed: number;
-  failed: number;
-  /** The first failed replica numbers (at most MAX_LISTED). */
-  listed: number[];
-  why: Blocked | undefined;
-  /** The host, when at least 2 replicas are placed and all on it; else -1. */
-  single: number;
+  host: Int32Array;
+  /** container-in-vm: 1 for each replica that made a new container VM (it pays the VM's overhead). */
+  made: Uint8Array;
+  /** Per step: unplaced replicas, and why (only steps with unplaced replicas have a reason). */
+  failed: Int32Array;
+  why: Map<number, Blocked>;
+  /** Per step: the host group, the cost of one instance, and the shared container VM it makes (`HostModel.poolOs`; 0: none, or a dedicated one). */
+  group: Int32Array;
+  cpu: Float64Array;
+  mem: Float64Array;
+  sto: Float64Array;
+  pool: Int32Array;
 }
 
-export const EMPTY: Result = { hosts: [], made: null, placed: 0, failed: 0, listed: [], why: undefined, single: -1 };
-
-export function makeResult(hosts: number[], made: Uint8Array | null, why: Blocked | undefined): Result {
-  let placed = 0;
-  let failed = 0;
-  const listed: number[] = [];
-  let single = -2;
-  for (let r = 0; r < hosts.length; r++) {
-    const h = hosts[r];
-    if (h < 0) {
-      if (failed++ < MAX_LISTED) listed.push(r);
-    } else {
-      placed++;
-      single = single === -2 || single === h ? h : -1;
+/**
+ * Empty decisions for `order`, with each step's costs and group filled in: from `prev`'s
+ * step `from[k]` when there is one (the same workload), else from the workload's spec.
+ * One buffer holds every array (fewer allocations for the collector to account for).
+ */
+export function newSteps(m: HostModel, order: Int32Array, n: number, specs: readonly Spec[], replicas: Int32Array, prev?: Steps, from?: Int32Array): Steps {
+  const steps = order.length;
+  let R = 0;
+  for (let k = 0; k < steps; k++) R += replicas[order[k]];
+  const buffer = new ArrayBuffer(steps * 24 + (steps * 5 + 1 + n + R) * 4 + R);
+  let at = 0;
+  const f64 = (len: number) => new Float64Array(buffer, (at += len * 8) - len * 8, len);
+  const i32 = (len: number) => new Int32Array(buffer, (at += len * 4) - len * 4, len);
+  const cpu = f64(steps);
+  const mem = f64(steps);
+  const sto = f64(steps);
+  const start = i32(steps + 1);
+  const stepOf = i32(n).fill(-1);
+  const group = i32(steps);
+  const pool = i32(steps);
+  const failed = i32(steps);
+  const own = i32(steps);
+  own.set(order);
+  const host = i32(R);
+  const made = new Uint8Array(buffer, at, R);
+  for (let k = 0; k < steps; k++) {
+    const w = order[k];
+    stepOf[w] = k;
+    start[k + 1] = start[k] + replicas[w];
+    const j = from ? from[k] : -1;
+    if (j >= 0) {
+      group[k] = prev!.group[j];
+      cpu[k] = prev!.cpu[j];
+      mem[k] = prev!.mem[j];
+      sto[k] = prev!.sto[j];
+      pool[k] = prev!.pool[j];
+      continue;
     }
+    const s = specs[w];
+    group[k] = s.group!.id;
+    cpu[k] = s.cpu;
+    mem[k] = s.mem;
+    sto[k] = s.sto;
+    if (s.deploy === 'container-in-vm' && !s.strict) pool[k] = poolId(m, s.os === 'any' ? 'linux' : s.os);
   }
-  return { hosts, made, placed, failed, listed, why, single: placed >= 2 ? single : -1 };
+  return { order: own, stepOf, start, host, made, failed, why: new Map(), group, cpu, mem, sto, pool };
 }
 
 /** A placement's inputs as values and its decisions: what the next placement resumes from. */
-export interface Core {
+export interface Core extends Steps {
   model: HostModel;
   specs: Spec[];
   /** Replicas to place per workload (after the limits). */
   replicas: Int32Array;
-  results: Result[];
-  /** Workload indices in the order they were placed. */
-  order: Int32Array;
   /** The final packing (restored after every failure simulation). */
   packer: Packer;
   /** Every capacity and cost is a whole number: sums are exact in any order, so a later placement may resume from this one. */
@@ -70,6 +105,6 @@ export interface PlacementStats {
   checked: number;
   /** Replicas whose previous host was kept without a check (no host of their group differed). */
   copied: number;
-  /** Replicas rolled back from the previous final state to the resume point. */
+  /** Replicas taken out of the previous final state (or put into the empty one) to reach the resume point. */
   rolledBack: number;
 }
