@@ -37,13 +37,24 @@ export class FitTree {
 
   /** Re-reads one leaf's free capacity after it changed. */
   update(pos: number): void {
-    const free = this.free;
+    const { free, cpu, mem, sto } = this;
     const h = this.hosts[pos];
     let i = this.size + pos;
-    this.cpu[i] = free.cpu[h];
-    this.mem[i] = free.mem[h];
-    this.sto[i] = free.sto[h];
-    for (i >>= 1; i >= 1; i >>= 1) this.pull(i);
+    cpu[i] = free.cpu[h];
+    mem[i] = free.mem[h];
+    sto[i] = free.sto[h];
+    // Up to the first node whose maxima do not change: those above it do not either.
+    for (i >>= 1; i >= 1; i >>= 1) {
+      const l = 2 * i;
+      const r = l + 1;
+      const c = cpu[l] > cpu[r] ? cpu[l] : cpu[r];
+      const m = mem[l] > mem[r] ? mem[l] : mem[r];
+      const s = sto[l] > sto[r] ? sto[l] : sto[r];
+      if (c === cpu[i] && m === mem[i] && s === sto[i]) break;
+      cpu[i] = c;
+      mem[i] = m;
+      sto[i] = s;
+    }
   }
 
   /**

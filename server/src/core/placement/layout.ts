@@ -100,7 +100,7 @@ export function buildLayout(x: LayoutInput): Layout {
     return i;
   };
   // One cost object per workload, shared by its instances in this layout only.
-  const costs: Resources[] = specs.map((s) => ({ cpu: s.cost.cpu, memory: s.cost.memory, storage: s.cost.storage }));
+  const costs: Resources[] = specs.map((s) => ({ cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
   let used = 0;
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {

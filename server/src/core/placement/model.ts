@@ -75,6 +75,8 @@ export interface HostModel {
   rank: Float64Array;
   hostsByName: Map<string, number[]>;
   groups: Map<string, Group>;
+  /** Groups of workloads without pins, by deployment and OS. */
+  plainGroups: Map<Deploy, Map<string, Group>>;
   groupList: Group[];
   /** Per host: the groups it belongs to and its position in each. */
   hostGroups: { g: number; pos: number }[][];
@@ -146,6 +148,7 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
     rank,
     hostsByName,
     groups: new Map(),
+    plainGroups: new Map(),
     groupList: [],
     hostGroups: hosts.map(() => []),
     capable: new Map(),
@@ -204,9 +207,16 @@ export function eligible(deploy: Deploy, os: string, h: HostInfo): boolean {
 
 /** The group of hosts for a kind of instance (and pins), made on first use. */
 export function groupFor(m: HostModel, deploy: Deploy, os: string, pins: readonly number[] | null): Group {
-  const key = `${deploy}|${deploy === 'container' ? os : ''}|${pins ? pins.join(',') : '*'}`;
-  let g = m.groups.get(key);
+  // Most workloads are not pinned: their groups are found without building a key.
+  const plain = pins ? undefined : (m.plainGroups.get(deploy) ?? m.plainGroups.set(deploy, new Map()).get(deploy)!);
+  let g = plain?.get(deploy === 'container' ? os : '');
   if (g) return g;
+  const key = `${deploy}|${deploy === 'container' ? os : ''}|${pins ? pins.join(',') : '*'}`;
+  g = m.groups.get(key);
+  if (g) {
+    plain?.set(deploy === 'container' ? os : '', g);
+    return g;
+  }
   const { hosts, rank } = m;
   const candidates = (pins ?? hosts.map((h) => h.idx)).filter((i) => eligible(deploy, os, hosts[i]));
   if (!m.naive) candidates.sort((a, b) => hosts[a].site - hosts[b].site || rank[b] - rank[a] || a - b);
@@ -222,6 +232,7 @@ export function groupFor(m: HostModel, deploy: Deploy, os: string, pins: readonl
   const largest = candidates.length ? candidates.reduce((a, b) => (rank[b] > rank[a] ? b : a)) : -1;
   g = { id: m.groupList.length, key, label, hosts: candidates, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [], largest };
   m.groups.set(key, g);
+  plain?.set(deploy === 'container' ? os : '', g);
   m.groupList.push(g);
   candidates.forEach((h, pos) => m.hostGroups[h].push({ g: g!.id, pos }));
   return g;
@@ -258,11 +269,7 @@ export interface Spec {
   // Derived.
   os: string;
   wanted: number;
-  /** Per instance, before overheads (what the layout reports). */
-  size: Resources;
-  /** What one instance costs its host, shared by every instance in the layout. */
-  cost: Resources;
-  /** Per instance (millicores, bytes, bytes), overheads included; a container-in-vm's VM is extra. */
+  /** What one instance costs its host (millicores, bytes, bytes), overheads included; a container-in-vm's VM is extra. */
   cpu: number;
   mem: number;
   sto: number;
@@ -278,11 +285,12 @@ export interface Spec {
 export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation | undefined): Spec {
   const deploy = decl.deploy ?? rec?.verdict ?? null;
   const os = decl.os ?? 'any';
-  const size = sizeOf(decl);
+  let volumes = 0;
+  for (const v of decl.volumes) volumes += v.size ?? 0;
   const ov = deploy === 'vm' ? m.vmOv : m.ctOv;
-  const cpu = milli(size.cpu) + ov.cpu;
-  const mem = Math.ceil(size.memory) + ov.mem;
-  const sto = Math.ceil(size.storage);
+  const cpu = milli(decl.cpu ?? 0) + ov.cpu;
+  const mem = Math.ceil(decl.memory ?? 0) + ov.mem;
+  const sto = Math.ceil(volumes);
   const pinNames = decl.pins.length ? decl.pins.map((p) => p.name) : NO_PINS;
   const pinField = decl.pins.length ? pinKey(decl) : '';
   let blocked = blockedReason(m, deploy, decl, rec);
@@ -292,35 +300,50 @@ export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation |
     if (!known.length) blocked = { kind: 'pin', reason: `it is pinned to ${list(pinNames.map((p) => `'${p}'`))}, which no descriptor declares`, field: pinField };
     else pins = known;
   }
-  const spec: Spec = {
-    declared: decl.deploy,
-    deploy,
-    osRaw: decl.os,
-    replicasRaw: decl.replicas,
-    scalingMin: decl.scaling?.min,
-    cpuRaw: decl.cpu,
-    memRaw: decl.memory,
-    stoRaw: size.storage,
-    strict: decl.isolation === 'strict',
-    pinNames,
-    pinField,
-    blocked,
-    blockKey: deploy !== null && decl.deploy === undefined ? undefined : blockKey(deploy, rec),
-    os,
-    wanted: Math.max(0, Math.floor(decl.replicas ?? decl.scaling?.min ?? 1)),
-    size,
-    cost: { cpu: cpu / 1000, memory: mem, storage: sto },
-    cpu,
-    mem,
-    sto,
-    pins,
-    group: deploy && !blocked ? groupFor(m, deploy, os, pins) : null,
-    pinRank: pins ? pins.length : Infinity,
-    share: Math.max(cpu / m.maxCpu, mem / m.maxMem),
-    exact: false,
-  };
-  spec.exact = Number.isSafeInteger(cpu) && Number.isSafeInteger(mem) && Number.isSafeInteger(sto) && cpu >= 0 && mem >= 0 && sto >= 0;
-  return spec;
+  const group = deploy && !blocked ? groupFor(m, deploy, os, pins) : null;
+  const exact = Number.isSafeInteger(cpu) && Number.isSafeInteger(mem) && Number.isSafeInteger(sto) && cpu >= 0 && mem >= 0 && sto >= 0;
+  const blockKeyOf = deploy !== null && decl.deploy === undefined ? undefined : blockKey(deploy, rec);
+  const wanted = Math.max(0, Math.floor(decl.replicas ?? decl.scaling?.min ?? 1));
+  // A class instance, not an object literal: a literal this large is built slowly by V8.
+  return new SpecRecord(decl, deploy, volumes, pinNames, pinField, blocked, blockKeyOf, os, wanted, cpu, mem, sto, pins, group, Math.max(cpu / m.maxCpu, mem / m.maxMem), exact);
+}
+
+class SpecRecord implements Spec {
+  readonly declared: Deploy | undefined;
+  readonly osRaw: string | undefined;
+  readonly replicasRaw: number | undefined;
+  readonly scalingMin: number | undefined;
+  readonly cpuRaw: number | undefined;
+  readonly memRaw: number | undefined;
+  readonly strict: boolean;
+  readonly pinRank: number;
+  constructor(
+    decl: WorkloadDecl,
+    readonly deploy: Deploy | null,
+    readonly stoRaw: number,
+    readonly pinNames: readonly string[],
+    readonly pinField: string,
+    readonly blocked: Blocked | undefined,
+    readonly blockKey: string | undefined,
+    readonly os: string,
+    readonly wanted: number,
+    readonly cpu: number,
+    readonly mem: number,
+    readonly sto: number,
+    readonly pins: number[] | null,
+    readonly group: Group | null,
+    readonly share: number,
+    readonly exact: boolean,
+  ) {
+    this.declared = decl.deploy;
+    this.osRaw = decl.os;
+    this.replicasRaw = decl.replicas;
+    this.scalingMin = decl.scaling?.min;
+    this.cpuRaw = decl.cpu;
+    this.memRaw = decl.memory;
+    this.strict = decl.isolation === 'strict';
+    this.pinRank = pins ? pins.length : Infinity;
+  }
 }
 
 /** True when `decl` (with its recommendation) reads as `s` under the same host model. */

@@ -7,7 +7,7 @@
 import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
 import { existingVm, type HostRec } from './layout';
-import { type Blocked, EPS, type Group, type HostModel, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
+import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
 
 export class Packer {
   readonly free: FreeArrays;
@@ -30,7 +30,8 @@ export class Packer {
   private readonly touchedSites: number[] = [];
   /** Hosts with a dedicated container VM of the workload being placed (marked with `stamp`). */
   private readonly dedicated: Int32Array;
-  private readonly siteOrder: Group['sites'] = [];
+  /** Scratch: a group's site ranges in the order they are tried. */
+  private readonly siteOrder = new Int32Array(MAX_SPREAD_SITES);
 
   /** The workload being placed, for the leaf tests (made once, not per replica). */
   cur!: Spec;
@@ -244,16 +245,22 @@ export class Packer {
     const st = s.sto - EPS;
     let pos = -1;
     if (g.sites.length) {
-      // Sites running fewest replicas of this workload first (insertion sort: a few sites).
+      // Sites running fewest replicas of this workload first (insertion sort, stable: a few sites).
+      const { sites } = g;
       const order = this.siteOrder;
       const count = this.siteCount;
-      order.length = 0;
-      for (const r of g.sites) {
-        let i = order.length;
-        while (i > 0 && count[order[i - 1].site] > count[r.site]) i--;
-        order.splice(i, 0, r);
+      for (let k = 0; k < sites.length; k++) {
+        let i = k;
+        while (i > 0 && count[sites[order[i - 1]].site] > count[sites[k].site]) {
+          order[i] = order[i - 1];
+          i--;
+        }
+        order[i] = k;
       }
-      for (const r of order) if ((pos = open.find(r.lo, r.hi, c, m, st, this.spread)) >= 0 || (pos = tree.find(r.lo, r.hi, c, m, st, this.spread)) >= 0) break;
+      for (let k = 0; k < sites.length; k++) {
+        const r = sites[order[k]];
+        if ((pos = open.find(r.lo, r.hi, c, m, st, this.spread)) >= 0 || (pos = tree.find(r.lo, r.hi, c, m, st, this.spread)) >= 0) break;
+      }
     } else if ((pos = open.find(0, n, c, m, st, this.spread)) < 0) pos = tree.find(0, n, c, m, st, this.spread);
     // No host free of this workload has room: share a host rather than stay unplaced.
     if (pos < 0 && (pos = open.find(0, n, c, m, st, this.fitsVm)) < 0) pos = tree.find(0, n, c, m, st, this.fitsVm);

@@ -95,7 +95,7 @@ export class Simulator {
             replica: r,
             deploy: s.deploy!,
             to: h,
-            cost: { cpu: s.cost.cpu, memory: s.cost.memory, storage: s.cost.storage },
+            cost: { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto },
             hostCost: { cpu: c / 1000, memory: m, storage: s.sto },
           };
           if (vm) {
