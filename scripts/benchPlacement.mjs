@@ -3,9 +3,13 @@
 //   1,000 and 10,000 workloads (bench/generate.ts), our first-fit decreasing with
 //   spreading beside a naive first-fit (declaration order, linear scan) measured in the
 //   same run; plus the cost of simulating every host's failure;
+// - re-placement after a one-workload edit (the middle workload's `os` loses its last
+//   letter and gets it back, or its memory gains a digit and loses it), resumed from the
+//   previous placement as the editor does, beside a placement from scratch of the same
+//   input, both followed by the placement findings;
 // - the webview's render time for 1,000 hosts in headless Chromium: the shipped,
 //   virtualized view beside a baseline that mounts every card, in the same page.
-// Usage: node scripts/benchPlacement.mjs [--sizes 1000,10000] [--runs N] [--json]
+// Usage: node scripts/benchPlacement.mjs [--sizes 1000,10000] [--runs N] [--edits N] [--json]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
@@ -25,12 +29,13 @@ const sizes = opt('--sizes', '1000,10000')
   .map(Number)
   .filter((n) => n > 0);
 const runs = Math.max(1, Number(opt('--runs', '7')));
+const edits = Math.max(2, Number(opt('--edits', '20')));
 const log = (s) => (json ? process.stderr : process.stdout).write(`${s}\n`);
 
-export async function benchPlacement({ sizes, runs }) {
+export async function benchPlacement({ sizes, runs, edits = 20 }) {
   const core = await buildCore();
   const results = [];
-  for (const n of sizes) results.push(placementAt(core, n, runs));
+  for (const n of sizes) results.push({ ...placementAt(core, n, runs), edit: editAt(core, n, edits) });
   const render = await renderBench(core, runs);
   const out = { machine: machine(), sizes: results, render };
   out.markdown = toMarkdown(out);
@@ -49,7 +54,8 @@ async function buildCore() {
         export { parseFile } from './server/src/core/parse';
         export { analyze } from './server/src/core/analyze';
         export { defaultConfig } from './server/src/core/config';
-        export { place } from './server/src/core/placement';
+        export { place, placementFindings } from './server/src/core/placement';
+        export { PieceCache } from './server/src/core/parse';
       `,
       resolveDir: ROOT,
       loader: 'ts',
@@ -118,6 +124,66 @@ function placementAt(core, n, runs) {
       `placed ${q.placed} (naive ${nq.placed}); hosts used ${q.hostsUsed} vs lower bound ${q.lowerBound} (×${ratio(q.hostsUsed, q.lowerBound)}; naive ${nq.hostsUsed}); every host failure ${fmt(row.everyFailureMs.median)}`,
   );
   return row;
+}
+
+/**
+ * One-workload edits, each followed by a placement resumed from the previous one and by
+ * one from scratch of the same input (they alternate, so both see the same load), each
+ * with the placement findings. Every resumed result is checked against the one from
+ * scratch.
+ */
+function editAt(core, n, count) {
+  const gen = core.generate({ workloads: n, seed: 7 });
+  const config = core.defaultConfig();
+  const file = 'bench.workload.yaml';
+  const cache = new core.PieceCache();
+  const mid = gen.osValues[gen.osValues.length >> 1];
+  const last = gen.text.indexOf('\n', mid) - 1;
+  const letter = gen.text[last];
+  const memory = gen.text.indexOf('memory: ', gen.text.indexOf('resources:', mid)) + 'memory: '.length;
+  const kinds = {
+    // `linux` → `linu` → `linux`: the workload's OS, and so its deployment and host group, change.
+    os: [(t) => t.slice(0, last) + t.slice(last + 1), (t) => t.slice(0, last) + letter + t.slice(last)],
+    // `16Gi` → `116Gi` → `16Gi`: its size, and so its place in the order, change.
+    memory: [(t) => `${t.slice(0, memory)}1${t.slice(memory)}`, (t) => t.slice(0, memory) + t.slice(memory + 1)],
+  };
+  const out = {};
+  for (const [kind, [there, back]] of Object.entries(kinds)) {
+    let text = gen.text;
+    let analysis = core.analyze([core.parseFile(file, text, cache)], config);
+    let previous = analysis.placement;
+    const resumed = [];
+    const full = [];
+    const stats = [];
+    for (let i = 0; i < count; i++) {
+      text = i % 2 ? restore(back(text), gen.text) : there(text);
+      analysis = core.analyze([core.parseFile(file, text, cache)], config, analysis);
+      const { fleet, recommendations } = analysis;
+      let t0 = performance.now();
+      const p = core.place(fleet, recommendations, config.placement, { previous });
+      const findings = core.placementFindings(p, config);
+      resumed.push(performance.now() - t0);
+      t0 = performance.now();
+      const q = core.place(fleet, recommendations, config.placement);
+      const expected = core.placementFindings(q, config);
+      full.push(performance.now() - t0);
+      if (JSON.stringify(findings) !== JSON.stringify(expected) || JSON.stringify(p.layout) !== JSON.stringify(q.layout)) throw new Error(`${n} workloads, ${kind} edit ${i + 1}: the resumed placement differs from the one from scratch`);
+      stats.push(p.stats);
+      previous = p;
+    }
+    out[kind] = { resumedMs: stat(resumed), fullMs: stat(full), stats: stats[0] };
+  }
+  log(
+    `re-placement ${n} workloads after a one-workload edit (placement + findings): os ${fmt(out.os.resumedMs.median)}, memory ${fmt(out.memory.resumedMs.median)}; from scratch ${fmt(out.os.fullMs.median)} ` +
+      `(×${ratio(out.os.resumedMs.median, out.os.fullMs.median)}, ×${ratio(out.memory.resumedMs.median, out.memory.fullMs.median)})`,
+  );
+  return out;
+}
+
+/** The text after an edit's undo, which must be the original. */
+function restore(text, original) {
+  if (text !== original) throw new Error('an edit and its undo do not give the original text back');
+  return text;
 }
 
 async function renderBench(core, runs) {
@@ -277,6 +343,15 @@ function toMarkdown(out) {
       'The naive baseline takes workloads in declaration order and the first host with room, without spreading; it leaves more replicas unplaced. ' +
       'The lower bound relaxes the problem (divisible demand, no spreading or pins): no layout can use fewer hosts.',
     '',
+    'Re-placement after a one-workload edit, as the editor runs it: resumed from the previous placement (placement + findings, median and range over the edits), beside a placement from scratch of the same input; the results are identical (checked on every edit).',
+    '',
+    '| Workloads | From scratch | Edit `os` (resumed) | Resumed / scratch | Edit `memory` (resumed) | Resumed / scratch |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...out.sizes.map(
+      (r) =>
+        `| ${r.workloads.toLocaleString('en')} | ${range(r.edit.os.fullMs)} | ${range(r.edit.os.resumedMs)} | ${ratio(r.edit.os.resumedMs.median, r.edit.os.fullMs.median)} | ${range(r.edit.memory.resumedMs)} | ${ratio(r.edit.memory.resumedMs.median, r.edit.memory.fullMs.median)} |`,
+    ),
+    '',
   ];
   const r = out.render;
   if (r.skipped) lines.push(`Webview render: skipped (${r.skipped}).`);
@@ -290,7 +365,7 @@ function toMarkdown(out) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const out = await benchPlacement({ sizes, runs });
+  const out = await benchPlacement({ sizes, runs, edits });
   if (json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else log(`\n${out.markdown}`);
   if (argv.includes('--write')) writeFileSync(join(ROOT, 'out', 'bench', 'placement.json'), JSON.stringify(out, null, 1));

@@ -346,9 +346,7 @@ class Walk {
           this.oldPool(h, pool);
         }
       }
-      out.failed[k] = prev.failed[j];
-      const why = prev.why.get(j);
-      if (why) out.why.set(k, why);
+      if ((out.failed[k] = prev.failed[j])) out.why.set(k, prev.why.get(j)!);
       stats.copied += len;
       return;
     }
@@ -376,7 +374,8 @@ class Walk {
       } else failed++;
       if (h !== hOld) changed = true;
       if (hOld >= 0) this.old(j, hOld, vm);
-      if (h >= 0) this.touch(h);
+      // The same effect on both sides leaves a host that did not differ as it was.
+      if (h >= 0 && (h !== hOld || this.inD[h] || out.made[a2 + r] !== (vm ? 1 : 0))) this.touch(h);
       if (hOld >= 0 && hOld !== h) this.touch(hOld);
     }
     out.failed[k] = failed;
@@ -401,23 +400,24 @@ class Walk {
     const g = s.group!;
     const { packer } = this;
     const hostGroups = this.prev.model.hostGroups;
-    let best = -1;
-    let bestKey = Infinity;
-    if (hOld >= 0) {
-      const key = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id));
-      if (key < 0) return UNKNOWN;
+    let best = hOld;
+    // hOld's key, computed when first needed (-2: not yet).
+    let bestKey = hOld < 0 ? Infinity : -2;
+    if (hOld >= 0 && this.inD[hOld]) {
+      bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id));
+      if (bestKey < 0) return UNKNOWN;
       // Its key rose (it is empty now, no longer in use): a host that came after it before
       // may come first now, and only a search knows which.
-      if (this.inD[hOld] && packer.load[hOld] === 0 && this.oldLoad[hOld] > 0) return UNKNOWN;
-      best = hOld;
-      bestKey = key;
+      if (packer.load[hOld] === 0 && this.oldLoad[hOld] > 0) return UNKNOWN;
     }
     for (const h of this.d) {
       if (h === hOld) continue;
       const pos = posIn(hostGroups[h], g.id);
       if (pos < 0) continue;
       const key = packer.keyOf(g, h, pos);
-      if (key >= 0 && key < bestKey) {
+      if (key < 0) continue;
+      if (bestKey === -2 && (bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id))) < 0) return UNKNOWN;
+      if (key < bestKey) {
         best = h;
         bestKey = key;
       }
