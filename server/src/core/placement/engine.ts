@@ -77,8 +77,8 @@ export interface Placement {
   decls: readonly WorkloadDecl[];
   /** Host indices of each workload's placed replicas (by replica; -1 when unplaced). */
   replicaHosts(w: number): readonly number[];
-  /** Workloads with at least 2 replicas placed, all on one host (in declaration order). */
-  singleHostWorkloads(): readonly number[];
+  /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
+  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[];
   /** Facts the findings need, without building the layout. */
   readonly hostCount: number;
   hostName(h: number): string;
@@ -92,8 +92,8 @@ export interface Placement {
   simulateEveryFailure(): Map<number, FailureOutcome>;
   /** Hosts that could run the workload as placed (its deployment, OS, runtime), pins aside. */
   capableHosts(w: WorkloadDecl): HostDecl[];
-  /** The same for the workload at index `w`: the hosts, and how many. */
-  capableHostsAt(w: number): HostDecl[];
+  /** The same for the workload at index `w`: the first such host that passes `accept`, and how many there are. */
+  findCapableHost(w: number, accept: (h: HostDecl) => boolean): HostDecl | undefined;
   capableCount(w: number): number;
   /** How this placement was computed (from scratch or from the previous one). */
   readonly stats: PlacementStats;
@@ -238,7 +238,7 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
   let simulator: Simulator | undefined;
   const simulate = (h: number) => (simulator ??= new Simulator(core, instances())).simulate(h);
   let workloadIndex: Map<WorkloadDecl, number> | undefined;
-  let single: number[] | undefined;
+  let single: { w: number; host: number; replicas: number }[] | undefined;
   const capableOf = (w: number): number[] => {
     const s = specs[w];
     return s && s.deploy ? capableHosts(model, s.deploy, s.os) : [];
@@ -273,9 +273,9 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
               break;
             }
           }
-          if (placed >= 2 && at >= 0) single.push(order[k]);
+          if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
         }
-        single.sort((a, b) => a - b);
+        single.sort((a, b) => a.w - b.w);
       }
       return single;
     },
@@ -298,7 +298,10 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
       const i = this.workloadIndex.get(decl);
       return i === undefined ? [] : capableOf(i).map((h) => hostDecls[h]);
     },
-    capableHostsAt: (w) => capableOf(w).map((h) => hostDecls[h]),
+    findCapableHost(w, accept) {
+      for (const h of capableOf(w)) if (accept(hostDecls[h])) return hostDecls[h];
+      return undefined;
+    },
     capableCount: (w) => capableOf(w).length,
     stats,
   };

@@ -5,7 +5,7 @@
 import type { Config } from '../config';
 import { formatBytes, formatCpu } from '../quantity';
 import { fieldSpan } from '../recommend';
-import type { Finding, Fix, WorkloadDecl } from '../types';
+import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { list, type Placement } from './engine';
 
 export interface FileFinding {
@@ -47,26 +47,19 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
   }
 
   // single-point-of-failure
-  for (const i of p.singleHostWorkloads()) {
+  for (const { w: i, host: at, replicas: placed } of p.singleHostWorkloads()) {
     const decl = p.decls[i];
-    let placed = 0;
-    let at = -1;
-    for (const h of p.replicaHosts(i)) {
-      if (h < 0) continue;
-      placed++;
-      at = h;
-    }
     const host = p.hostName(at);
     const lw = { name: name(decl), deploy: p.deployOf(i) };
-    const pinEntry = decl.node.entries.find((e) => e.key === 'host' || e.key === 'hosts');
-    const singlePin = decl.pins.length > 0 && new Set(decl.pins.map((x) => x.name)).size === 1;
+    const pinEntry = pinEntryOf(decl);
+    const singlePin = decl.pins.length > 0 && decl.pins.every((x) => x.name === decl.pins[0].name);
     const fixes: Fix[] = [];
     let message: string;
     let field: string;
     if (singlePin && pinEntry) {
       message = `All ${placed} replicas of '${lw.name}' are pinned to '${host}': one host failure stops every one of them.`;
       field = pinEntry.key;
-      const other = p.capableHostsAt(i).find((h) => h.name !== undefined && h.name !== host);
+      const other = p.findCapableHost(i, (h) => h.name !== undefined && h.name !== host);
       if (other && pinEntry.value) {
         fixes.push({
           title: `Spread over \`hosts: [${host}, ${other.name}]\``,
@@ -109,6 +102,12 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
     });
   }
   return out;
+}
+
+/** The `host` or `hosts` entry, whichever comes first. */
+function pinEntryOf(w: WorkloadDecl): YEntry | undefined {
+  for (const e of w.node.entries) if (e.key === 'host' || e.key === 'hosts') return e;
+  return undefined;
 }
 
 /** A host name as a YAML flow scalar: plain when safe, else double-quoted. */
