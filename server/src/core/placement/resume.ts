@@ -65,6 +65,13 @@ export interface Resumed {
 export function resume(prev: Core, specs: readonly Spec[], replicas: Int32Array, newToOld: Int32Array, fresh: (from: Packer) => Packer): Resumed {
   const n = specs.length;
   const oldOrder = prev.order;
+  if (n === prev.specs.length) {
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = newToOld[i] === i;
+    // Every workload as before, at the same index: the previous decisions are the new ones
+    // (they are never changed once made, so they can be shared).
+    if (same) return { steps: prev, packer: fresh(prev.packer), stats: { mode: 'reused', steps: oldOrder.length, resumedAt: oldOrder.length, searched: 0, checked: 0, copied: 0, rolledBack: 0 } };
+  }
   const oldToNew = new Int32Array(prev.specs.length).fill(-1);
   for (let i = 0; i < n; i++) if (newToOld[i] >= 0) oldToNew[newToOld[i]] = i;
   const { order, from } = mergeOrder(specs, replicas, newToOld, oldOrder, oldToNew);
