@@ -92,7 +92,11 @@ const KINDS = [
 const objectEditArb = fc.record({ kind: fc.constantFrom(...KINDS), at: fc.nat(), to: fc.nat(), value: fc.nat(), inPlace: fc.boolean() });
 type ObjectEdit = typeof objectEditArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** Applies one edit: a changed declaration is a new object, or (inPlace) the same one mutated. */
+/**
+ * Applies one edit: a changed declaration is a new object, or (inPlace, hosts only) the
+ * same one mutated. Workload declarations are never changed in place (the parse's
+ * contract, which the engine relies on: the same object reads the same).
+ */
 function applyObjectEdit(world: World, e: ObjectEdit): void {
   const ws = world.workloads;
   const hs = world.hosts;
@@ -100,12 +104,9 @@ function applyObjectEdit(world: World, e: ObjectEdit): void {
   const editWorkload = (change: (w: WorkloadDecl) => void) => {
     if (!ws.length) return;
     const i = e.at % ws.length;
-    if (e.inPlace) change(ws[i]);
-    else {
-      const copy = { ...ws[i], volumes: [...ws[i].volumes], pins: [...ws[i].pins] };
-      change(copy);
-      ws[i] = copy;
-    }
+    const copy = { ...ws[i], volumes: [...ws[i].volumes], pins: [...ws[i].pins] };
+    change(copy);
+    ws[i] = copy;
   };
   const editHost = (change: (h: HostDecl) => void) => {
     if (!hs.length) return;

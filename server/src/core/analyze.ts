@@ -43,6 +43,8 @@ const memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
 let lastHostNames = '';
 /** Per analysis: indices of the workloads with findings of their own (see `analyze`). */
 const withFindingsOf = new WeakMap<Analysis, number[]>();
+/** Per analysis: the recommendations in fleet order. */
+const inOrderOf = new WeakMap<Analysis, (Recommendation | undefined)[]>();
 
 /**
  * With `previous` (the last analysis of the same workspace, from the same parse caches),
@@ -70,6 +72,8 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
   let sinkFile = '';
   // Indices (in fleet.workloads) of the workloads with findings, for the next analysis.
   const withFindings: number[] = [];
+  // Every workload's recommendation in fleet order, for the placement.
+  const inOrder = new Array<Recommendation | undefined>(fleet.workloads.length);
   const visit = (w: WorkloadDecl, i: number) => {
     let pinRoles: Set<string> | undefined;
     if (w.pins.length) {
@@ -89,6 +93,7 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
       m = { recKey, rec: recommend(w, fleet.summary, pinRoles ?? new Set()), at: -1, declaresHosts, hostNames: names, findings: [] };
       memo.set(w, m);
     }
+    inOrder[i] = m.rec;
     if (m.at < 0 || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
       const out: Finding[] = [];
       checkWorkload(w, m.rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(owned(f)));
@@ -110,7 +115,8 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
   // are as before, only the workloads that changed are visited; of the others, only
   // those that had findings (their findings moved with them, or not).
   const prevWith = previous && sameHosts(previous.fleet, fleet) ? withFindingsOf.get(previous) : undefined;
-  if (previous && prevWith) {
+  const prevOrder = previous && inOrderOf.get(previous);
+  if (previous && prevWith && prevOrder) {
     const old = previous.fleet.workloads;
     const now = fleet.workloads;
     const n = Math.min(old.length, now.length);
@@ -119,6 +125,9 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
     let tail = 0;
     while (tail < n - head && old[old.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
     const moved = now.length - old.length;
+    // Unvisited workloads keep their recommendation (same hosts, same summary, same memo).
+    for (let i = 0; i < head; i++) inOrder[i] = prevOrder[i];
+    for (let i = now.length - tail; i < now.length; i++) inOrder[i] = prevOrder[i - moved];
     let k = 0;
     for (; k < prevWith.length && prevWith[k] < head; k++) visit(now[prevWith[k]], prevWith[k]);
     for (let i = head; i < now.length - tail; i++) visit(now[i], i);
@@ -128,7 +137,7 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
     fleet.workloads.forEach(visit);
   }
 
-  const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement });
+  const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder });
   for (const { file, finding } of placementFindings(placement, config)) emit(file, finding);
 
   const diagnostics = new Map<string, Diagnostic[]>();
@@ -144,6 +153,7 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
     },
   };
   withFindingsOf.set(analysis, withFindings);
+  inOrderOf.set(analysis, inOrder);
   return analysis;
 }
 

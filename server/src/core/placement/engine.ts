@@ -41,6 +41,8 @@ export interface PlaceOptions {
    * usable), and the new placement keeps no reference to it.
    */
   previous?: Placement;
+  /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. */
+  inOrder?: readonly (Recommendation | undefined)[];
 }
 
 /** Why a workload or some of its replicas are not placed, for diagnostics. */
@@ -105,7 +107,9 @@ const cores = new WeakMap<Placement, Core>();
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
   const decls = fleet.workloads.slice();
   const hostDecls = fleet.hosts.slice();
-  const { core, recs, stats, special } = compute(hostDecls, decls, recommendations, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
+  const inOrder = placeOptions.inOrder;
+  const recAt = inOrder && inOrder.length === decls.length ? (i: number): Recommendation | undefined => inOrder[i] : (i: number) => recommendations.get(decls[i]);
+  const { core, recs, stats, special } = compute(hostDecls, decls, recAt, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
   const placement = finish(core, hostDecls, decls, recs, stats, special);
   cores.set(placement, core);
   return placement;
@@ -115,7 +119,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
 function compute(
   hostDecls: readonly HostDecl[],
   decls: readonly WorkloadDecl[],
-  recommendations: ReadonlyMap<WorkloadDecl, Recommendation>,
+  recAt: (i: number) => Recommendation | undefined,
   options: PlacementOptions,
   naive: boolean,
   prev: Core | undefined,
@@ -133,21 +137,21 @@ function compute(
     const limit = Math.min(n, old.length);
     let a = 0;
     for (; a < limit; a++) {
-      const rec = (recs[a] = recommendations.get(decls[a]));
+      const rec = (recs[a] = recAt(a));
       if (!sameSpec(old[a], decls[a], rec)) break;
       specs[a] = old[a];
       newToOld[a] = a;
     }
     for (let b = 1; b <= limit - a; b++) {
       const i = n - b;
-      const rec = (recs[i] = recommendations.get(decls[i]));
+      const rec = (recs[i] = recAt(i));
       if (!sameSpec(old[old.length - b], decls[i], rec)) break;
       specs[i] = old[old.length - b];
       newToOld[i] = old.length - b;
     }
-    for (let i = 0; i < n; i++) if (!specs[i]) specs[i] = readSpec(model, decls[i], (recs[i] = recommendations.get(decls[i])));
+    for (let i = 0; i < n; i++) if (!specs[i]) specs[i] = readSpec(model, decls[i], (recs[i] = recAt(i)));
   } else {
-    for (let i = 0; i < n; i++) specs[i] = readSpec(model, decls[i], (recs[i] = recommendations.get(decls[i])));
+    for (let i = 0; i < n; i++) specs[i] = readSpec(model, decls[i], (recs[i] = recAt(i)));
   }
 
   const replicas = new Int32Array(n);

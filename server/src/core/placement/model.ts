@@ -252,6 +252,9 @@ export function capableHosts(m: HostModel, deploy: Deploy, os: string): number[]
  */
 export interface Spec {
   // What it was read from (compared by `sameSpec`).
+  /** The declaration and recommendation objects themselves (see `sameSpec`). */
+  src: WorkloadDecl;
+  recSrc: Recommendation | undefined;
   declared: Deploy | undefined;
   deploy: Deploy | null;
   osRaw: string | undefined;
@@ -305,7 +308,7 @@ export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation |
   const blockKeyOf = deploy !== null && decl.deploy === undefined ? undefined : blockKey(deploy, rec);
   const wanted = Math.max(0, Math.floor(decl.replicas ?? decl.scaling?.min ?? 1));
   // A class instance, not an object literal: a literal this large is built slowly by V8.
-  return new SpecRecord(decl, deploy, volumes, pinNames, pinField, blocked, blockKeyOf, os, wanted, cpu, mem, sto, pins, group, Math.max(cpu / m.maxCpu, mem / m.maxMem), exact);
+  return new SpecRecord(decl, rec, deploy, volumes, pinNames, pinField, blocked, blockKeyOf, os, wanted, cpu, mem, sto, pins, group, Math.max(cpu / m.maxCpu, mem / m.maxMem), exact);
 }
 
 class SpecRecord implements Spec {
@@ -317,8 +320,11 @@ class SpecRecord implements Spec {
   readonly memRaw: number | undefined;
   readonly strict: boolean;
   readonly pinRank: number;
+  readonly src: WorkloadDecl;
+  readonly recSrc: Recommendation | undefined;
   constructor(
     decl: WorkloadDecl,
+    rec: Recommendation | undefined,
     readonly deploy: Deploy | null,
     readonly stoRaw: number,
     readonly pinNames: readonly string[],
@@ -335,6 +341,8 @@ class SpecRecord implements Spec {
     readonly share: number,
     readonly exact: boolean,
   ) {
+    this.src = decl;
+    this.recSrc = rec;
     this.declared = decl.deploy;
     this.osRaw = decl.os;
     this.replicasRaw = decl.replicas;
@@ -348,6 +356,10 @@ class SpecRecord implements Spec {
 
 /** True when `decl` (with its recommendation) reads as `s` under the same host model. */
 export function sameSpec(s: Spec, decl: WorkloadDecl, rec: Recommendation | undefined): boolean {
+  // The same objects read the same: a declaration's values never change after the parse
+  // that made it (a later parse reuses it only for the same text, moving its spans
+  // alone), and the analysis keeps a recommendation object while its inputs are the same.
+  if (s.src === decl && s.recSrc === rec) return true;
   const declared = decl.deploy;
   const deploy = declared ?? (rec === undefined ? null : rec.verdict);
   if (s.declared !== declared || s.deploy !== deploy) return false;
