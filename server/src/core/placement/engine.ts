@@ -19,7 +19,7 @@ import type { Fleet } from '../fleet';
 import type { Recommendation } from '../recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../types';
 import type { FailureOutcome, Layout, UnplacedKind } from '../../../../shared/protocol';
-import { buildLayout, buildRecs, type HostRec } from './layout';
+import { type BuiltLayout, buildLayout, buildRecs, type HostRec } from './layout';
 import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, readSpec, sameSpec, type Spec } from './model';
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
@@ -103,6 +103,8 @@ export interface Placement {
 
 /** Each placement's decisions, for the next placement to resume from. */
 const cores = new WeakMap<Placement, Core>();
+/** Each placement's layout once built, with what it was built from. */
+const layouts = new WeakMap<Placement, BuiltLayout>();
 
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
   const decls = fleet.workloads.slice();
@@ -110,7 +112,9 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   const inOrder = placeOptions.inOrder;
   const recAt = inOrder && inOrder.length === decls.length ? (i: number): Recommendation | undefined => inOrder[i] : (i: number) => recommendations.get(decls[i]);
   const { core, recs, stats, special } = compute(hostDecls, decls, recAt, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
-  const placement = finish(core, hostDecls, decls, recs, stats, special);
+  // The previous layout, if it was built, lends its unchanged parts to this one's.
+  const prevLayout = placeOptions.previous && layouts.get(placeOptions.previous);
+  const placement = finish(core, hostDecls, decls, recs, stats, special, prevLayout);
   cores.set(placement, core);
   return placement;
 }
@@ -180,7 +184,15 @@ function compute(
 }
 
 /** The placement's public face over its decisions (sees nothing of a previous placement). */
-function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[], recs: (Recommendation | undefined)[], stats: PlacementStats, special: readonly number[]): Placement {
+function finish(
+  core: Core,
+  hostDecls: readonly HostDecl[],
+  decls: readonly WorkloadDecl[],
+  recs: (Recommendation | undefined)[],
+  stats: PlacementStats,
+  special: readonly number[],
+  prevLayout: BuiltLayout | undefined,
+): Placement {
   const { model, specs, replicas, order, start, host, failed, why, stepOf } = core;
   const { hosts } = model;
 
@@ -248,9 +260,15 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
     return s && s.deploy ? capableHosts(model, s.deploy, s.os) : [];
   };
 
-  return {
+  const placement: Placement = {
     get layout() {
-      return (layout ??= buildLayout({ core, hostDecls, decls, recs, recsOnHosts: instances(), unplaced, overPinned: new Set(overPinnedFailed.keys()) }));
+      if (!layout) {
+        layout = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: instances(), unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout });
+        // Only the newest layout is lent on: no chain of older ones stays alive.
+        prevLayout = undefined;
+        layouts.set(placement, { layout, core, hostDecls, decls, recs });
+      }
+      return layout;
     },
     unplaced,
     overPinned,
@@ -309,6 +327,7 @@ function finish(core: Core, hostDecls: readonly HostDecl[], decls: readonly Work
     capableCount: (w) => capableOf(w).length,
     stats,
   };
+  return placement;
 }
 
 function range(n: number): number[] {

@@ -31,6 +31,20 @@ export interface HostRec {
   dedicated: Map<number, VmRec>;
 }
 
+/** A host's record; its container-VM maps are made on first use (most hosts have none). */
+class HostRecord implements HostRec {
+  containers: LayoutInstance[] = [];
+  vms: VmRec[] = [];
+  private poolMap: Map<string, VmRec> | undefined;
+  private dedicatedMap: Map<number, VmRec> | undefined;
+  get pools(): Map<string, VmRec> {
+    return (this.poolMap ??= new Map());
+  }
+  get dedicated(): Map<number, VmRec> {
+    return (this.dedicatedMap ??= new Map());
+  }
+}
+
 /**
  * What runs on each host, in the order it was placed. With `only`, just those hosts get a
  * record (VM ids still count every VM made elsewhere); with `steps`, only the first steps
@@ -39,7 +53,7 @@ export interface HostRec {
 export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.order.length): (HostRec | undefined)[] {
   const H = core.model.hosts.length;
   const recs: (HostRec | undefined)[] = new Array(H);
-  for (let h = 0; h < H; h++) if (!only || only.has(h)) recs[h] = { containers: [], vms: [], pools: new Map(), dedicated: new Map() };
+  for (let h = 0; h < H; h++) if (!only || only.has(h)) recs[h] = new HostRecord();
   let vms = 0;
   const { order, specs, start, host, made } = core;
   for (let k = 0; k < steps; k++) {
@@ -86,6 +100,33 @@ export interface LayoutInput {
   recsOnHosts: HostRec[];
   unplaced: readonly LayoutUnplaced[];
   overPinned: ReadonlySet<number>;
+  /** The previous placement's layout and what it was built from: unchanged parts are reused. */
+  prev?: BuiltLayout;
+}
+
+/** A layout with what it was built from (for the next one to reuse its unchanged parts). */
+export interface BuiltLayout {
+  layout: Layout;
+  core: Core;
+  hostDecls: readonly HostDecl[];
+  decls: readonly WorkloadDecl[];
+  recs: readonly (Recommendation | undefined)[];
+}
+
+/**
+ * The previous layout, when its hosts and workloads line up index for index with this
+ * one (no workload or host added, removed or changed in a way the host model sees).
+ */
+function alignedPrev(x: LayoutInput): BuiltLayout | undefined {
+  const p = x.prev;
+  if (!p || p.core.model !== x.core.model || p.decls.length !== x.decls.length || p.hostDecls.length !== x.hostDecls.length) return undefined;
+  return p;
+}
+
+function sameInstances(a: readonly LayoutInstance[], b: readonly LayoutInstance[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].w !== b[i].w || a[i].replica !== b[i].replica) return false;
+  return true;
 }
 
 export function buildLayout(x: LayoutInput): Layout {
@@ -99,13 +140,28 @@ export function buildLayout(x: LayoutInput): Layout {
     if (i === undefined) fileIds.set(f, (i = files.push(f) - 1));
     return i;
   };
-  // One cost object per workload, shared by its instances in this layout only.
-  const costs: Resources[] = specs.map((s) => ({ cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
+  const prev = alignedPrev(x);
+  // A workload reads as before when its declaration, spec and recommendation are the same
+  // objects (declarations are immutable apart from their spans; specs are immutable).
+  const same = new Uint8Array(specs.length);
+  if (prev) for (let i = 0; i < specs.length; i++) same[i] = prev.core.specs[i] === specs[i] && prev.decls[i] === decls[i] && prev.recs[i] === x.recs[i] ? 1 : 0;
+  // One cost object per workload, shared by its instances (the previous layout's when unchanged).
+  const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
   let used = 0;
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
     const rec = x.recsOnHosts[h.idx];
     const decl = hostDecls[h.idx];
+    const old = prev && prev.hostDecls[h.idx] === decl ? prev.layout.hosts[h.idx] : undefined;
+    if (old && reusableHost(old, rec, same, x.overPinned.has(h.idx))) {
+      if (rec.vms.length || rec.containers.length) used++;
+      const ref = old.ref;
+      if (!ref) return old;
+      const file = fileIndex(decl.file);
+      if (ref.file === file && ref.start === decl.nameSpan.start && ref.end === decl.nameSpan.end) return old;
+      // Moved (an edit above it): the same host at its new position.
+      return { ...old, ref: { file, start: decl.nameSpan.start, end: decl.nameSpan.end } };
+    }
     let uc = 0;
     let um = 0;
     let us = 0;
@@ -163,7 +219,7 @@ export function buildLayout(x: LayoutInput): Layout {
 
   let instances = 0;
   let placed = 0;
-  const bound: Parameters<typeof lowerBound>[1][number][] = [];
+  const bound = new Map<string, Parameters<typeof lowerBound>[1][number]>();
   const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
     const s = specs[i];
     const rec = x.recs[i];
@@ -173,7 +229,23 @@ export function buildLayout(x: LayoutInput): Layout {
     const here = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
     instances += total;
     placed += here;
-    if (s.deploy && here) bound.push({ deploy: s.deploy, os: s.os, cpu: s.cpu, mem: s.mem, count: here });
+    if (s.deploy && here) {
+      // Summed per deployment and OS (whole numbers: the sums are exact in any order).
+      const key = s.deploy === 'container' ? `container|${s.os}` : s.deploy;
+      const b = bound.get(key);
+      if (b) {
+        b.cpu += s.cpu * here;
+        b.mem += s.mem * here;
+      } else bound.set(key, { deploy: s.deploy, os: s.os, cpu: s.cpu * here, mem: s.mem * here, count: 1 });
+    }
+    const old = same[i] ? prev!.layout.workloads[i] : undefined;
+    if (old && old.placed === here) {
+      const ref = old.ref;
+      if (!ref) return old;
+      const file = fileIndex(decl.file);
+      if (ref.file === file && ref.start === decl.nameSpan.start && ref.end === decl.nameSpan.end) return old;
+      return { ...old, ref: { file, start: decl.nameSpan.start, end: decl.nameSpan.end } };
+    }
     const lw: LayoutWorkload = {
       name: decl.name ?? `(workload ${i + 1})`,
       cost: costs[i],
@@ -201,11 +273,32 @@ export function buildLayout(x: LayoutInput): Layout {
       hostsUsed: used,
       lowerBound: lowerBound(
         model.hosts.map((h) => ({ role: h.role, os: h.os, cpu: h.allocCpu, mem: h.allocMem, runtime: h.runtime })),
-        bound,
+        [...bound.values()],
       ),
       instances,
       placed,
     },
     vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
   };
+}
+
+/**
+ * The previous layout's host still describes this one: the same instances in the same
+ * order, of workloads that read as before, in VMs with the same ids, and the same flag.
+ */
+function reusableHost(old: LayoutHost, rec: HostRec, same: Uint8Array, overPinned: boolean): boolean {
+  if (!!old.overPinned !== overPinned || old.vms.length !== rec.vms.length || !sameInstances(old.containers, rec.containers)) return false;
+  for (const c of rec.containers) if (!same[c.w]) return false;
+  for (let i = 0; i < rec.vms.length; i++) {
+    const a = old.vms[i];
+    const b = rec.vms[i];
+    if (a.id !== b.id || a.kind !== b.kind || a.os !== b.os) return false;
+    if (b.instance) {
+      if (!a.instance || a.instance.w !== b.instance.w || a.instance.replica !== b.instance.replica || !same[b.instance.w]) return false;
+    } else {
+      if (a.instance || (b.kind === 'dedicated' && a.w !== b.w) || !sameInstances(a.containers, b.containers)) return false;
+      for (const c of b.containers) if (!same[c.w]) return false;
+    }
+  }
+  return true;
 }
