@@ -218,13 +218,18 @@ const light: Case[] = [
   },
 ];
 
+/** A server past its first scan, with the small fixture files analysed. */
+async function startReady(): Promise<TestClient> {
+  const c = await TestClient.start({ files: FILES });
+  await c.open('apps.workload.yaml', APPS);
+  await c.diagnostics('apps.workload.yaml', (d) => d.length > 0);
+  return c;
+}
+
 describe('cancellation of long requests on a 10,000-workload file', { timeout: 600_000 }, () => {
   let c: TestClient;
   before(async () => {
-    c = await TestClient.start({ files: FILES });
-    // Ready: the first scan is in and the small files are analysed.
-    await c.open('apps.workload.yaml', APPS);
-    await c.diagnostics('apps.workload.yaml', (d) => d.length > 0);
+    c = await startReady();
   });
   after(async () => {
     if (c) assert.equal(await c.shutdown(), 0);
@@ -335,9 +340,7 @@ describe('cancellation of long requests on a 10,000-workload file', { timeout: 6
 describe('workspace symbols', { timeout: 60_000 }, () => {
   let c: TestClient;
   before(async () => {
-    c = await TestClient.start({ files: FILES });
-    await c.open('apps.workload.yaml', APPS);
-    await c.diagnostics('apps.workload.yaml', (d) => d.length > 0);
+    c = await startReady();
   });
   after(async () => {
     if (c) assert.equal(await c.shutdown(), 0);

@@ -3,6 +3,7 @@
 
 import type { Config } from './config';
 import { insertIntoMap } from './edits';
+import { shiftFindings } from './parse';
 import { buildFleet, type Fleet } from './fleet';
 import { type Placement, place, placementFindings } from './placement';
 import { type Recommendation, recommend } from './recommend';
@@ -379,20 +380,6 @@ function owned(f: Finding): Finding {
   return out;
 }
 
-function shiftFindings(findings: readonly Finding[], delta: number): void {
-  for (const f of findings) {
-    f.span.start += delta;
-    f.span.end += delta;
-    if (f.fixes) {
-      for (const x of f.fixes) {
-        for (const e of x.edits) {
-          e.span.start += delta;
-          e.span.end += delta;
-        }
-      }
-    }
-  }
-}
 
 function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
   const seen = new Set<string>();

@@ -360,10 +360,9 @@ function detachFinding(f: Finding): Finding {
   return out;
 }
 
-/** Moves every span of a piece's result by `delta`, in place (each span is owned once). */
-function shiftResult(r: PieceResult, delta: number): void {
-  if (delta === 0) return;
-  for (const f of r.findings) {
+/** Moves findings' spans and their fixes' edits by `delta`, in place (each span owned once). */
+export function shiftFindings(findings: readonly Finding[], delta: number): void {
+  for (const f of findings) {
     f.span.start += delta;
     f.span.end += delta;
     if (f.fixes) {
@@ -375,6 +374,12 @@ function shiftResult(r: PieceResult, delta: number): void {
       }
     }
   }
+}
+
+/** Moves every span of a piece's result by `delta`, in place (each span is owned once). */
+function shiftResult(r: PieceResult, delta: number): void {
+  if (delta === 0) return;
+  shiftFindings(r.findings, delta);
   if (r.kind === 'header') {
     if (r.root) shiftNode(r.root, delta);
     if (r.other) shiftNode(r.other, delta);

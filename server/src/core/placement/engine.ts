@@ -263,7 +263,7 @@ function finish(
   const placement: Placement = {
     get layout() {
       if (!layout) {
-        layout = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: instances(), unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout });
+        layout = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout });
         // Only the newest layout is lent on: no chain of older ones stays alive.
         prevLayout = undefined;
         layouts.set(placement, { layout, core, hostDecls, decls, recs });

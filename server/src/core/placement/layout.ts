@@ -97,7 +97,8 @@ export interface LayoutInput {
   hostDecls: readonly HostDecl[];
   decls: readonly WorkloadDecl[];
   recs: readonly (Recommendation | undefined)[];
-  recsOnHosts: HostRec[];
+  /** What runs on each host, when already built (else built here, for the hosts that changed). */
+  recsOnHosts?: HostRec[];
   unplaced: readonly LayoutUnplaced[];
   overPinned: ReadonlySet<number>;
   /** The previous placement's layout and what it was built from: unchanged parts are reused. */
@@ -148,13 +149,27 @@ export function buildLayout(x: LayoutInput): Layout {
   // One cost object per workload, shared by its instances (the previous layout's when unchanged).
   const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
+  // Hosts whose previous entry still holds, found by walking the decisions against it
+  // (no records made for them); records are built only for the others.
+  let reuse: Uint8Array | undefined;
+  let recsOnHosts = x.recsOnHosts;
+  if (prev && !recsOnHosts) {
+    reuse = matchingHosts(core, prev.layout, same);
+    const others = new Set<number>();
+    for (let h = 0; h < reuse.length; h++) {
+      if (reuse[h] && (prev.hostDecls[h] !== hostDecls[h] || !!prev.layout.hosts[h].overPinned !== x.overPinned.has(h))) reuse[h] = 0;
+      if (!reuse[h]) others.add(h);
+    }
+    recsOnHosts = buildRecs(core, others) as HostRec[];
+  }
+  recsOnHosts ??= buildRecs(core) as HostRec[];
   let used = 0;
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
-    const rec = x.recsOnHosts[h.idx];
+    const rec = recsOnHosts[h.idx];
     const decl = hostDecls[h.idx];
     const old = prev && prev.hostDecls[h.idx] === decl ? prev.layout.hosts[h.idx] : undefined;
-    if (old && reusableHost(old, rec, same, x.overPinned.has(h.idx))) {
-      if (rec.vms.length || rec.containers.length) used++;
+    if (old && (reuse ? reuse[h.idx] : reusableHost(old, rec, same, x.overPinned.has(h.idx)))) {
+      if (old.vms.length || old.containers.length) used++;
       const ref = old.ref;
       if (!ref) return old;
       const file = fileIndex(decl.file);
@@ -301,4 +316,69 @@ function reusableHost(old: LayoutHost, rec: HostRec, same: Uint8Array, overPinne
     }
   }
   return true;
+}
+
+/**
+ * For each host, whether the previous layout's entry lists exactly what the decisions
+ * put there now: the same instances in the same order, in VMs with the same ids, of
+ * workloads that read as before (`same`). It walks the decisions as `buildRecs` does,
+ * comparing instead of building.
+ */
+function matchingHosts(core: Core, old: Layout, same: Uint8Array): Uint8Array {
+  const H = core.model.hosts.length;
+  const ok = new Uint8Array(H).fill(1);
+  const ci = new Int32Array(H);
+  const vi = new Int32Array(H);
+  // Container VMs met so far per host: their index in the old entry and how many of their containers matched.
+  const pools: (Map<string, number[]> | undefined)[] = new Array(H);
+  const dedicated: (Map<number, number[]> | undefined)[] = new Array(H);
+  let vms = 0;
+  const { order, specs, start, host, made } = core;
+  for (let k = 0; k < order.length; k++) {
+    const w = order[k];
+    const s = specs[w];
+    const sw = same[w];
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      const r = i - start[k];
+      if (s.deploy === 'vm') {
+        vms++;
+        if (!ok[h]) continue;
+        const v = old.hosts[h].vms[vi[h]++];
+        if (!sw || !v || v.kind !== 'workload' || !v.instance || v.instance.w !== w || v.instance.replica !== r || v.id !== `v${vms}`) ok[h] = 0;
+      } else if (s.deploy === 'container-in-vm') {
+        if (made[i]) vms++;
+        if (!ok[h]) continue;
+        // The VM it joins, as `existingVm` picks it.
+        const p = (pools[h] ??= new Map());
+        const d = (dedicated[h] ??= new Map());
+        let at = s.strict ? d.get(w) : s.os !== 'any' ? p.get(s.os) : (p.get('linux') ?? p.values().next().value);
+        if (!at) {
+          const v = old.hosts[h].vms[vi[h]];
+          const os = s.os === 'any' ? 'linux' : s.os;
+          if (!v || v.instance || v.id !== `v${vms}` || v.kind !== (s.strict ? 'dedicated' : 'pool') || v.os !== os || (s.strict && v.w !== w)) {
+            ok[h] = 0;
+            continue;
+          }
+          at = [vi[h]++, 0];
+          if (s.strict) d.set(w, at);
+          else p.set(os, at);
+        }
+        const c = old.hosts[h].vms[at[0]].containers[at[1]++];
+        if (!sw || !c || c.w !== w || c.replica !== r) ok[h] = 0;
+      } else {
+        if (!ok[h]) continue;
+        const c = old.hosts[h].containers[ci[h]++];
+        if (!sw || !c || c.w !== w || c.replica !== r) ok[h] = 0;
+      }
+    }
+  }
+  for (let h = 0; h < H; h++) {
+    if (!ok[h]) continue;
+    const o = old.hosts[h];
+    if (ci[h] !== o.containers.length || vi[h] !== o.vms.length) ok[h] = 0;
+    else for (const m of [pools[h], dedicated[h]]) if (m) for (const [vm, n] of m.values()) if (o.vms[vm].containers.length !== n) ok[h] = 0;
+  }
+  return ok;
 }
