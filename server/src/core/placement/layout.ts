@@ -136,9 +136,15 @@ export function buildLayout(x: LayoutInput): Layout {
   const { vmOv } = model;
   const files: string[] = [];
   const fileIds = new Map<string, number>();
+  // Declarations come file by file: the last answer is usually the next one.
+  let lastFile: string | undefined;
+  let lastIndex = -1;
   const fileIndex = (f: string): number => {
+    if (f === lastFile) return lastIndex;
     let i = fileIds.get(f);
     if (i === undefined) fileIds.set(f, (i = files.push(f) - 1));
+    lastFile = f;
+    lastIndex = i;
     return i;
   };
   const prev = alignedPrev(x);
@@ -234,7 +240,9 @@ export function buildLayout(x: LayoutInput): Layout {
 
   let instances = 0;
   let placed = 0;
-  const bound = new Map<string, Parameters<typeof lowerBound>[1][number]>();
+  // Demand summed per deployment (VMs, containers in VMs) and, for containers, per OS.
+  const otherBound = new Map<string, Parameters<typeof lowerBound>[1][number]>();
+  const containerBound = new Map<string, Parameters<typeof lowerBound>[1][number]>();
   const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
     const s = specs[i];
     const rec = x.recs[i];
@@ -246,12 +254,13 @@ export function buildLayout(x: LayoutInput): Layout {
     placed += here;
     if (s.deploy && here) {
       // Summed per deployment and OS (whole numbers: the sums are exact in any order).
-      const key = s.deploy === 'container' ? `container|${s.os}` : s.deploy;
-      const b = bound.get(key);
+      const group = s.deploy === 'container' ? containerBound : otherBound;
+      const key = s.deploy === 'container' ? s.os : s.deploy;
+      const b = group.get(key);
       if (b) {
         b.cpu += s.cpu * here;
         b.mem += s.mem * here;
-      } else bound.set(key, { deploy: s.deploy, os: s.os, cpu: s.cpu * here, mem: s.mem * here, count: 1 });
+      } else group.set(key, { deploy: s.deploy, os: s.os, cpu: s.cpu * here, mem: s.mem * here, count: 1 });
     }
     const old = same[i] ? prev!.layout.workloads[i] : undefined;
     if (old && old.placed === here) {
@@ -288,7 +297,7 @@ export function buildLayout(x: LayoutInput): Layout {
       hostsUsed: used,
       lowerBound: lowerBound(
         model.hosts.map((h) => ({ role: h.role, os: h.os, cpu: h.allocCpu, mem: h.allocMem, runtime: h.runtime })),
-        [...bound.values()],
+        [...otherBound.values(), ...containerBound.values()],
       ),
       instances,
       placed,
