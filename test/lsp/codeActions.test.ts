@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type * as P from 'vscode-languageserver-protocol';
-import { analyze } from '../../server/src/core/analyze';
-import { defaultConfig } from '../../server/src/core/config';
-import { parseFile } from '../../server/src/core/parse';
 import { ruleDocUrl } from '../../server/src/core/rules';
+import { computeLineStarts, lineOf } from '../../server/src/core/text';
+import { diagnostics as coreDiagnostics } from '../core/helpers';
 import { APPS, FILES } from './fixtures';
 import { at, hoverText, TestClient, waitFor } from './helpers';
 
@@ -18,8 +17,6 @@ async function startWith(text = APPS): Promise<TestClient> {
   await c.open(A, text);
   return c;
 }
-
-const lineOfOffset = (text: string, offset: number) => text.slice(0, offset).split('\n').length - 1;
 
 const textOf = (c: TestClient, d: P.Diagnostic) => {
   const lines = c.text(A).split('\n');
@@ -65,8 +62,8 @@ describe('code actions', { timeout: 120_000 }, () => {
     c = await startWith();
     const before = await c.diagnostics(A, (d) => d.length >= 4);
     // Which diagnostics have safe fixes, from the core's own analysis of the same text.
-    const core = analyze(Object.entries({ ...FILES, [A]: c.text(A) }).map(([f, t]) => parseFile(f, t)), defaultConfig()).diagnostics.get(A) ?? [];
-    const fixesAt = (d: P.Diagnostic) => core.find((x) => x.ruleId === d.code && lineOfOffset(c!.text(A), x.span.start) === d.range.start.line)?.fixes ?? [];
+    const core = coreDiagnostics({ ...FILES, [A]: c.text(A) }, A);
+    const fixesAt = (d: P.Diagnostic) => core.find((x) => x.ruleId === d.code && lineOf(computeLineStarts(c!.text(A)), x.span.start) === d.range.start.line)?.fixes ?? [];
     const hasSafe = (d: P.Diagnostic) => fixesAt(d).some((f) => f.safe);
     const safe = before.filter(hasSafe).map((d) => String(d.code));
     const unsafeOnly = before.filter((d) => !hasSafe(d) && fixesAt(d).length > 0).map((d) => String(d.code));

@@ -4,7 +4,7 @@
 import type { Config } from './config';
 import { insertIntoMap } from './edits';
 import { shiftFindings } from './parse';
-import { buildFleet, type Fleet } from './fleet';
+import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { type Placement, place, placementFindings } from './placement';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
@@ -42,10 +42,11 @@ interface WorkloadMemo {
 }
 const memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
 let lastHostNames = '';
-/** Per analysis: indices of the workloads with findings of their own (see `analyze`). */
-const withFindingsOf = new WeakMap<Analysis, number[]>();
-/** Per analysis: the recommendations in fleet order. */
-const inOrderOf = new WeakMap<Analysis, (Recommendation | undefined)[]>();
+/**
+ * Per analysis, for the next one: indices of the workloads with findings of their own,
+ * and the recommendations in fleet order (see `analyze`).
+ */
+const carried = new WeakMap<Analysis, { withFindings: number[]; inOrder: (Recommendation | undefined)[] }>();
 
 /**
  * With `previous` (the last analysis of the same workspace, from the same parse caches),
@@ -115,16 +116,12 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
   // A workload's findings depend on itself, the fleet summary and the hosts. When those
   // are as before, only the workloads that changed are visited; of the others, only
   // those that had findings (their findings moved with them, or not).
-  const prevWith = previous && sameHosts(previous.fleet, fleet) ? withFindingsOf.get(previous) : undefined;
-  const prevOrder = previous && inOrderOf.get(previous);
-  if (previous && prevWith && prevOrder) {
+  const prev = previous && sameHosts(previous.fleet, fleet) ? carried.get(previous) : undefined;
+  if (previous && prev) {
+    const { withFindings: prevWith, inOrder: prevOrder } = prev;
     const old = previous.fleet.workloads;
     const now = fleet.workloads;
-    const n = Math.min(old.length, now.length);
-    let head = 0;
-    while (head < n && old[head] === now[head]) head++;
-    let tail = 0;
-    while (tail < n - head && old[old.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
+    const { head, tail } = commonEnds(old, now);
     const moved = now.length - old.length;
     // Unvisited workloads keep their recommendation (same hosts, same summary, same memo).
     for (let i = 0; i < head; i++) inOrder[i] = prevOrder[i];
@@ -153,8 +150,7 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
       return placement.layout;
     },
   };
-  withFindingsOf.set(analysis, withFindings);
-  inOrderOf.set(analysis, inOrder);
+  carried.set(analysis, { withFindings, inOrder });
   return analysis;
 }
 

@@ -47,6 +47,16 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
   return { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary };
 }
 
+/** How many items two lists share, as the same objects, at their start and at their end. */
+export function commonEnds<T>(old: readonly T[], now: readonly T[]): { head: number; tail: number } {
+  const n = Math.min(old.length, now.length);
+  let head = 0;
+  while (head < n && old[head] === now[head]) head++;
+  let tail = 0;
+  while (tail < n - head && old[old.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
+  return { head, tail };
+}
+
 function indexByName(workloads: readonly WorkloadDecl[]): Map<string, WorkloadDecl[]> {
   const m = new Map<string, WorkloadDecl[]>();
   for (const w of workloads) if (w.name !== undefined) push(m, w.name, w);
@@ -60,11 +70,7 @@ function indexByName(workloads: readonly WorkloadDecl[]): Map<string, WorkloadDe
  */
 function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: readonly ParsedFile[]): Map<string, WorkloadDecl[]> | undefined {
   const old = previous.workloads;
-  let head = 0;
-  const n = Math.min(old.length, workloads.length);
-  while (head < n && old[head] === workloads[head]) head++;
-  let tail = 0;
-  while (tail < n - head && old[old.length - 1 - tail] === workloads[workloads.length - 1 - tail]) tail++;
+  const { head, tail } = commonEnds(old, workloads);
   const removed = old.length - tail - head;
   const added = workloads.length - tail - head;
   if (removed > PATCH_LIMIT || added > PATCH_LIMIT) return undefined;

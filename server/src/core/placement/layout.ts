@@ -86,10 +86,15 @@ export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.o
 
 /** The container VM a container-in-vm replica of workload `w` would join, if one exists. */
 export function existingVm(rec: HostRec, s: Spec, w: number): VmRec | undefined {
-  if (s.strict) return rec.dedicated.get(w);
-  if (s.os !== 'any') return rec.pools.get(s.os);
+  return joinedVm(rec.pools, rec.dedicated, s, w);
+}
+
+/** The rule behind `existingVm`, over any record of a host's container VMs. */
+function joinedVm<T>(pools: Map<string, T>, dedicated: Map<number, T>, s: Spec, w: number): T | undefined {
+  if (s.strict) return dedicated.get(w);
+  if (s.os !== 'any') return pools.get(s.os);
   // A portable workload joins any container VM already on the host, Linux first.
-  return rec.pools.get('linux') ?? rec.pools.values().next().value;
+  return pools.get('linux') ?? pools.values().next().value;
 }
 
 export interface LayoutInput {
@@ -124,11 +129,6 @@ function alignedPrev(x: LayoutInput): BuiltLayout | undefined {
   return p;
 }
 
-function sameInstances(a: readonly LayoutInstance[], b: readonly LayoutInstance[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i].w !== b[i].w || a[i].replica !== b[i].replica) return false;
-  return true;
-}
 
 export function buildLayout(x: LayoutInput): Layout {
   const { core, hostDecls, decls } = x;
@@ -155,26 +155,25 @@ export function buildLayout(x: LayoutInput): Layout {
   // One cost object per workload, shared by its instances (the previous layout's when unchanged).
   const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
-  // Hosts whose previous entry still holds, found by walking the decisions against it
-  // (no records made for them); records are built only for the others.
+  // Hosts whose previous entry still holds, found by walking the decisions against it;
+  // records (unless a failure simulation made them already) only for the others.
   let reuse: Uint8Array | undefined;
-  let recsOnHosts = x.recsOnHosts;
-  if (prev && !recsOnHosts) {
+  let others: Set<number> | undefined;
+  if (prev) {
     reuse = matchingHosts(core, prev.layout, same);
-    const others = new Set<number>();
+    others = new Set<number>();
     for (let h = 0; h < reuse.length; h++) {
       if (reuse[h] && (prev.hostDecls[h] !== hostDecls[h] || !!prev.layout.hosts[h].overPinned !== x.overPinned.has(h))) reuse[h] = 0;
       if (!reuse[h]) others.add(h);
     }
-    recsOnHosts = buildRecs(core, others) as HostRec[];
   }
-  recsOnHosts ??= buildRecs(core) as HostRec[];
+  const recsOnHosts = x.recsOnHosts ?? (buildRecs(core, others) as HostRec[]);
   let used = 0;
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
     const rec = recsOnHosts[h.idx];
     const decl = hostDecls[h.idx];
-    const old = prev && prev.hostDecls[h.idx] === decl ? prev.layout.hosts[h.idx] : undefined;
-    if (old && (reuse ? reuse[h.idx] : reusableHost(old, rec, same, x.overPinned.has(h.idx)))) {
+    const old = reuse?.[h.idx] ? prev!.layout.hosts[h.idx] : undefined;
+    if (old) {
       if (old.vms.length || old.containers.length) used++;
       const ref = old.ref;
       if (!ref) return old;
@@ -306,26 +305,6 @@ export function buildLayout(x: LayoutInput): Layout {
   };
 }
 
-/**
- * The previous layout's host still describes this one: the same instances in the same
- * order, of workloads that read as before, in VMs with the same ids, and the same flag.
- */
-function reusableHost(old: LayoutHost, rec: HostRec, same: Uint8Array, overPinned: boolean): boolean {
-  if (!!old.overPinned !== overPinned || old.vms.length !== rec.vms.length || !sameInstances(old.containers, rec.containers)) return false;
-  for (const c of rec.containers) if (!same[c.w]) return false;
-  for (let i = 0; i < rec.vms.length; i++) {
-    const a = old.vms[i];
-    const b = rec.vms[i];
-    if (a.id !== b.id || a.kind !== b.kind || a.os !== b.os) return false;
-    if (b.instance) {
-      if (!a.instance || a.instance.w !== b.instance.w || a.instance.replica !== b.instance.replica || !same[b.instance.w]) return false;
-    } else {
-      if (a.instance || (b.kind === 'dedicated' && a.w !== b.w) || !sameInstances(a.containers, b.containers)) return false;
-      for (const c of b.containers) if (!same[c.w]) return false;
-    }
-  }
-  return true;
-}
 
 /**
  * For each host, whether the previous layout's entry lists exactly what the decisions
@@ -362,7 +341,7 @@ function matchingHosts(core: Core, old: Layout, same: Uint8Array): Uint8Array {
         // The VM it joins, as `existingVm` picks it.
         const p = (pools[h] ??= new Map());
         const d = (dedicated[h] ??= new Map());
-        let at = s.strict ? d.get(w) : s.os !== 'any' ? p.get(s.os) : (p.get('linux') ?? p.values().next().value);
+        let at = joinedVm(p, d, s, w);
         if (!at) {
           const v = old.hosts[h].vms[vi[h]];
           const os = s.os === 'any' ? 'linux' : s.os;
