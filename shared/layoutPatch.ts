@@ -2,21 +2,23 @@
 // diffs the layout it answered last against the new one (features/layout.ts); the
 // client and the webview apply the patch to their copies. At 10,000 workloads a layout
 // is ~4 MB of JSON while a typical edit changes a workload or two and moves the source
-// offsets of everything after it, so hosts and workloads are compared without their
-// `ref` and moved refs are sent as runs ("these 5,000 moved by -1").
+// offsets of everything after it: those live apart from the items (`hostRefs`,
+// `workloadRefs`) and their changes are sent as runs ("these 5,000 moved by -1").
 //
 // Layouts are plain JSON data and are never mutated once built: the diff may keep the
 // previous one and compare by identity first; `applyLayoutPatch` copies what it changes.
 
-import type { Layout, LayoutHost, LayoutInstance, LayoutPatch, LayoutRef, LayoutRefMoves, LayoutVm, LayoutWorkload, Resources } from './protocol';
+import { type Layout, type LayoutHost, type LayoutInstance, type LayoutPatch, type LayoutRef, type LayoutRefMoves, type LayoutVm, type LayoutWorkload, type Resources, refAt } from './protocol';
 
 /** The layout patches the diff of two layouts. Null when they cannot be patched (another version). */
 export function diffLayout(prev: Layout, next: Layout, since: number): LayoutPatch | null {
   if (prev.version !== next.version) return null;
   const patch: LayoutPatch = { since, hostCount: next.hosts.length, workloadCount: next.workloads.length, hosts: [], workloads: [] };
-  const hostRefs = diffItems(prev.hosts, next.hosts, patch.hosts, sameHost);
+  diffItems(prev.hosts, next.hosts, patch.hosts, sameHost);
+  diffItems(prev.workloads, next.workloads, patch.workloads, sameWorkload);
+  const hostRefs = diffRefs(prev.hostRefs, next.hostRefs, prev.hosts.length, next.hosts.length);
   if (hostRefs) patch.hostRefs = hostRefs;
-  const workloadRefs = diffItems(prev.workloads, next.workloads, patch.workloads, sameWorkload);
+  const workloadRefs = diffRefs(prev.workloadRefs, next.workloadRefs, prev.workloads.length, next.workloads.length);
   if (workloadRefs) patch.workloadRefs = workloadRefs;
   if (!same(prev.files, next.files)) patch.files = next.files;
   if (!same(prev.unplaced, next.unplaced)) patch.unplaced = next.unplaced;
@@ -47,25 +49,34 @@ export class LayoutPatchError extends Error {}
  * the caller then asks for the whole layout.
  */
 export function applyLayoutPatch(prev: Layout, patch: LayoutPatch): Layout {
-  const hosts = applyItems(prev.hosts, patch.hostCount, patch.hosts, patch.hostRefs, 'host');
-  const workloads = applyItems(prev.workloads, patch.workloadCount, patch.workloads, patch.workloadRefs, 'workload');
+  const hosts = applyItems(prev.hosts, patch.hostCount, patch.hosts, 'host');
+  const workloads = applyItems(prev.workloads, patch.workloadCount, patch.workloads, 'workload');
   return {
     version: prev.version,
     files: patch.files ?? prev.files,
     hosts,
     workloads,
+    hostRefs: applyRefs(prev.hostRefs, prev.hosts.length, patch.hostCount, patch.hostRefs, 'host'),
+    workloadRefs: applyRefs(prev.workloadRefs, prev.workloads.length, patch.workloadCount, patch.workloadRefs, 'workload'),
     unplaced: patch.unplaced ?? prev.unplaced,
     quality: patch.quality ?? prev.quality,
     vmOverhead: patch.vmOverhead ?? prev.vmOverhead,
   };
 }
 
-interface Item {
-  ref?: LayoutRef;
+/** Collects the changed and added items into `out`. */
+function diffItems<T>(prev: readonly T[], next: readonly T[], out: [number, T][], sameItem: (a: T, b: T) => boolean): void {
+  const common = Math.min(prev.length, next.length);
+  for (let i = 0; i < common; i++) {
+    const a = prev[i];
+    const b = next[i];
+    if (a !== b && !sameItem(a, b)) out.push([i, b]);
+  }
+  for (let i = common; i < next.length; i++) out.push([i, next[i]]);
 }
 
-/** Collects the changed and added items into `out`; returns the ref moves of the others. */
-function diffItems<T extends Item>(prev: readonly T[], next: readonly T[], out: [number, T][], sameExceptRef: (a: T, b: T) => boolean): LayoutRefMoves | undefined {
+/** The ref changes from `prev` (of `prevCount` items) to `next` (of `nextCount`), if any. */
+function diffRefs(prev: readonly number[], next: readonly number[], prevCount: number, nextCount: number): LayoutRefMoves | undefined {
   const shifts: number[] = [];
   const set: [number, LayoutRef | null][] = [];
   // The run being grown: where it starts, how long, by how much.
@@ -76,84 +87,75 @@ function diffItems<T extends Item>(prev: readonly T[], next: readonly T[], out: 
     if (runLength) shifts.push(runStart, runLength, runDelta);
     runLength = 0;
   };
-  const common = Math.min(prev.length, next.length);
-  for (let i = 0; i < common; i++) {
-    const a = prev[i];
-    const b = next[i];
-    if (a === b) {
+  const common = Math.min(prevCount, nextCount);
+  for (let i = 0, j = 0; i < common; i++, j += 3) {
+    const fa = prev[j];
+    const fb = next[j];
+    const delta = next[j + 1] - prev[j + 1];
+    if (fa === fb && delta === 0 && prev[j + 2] === next[j + 2]) {
       endRun();
-      continue;
-    }
-    if (!sameExceptRef(a, b)) {
-      endRun();
-      out.push([i, b]);
-      continue;
-    }
-    const ra = a.ref;
-    const rb = b.ref;
-    if (ra && rb && ra.file === rb.file && ra.end - ra.start === rb.end - rb.start) {
-      const delta = rb.start - ra.start;
-      if (delta === 0) {
-        endRun();
-      } else if (runLength && runStart + runLength === i && runDelta === delta) {
-        runLength++;
-      } else {
+    } else if (fa === fb && fa >= 0 && next[j + 2] - prev[j + 2] === delta) {
+      if (runLength && runStart + runLength === i && runDelta === delta) runLength++;
+      else {
         endRun();
         runStart = i;
         runLength = 1;
         runDelta = delta;
       }
-    } else if (ra || rb) {
-      endRun();
-      if (!ra || !rb || !sameRef(ra, rb)) set.push([i, rb ? { file: rb.file, start: rb.start, end: rb.end } : null]);
     } else {
       endRun();
+      set.push([i, refAt(next, i) ?? null]);
     }
   }
   endRun();
-  for (let i = common; i < next.length; i++) out.push([i, next[i]]);
+  for (let i = common; i < nextCount; i++) {
+    const r = refAt(next, i);
+    if (r) set.push([i, r]);
+  }
   return shifts.length || set.length ? { shifts, set } : undefined;
 }
 
-function applyItems<T extends Item>(prev: readonly T[], count: number, changed: readonly [number, T][], refs: LayoutRefMoves | undefined, what: string): T[] {
+function applyItems<T>(prev: readonly T[], count: number, changed: readonly [number, T][], what: string): T[] {
   if (!Number.isInteger(count) || count < 0) throw new LayoutPatchError(`bad ${what} count ${count}`);
   const items: (T | undefined)[] = prev.slice(0, count);
   items.length = count;
-  const fits = (i: number, wantOld: boolean) => Number.isInteger(i) && i >= 0 && i < count && (!wantOld || i < prev.length);
-  if (refs) {
-    const s = refs.shifts;
-    if (s.length % 3) throw new LayoutPatchError(`bad ${what} ref shifts`);
-    for (let k = 0; k < s.length; k += 3) {
-      const [first, n, delta] = [s[k], s[k + 1], s[k + 2]];
-      if (!fits(first, true) || !fits(first + n - 1, true) || !Number.isInteger(delta)) throw new LayoutPatchError(`${what} ref shift ${first}+${n} out of range`);
-      for (let i = first; i < first + n; i++) {
-        const item = items[i]!;
-        const r = item.ref;
-        if (!r) throw new LayoutPatchError(`${what} ${i} has no ref to move`);
-        items[i] = { ...item, ref: { file: r.file, start: r.start + delta, end: r.end + delta } };
-      }
-    }
-    for (const [i, r] of refs.set) {
-      if (!fits(i, true)) throw new LayoutPatchError(`${what} ref ${i} out of range`);
-      const item = items[i]!;
-      if (r) items[i] = { ...item, ref: r };
-      else {
-        const copy = { ...item };
-        delete copy.ref;
-        items[i] = copy;
-      }
-    }
-  }
   for (const [i, v] of changed) {
-    if (!fits(i, false) || !v || typeof v !== 'object') throw new LayoutPatchError(`${what} ${i} out of range`);
+    if (!Number.isInteger(i) || i < 0 || i >= count || !v || typeof v !== 'object') throw new LayoutPatchError(`${what} ${i} out of range`);
     items[i] = v;
   }
   for (let i = prev.length; i < count; i++) if (!items[i]) throw new LayoutPatchError(`new ${what} ${i} missing from the patch`);
   return items as T[];
 }
 
-function sameRef(a: LayoutRef, b: LayoutRef): boolean {
-  return a.file === b.file && a.start === b.start && a.end === b.end;
+/** The refs `moves` make of `prev` (of `prevCount` items) for `count` items; added items have none unless set. */
+function applyRefs(prev: readonly number[], prevCount: number, count: number, moves: LayoutRefMoves | undefined, what: string): number[] {
+  if (prev.length !== 3 * prevCount) throw new LayoutPatchError(`the ${what} refs do not match the ${what}s`);
+  const refs = prev.slice(0, 3 * count);
+  for (let j = refs.length; j < 3 * count; j += 3) refs.push(-1, 0, 0);
+  if (!moves) return refs;
+  const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < count;
+  const s = moves.shifts;
+  if (!Array.isArray(s) || s.length % 3 || !Array.isArray(moves.set)) throw new LayoutPatchError(`bad ${what} ref moves`);
+  for (let k = 0; k < s.length; k += 3) {
+    const [first, n, delta] = [s[k], s[k + 1], s[k + 2]];
+    if (!inRange(first) || !Number.isInteger(n) || n < 1 || !inRange(first + n - 1) || first + n > prevCount || !Number.isInteger(delta)) {
+      throw new LayoutPatchError(`${what} ref shift ${first}+${n} out of range`);
+    }
+    for (let j = 3 * first; j < 3 * (first + n); j += 3) {
+      if (refs[j] < 0) throw new LayoutPatchError(`${what} ${j / 3} has no ref to move`);
+      refs[j + 1] += delta;
+      refs[j + 2] += delta;
+    }
+  }
+  for (const [i, r] of moves.set) {
+    if (!inRange(i)) throw new LayoutPatchError(`${what} ref ${i} out of range`);
+    const ok = r === null || (Number.isInteger(r?.file) && r.file >= 0 && Number.isInteger(r.start) && Number.isInteger(r.end));
+    if (!ok) throw new LayoutPatchError(`bad ${what} ref ${i}`);
+    refs[3 * i] = r ? r.file : -1;
+    refs[3 * i + 1] = r ? r.start : 0;
+    refs[3 * i + 2] = r ? r.end : 0;
+  }
+  return refs;
 }
 
 // Hosts and workloads are compared field by field: at 10,000 workloads and 20,000
@@ -161,10 +163,10 @@ function sameRef(a: LayoutRef, b: LayoutRef): boolean {
 // walking keys. The field lists below are checked against the protocol's types, so a
 // field added there and not compared here fails to compile.
 
-const HOST_FIELDS = ['name', 'role', 'hypervisor', 'runtime', 'os', 'site', 'ref', 'capacity', 'overcommit', 'allocatable', 'used', 'vms', 'containers', 'overPinned', 'failed'] as const;
+const HOST_FIELDS = ['name', 'role', 'hypervisor', 'runtime', 'os', 'site', 'capacity', 'overcommit', 'allocatable', 'used', 'vms', 'containers', 'overPinned', 'failed'] as const;
 const VM_FIELDS = ['id', 'kind', 'os', 'instance', 'w', 'containers', 'cost', 'added'] as const;
 const INSTANCE_FIELDS = ['w', 'replica', 'movedFrom'] as const;
-const WORKLOAD_FIELDS = ['name', 'os', 'deploy', 'declared', 'verdict', 'confidence', 'replicas', 'cost', 'ref', 'placed', 'pins'] as const;
+const WORKLOAD_FIELDS = ['name', 'os', 'deploy', 'declared', 'verdict', 'confidence', 'replicas', 'cost', 'placed', 'pins'] as const;
 const RESOURCE_FIELDS = ['cpu', 'memory', 'storage'] as const;
 type Covers<T, K extends readonly string[]> = [Exclude<keyof T, K[number]>] extends [never] ? true : { missing: Exclude<keyof T, K[number]> };
 const covered: [
@@ -177,7 +179,6 @@ const covered: [
 ] = [true, true, true, true, true, true];
 void covered;
 
-/** A host, leaving out its `ref`. */
 function sameHost(a: LayoutHost, b: LayoutHost): boolean {
   return (
     a.name === b.name &&
@@ -221,7 +222,6 @@ function sameInstance(a: LayoutInstance, b: LayoutInstance): boolean {
   return a.w === b.w && a.replica === b.replica && a.movedFrom === b.movedFrom;
 }
 
-/** A workload, leaving out its `ref`. */
 function sameWorkload(a: LayoutWorkload, b: LayoutWorkload): boolean {
   return (
     a.name === b.name &&

@@ -5,7 +5,7 @@
 // libraries along. Method names and their parameter/result types sit side by side so a
 // change to one is a change to the other.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type DeployKind = 'vm' | 'container' | 'container-in-vm';
 
@@ -27,6 +27,12 @@ export interface LayoutRef {
   file: number;
   start: number;
   end: number;
+}
+
+/** Item `i`'s ref in `Layout.hostRefs` or `Layout.workloadRefs`, if it has one. */
+export function refAt(refs: readonly number[], i: number): LayoutRef | undefined {
+  const file = refs[3 * i];
+  return typeof file === 'number' && file >= 0 ? { file, start: refs[3 * i + 1], end: refs[3 * i + 2] } : undefined;
 }
 
 export interface Resources {
@@ -80,7 +86,6 @@ export interface LayoutHost {
   runtime?: string;
   os?: string;
   site?: string;
-  ref?: LayoutRef;
   /** Physical capacity; storage absent when the host does not declare it (unchecked). */
   capacity: { cpu: number; memory: number; storage?: number };
   /** Over-commit ratios in force (the host's own or the defaults). */
@@ -109,7 +114,6 @@ export interface LayoutWorkload {
   replicas: number;
   /** What one instance costs its host: its size plus its own overhead (a VM's guest OS, a container's shim). */
   cost: Resources;
-  ref?: LayoutRef;
   /** How many replicas were placed. */
   placed: number;
   /** Pinned host names, when pinned. */
@@ -139,10 +143,18 @@ export interface LayoutQuality {
 
 export interface Layout {
   version: typeof PROTOCOL_VERSION;
-  /** The descriptor files that `ref`s point into (URIs in the editor, paths on the command line). */
+  /** The descriptor files that refs point into (URIs in the editor, paths on the command line). */
   files: string[];
   hosts: LayoutHost[];
   workloads: LayoutWorkload[];
+  /**
+   * Where each host and workload is declared, three numbers per item, flat: index in
+   * `files`, start and end offset of its name (`refAt` reads them; file -1: none). Kept
+   * apart from the items because an edit moves the offsets of everything after it in
+   * its file: then only these numbers change, and the items stay the same objects.
+   */
+  hostRefs: number[];
+  workloadRefs: number[];
   unplaced: LayoutUnplaced[];
   quality: LayoutQuality;
   /** Guest-OS overhead of one VM, for the legend. */
@@ -216,10 +228,9 @@ export interface LayoutPatchResult {
 }
 
 /**
- * What changed between two layouts. Hosts and workloads are compared without their
- * source `ref`: an edit moves the offsets of everything after it in its file, so moved
- * refs travel separately and compactly (`hostRefs`, `workloadRefs`). The other parts
- * are present only when they changed, and then whole.
+ * What changed between two layouts. An edit moves the offsets of everything after it in
+ * its file, so ref changes travel compactly, as runs (`hostRefs`, `workloadRefs`). The
+ * other parts are present only when they changed, and then whole.
  */
 export interface LayoutPatch {
   /** The generation of the layout it applies to (the request's `since`). */
@@ -227,10 +238,10 @@ export interface LayoutPatch {
   /** Length of the new `hosts`: a shorter list is cut, a longer one gets its new hosts from `hosts`. */
   hostCount: number;
   workloadCount: number;
-  /** Hosts that changed or were added: index and new value (with its ref). */
+  /** Hosts that changed or were added: index and new value. */
   hosts: [index: number, host: LayoutHost][];
   workloads: [index: number, workload: LayoutWorkload][];
-  /** Refs that changed on hosts otherwise the same. */
+  /** Refs that changed, or that added items have. */
   hostRefs?: LayoutRefMoves;
   workloadRefs?: LayoutRefMoves;
   files?: string[];
@@ -239,14 +250,14 @@ export interface LayoutPatch {
   vmOverhead?: Layout['vmOverhead'];
 }
 
-/** Ref changes of the items of one list (hosts or workloads) that did not change otherwise. */
+/** Ref changes of the items of one list (hosts or workloads). */
 export interface LayoutRefMoves {
   /**
    * Runs of consecutive items whose ref moved by the same amount (same file, same
    * length), flat: first index, count, offset delta, then the next run.
    */
   shifts: number[];
-  /** Any other ref change: index and the new ref, or null when the item has none now. */
+  /** Any other ref change (and the refs of added items): index and the new ref, or null when the item has none now. */
   set: [index: number, ref: LayoutRef | null][];
 }
 

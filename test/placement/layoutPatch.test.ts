@@ -54,6 +54,8 @@ interface Case {
   /** Ref moves of the workloads, and of the hosts. */
   workloadShifts?: number[];
   hostShifts?: number[];
+  /** Items whose ref is set one by one (a name of another length, an added item): workloads, then hosts. */
+  refsSet?: [number[], number[]];
   /** Parts besides hosts and workloads that must be in the patch. */
   parts: (keyof LayoutPatch)[];
 }
@@ -61,7 +63,7 @@ interface Case {
 const CASES: Case[] = [
   { name: 'no change', edit: (t) => t, hosts: [], workloads: [], parts: [] },
   // `erp` is declared at the same place; everything after it moves by one.
-  { name: 'a name longer by one', edit: (t) => t.replace('name: erp,', 'name: erp2,'), hosts: [], workloads: [0], workloadShifts: [1, 4, 1], parts: [] },
+  { name: 'a name longer by one', edit: (t) => t.replace('name: erp,', 'name: erp2,'), hosts: [], workloads: [0], workloadShifts: [1, 4, 1], refsSet: [[0], []], parts: [] },
   { name: 'a comment above the workloads', edit: (t) => t.replace('workloads:\n', 'workloads:\n  # hello\n'), hosts: [], workloads: [], workloadShifts: [0, 5, 10], parts: [] },
   { name: 'a comment above everything', edit: (t) => `# top\n${t}`, hosts: [], workloads: [], workloadShifts: [0, 5, 6], hostShifts: [0, 2, 6], parts: [] },
   { name: 'more replicas of a container', edit: (t) => t.replace('replicas: 3', 'replicas: 4'), hosts: [1], workloads: [1], parts: ['quality'] },
@@ -71,6 +73,7 @@ const CASES: Case[] = [
     edit: (t) => `${t}  - { name: db, os: linux, deploy: vm, resources: { cpu: 1, memory: 1Gi } }\n`,
     hosts: [0],
     workloads: [5],
+    refsSet: [[5], []],
     parts: ['quality'],
   },
   {
@@ -80,6 +83,7 @@ const CASES: Case[] = [
     hosts: [1, 2],
     workloads: [],
     workloadShifts: [0, 5, 76],
+    refsSet: [[], [2]],
     parts: ['quality'],
   },
 ];
@@ -95,7 +99,8 @@ describe('layout patches', () => {
       assert.deepEqual(patch.workloads.map(([i]) => i), c.workloads, 'workloads sent whole');
       assert.deepEqual(patch.workloadRefs?.shifts ?? [], c.workloadShifts ?? [], 'workload ref shifts');
       assert.deepEqual(patch.hostRefs?.shifts ?? [], c.hostShifts ?? [], 'host ref shifts');
-      assert.deepEqual([...(patch.workloadRefs?.set ?? []), ...(patch.hostRefs?.set ?? [])], [], 'no refs set one by one');
+      const sets = [(patch.workloadRefs?.set ?? []).map(([i]) => i), (patch.hostRefs?.set ?? []).map(([i]) => i)];
+      assert.deepEqual(sets, c.refsSet ?? [[], []], 'refs set one by one');
       const parts = (['files', 'unplaced', 'quality', 'vmOverhead'] as const).filter((k) => patch[k] !== undefined);
       assert.deepEqual(parts, c.parts);
       assert.equal(emptyPatch(patch), c.name === 'no change');
@@ -113,7 +118,7 @@ describe('layout patches', () => {
   it('sees a change to any value of a host or workload, and to optional fields set or cleared', () => {
     // Every leaf of the first host (with a VM and containers) and workload, changed in turn.
     const leaves = (x: unknown, path: (string | number)[] = []): (string | number)[][] =>
-      x !== null && typeof x === 'object' ? Object.entries(x).flatMap(([k, v]) => (k === 'ref' && path.length === 2 ? [] : leaves(v, [...path, Array.isArray(x) ? Number(k) : k]))) : [path];
+      x !== null && typeof x === 'object' ? Object.entries(x).flatMap(([k, v]) => leaves(v, [...path, Array.isArray(x) ? Number(k) : k])) : [path];
     const hostWithVms = base.hosts.findIndex((h) => h.vms.some((v) => v.containers.length) && h.vms.some((v) => v.instance));
     assert.ok(hostWithVms >= 0, 'a host with a workload VM and a container VM');
     const paths = [...leaves(base.hosts[hostWithVms], ['hosts', hostWithVms]), ...leaves(base.hosts[1], ['hosts', 1]), ...leaves(base.workloads[0], ['workloads', 0])];
@@ -140,6 +145,25 @@ describe('layout patches', () => {
     }
   });
 
+  it('sees a changed, set or cleared ref of any host or workload', () => {
+    const edits: [keyof Pick<Layout, 'hostRefs' | 'workloadRefs'>, number, number[]][] = [
+      ['hostRefs', 1, [0, 5, 9]],
+      ['hostRefs', 0, [-1, 0, 0]],
+      ['workloadRefs', 4, [0, 1, 2]],
+      ['workloadRefs', 2, [-1, 0, 0]],
+    ];
+    for (const [list, i, ref] of edits) {
+      const next = json(base);
+      next[list].splice(3 * i, 3, ...ref);
+      const patch = roundTrip(base, next);
+      const moves = list === 'hostRefs' ? patch.hostRefs : patch.workloadRefs;
+      assert.deepEqual(moves?.set.map(([k]) => k), [i], `${list} ${i}`);
+      assert.deepEqual([patch.hosts, patch.workloads], [[], []], 'the items themselves are not sent');
+      // And back: a ref set where there was none.
+      roundTrip(next, base);
+    }
+  });
+
   it('treats shared objects, undefined properties and key order as JSON does', () => {
     assert.ok(same({ a: 1, b: undefined }, { a: 1 }));
     assert.ok(same({ a: [1, { x: 2 }], c: 'z' }, { c: 'z', a: [1, { x: 2 }] }));
@@ -158,6 +182,10 @@ describe('layout patches', () => {
     assert.throws(() => applyLayoutPatch(base, { ...patch, hosts: [[5, base.hosts[0]]] }), LayoutPatchError, 'a host beyond the count');
     assert.throws(() => applyLayoutPatch(base, { ...patch, workloadRefs: { shifts: [0, 1], set: [] } }), LayoutPatchError, 'a broken run');
     assert.throws(() => applyLayoutPatch(base, { ...patch, hostCount: -1 }), LayoutPatchError);
+    assert.throws(() => applyLayoutPatch(base, { ...patch, hostRefs: { shifts: [], set: [[0, { file: -2, start: 0, end: 1 }]] } }), LayoutPatchError, 'a ref to no file');
+    const noRef = { ...base, workloadRefs: base.workloadRefs.map((x, j) => (j === 0 ? -1 : x)) };
+    assert.throws(() => applyLayoutPatch(noRef, { ...patch, workloadRefs: { shifts: [0, 1, 4], set: [] } }), LayoutPatchError, 'a shift of an item without a ref');
+    assert.throws(() => applyLayoutPatch({ ...base, hostRefs: [0] }, patch), LayoutPatchError, 'refs that do not match the hosts');
   });
 
   it('is not worth sending when most workloads changed', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { generate } from '../../bench/generate';
 import { applyLayoutPatch } from '../../shared/layoutPatch';
-import { LAYOUT_CHANGED_NOTIFICATION, LAYOUT_REQUEST, type LayoutChangedParams, type LayoutFullResult, type LayoutParams, type LayoutResult } from '../../shared/protocol';
+import { LAYOUT_CHANGED_NOTIFICATION, LAYOUT_REQUEST, type LayoutChangedParams, type LayoutFullResult, type LayoutParams, type LayoutResult, refAt } from '../../shared/protocol';
 import { FILES } from '../lsp/fixtures';
 import { at, hoverText, TestClient, waitFor } from '../lsp/helpers';
 
@@ -35,7 +35,7 @@ describe('layout request', { timeout: 120_000 }, () => {
     }, 'a layout of the fixture');
     assert.deepEqual(r.layout.hosts.map((h) => h.name), ['esx-01', 'k8s-01']);
     assert.ok(r.layout.hosts[0].vms.some((v) => v.instance && r.layout.workloads[v.instance.w].name === 'checkout-api'));
-    assert.ok(r.layout.workloads.every((w) => w.ref && r.layout.files[w.ref.file].startsWith('file://')));
+    assert.ok(r.layout.workloads.every((_, i) => { const ref = refAt(r.layout.workloadRefs, i); return ref && r.layout.files[ref.file].startsWith('file://'); }));
     assert.equal(r.failure, undefined);
 
     const f = await layout({ failedHost: 'esx-01' });

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumSkip, launch, ROOT } from './page';
+import { refAt } from '../../shared/protocol';
 
 // The functions passed to page.evaluate run in the page, where this exists.
 declare const document: any;
@@ -57,7 +58,7 @@ describe('layout command', () => {
     assert.equal(layout.hosts[failure.host].name, 'esx-01');
     assert.ok(failure.moved.length >= 3);
     assert.ok(layout.files.length === 2 && layout.files.every((f: string) => f.startsWith('examples/small-company/')), 'paths relative to the working folder');
-    assert.ok(layout.workloads.every((w: { ref?: { file: number } }) => w.ref && layout.files[w.ref.file].endsWith('apps.workload.yaml')));
+    assert.ok(layout.workloads.every((_: unknown, i: number) => layout.files[refAt(layout.workloadRefs, i)?.file ?? -1]?.endsWith('apps.workload.yaml')));
   });
 
   it('keeps terminal control characters out of the text', () => {

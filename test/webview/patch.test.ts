@@ -9,7 +9,7 @@ import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
 import { parseFile } from '../../server/src/core/parse';
 import { diffLayout } from '../../shared/layoutPatch';
-import type { Layout, WebviewToHost } from '../../shared/protocol';
+import { type Layout, type WebviewToHost, refAt } from '../../shared/protocol';
 import { chromiumSkip, launch, openWebview } from './page';
 
 // The functions passed to page.evaluate run in the page, where these exist.
@@ -62,7 +62,7 @@ describe('host-layout webview: patches', { skip: chromiumSkip() }, () => {
 
     // The refs it reveals are the moved ones: a workload's chip, and a host by keyboard.
     await h.page.locator('.chip > text', { hasText: /^erp$/ }).click();
-    const erp = second.workloads.find((w) => w.name === 'erp')!.ref!;
+    const erp = refAt(second.workloadRefs, second.workloads.findIndex((w) => w.name === 'erp'))!;
     const reveal = (await h.waitForPost((m) => m.type === 'reveal', 'reveal')) as Extract<WebviewToHost, { type: 'reveal' }>;
     assert.deepEqual(reveal.ref, { file: 'fleet.workload.yaml', start: erp.start, end: erp.end });
     assert.equal(edited.slice(erp.start, erp.end), 'erp');

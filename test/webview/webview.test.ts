@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { Layout, WebviewToHost } from '../../shared/protocol';
+import { type Layout, type WebviewToHost, refAt } from '../../shared/protocol';
 import { bigLayout, chromiumSkip, examplesAnalysis, launch, openWebview, ROOT, type Harness } from './page';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -117,7 +117,7 @@ describe('host-layout webview in Chromium', { skip: chromiumSkip() }, () => {
     assert.deepEqual(ask, { type: 'simulateFailure', host: layout.hosts[1].name });
     await h.page.keyboard.press('d');
     const reveal = await h.waitForPost((m) => m.type === 'reveal', 'reveal');
-    const ref = layout.hosts[1].ref!;
+    const ref = refAt(layout.hostRefs, 1)!;
     assert.deepEqual(reveal, { type: 'reveal', ref: { file: layout.files[ref.file], start: ref.start, end: ref.end } });
     await h.page.close();
   });
@@ -127,8 +127,8 @@ describe('host-layout webview in Chromium', { skip: chromiumSkip() }, () => {
     await show(h);
     await h.page.locator('.chip > text', { hasText: /^erp$/ }).click();
     const reveal = (await h.waitForPost((m) => m.type === 'reveal', 'reveal')) as Extract<WebviewToHost, { type: 'reveal' }>;
-    const erp = layout.workloads.find((w) => w.name === 'erp')!;
-    assert.deepEqual(reveal.ref, { file: layout.files[erp.ref!.file], start: erp.ref!.start, end: erp.ref!.end });
+    const erp = refAt(layout.workloadRefs, layout.workloads.findIndex((w) => w.name === 'erp'))!;
+    assert.deepEqual(reveal.ref, { file: layout.files[erp.file], start: erp.start, end: erp.end });
     await h.page.close();
   });
 

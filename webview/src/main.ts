@@ -12,7 +12,7 @@
 import './layout.css';
 import { applyLayoutPatch } from '../../shared/layoutPatch';
 import { applyFailure, buildScene, cardsIn, renderCard, renderHeader, renderLane, renderScene, toSvgString, type Card, type Scene, type SvgNode } from '../../shared/layoutView';
-import type { DeployKind, FailureOutcome, HostToWebview, Layout, LayoutFilter, LayoutPatch, LayoutRef, WebviewState, WebviewToHost } from '../../shared/protocol';
+import { type DeployKind, type FailureOutcome, type HostToWebview, type Layout, type LayoutFilter, type LayoutPatch, type LayoutRef, type WebviewState, type WebviewToHost, refAt } from '../../shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -223,12 +223,12 @@ new ResizeObserver(() => {
 svg.addEventListener('click', (e) => {
   const target = e.target as Element;
   const chip = target.closest('[data-w]');
-  if (chip) return reveal(view?.workloads[Number(chip.getAttribute('data-w'))]?.ref);
+  if (chip) return reveal(view && refAt(view.workloadRefs, Number(chip.getAttribute('data-w'))));
   const card = target.closest('[data-host]');
   if (!card) return;
   const host = Number(card.getAttribute('data-host'));
   focusedHost = host;
-  if (target.closest('[data-reveal="host"]')) return reveal(view?.hosts[host]?.ref);
+  if (target.closest('[data-reveal="host"]')) return reveal(view && refAt(view.hostRefs, host));
   toggleFailure(host);
 });
 
@@ -242,7 +242,7 @@ svg.addEventListener('keydown', (e) => {
     toggleFailure(host);
   } else if (e.key === 'd' || e.key === 'D') {
     e.preventDefault();
-    reveal(view?.hosts[host]?.ref);
+    reveal(view && refAt(view.hostRefs, host));
   } else if (e.key.startsWith('Arrow') || e.key === 'Home' || e.key === 'End') {
     e.preventDefault();
     moveFocus(host, e.key);
@@ -306,9 +306,9 @@ function requestFailure(name: string | null): void {
   api.postMessage({ type: 'simulateFailure', host: name });
 }
 
-function reveal(ref: LayoutRef | undefined): void {
+function reveal(ref: LayoutRef | null | undefined): void {
   const file = ref && view?.files[ref.file];
-  if (ref && file !== undefined) api.postMessage({ type: 'reveal', ref: { file, start: ref.start, end: ref.end } });
+  if (ref && typeof file === 'string') api.postMessage({ type: 'reveal', ref: { file, start: ref.start, end: ref.end } });
 }
 
 function setZoom(z: number): void {

@@ -263,10 +263,11 @@ function finish(
   const placement: Placement = {
     get layout() {
       if (!layout) {
-        layout = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout });
+        const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout });
+        layout = built.layout;
         // Only the newest layout is lent on: no chain of older ones stays alive.
         prevLayout = undefined;
-        layouts.set(placement, { layout, core, hostDecls, decls, recs });
+        layouts.set(placement, built);
       }
       return layout;
     },

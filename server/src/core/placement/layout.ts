@@ -7,9 +7,9 @@ import type { HostDecl, WorkloadDecl } from '../types';
 import type { Recommendation } from '../recommend';
 import type { Layout, LayoutHost, LayoutInstance, LayoutUnplaced, LayoutVm, LayoutWorkload, Resources } from '../../../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol';
-import { lowerBound } from './bounds';
+import { type BoundItem, lowerBound } from './bounds';
 import type { Spec } from './model';
-import type { Core } from './state';
+import { type Core, KIND } from './state';
 
 export interface VmRec {
   id: string;
@@ -46,55 +46,87 @@ class HostRecord implements HostRec {
 }
 
 /**
- * What runs on each host, in the order it was placed. With `only`, just those hosts get a
- * record (VM ids still count every VM made elsewhere); with `steps`, only the first steps
- * of the placement order are walked.
+ * What the decisions put on each host, in placement order: per instance its workload,
+ * replica number and, when it made a VM (a VM instance, or a container VM made for it),
+ * that VM's number (VMs are numbered as they are made, across hosts; else 0). Host h's
+ * instances are the triples [3 at[h], 3 at[h + 1]) of `data`. A host's layout entry is
+ * a function of its triples and the specs of their workloads, so equal triples of
+ * unchanged workloads mean an equal entry.
  */
-export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.order.length): (HostRec | undefined)[] {
+export interface HostSeq {
+  at: Int32Array;
+  data: Int32Array;
+}
+
+/** The instances on each host after the first `steps` steps of the placement order. */
+export function hostSeq(core: Core, steps = core.order.length): HostSeq {
   const H = core.model.hosts.length;
-  const recs: (HostRec | undefined)[] = new Array(H);
-  for (let h = 0; h < H; h++) if (!only || only.has(h)) recs[h] = new HostRecord();
+  const { order, start, host, made, kind } = core;
+  const at = new Int32Array(H + 1);
+  const end = start[steps];
+  for (let i = 0; i < end; i++) if (host[i] >= 0) at[host[i] + 1]++;
+  for (let h = 0; h < H; h++) at[h + 1] += at[h];
+  const next = at.slice(0, H);
+  const data = new Int32Array(3 * at[H]);
   let vms = 0;
-  const { order, specs, start, host, made } = core;
   for (let k = 0; k < steps; k++) {
     const w = order[k];
-    const s = specs[w];
+    const d = kind[k];
     for (let i = start[k]; i < start[k + 1]; i++) {
       const h = host[i];
       if (h < 0) continue;
-      const r = i - start[k];
-      const rec = recs[h];
-      if (s.deploy === 'vm') {
-        vms++;
-        if (rec) rec.vms.push({ id: `v${vms}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
-      } else if (s.deploy === 'container-in-vm') {
-        if (made[i]) vms++;
-        if (!rec) continue;
-        let vm = existingVm(rec, s, w);
-        if (!vm) {
-          vm = { id: `v${vms}`, kind: s.strict ? 'dedicated' : 'pool', os: s.os === 'any' ? 'linux' : s.os, host: h, w, instance: undefined, containers: [] };
-          if (s.strict) rec.dedicated.set(w, vm);
-          else rec.pools.set(vm.os, vm);
-          rec.vms.push(vm);
-        }
-        vm.containers.push({ w, replica: r });
-      } else if (rec) rec.containers.push({ w, replica: r });
+      const p = 3 * next[h]++;
+      data[p] = w;
+      data[p + 1] = i - start[k];
+      data[p + 2] = d === KIND.vm || (d === KIND['container-in-vm'] && made[i]) ? ++vms : 0;
     }
   }
+  return { at, data };
+}
+
+/**
+ * What runs on each host, in the order it was placed. With `only`, just those hosts get a
+ * record; with `steps`, only the first steps of the placement order count.
+ */
+export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.order.length, seq = hostSeq(core, steps)): (HostRec | undefined)[] {
+  const H = core.model.hosts.length;
+  const recs: (HostRec | undefined)[] = new Array(H);
+  if (only) for (const h of only) recs[h] = hostRec(core, seq, h);
+  else for (let h = 0; h < H; h++) recs[h] = hostRec(core, seq, h);
   return recs;
+}
+
+function hostRec(core: Core, seq: HostSeq, h: number): HostRec {
+  const rec = new HostRecord();
+  const { specs } = core;
+  const { at, data } = seq;
+  for (let p = 3 * at[h]; p < 3 * at[h + 1]; p += 3) {
+    const w = data[p];
+    const r = data[p + 1];
+    const s = specs[w];
+    if (s.deploy === 'vm') {
+      rec.vms.push({ id: `v${data[p + 2]}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
+    } else if (s.deploy === 'container-in-vm') {
+      // The packer makes a container VM exactly when the replica has none to join.
+      let vm = existingVm(rec, s, w);
+      if (!vm) {
+        vm = { id: `v${data[p + 2]}`, kind: s.strict ? 'dedicated' : 'pool', os: s.os === 'any' ? 'linux' : s.os, host: h, w, instance: undefined, containers: [] };
+        if (s.strict) rec.dedicated.set(w, vm);
+        else rec.pools.set(vm.os, vm);
+        rec.vms.push(vm);
+      }
+      vm.containers.push({ w, replica: r });
+    } else rec.containers.push({ w, replica: r });
+  }
+  return rec;
 }
 
 /** The container VM a container-in-vm replica of workload `w` would join, if one exists. */
 export function existingVm(rec: HostRec, s: Spec, w: number): VmRec | undefined {
-  return joinedVm(rec.pools, rec.dedicated, s, w);
-}
-
-/** The rule behind `existingVm`, over any record of a host's container VMs. */
-function joinedVm<T>(pools: Map<string, T>, dedicated: Map<number, T>, s: Spec, w: number): T | undefined {
-  if (s.strict) return dedicated.get(w);
-  if (s.os !== 'any') return pools.get(s.os);
+  if (s.strict) return rec.dedicated.get(w);
+  if (s.os !== 'any') return rec.pools.get(s.os);
   // A portable workload joins any container VM already on the host, Linux first.
-  return pools.get('linux') ?? pools.values().next().value;
+  return rec.pools.get('linux') ?? rec.pools.values().next().value;
 }
 
 export interface LayoutInput {
@@ -117,6 +149,11 @@ export interface BuiltLayout {
   hostDecls: readonly HostDecl[];
   decls: readonly WorkloadDecl[];
   recs: readonly (Recommendation | undefined)[];
+  /** What the decisions put on each host (compared by the next build to find unchanged hosts). */
+  seq: HostSeq;
+  /** Replicas placed per workload, and the totals (adjusted by the next build). */
+  here: Int32Array;
+  totals: Totals;
 }
 
 /**
@@ -130,10 +167,11 @@ function alignedPrev(x: LayoutInput): BuiltLayout | undefined {
 }
 
 
-export function buildLayout(x: LayoutInput): Layout {
+export function buildLayout(x: LayoutInput): BuiltLayout {
   const { core, hostDecls, decls } = x;
   const { model, specs } = core;
   const { vmOv } = model;
+  const H = model.hosts.length;
   const files: string[] = [];
   const fileIds = new Map<string, number>();
   // Declarations come file by file: the last answer is usually the next one.
@@ -155,33 +193,39 @@ export function buildLayout(x: LayoutInput): Layout {
   // One cost object per workload, shared by its instances (the previous layout's when unchanged).
   const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
-  // Hosts whose previous entry still holds, found by walking the decisions against it;
-  // records (unless a failure simulation made them already) only for the others.
+  const seq = hostSeq(core);
+  // Hosts whose previous entry still holds: the same declaration and the same instances
+  // of unchanged workloads. Records (unless a failure simulation made them already) only
+  // for the others.
   let reuse: Uint8Array | undefined;
   let others: Set<number> | undefined;
   if (prev) {
-    reuse = matchingHosts(core, prev.layout, same);
+    reuse = new Uint8Array(H);
     others = new Set<number>();
-    for (let h = 0; h < reuse.length; h++) {
-      if (reuse[h] && (prev.hostDecls[h] !== hostDecls[h] || !!prev.layout.hosts[h].overPinned !== x.overPinned.has(h))) reuse[h] = 0;
-      if (!reuse[h]) others.add(h);
+    const { at: pa, data: pd } = prev.seq;
+    const { at, data } = seq;
+    for (let h = 0; h < H; h++) {
+      let ok = prev.hostDecls[h] === hostDecls[h] && !!prev.layout.hosts[h].overPinned === x.overPinned.has(h) && at[h + 1] - at[h] === pa[h + 1] - pa[h];
+      for (let p = 3 * at[h], q = 3 * pa[h], e = 3 * at[h + 1]; ok && p < e; p += 3, q += 3) {
+        ok = data[p] === pd[q] && data[p + 1] === pd[q + 1] && data[p + 2] === pd[q + 2] && same[data[p]] === 1;
+      }
+      if (ok) reuse[h] = 1;
+      else others.add(h);
     }
   }
-  const recsOnHosts = x.recsOnHosts ?? (buildRecs(core, others) as HostRec[]);
+  const recsOnHosts = x.recsOnHosts ?? (buildRecs(core, others, core.order.length, seq) as HostRec[]);
   let used = 0;
+  const hostRefs: number[] = [];
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
-    const rec = recsOnHosts[h.idx];
     const decl = hostDecls[h.idx];
-    const old = reuse?.[h.idx] ? prev!.layout.hosts[h.idx] : undefined;
-    if (old) {
+    if (decl.name !== undefined) hostRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
+    else hostRefs.push(-1, 0, 0);
+    if (reuse?.[h.idx]) {
+      const old = prev!.layout.hosts[h.idx];
       if (old.vms.length || old.containers.length) used++;
-      const ref = old.ref;
-      if (!ref) return old;
-      const file = fileIndex(decl.file);
-      if (ref.file === file && ref.start === decl.nameSpan.start && ref.end === decl.nameSpan.end) return old;
-      // Moved (an edit above it): the same host at its new position.
-      return { ...old, ref: { file, start: decl.nameSpan.start, end: decl.nameSpan.end } };
+      return old;
     }
+    const rec = recsOnHosts[h.idx];
     let uc = 0;
     let um = 0;
     let us = 0;
@@ -232,43 +276,41 @@ export function buildLayout(x: LayoutInput): Layout {
     if (decl.os) lh.os = decl.os;
     else if (h.role === 'container-host') lh.os = 'linux';
     if (decl.site) lh.site = decl.site;
-    if (decl.name !== undefined) lh.ref = { file: fileIndex(decl.file), start: decl.nameSpan.start, end: decl.nameSpan.end };
     if (x.overPinned.has(h.idx)) lh.overPinned = true;
     return lh;
   });
 
-  let instances = 0;
-  let placed = 0;
-  // Demand summed per deployment (VMs, containers in VMs) and, for containers, per OS.
-  const otherBound = new Map<string, Parameters<typeof lowerBound>[1][number]>();
-  const containerBound = new Map<string, Parameters<typeof lowerBound>[1][number]>();
+  // Replicas placed per workload, from the decisions alone.
+  const n = decls.length;
+  const here = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = core.stepOf[i];
+    here[i] = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
+  }
+  // A workload whose entry holds as before: it reads the same and has as many replicas placed.
+  const kept = new Uint8Array(n);
+  if (prev) for (let i = 0; i < n; i++) kept[i] = same[i] && prev.here[i] === here[i] ? 1 : 0;
+  // Totals: the previous ones adjusted by the workloads that changed (whole numbers sum
+  // exactly in any order), else summed afresh.
+  let totals: Totals;
+  if (prev && core.exact && prev.core.exact) {
+    totals = { instances: prev.totals.instances, placed: prev.totals.placed, demand: new Map([...prev.totals.demand].map(([k, b]) => [k, { ...b }])) };
+    for (let i = 0; i < n; i++) {
+      if (kept[i]) continue;
+      count(totals, prev.core.specs[i], prev.here[i], -1);
+      count(totals, specs[i], here[i], 1);
+    }
+  } else {
+    totals = { instances: 0, placed: 0, demand: new Map() };
+    for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
+  }
+  const workloadRefs: number[] = [];
   const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
+    if (decl.name !== undefined) workloadRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
+    else workloadRefs.push(-1, 0, 0);
+    if (kept[i]) return prev!.layout.workloads[i];
     const s = specs[i];
     const rec = x.recs[i];
-    // Replicas asked for: those beyond the limits count as asked, unplaced.
-    const total = s.wanted;
-    const k = core.stepOf[i];
-    const here = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
-    instances += total;
-    placed += here;
-    if (s.deploy && here) {
-      // Summed per deployment and OS (whole numbers: the sums are exact in any order).
-      const group = s.deploy === 'container' ? containerBound : otherBound;
-      const key = s.deploy === 'container' ? s.os : s.deploy;
-      const b = group.get(key);
-      if (b) {
-        b.cpu += s.cpu * here;
-        b.mem += s.mem * here;
-      } else group.set(key, { deploy: s.deploy, os: s.os, cpu: s.cpu * here, mem: s.mem * here, count: 1 });
-    }
-    const old = same[i] ? prev!.layout.workloads[i] : undefined;
-    if (old && old.placed === here) {
-      const ref = old.ref;
-      if (!ref) return old;
-      const file = fileIndex(decl.file);
-      if (ref.file === file && ref.start === decl.nameSpan.start && ref.end === decl.nameSpan.end) return old;
-      return { ...old, ref: { file, start: decl.nameSpan.start, end: decl.nameSpan.end } };
-    }
     const lw: LayoutWorkload = {
       name: decl.name ?? `(workload ${i + 1})`,
       cost: costs[i],
@@ -277,96 +319,54 @@ export function buildLayout(x: LayoutInput): Layout {
       declared: !!decl.deploy,
       verdict: rec?.verdict ?? null,
       confidence: rec?.confidenceLabel ?? 'none',
-      replicas: total,
-      placed: here,
+      // Replicas asked for: those beyond the limits count as asked, unplaced.
+      replicas: s.wanted,
+      placed: here[i],
     };
-    if (decl.name !== undefined) lw.ref = { file: fileIndex(decl.file), start: decl.nameSpan.start, end: decl.nameSpan.end };
     if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);
     return lw;
   });
 
-  return {
+  const layout: Layout = {
     version: PROTOCOL_VERSION,
     files,
     hosts: layoutHosts,
     workloads: layoutWorkloads,
+    hostRefs,
+    workloadRefs,
     unplaced: x.unplaced.map((u) => ({ w: u.w, count: u.count, replicas: u.replicas, kind: u.kind, reason: u.reason })),
     quality: {
       hostsTotal: model.hosts.length,
       hostsUsed: used,
       lowerBound: lowerBound(
         model.hosts.map((h) => ({ role: h.role, os: h.os, cpu: h.allocCpu, mem: h.allocMem, runtime: h.runtime })),
-        [...otherBound.values(), ...containerBound.values()],
+        [...totals.demand.values()],
       ),
-      instances,
-      placed,
+      instances: totals.instances,
+      placed: totals.placed,
     },
     vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
   };
+  return { layout, core, hostDecls, decls, recs: x.recs, seq, here, totals };
 }
 
+/** Instances asked for and placed, and the demand placed per deployment (and, for containers, per OS). */
+interface Totals {
+  instances: number;
+  placed: number;
+  demand: Map<string, BoundItem>;
+}
 
-/**
- * For each host, whether the previous layout's entry lists exactly what the decisions
- * put there now: the same instances in the same order, in VMs with the same ids, of
- * workloads that read as before (`same`). It walks the decisions as `buildRecs` does,
- * comparing instead of building.
- */
-function matchingHosts(core: Core, old: Layout, same: Uint8Array): Uint8Array {
-  const H = core.model.hosts.length;
-  const ok = new Uint8Array(H).fill(1);
-  const ci = new Int32Array(H);
-  const vi = new Int32Array(H);
-  // Container VMs met so far per host: their index in the old entry and how many of their containers matched.
-  const pools: (Map<string, number[]> | undefined)[] = new Array(H);
-  const dedicated: (Map<number, number[]> | undefined)[] = new Array(H);
-  let vms = 0;
-  const { order, specs, start, host, made } = core;
-  for (let k = 0; k < order.length; k++) {
-    const w = order[k];
-    const s = specs[w];
-    const sw = same[w];
-    for (let i = start[k]; i < start[k + 1]; i++) {
-      const h = host[i];
-      if (h < 0) continue;
-      const r = i - start[k];
-      if (s.deploy === 'vm') {
-        vms++;
-        if (!ok[h]) continue;
-        const v = old.hosts[h].vms[vi[h]++];
-        if (!sw || !v || v.kind !== 'workload' || !v.instance || v.instance.w !== w || v.instance.replica !== r || v.id !== `v${vms}`) ok[h] = 0;
-      } else if (s.deploy === 'container-in-vm') {
-        if (made[i]) vms++;
-        if (!ok[h]) continue;
-        // The VM it joins, as `existingVm` picks it.
-        const p = (pools[h] ??= new Map());
-        const d = (dedicated[h] ??= new Map());
-        let at = joinedVm(p, d, s, w);
-        if (!at) {
-          const v = old.hosts[h].vms[vi[h]];
-          const os = s.os === 'any' ? 'linux' : s.os;
-          if (!v || v.instance || v.id !== `v${vms}` || v.kind !== (s.strict ? 'dedicated' : 'pool') || v.os !== os || (s.strict && v.w !== w)) {
-            ok[h] = 0;
-            continue;
-          }
-          at = [vi[h]++, 0];
-          if (s.strict) d.set(w, at);
-          else p.set(os, at);
-        }
-        const c = old.hosts[h].vms[at[0]].containers[at[1]++];
-        if (!sw || !c || c.w !== w || c.replica !== r) ok[h] = 0;
-      } else {
-        if (!ok[h]) continue;
-        const c = old.hosts[h].containers[ci[h]++];
-        if (!sw || !c || c.w !== w || c.replica !== r) ok[h] = 0;
-      }
-    }
-  }
-  for (let h = 0; h < H; h++) {
-    if (!ok[h]) continue;
-    const o = old.hosts[h];
-    if (ci[h] !== o.containers.length || vi[h] !== o.vms.length) ok[h] = 0;
-    else for (const m of [pools[h], dedicated[h]]) if (m) for (const [vm, n] of m.values()) if (o.vms[vm].containers.length !== n) ok[h] = 0;
-  }
-  return ok;
+/** Adds (sign 1) or takes out (-1) what a workload with `here` replicas placed counts for. */
+function count(t: Totals, s: Spec, here: number, sign: 1 | -1): void {
+  t.instances += sign * s.wanted;
+  t.placed += sign * here;
+  if (!s.deploy || !here) return;
+  // The bound needs containers per OS; the other deployments each as one.
+  const key = s.deploy === 'container' ? `container:${s.os}` : s.deploy;
+  const b = t.demand.get(key);
+  if (b) {
+    b.cpu += sign * s.cpu * here;
+    b.mem += sign * s.mem * here;
+  } else t.demand.set(key, { deploy: s.deploy, os: s.os, cpu: sign * s.cpu * here, mem: sign * s.mem * here, count: 1 });
 }

@@ -30,7 +30,12 @@ export interface Steps {
   mem: Float64Array;
   sto: Float64Array;
   pool: Int32Array;
+  /** Per step: the deployment placed, as `KIND` numbers (read per replica without touching specs). */
+  kind: Uint8Array;
 }
+
+/** `Steps.kind` of each deployment (none: 0, as a container, which places nothing). */
+export const KIND = { container: 0, vm: 1, 'container-in-vm': 2 } as const;
 
 /**
  * Empty decisions for `order`, with each step's costs and group filled in: from `prev`'s
@@ -41,7 +46,7 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
   const steps = order.length;
   let R = 0;
   for (let k = 0; k < steps; k++) R += replicas[order[k]];
-  const buffer = new ArrayBuffer(steps * 24 + (steps * 5 + 1 + n + R) * 4 + R);
+  const buffer = new ArrayBuffer(steps * 24 + (steps * 5 + 1 + n + R) * 4 + R + steps);
   let at = 0;
   const f64 = (len: number) => new Float64Array(buffer, (at += len * 8) - len * 8, len);
   const i32 = (len: number) => new Int32Array(buffer, (at += len * 4) - len * 4, len);
@@ -57,6 +62,7 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
   own.set(order);
   const host = i32(R);
   const made = new Uint8Array(buffer, at, R);
+  const kind = new Uint8Array(buffer, at + R, steps);
   for (let k = 0; k < steps; k++) {
     const w = order[k];
     stepOf[w] = k;
@@ -68,6 +74,7 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
       mem[k] = prev!.mem[j];
       sto[k] = prev!.sto[j];
       pool[k] = prev!.pool[j];
+      kind[k] = prev!.kind[j];
       continue;
     }
     const s = specs[w];
@@ -76,8 +83,9 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
     mem[k] = s.mem;
     sto[k] = s.sto;
     if (s.deploy === 'container-in-vm' && !s.strict) pool[k] = poolId(m, s.os === 'any' ? 'linux' : s.os);
+    kind[k] = s.deploy ? KIND[s.deploy] : 0;
   }
-  return { order: own, stepOf, start, host, made, failed, why: new Map(), group, cpu, mem, sto, pool };
+  return { order: own, stepOf, start, host, made, failed, why: new Map(), group, cpu, mem, sto, pool, kind };
 }
 
 /** A placement's inputs as values and its decisions: what the next placement resumes from. */
