@@ -272,6 +272,12 @@ export interface LayoutChangedParams {
   generation: number;
 }
 
+/**
+ * Notification `workloadPlacement/layoutClosed`, sent by the client when its layout panel
+ * closes: the server then stops preparing layouts for it (see features/layout.ts).
+ */
+export const LAYOUT_CLOSED_NOTIFICATION = 'workloadPlacement/layoutClosed';
+
 // ---------------------------------------------------------------------------
 // Webview ⇄ extension host (postMessage). The webview says `ready` first; the host then
 // sends the whole state in one `layout` message. After a change it sends a `patch`

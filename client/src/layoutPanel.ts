@@ -17,6 +17,7 @@ import { panelHtml } from '../../shared/layoutPage';
 import { applyLayoutPatch } from '../../shared/layoutPatch';
 import {
   LAYOUT_CHANGED_NOTIFICATION,
+  LAYOUT_CLOSED_NOTIFICATION,
   LAYOUT_REQUEST,
   type HostToWebview,
   type Layout,
@@ -119,6 +120,8 @@ class LayoutPanel {
     if (this.disposed) return;
     this.disposed = true;
     for (const d of this.disposables) d.dispose();
+    // The server stops preparing layouts for a panel that is gone.
+    if (this.client.isRunning()) this.client.sendNotification(LAYOUT_CLOSED_NOTIFICATION).catch(() => undefined);
     this.onDispose();
     this.panel.dispose();
   }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { generate } from '../../bench/generate';
 import { applyLayoutPatch } from '../../shared/layoutPatch';
-import { LAYOUT_CHANGED_NOTIFICATION, LAYOUT_REQUEST, type LayoutChangedParams, type LayoutFullResult, type LayoutParams, type LayoutResult, refAt } from '../../shared/protocol';
+import { LAYOUT_CHANGED_NOTIFICATION, LAYOUT_CLOSED_NOTIFICATION, LAYOUT_REQUEST, type LayoutChangedParams, type LayoutFullResult, type LayoutParams, type LayoutResult, refAt } from '../../shared/protocol';
 import { FILES } from '../lsp/fixtures';
 import { at, hoverText, TestClient, waitFor } from '../lsp/helpers';
 
@@ -55,6 +55,38 @@ describe('layout request', { timeout: 120_000 }, () => {
     const after = await layout();
     assert.ok(after.generation > before);
     assert.ok(after.layout.workloads.some((w) => w.name === 'reports-v2'));
+  });
+
+  it('prepares the layout of each analysis for a client that holds one, until its panel closes', async () => {
+    c = await TestClient.start({ files: FILES });
+    const seen: number[] = [];
+    c.conn.onNotification(LAYOUT_CHANGED_NOTIFICATION, (p: LayoutChangedParams) => seen.push(p.generation));
+    await c.open(A, FILES[A]);
+    const prepared = () => [...c!.stderr.matchAll(/^layout of generation (\d+) prepared in \d+ ms$/gm)].map((m) => Number(m[1]));
+    const edit = async (text: string): Promise<number> => {
+      const before = Math.max(0, ...seen);
+      await c!.change(A, text);
+      await waitFor(() => seen.some((g) => g > before), 'a layoutChanged notification after the edit');
+      return Math.max(...seen);
+    };
+    // Nobody holds a layout yet: nothing is prepared.
+    const g1 = await edit(FILES[A].replace('  - name: reports', '  - name: reports-a'));
+    const held = await layout();
+    assert.ok(held.generation >= g1);
+    // Now the next analysis's layout is built before it is asked for, and answered as a patch.
+    const g2 = await edit(FILES[A].replace('  - name: reports', '  - name: reports-b'));
+    await waitFor(() => prepared().includes(g2), `the layout of generation ${g2} prepared`);
+    const patched = await request({ since: held.generation });
+    assert.ok(patched.patch, 'a patch');
+    assert.ok(applyLayoutPatch(held.layout, patched.patch).workloads.some((w) => w.name === 'reports-b'));
+    // The panel closes: later analyses build no layout. The next analysis comes after the
+    // timer that would prepare the one before it, so its notification orders the check.
+    await c.conn.sendNotification(LAYOUT_CLOSED_NOTIFICATION);
+    const g3 = await edit(FILES[A].replace('  - name: reports', '  - name: reports-c'));
+    const g4 = await edit(FILES[A].replace('  - name: reports', '  - name: reports-d'));
+    await c.conn.sendRequest('workspace/symbol', { query: 'reports' });
+    assert.deepEqual(prepared().filter((g) => g > g2), [], `nothing prepared after the panel closed (generations ${g3}, ${g4})`);
+    assert.equal(prepared().includes(g1), false, 'nor before a layout was held');
   });
 
   it('answers a client that holds the last layout with a small patch that gives the same layout', async () => {

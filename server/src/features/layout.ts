@@ -10,9 +10,16 @@
 // patch against it (shared/layoutPatch.ts). Layouts are immutable once built, so keeping
 // the reference is enough. An answer the client never got (cancelled) only costs the
 // next request a whole layout: its `since` no longer matches.
+//
+// A client that holds a layout asks for the next one as soon as it is told of an
+// analysis. So while it holds one (until it says its panel closed), the layout of each
+// new analysis is built right after the answer that asked for the analysis has gone out
+// (usually the diagnostics): the client reads that answer meanwhile, and the layout is
+// ready when it asks.
 
 import {
   LAYOUT_CHANGED_NOTIFICATION,
+  LAYOUT_CLOSED_NOTIFICATION,
   LAYOUT_REQUEST,
   type Layout,
   type LayoutChangedParams,
@@ -23,6 +30,7 @@ import {
 import { diffLayout, patchWorthSending } from '../../../shared/layoutPatch';
 import type { ProgressToken } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
+import type { Analysis } from '../core/analyze';
 import { runLong } from '../slices';
 
 export function registerLayout(ctx: ServerContext): void {
@@ -56,10 +64,30 @@ export function registerLayout(ctx: ServerContext): void {
     });
   });
 
+  ctx.connection.onNotification(LAYOUT_CLOSED_NOTIFICATION, () => {
+    last = undefined;
+  });
+
   // Every analysis moves offsets at least, so every one is announced; the workspace
   // already debounces analyses, and a closed panel ignores the notification.
   ctx.workspace.onDidAnalyze((e) => {
     const params: LayoutChangedParams = { generation: e.generation };
     ctx.connection.sendNotification(LAYOUT_CHANGED_NOTIFICATION, params).catch(() => undefined);
+    // The answer that asked for this analysis must go out first. The connection handles
+    // messages and writes (one message after the other) from immediates: a timer, then
+    // two immediates, lets the layoutChanged notification and that answer go ahead.
+    if (last) setTimeout(() => setImmediate(() => setImmediate(() => prepare(e.generation, e.analysis))), 0);
   });
+
+  /** Builds the layout of an analysis that is still the latest, for a client that holds one. */
+  const prepare = (generation: number, analysis: Analysis): void => {
+    if (!last || ctx.workspace.generation !== generation) return;
+    try {
+      const t = performance.now();
+      void analysis.layout;
+      ctx.connection.console.log(`layout of generation ${generation} prepared in ${Math.round(performance.now() - t)} ms`);
+    } catch (err) {
+      ctx.log(`Preparing the layout failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  };
 }
