@@ -15,7 +15,8 @@
 // analysis. So while it holds one (until it says its panel closed), the layout of each
 // new analysis is built right after the answer that asked for the analysis has gone out
 // (usually the diagnostics): the client reads that answer meanwhile, and the layout is
-// ready when it asks.
+// ready when it asks. Neither that build nor a layout request holds back an answer that
+// is still being written: diagnostics come first.
 
 import {
   LAYOUT_CHANGED_NOTIFICATION,
@@ -33,6 +34,14 @@ import type { ServerContext } from '../context';
 import type { Analysis } from '../core/analyze';
 import { runLong } from '../slices';
 
+/** Runs `fn` once the connection's pipe (stdio or Node IPC) has written what it holds, or after half a second. */
+function whenDrained(fn: () => void): void {
+  let tries = 0;
+  const pending = () => process.stdout.writableLength > 0 || ((process.channel as { writeQueueSize?: number } | undefined)?.writeQueueSize ?? 0) > 0;
+  const check = () => (pending() && tries++ < 500 ? setTimeout(check, 1) : fn());
+  check();
+}
+
 export function registerLayout(ctx: ServerContext): void {
   /** The layout this connection was last answered, and its generation. */
   let last: { generation: number; layout: Layout } | undefined;
@@ -41,6 +50,9 @@ export function registerLayout(ctx: ServerContext): void {
     // Any request may carry a work-done token; the client's panel sends none today.
     const progress = ctx.connection.window.attachWorkDoneProgress(params?.workDoneToken);
     return runLong<LayoutResult | null>(ctx, 'layout', 'Host layout', token, progress, null, async (work) => {
+      // An answer still being written (the diagnostics of the edit that made this layout,
+      // asked for just before) goes out before the build holds the event loop.
+      await new Promise<void>((resolve) => whenDrained(resolve));
       const analysis = ctx.workspace.flush();
       const failed = params?.failedHost;
       const simulate = typeof failed === 'string';
@@ -84,10 +96,7 @@ export function registerLayout(ctx: ServerContext): void {
    * pipe to drain (stdio or Node IPC; at most half a second).
    */
   const afterOutput = (fn: () => void): void => {
-    let tries = 0;
-    const pending = () => process.stdout.writableLength > 0 || ((process.channel as { writeQueueSize?: number } | undefined)?.writeQueueSize ?? 0) > 0;
-    const check = () => (pending() && tries++ < 500 ? setTimeout(check, 1) : fn());
-    setTimeout(() => setImmediate(() => setImmediate(check)), 0);
+    setTimeout(() => setImmediate(() => setImmediate(() => whenDrained(fn))), 0);
   };
 
   /** Builds the layout of an analysis that is still the latest, for a client that holds one. */
