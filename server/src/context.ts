@@ -2,7 +2,7 @@
 // client can do. Features register their handlers on the connection themselves.
 
 import type { CancellationToken, ClientCapabilities, Connection, ResponseError, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EditorDocument } from './document';
 import type { EditorSettings } from './settings';
 import type { Workspace } from './workspace';
 
@@ -50,7 +50,7 @@ export function clientFeatures(c: ClientCapabilities): ClientFeatures {
 
 export interface ServerContext {
   connection: Connection;
-  documents: TextDocuments<TextDocument>;
+  documents: TextDocuments<EditorDocument>;
   workspace: Workspace;
   client: ClientFeatures;
   editor: EditorSettings;

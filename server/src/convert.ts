@@ -4,18 +4,23 @@
 import { type Diagnostic as LspDiagnostic, DiagnosticSeverity, type Position, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleDocUrl } from './core/rules';
 import { lineOf } from './core/text';
+import type { SourceText } from './core/sourceText';
 import type { Diagnostic, Severity, Span, TextEdit } from './core/types';
 
 export const SOURCE = 'workload-placement';
 
-/** Line table and text of one file: a ParsedFile satisfies it. */
+/**
+ * Line table and text of one file: a ParsedFile satisfies it. Conversions read the text
+ * through `source`, a few characters at most: answering diagnostics after an edit must
+ * not build the whole text.
+ */
 export interface Lines {
-  text: string;
+  source: SourceText;
   lineStarts: readonly number[];
 }
 
 export function toPosition(f: Lines, offset: number): Position {
-  const o = Math.max(0, Math.min(offset, f.text.length));
+  const o = Math.max(0, Math.min(offset, f.source.length));
   const line = lineOf(f.lineStarts, o);
   return { line, character: o - f.lineStarts[line] };
 }
@@ -27,10 +32,10 @@ export function toRange(f: Lines, span: Span): Range {
 /** Clamps to the line's end, as LSP asks for positions past it. */
 export function toOffset(f: Lines, pos: Position): number {
   if (pos.line < 0) return 0;
-  if (pos.line >= f.lineStarts.length) return f.text.length;
+  if (pos.line >= f.lineStarts.length) return f.source.length;
   const start = f.lineStarts[pos.line];
-  let end = pos.line + 1 < f.lineStarts.length ? f.lineStarts[pos.line + 1] : f.text.length;
-  while (end > start && (f.text[end - 1] === '\n' || f.text[end - 1] === '\r')) end--;
+  let end = pos.line + 1 < f.lineStarts.length ? f.lineStarts[pos.line + 1] : f.source.length;
+  while (end > start && (f.source.charAt(end - 1) === '\n' || f.source.charAt(end - 1) === '\r')) end--;
   return Math.min(start + Math.max(0, pos.character), end);
 }
 

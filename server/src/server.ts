@@ -16,9 +16,9 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAME } from './core/configFile';
 import { type ClientFeatures, clientFeatures, type ServerContext } from './context';
+import { editorDocuments } from './document';
 import { FIX_ALL_KIND, registerCodeActions, SHOW_RULE_DOCS_COMMAND } from './features/codeActions';
 import { registerCodeLens } from './features/codeLens';
 import { registerCompletion } from './features/completion';
@@ -35,7 +35,7 @@ import { DESCRIPTOR_RE, Workspace } from './workspace';
 export const SERVER_NAME = 'workload-placement';
 
 export function startServer(connection: Connection): ServerContext {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(editorDocuments);
   const log = (message: string) => connection.console.error(message);
   const workspace = new Workspace(log);
   const editor: EditorSettings = { codeLensEnable: true };
@@ -183,7 +183,7 @@ export function startServer(connection: Connection): ServerContext {
     runNotification(log, 'document change', () => {
       const d = e.document;
       if (!workspace.isDescriptor(d.uri, d.languageId)) return;
-      workspace.setOpenText(d.uri, d.getText(), d.version);
+      workspace.setOpenText(d.uri, d.source, d.version);
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));

@@ -11,6 +11,7 @@ import { URI } from 'vscode-uri';
 import { type Analysis, analyze } from './core/analyze';
 import { type Config, defaultConfig } from './core/config';
 import { MAX_FILE_CHARS, PieceCache, parseFile } from './core/parse';
+import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
 
@@ -22,7 +23,10 @@ export const ANALYSIS_DELAY_MS = 40;
 
 export interface FileState {
   uri: string;
-  text: string;
+  /** The text; an open document's is the editor's, which knows what each edit changed. */
+  source: SourceText;
+  /** The whole text (built on first read after an edit: see SourceText). */
+  readonly text: string;
   /** The editor's version while open; null for a file known only from disk. */
   version: number | null;
   open: boolean;
@@ -130,10 +134,11 @@ export class Workspace {
 
   // Open documents.
 
-  setOpenText(uri: string, text: string, version: number): void {
+  setOpenText(uri: string, text: string | SourceText, version: number): void {
+    const source = typeof text === 'string' ? SourceText.of(text) : text;
     let f = this.files.get(uri);
     if (!f) {
-      f = this.newState(uri, text);
+      f = this.newState(uri, source);
       this.files.set(uri, f);
     } else if (!f.open) {
       f.cache = new PieceCache();
@@ -143,11 +148,13 @@ export class Workspace {
     f.open = true;
     f.version = version;
     f.cache ??= new PieceCache();
-    if (f.text !== text || !f.parsed) {
-      f.text = text;
+    // An edit of the text we have is a change (no need to compare the whole texts); any
+    // other text is compared, as when a file on disk is opened.
+    if (!f.parsed || (f.source !== source && (source.changeSince(f.source) !== undefined || f.source.text !== source.text))) {
       f.parsed = undefined;
       f.textChanged = true;
     }
+    f.source = source;
     this.removed.delete(uri);
     this.invalidate();
   }
@@ -167,7 +174,7 @@ export class Workspace {
     } else {
       f.onDisk = true;
       if (text !== f.text) {
-        f.text = text;
+        f.source = SourceText.of(text);
         f.parsed = undefined;
         f.textChanged = true;
       }
@@ -260,20 +267,33 @@ export class Workspace {
     if (f) {
       f.onDisk = true;
       if (f.text !== text) {
-        f.text = text;
+        f.source = SourceText.of(text);
         f.parsed = undefined;
         f.textChanged = true;
       }
       return;
     }
-    const s = this.newState(uri, text);
+    const s = this.newState(uri, SourceText.of(text));
     s.onDisk = true;
     this.files.set(uri, s);
     this.removed.delete(uri);
   }
 
-  private newState(uri: string, text: string): FileState {
-    return { uri, text, version: null, open: false, onDisk: false, ignored: this.isIgnored(uri), diagStamp: 0, textChanged: true, lastDiagnostics: [] };
+  private newState(uri: string, source: SourceText): FileState {
+    return {
+      uri,
+      source,
+      get text() {
+        return this.source.text;
+      },
+      version: null,
+      open: false,
+      onDisk: false,
+      ignored: this.isIgnored(uri),
+      diagStamp: 0,
+      textChanged: true,
+      lastDiagnostics: [],
+    };
   }
 
   // Analysis.
@@ -305,7 +325,7 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        f.parsed = parseFile(f.uri, f.text, f.cache);
+        f.parsed = parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {

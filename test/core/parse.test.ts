@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseFile, parseWhole, PieceCache } from '../../server/src/core/parse';
 import { segment } from '../../server/src/core/segments';
+import { SourceText } from '../../server/src/core/sourceText';
 import type { ParsedFile } from '../../server/src/core/types';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
@@ -34,7 +35,7 @@ function summary(p: ParsedFile) {
 }
 
 function whole(file: string, text: string): ParsedFile {
-  return parseWhole({ file, text, hosts: [], workloads: [], root: null, findings: [], suppressions: { file: new Set(), lines: new Map() }, lineStarts: [0] });
+  return parseWhole({ file, text, source: SourceText.of(text), hosts: [], workloads: [], root: null, findings: [], suppressions: { file: new Set(), lines: new Map() }, lineStarts: [0] });
 }
 
 describe('parse', () => {

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { generate } from '../../bench/generate';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
-import { parseFile, PieceCache } from '../../server/src/core/parse';
-import { applyEdit, editArb, exampleFleets, generatedFleets, view } from './support';
+import { MAX_FILE_CHARS, parseFile, PieceCache } from '../../server/src/core/parse';
+import { SourceText } from '../../server/src/core/sourceText';
+import { applyEdit, type Edit, editArb, editRange, exampleFleets, generatedFleets, view } from './support';
 
 const config = defaultConfig();
 
@@ -34,6 +35,55 @@ function checkTexts(files: Record<string, string>, target: string, steps: string
     assert.deepEqual(view(inc, previous), view(fresh, analyze(fresh, config)), `after edit ${i + 1} of ${steps.length}: ${describe(i)}`);
   }
 }
+
+/** One edit in offsets of the text it applies to. */
+interface Range {
+  start: number;
+  end: number;
+  insert: string;
+}
+
+/**
+ * As the language server runs it: the target is the editor's text, a SourceText edited
+ * range by range, so the parse learns where it changed from the text itself rather than
+ * by comparing texts. `batches[i]` are the edits made between two parses (one
+ * notification of several changes, or several notifications before a flush). After each
+ * batch, incremental equals fresh; returns the texts the parses read whole.
+ */
+function checkEdited(files: Record<string, string>, target: string, batches: ((text: string) => Range)[][], describe = (i: number) => `batch ${i + 1}`): SourceText[] {
+  const caches = new Map(Object.keys(files).map((f) => [f, new PieceCache()]));
+  const sources = new Map(Object.entries(files).map(([f, t]) => [f, SourceText.of(t)]));
+  const strings = { ...files };
+  const incremental = () => [...sources].map(([f, t]) => parseFile(f, t, caches.get(f)));
+  let previous = analyze(incremental(), config);
+  const readWhole: SourceText[] = [];
+  for (const [i, batch] of batches.entries()) {
+    let source = sources.get(target)!;
+    for (const next of batch) {
+      const r = next(strings[target]);
+      strings[target] = strings[target].slice(0, r.start) + r.insert + strings[target].slice(r.end);
+      source = source.edit(r.start, r.end, r.insert);
+    }
+    sources.set(target, source);
+    const inc = incremental();
+    if (source.wholeReads) readWhole.push(source);
+    const fresh = Object.entries(strings).map(([f, t]) => parseFile(f, t));
+    previous = analyze(inc, config, previous);
+    assert.equal(source.slice(0, source.length), strings[target], 'the edited text is the string');
+    assert.deepEqual(view(inc, previous), view(fresh, analyze(fresh, config)), `after batch ${i + 1} of ${batches.length}: ${describe(i)}`);
+  }
+  return readWhole;
+}
+
+/** Edits of the target, each at fixed offsets or found in the text it applies to. */
+const at = (start: number, end: number, insert: string) => () => ({ start, end, insert });
+const find = (needle: string, insert: string, replace = true, nth = 0) => (text: string) => {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
+  assert.ok(i >= 0, `'${needle}' in the text`);
+  return { start: i, end: replace ? i + needle.length : i, insert };
+};
+const random = (e: Edit) => (text: string) => editRange(text, e);
 
 describe('incremental analysis equals a full re-analysis', () => {
   const fleets = [...exampleFleets(), ...generatedFleets()];
@@ -137,5 +187,59 @@ describe('incremental analysis equals a full re-analysis', () => {
     const q = parseFile('b', crlf, cache);
     assert.equal(cache.hits, 0);
     assert.equal(q.workloads[0].file, 'b');
+  });
+
+  describe('with the editor\'s text (the parse learns where it changed from the text)', () => {
+    for (const fleet of fleets) {
+      for (const target of Object.keys(fleet.files)) {
+        it(`random edit sequences in ${target} (${fleet.name})`, () => {
+          fc.assert(
+            fc.property(fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 10 }), (batches) => {
+              checkEdited(fleet.files, target, batches.map((b) => b.map(random)), (i) => JSON.stringify(batches[i]));
+            }),
+            { numRuns: 15, seed: 20261128 + target.length },
+          );
+        });
+      }
+    }
+
+    const g = generate({ workloads: 40, seed: 8, mistakes: 0.1 });
+    const w = (n: number) => `  - name: ${g.text.match(/^ {2}- name: (\S+)$/gm)![n].slice('  - name: '.length)}\n`;
+    const named: [string, ((text: string) => Range)[][]][] = [
+      ['typing at the very start, and deleting it', [[at(0, 0, 'x')], [at(0, 0, 'y')], [at(0, 2, '')]]],
+      ['the first line ending turned into CRLF and back', [[find('\n', '\r\n')], [find('\r\n', '\n')]]],
+      ['a CR typed before the first newline, then a LF after a lone CR', [[find('\n', '\r', false)], [find('\r', '\r\n')]]],
+      ['edits in the header', [[find('version: 1', 'version: 2')], [find('hosts:', '# hosts\n', false)], [find('# hosts\n', '')]]],
+      ['an edit across the boundary of two items', [[find(`\n${w(5)}`, ' # joined\n')], [find(' # joined\n', `\n${w(5)}`)]]],
+      ['a paste of many lines', [[find(w(10), g.text.slice(g.text.indexOf(w(1)), g.text.indexOf(w(30))), false)]]],
+      ['a whole item deleted, then another', [[(t) => ({ start: t.indexOf(w(3)), end: t.indexOf(w(4)), insert: '' })], [(t) => ({ start: t.indexOf(w(20)), end: t.indexOf(w(21)), insert: '' })]]],
+      ['the last item deleted to the end', [[(t) => ({ start: t.indexOf(w(39)), end: t.length, insert: '' })]]],
+      ['several edits between two parses', [[find(w(7), '  # a\n', false), find(w(30), '  # b\n', false), find(w(2), '  # c\n', false)]]],
+      [
+        'a suppression comment typed, edited inside, and removed',
+        [[find(w(12), '  # placement-ignore\n', false)], [find('placement-ignore\n', 'placement-ignore: deploy-against-recommendation\n')], [find('ignore: deploy', 'ignore: x-deploy')], [find('  # placement-ignore: x-deploy-against-recommendation\n', '')]],
+      ],
+      ['a NUL at the start makes it binary-looking, then it is removed', [[at(0, 0, '\u0000')], [at(0, 1, '')]]],
+      ['controls after the binary probe are fine', [[find(w(39), '  # \u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000e\u000f\n', false)]]],
+      ['a tab in an item (a whole parse), then fixed', [[find(w(15), '\t', false)], [find('\t', '')]]],
+      ['the whole text replaced by itself', [[(t) => ({ start: 0, end: t.length, insert: t })]]],
+    ];
+    for (const [name, batches] of named) {
+      it(name, () => {
+        checkEdited({ 'gen.workload.yaml': g.text }, 'gen.workload.yaml', batches);
+      });
+    }
+
+    it('an edit that makes the file too large, then undoes it', () => {
+      const big = `\n# ${'x'.repeat(MAX_FILE_CHARS)}\n`;
+      checkEdited({ 'gen.workload.yaml': g.text }, 'gen.workload.yaml', [[(t) => ({ start: t.length, end: t.length, insert: big })], [(t) => ({ start: t.length - big.length, end: t.length, insert: '' })]]);
+    });
+
+    it('a one-character edit of a large file reads only around it', () => {
+      const big = generate({ workloads: 2000, seed: 2 });
+      const mid = big.osValues[1000];
+      const read = checkEdited({ 'big.workload.yaml': big.text }, 'big.workload.yaml', [[at(mid, mid, 'x')], [at(mid, mid + 1, '')], [at(mid + 2, mid + 2, '\n      ')], [at(mid + 2, mid + 9, '')]]);
+      assert.deepEqual(read, [], 'no parse read the whole text');
+    });
   });
 });

@@ -92,14 +92,20 @@ export const editArb: fc.Arbitrary<Edit> = fc.record({
   insert: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 6 }), fc.constantFrom('a', 'e', '1', '0', 'l')),
 });
 
-/** Applies an edit at a line start more often than chance would, where structure changes. */
-export function applyEdit(text: string, e: Edit): string {
+/** Where an edit applies: `[start, end)` of `text` becomes `insert`. */
+export function editRange(text: string, e: Edit): { start: number; end: number; insert: string } {
   let at = Math.min(text.length, Math.floor(e.at * (text.length + 1)));
+  // At a line start more often than chance would, where structure changes.
   if (e.insert.startsWith('\n  - ') || e.insert.startsWith('    ')) {
     const nl = text.lastIndexOf('\n', at - 1);
     at = nl < 0 ? 0 : nl + 1;
   }
-  return text.slice(0, at) + e.insert + text.slice(Math.min(text.length, at + e.remove));
+  return { start: at, end: Math.min(text.length, at + e.remove), insert: e.insert };
+}
+
+export function applyEdit(text: string, e: Edit): string {
+  const r = editRange(text, e);
+  return text.slice(0, r.start) + r.insert + text.slice(r.end);
 }
 
 /** What the user and later stages see of one analysis, as plain comparable data. */

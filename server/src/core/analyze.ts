@@ -8,6 +8,7 @@ import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { type Placement, place, placementFindings } from './placement';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
+import type { Chars } from './sourceText';
 import { closest } from './text';
 import { lineOf } from './text';
 import type { Deploy, Diagnostic, Finding, Fix, ParsedFile, Severity, WorkloadDecl } from './types';
@@ -67,7 +68,8 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
   checkHosts(fleet, emit);
 
   const recommendations = new Recommendations(fleet.workloads);
-  const textOf = new Map(files.map((f) => [f.file, f.text]));
+  // Fixes read a few characters around their workload: from the source, not the whole text.
+  const sourceOf = new Map(files.map((f) => [f.file, f.source]));
   const declaresHosts = fleet.summary.declaresHosts;
   let hostNames: string | undefined;
   let sink: Finding[] | undefined;
@@ -98,7 +100,7 @@ export function analyze(input: readonly ParsedFile[], config: Config, previous?:
     inOrder[i] = m.rec;
     if (m.at < 0 || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
       const out: Finding[] = [];
-      checkWorkload(w, m.rec, fleet, textOf.get(w.file) ?? '', (f) => out.push(owned(f)));
+      checkWorkload(w, m.rec, fleet, sourceOf.get(w.file) ?? '', (f) => out.push(owned(f)));
       m.findings = out;
       m.at = w.span.start;
       m.declaresHosts = declaresHosts;
@@ -261,7 +263,7 @@ function checkHosts(fleet: Fleet, emit: (file: string, f: Finding) => void): voi
   }
 }
 
-function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text: string, emit: (f: Finding) => void): void {
+function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text: Chars, emit: (f: Finding) => void): void {
   const entry = (k: string) => w.node.entries.find((e) => e.key === k);
   // Changing a declared deployment overrides a choice the user made, so "fix all" and
   // `check --fix` apply it only where the declared one cannot run at all.

@@ -1,27 +1,32 @@
 // Minimal edits that keep the user's comments and layout: replace one value,
 // or add lines to a mapping at the indentation its keys already use.
 
+// They read a few characters around the map, so they take any `Chars`: a string, or the
+// document's SourceText, which they then read without building the whole text.
+
+import type { Chars } from './sourceText';
 import type { Span, TextEdit, YMap } from './types';
 
-export function eolOf(text: string): string {
+/** The file's line ending, from its first line. */
+export function eolOf(text: Chars): string {
   const i = text.indexOf('\n');
-  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+  return i > 0 && text.charAt(i - 1) === '\r' ? '\r\n' : '\n';
 }
 
-function lineStartOf(text: string, offset: number): number {
+function lineStartOf(text: Chars, offset: number): number {
   let i = offset;
-  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  while (i > 0 && text.charAt(i - 1) !== '\n' && text.charAt(i - 1) !== '\r') i--;
   return i;
 }
 
-function lineEndOf(text: string, offset: number): number {
+function lineEndOf(text: Chars, offset: number): number {
   let i = offset;
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  while (i < text.length && text.charAt(i) !== '\n' && text.charAt(i) !== '\r') i++;
   return i;
 }
 
 /** The column of a mapping's keys (the indentation new keys must use). */
-export function keyIndent(text: string, map: YMap): string {
+export function keyIndent(text: Chars, map: YMap): string {
   const first = map.entries[0];
   if (!first) return '  ';
   const ls = lineStartOf(text, first.keySpan.start);
@@ -30,20 +35,20 @@ export function keyIndent(text: string, map: YMap): string {
 }
 
 /** Where the last line of a block mapping ends (after any trailing comment). */
-export function mapContentEnd(text: string, map: YMap): number {
+export function mapContentEnd(text: Chars, map: YMap): number {
   let end = map.span.end;
-  while (end > map.span.start && /\s/.test(text[end - 1])) end--;
+  while (end > map.span.start && /\s/.test(text.charAt(end - 1))) end--;
   return lineEndOf(text, end);
 }
 
 /** Adds `key: value` lines (already formatted, possibly multi-line) at the end of a mapping. */
-export function insertIntoMap(text: string, map: YMap, lines: string[]): TextEdit {
+export function insertIntoMap(text: Chars, map: YMap, lines: string[]): TextEdit {
   if (map.flow) {
     // Before the closing brace: "{ a: 1 }" → "{ a: 1, b: 2 }".
     let close = map.span.end - 1;
-    while (close > map.span.start && text[close] !== '}') close--;
+    while (close > map.span.start && text.charAt(close) !== '}') close--;
     let before = close;
-    while (before > map.span.start && text[before - 1] === ' ') before--;
+    while (before > map.span.start && text.charAt(before - 1) === ' ') before--;
     const sep = map.entries.length ? ', ' : ' ';
     return { span: { start: before, end: before }, newText: `${sep}${lines.join(', ')}` };
   }

@@ -7,15 +7,17 @@
 // their spans in place, so keep one cache per document and use only the latest
 // ParsedFile from it (earlier ones then describe the newest text, or are stale).
 
-import { eolOf } from './edits';
-import { type PreviousSegmentation, type Segment, segment } from './segments';
-import { computeLineStarts } from './text';
+import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment } from './segments';
+import { type Change, type Chars, SourceText } from './sourceText';
+import { computeLineStarts, updateLineStarts } from './text';
 import type { Decl, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
 import { parseTree } from './yamlTree';
 
 /** Past this size a file is refused with a diagnostic instead of parsed. */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
+/** How much of the start of a file the binary check looks at. */
+const PROBE_CHARS = 65536;
 
 interface HeaderResult {
   kind: 'header';
@@ -53,50 +55,78 @@ export class PieceCache {
   hits = 0;
   misses = 0;
   /** The last parse: its text, file, pieces in order and their segments. */
-  text: string | undefined;
+  source: SourceText | undefined;
   file: string | undefined;
   pieces: Piece[] = [];
   segments: Segment[] | undefined;
   lineStarts: number[] | undefined;
   /** True when the last text had no `placement-ignore` anywhere. */
   suppressionFree = false;
+  /** Where the last text's first line ends (-1: it has one line), and its line ending. */
+  firstNewline = -1;
+  eol: string | undefined;
 
   clear(): void {
     this.map = new Map();
     this.suppressionFree = false;
-    this.text = this.file = this.segments = this.lineStarts = undefined;
+    this.source = this.file = this.segments = this.lineStarts = this.eol = undefined;
+    this.firstNewline = -1;
     this.pieces = [];
   }
 }
 
-export function parseFile(file: string, text: string, cache?: PieceCache): ParsedFile {
-  if (text.length > MAX_FILE_CHARS) {
+/**
+ * Parses one file. With a cache, only what changed since the cache's last parse is
+ * parsed again. When `text` is a SourceText edited from the last one the cache saw, it
+ * knows where it changed, and the parse reads only around the change, never the whole
+ * text: every piece, the line table and the checks are kept or updated from what the
+ * cache remembers. Otherwise the two texts are compared.
+ */
+export function parseFile(file: string, text: string | SourceText, cache?: PieceCache): ParsedFile {
+  const source = typeof text === 'string' ? SourceText.of(text) : text;
+  const length = source.length;
+  const noSuppressions = (): Suppressions => ({ file: new Set(), lines: new Map() });
+  if (length > MAX_FILE_CHARS) {
     // Refused unread, so that it costs nothing: not even its line table (the one
     // diagnostic sits at the start of the file).
     cache?.clear();
-    return { file, text, hosts: [], workloads: [], root: null, findings: [refuse(text)!], suppressions: { file: new Set(), lines: new Map() }, lineStarts: [0] };
+    return parsedFile(file, source, { findings: [tooLarge(length)], suppressions: noSuppressions(), lineStarts: [0] });
   }
-  // Fixes take the file's line ending (from its first line); a change of it, or of the
-  // file's name, invalidates every piece.
-  if (cache && (cache.file !== file || (cache.text !== undefined && eolOf(cache.text) !== eolOf(text)))) cache.clear();
-  // Where the new text differs from the last one: [changeStart, newChangeEnd).
-  const prevText = cache?.text;
-  let change: { start: number; oldEnd: number; newEnd: number } | undefined;
-  if (prevText !== undefined) {
-    const start = commonPrefix(prevText, text);
-    const tail = commonSuffix(prevText, text, Math.min(prevText.length, text.length) - start);
-    change = { start, oldEnd: prevText.length - tail, newEnd: text.length - tail };
+  if (cache && cache.file !== file) cache.clear();
+  // Where the new text differs from the last one: [change.start, change.newEnd).
+  const prev = cache?.source;
+  let change: Change | undefined = prev && (source.changeSince(prev) ?? difference(prev.text, source.text));
+  // Fixes take the file's line ending (from its first line); a change of it invalidates
+  // every piece.
+  const firstNewline = cache && change && cache.firstNewline >= 0 && change.start > cache.firstNewline ? cache.firstNewline : source.indexOf('\n');
+  const eol = firstNewline > 0 && source.charCodeAt(firstNewline - 1) === 13 ? '\r\n' : '\n';
+  if (cache && cache.eol !== undefined && cache.eol !== eol) {
+    cache.clear();
+    change = undefined;
   }
-  const lineStarts =
-    cache?.lineStarts && change && prevText !== undefined ? updateLineStarts(cache.lineStarts, text, change) : computeLineStarts(text);
+  // Everything below reads the new text around the change only, from `around`.
+  const around = (from: number, to: number) => source.slice(Math.max(0, from), Math.min(length, to));
+  let lineStarts: number[];
+  if (cache?.lineStarts && change) {
+    const from = Math.max(0, change.start - 1);
+    lineStarts = updateLineStarts(cache.lineStarts, around(from, change.newEnd + 1), from, change);
+  } else lineStarts = computeLineStarts(source.text);
   // Most files have no suppression comment: then only the changed text needs a look.
   const suppressionFree =
-    cache?.suppressionFree && change
-      ? !text.slice(Math.max(0, change.start - 20), change.newEnd + 20).includes('placement-ignore')
-      : !text.includes('placement-ignore');
-  const suppressions: Suppressions = suppressionFree ? { file: new Set(), lines: new Map() } : scanSuppressions(text, lineStarts);
-  const base: ParsedFile = { file, text, hosts: [], workloads: [], root: null, findings: [], suppressions, lineStarts };
-  const refused = refuse(text);
+    cache?.suppressionFree && change ? !around(change.start - 20, change.newEnd + 20).includes('placement-ignore') : source.indexOf('placement-ignore') < 0;
+  const suppressions: Suppressions = suppressionFree ? noSuppressions() : scanSuppressions(source.text, lineStarts);
+  const base = parsedFile(file, source, { findings: [], suppressions, lineStarts });
+  // The start of the file did not change: it was not refused before (a refusal clears the cache).
+  const refused = change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(0, PROBE_CHARS));
+  const remember = () => {
+    if (!cache) return;
+    cache.file = file;
+    cache.source = source;
+    cache.lineStarts = lineStarts;
+    cache.suppressionFree = suppressionFree;
+    cache.firstNewline = firstNewline;
+    cache.eol = eol;
+  };
   if (refused) {
     cache?.clear();
     base.findings.push(refused);
@@ -104,14 +134,11 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
   }
   const previous: PreviousSegmentation | undefined =
     cache?.segments && change ? { segments: cache.segments, changeStart: change.start, newChangeEnd: change.newEnd, delta: change.newEnd - change.oldEnd } : undefined;
-  const seg = segment(text, previous);
+  const seg = previous ? segmentAround(source, previous, change!) : segment(source.text);
   if (!seg.ok) {
     cache?.clear();
-    if (cache) {
-      cache.file = file;
-      cache.text = text;
-      cache.lineStarts = lineStarts;
-    }
+    remember();
+    if (cache) cache.suppressionFree = false;
     return parseWhole(base);
   }
 
@@ -141,12 +168,12 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
     else if (previous && i >= seg.shiftedFrom) piece = claim(oldPieces[seg.shiftedOld + i - seg.shiftedFrom], s);
     let key: string | undefined;
     if (!piece) {
-      const text_ = text.slice(s.start, s.end);
+      const text_ = source.slice(s.start, s.end);
       key = s.kind === 'header' ? `h\u0000${text_}` : `${s.list}\u0000${text_}`;
       piece = claim(cache?.map.get(key), s);
       if (!piece) {
         if (cache) cache.misses++;
-        const result = s.kind === 'header' ? parseHeader(text_, s.start) : parseItem(text_, s.start, s.list!, file, text);
+        const result = s.kind === 'header' ? parseHeader(text_, s.start) : parseItem(text_, s.start, s.list!, file, source);
         piece = { key, start: s.start, end: s.end, result, used: gen };
         parsedNow.push(piece);
       } else if (cache) cache.hits++;
@@ -174,15 +201,12 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
     for (const p of parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
     cache.pieces = pieces;
     cache.segments = segs;
-    cache.text = text;
-    cache.file = file;
-    cache.lineStarts = lineStarts;
-    cache.suppressionFree = suppressionFree;
+    remember();
   }
 
   // Stitch the pieces into one root mapping, as a whole parse would give.
   if (rootEntries.length || other === null) {
-    const root: YMap = { kind: 'map', flow: false, span: rootSpan ?? { start: 0, end: text.length }, entries: rootEntries };
+    const root: YMap = { kind: 'map', flow: false, span: rootSpan ?? { start: 0, end: length }, entries: rootEntries };
     for (const e of rootEntries) {
       if ((e.key === 'hosts' || e.key === 'workloads') && (!e.value || (e.value.kind === 'scalar' && e.value.value === null))) {
         const items = lists[e.key];
@@ -197,15 +221,36 @@ export function parseFile(file: string, text: string, cache?: PieceCache): Parse
     for (const n of lists.workloads) if (n.span.end > end) end = n.span.end;
     root.span = { start: root.span.start, end };
     base.root = rootEntries.length ? root : null;
-    if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: text.length }, text);
+    if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: length }, source);
   } else {
-    validateRoot(other, base.findings, { start: 0, end: text.length }, text);
+    validateRoot(other, base.findings, { start: 0, end: length }, source);
   }
-  if (!rootEntries.length && !other) addEmptyFinding(base, text);
+  if (!rootEntries.length && !other) addEmptyFinding(base, length);
   return base;
 }
 
-/** Length of the common prefix, compared a block at a time (string equality is memcmp). */
+/** A ParsedFile over `source`: `text` is read from it only when asked for. */
+function parsedFile(file: string, source: SourceText, rest: Pick<ParsedFile, 'findings' | 'suppressions' | 'lineStarts'>): ParsedFile {
+  return {
+    file,
+    get text() {
+      return source.text;
+    },
+    source,
+    hosts: [],
+    workloads: [],
+    root: null,
+    ...rest,
+  };
+}
+
+/** Where two texts differ, compared a block at a time (string equality is memcmp). */
+function difference(a: string, b: string): Change {
+  const start = commonPrefix(a, b);
+  const tail = commonSuffix(a, b, Math.min(a.length, b.length) - start);
+  return { start, oldEnd: a.length - tail, newEnd: b.length - tail };
+}
+
 function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
@@ -229,54 +274,30 @@ function commonSuffix(a: string, b: string, max: number): number {
 }
 
 /**
- * The line table of the new text from the old one, in place (like the pieces): lines
- * before the change are kept, the changed lines recomputed, the lines after it moved.
+ * Segments the text after a change from a window around it: from the piece the run
+ * resumes at to a little past the first old piece after the change, where it should be
+ * back in step. A run that needs more gets a window twice as large, up to the whole text.
  */
-function updateLineStarts(starts: number[], text: string, change: { start: number; oldEnd: number; newEnd: number }): number[] {
-  const delta = change.newEnd - change.oldEnd;
-  // Line starts below `start` are decided by characters before `start - 1`, which did not
-  // change; those above `oldEnd` by characters at or after `oldEnd`, which moved.
-  const from = lowerBound(starts, Math.max(1, change.start));
-  const to = upperBound(starts, change.oldEnd);
-  const fresh: number[] = [];
-  const stop = Math.min(text.length, change.newEnd);
-  for (let i = Math.max(0, change.start - 1); i < stop; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) fresh.push(i + 1);
-  }
-  if (fresh.length === to - from) {
-    for (let j = 0; j < fresh.length; j++) starts[from + j] = fresh[j];
-  } else {
-    // A large paste: spreading it into splice could overflow the stack.
-    if (fresh.length > 10_000) return computeLineStarts(text);
-    starts.splice(from, to - from, ...fresh);
-  }
-  if (delta) for (let j = from + fresh.length; j < starts.length; j++) starts[j] += delta;
-  return starts;
-}
-
-/** First index whose value is ≥ x. */
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
+function segmentAround(source: SourceText, previous: PreviousSegmentation, change: Change): Segmentation {
+  const old = previous.segments;
+  const lineStart = source.lastIndexOfChar('\n', change.start - 1) + 1;
+  const r = resumeFrom(old, lineStart);
+  const from = r > 0 ? old[r].start : 0;
+  // The first old piece at or after the change's old end (its start moved by the change).
+  let q = r;
+  for (let hi = old.length; q < hi; ) {
+    const mid = (q + hi) >> 1;
+    if (old[mid].start < change.oldEnd) q = mid + 1;
     else hi = mid;
   }
-  return lo;
-}
-
-/** First index whose value is > x. */
-function upperBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
+  let to = q + 1 < old.length ? old[q + 1].start + change.newEnd - change.oldEnd : source.length;
+  for (;;) {
+    to = Math.min(to, source.length);
+    const complete = to >= source.length;
+    const seg = segment(source.slice(from, to), previous, { base: from, complete });
+    if (seg.ok || seg.reason !== NEED_MORE || complete) return seg;
+    to = from + 2 * (to - from) + 4096;
   }
-  return lo;
 }
 
 /** The reference parse: the whole text at once, no pieces, no cache. */
@@ -292,33 +313,36 @@ export function parseWhole(base: ParsedFile): ParsedFile {
     for (const e of root.entries) {
       if ((e.key !== 'hosts' && e.key !== 'workloads') || e.value?.kind !== 'seq') continue;
       for (const item of e.value.items) {
-        const span = itemSpan(text, item);
+        const span = itemSpan(text, 0, item);
         const d = e.key === 'hosts' ? buildHost(item, file, span, base.findings, text) : buildWorkload(item, file, span, base.findings, text);
         if (d?.kind === 'host') base.hosts.push(d);
         else if (d?.kind === 'workload') base.workloads.push(d);
       }
     }
   }
-  if (!maps.length && !tree.findings.length) addEmptyFinding(base, text);
+  if (!maps.length && !tree.findings.length) addEmptyFinding(base, text.length);
   return base;
 }
 
-function addEmptyFinding(base: ParsedFile, text: string): void {
+function addEmptyFinding(base: ParsedFile, length: number): void {
   if (base.findings.some((f) => f.ruleId === 'yaml-syntax')) return;
   base.findings.push({
     ruleId: 'missing-field',
     message: 'The descriptor is empty: start with `version: 1`, then `hosts:` and/or `workloads:`.',
-    span: { start: 0, end: Math.min(text.length, 1) },
+    span: { start: 0, end: Math.min(length, 1) },
     fixes: [{ title: 'Add `version: 1`', edits: [{ span: { start: 0, end: 0 }, newText: 'version: 1\n' }], safe: true }],
   });
 }
 
-/** The item's span starts at its dash when there is one. */
-function itemSpan(text: string, node: YNode): Span {
+/**
+ * The item's span starts at its dash when there is one. `text` is the whole text's
+ * `[at, ...)` and starts at a line start (a whole text, or a piece).
+ */
+function itemSpan(text: string, at: number, node: YNode): Span {
   let s = node.span.start;
-  let i = s - 1;
+  let i = s - at - 1;
   while (i >= 0 && text[i] === ' ') i--;
-  if (i >= 0 && text[i] === '-') s = i;
+  if (i >= 0 && text[i] === '-') s = at + i;
   return { start: s, end: node.span.end };
 }
 
@@ -331,7 +355,7 @@ function parseHeader(piece: string, at: number): HeaderResult {
 }
 
 /** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
-function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: string): ItemResult {
+function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars): ItemResult {
   const tree = parseTree(piece, at);
   const findings = [...tree.findings];
   const seq = tree.roots[0];
@@ -339,7 +363,7 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
     return { kind: 'item', node: null, findings: findings.map(detachFinding) };
   }
   const node = seq.items[0];
-  const span = itemSpan(text, node);
+  const span = itemSpan(piece, at, node);
   const decl = list === 'hosts' ? buildHost(node, file, span, findings, text) : buildWorkload(node, file, span, findings, text);
   // Give the declaration and the findings their own span objects, so that moving the
   // piece moves every span exactly once.
@@ -419,16 +443,16 @@ function shiftNode(n: YNode, delta: number): void {
   }
 }
 
-/** A refusal for input that is not a descriptor at all, before any parse. */
-function refuse(text: string): Finding | undefined {
-  if (text.length > MAX_FILE_CHARS) {
-    return {
-      ruleId: 'yaml-syntax',
-      message: `The file is too large to analyse (${(text.length / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_CHARS / 1048576} MB). Split it into several descriptor files.`,
-      span: { start: 0, end: 0 },
-    };
-  }
-  const probe = text.length > 65536 ? text.slice(0, 65536) : text;
+function tooLarge(length: number): Finding {
+  return {
+    ruleId: 'yaml-syntax',
+    message: `The file is too large to analyse (${(length / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_CHARS / 1048576} MB). Split it into several descriptor files.`,
+    span: { start: 0, end: 0 },
+  };
+}
+
+/** A refusal for input that is not text at all, from the file's first `PROBE_CHARS` characters. */
+function looksBinary(probe: string): Finding | undefined {
   // eslint-disable-next-line no-control-regex
   const controls = probe.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
   if (probe.includes('\u0000') || controls > Math.max(8, probe.length / 100)) {

@@ -30,6 +30,18 @@ export type Segmentation =
     }
   | { ok: false; reason: string };
 
+/** The reason when a window was too small: call again with a larger one. */
+export const NEED_MORE = 'window too small';
+
+/**
+ * Part of the text: the text passed to `segment` is the whole text's `[base, base + length)`.
+ * `complete` when it runs to the end of the whole text.
+ */
+export interface Window {
+  base: number;
+  complete: boolean;
+}
+
 /** The previous run over the text before an edit, and where the texts differ. */
 export interface PreviousSegmentation {
   /** Handed over: the ones after the edit are moved in place and reused. */
@@ -47,8 +59,17 @@ const TOP_KEY_WITH_VALUE = /^([A-Za-z_][A-Za-z0-9_-]*|"[^"]*"|'[^']*')[ \t]*:[ \
 /** Characters that may start an anchor, alias or tag, and the merge key. */
 const INDICATORS = /[&*!]|<<:/g;
 
-export function segment(text: string, previous?: PreviousSegmentation): Segmentation {
+/**
+ * With `window`, `text` is only part of the whole text (offsets in `previous` and in the
+ * segments are still those of the whole): it must start at or before the piece the run
+ * resumes at (see `resumeFrom`), and when the run needs text past its end the answer is
+ * `NEED_MORE`.
+ */
+export function segment(text: string, previous?: PreviousSegmentation, window?: Window): Segmentation {
+  // Positions below are in `text`; `base` turns them into offsets of the whole text.
   const n = text.length;
+  const base = window?.base ?? 0;
+  const complete = window?.complete ?? true;
   let segments: Segment[] = [];
   let pos = 0;
   // Current list body: which list, the dash column, and where the open item began.
@@ -64,25 +85,15 @@ export function segment(text: string, previous?: PreviousSegmentation): Segmenta
   const old = previous?.segments;
   let resync = old?.length ? 1 : -1;
   if (previous && old && old.length) {
-    const lineStart = lineStartBefore(text, previous.changeStart);
-    let r = -1;
-    if (lineStart > 0) {
-      // The last piece that starts before the changed line (it holds the line before).
-      let lo = 0;
-      let hi = old.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (old[mid].start < lineStart) {
-          r = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
-    }
-    if (r > 0 && old[r].start > 0) {
+    // The window starts at a line start (see `resumeFrom`): no newline before the change
+    // within it means the changed line starts where it does.
+    const r = resumeFrom(old, base + lineStartBefore(text, previous.changeStart - base));
+    if ((r > 0 ? old[r].start : 0) < base) return { ok: false, reason: NEED_MORE };
+    if (r > 0) {
       const s = old[r];
       segments = old.slice(0, r);
       keptBefore = r;
-      pos = s.start;
+      pos = s.start - base;
       sawContent = true;
       if (s.kind === 'item') {
         const prev = old[r - 1];
@@ -90,14 +101,14 @@ export function segment(text: string, previous?: PreviousSegmentation): Segmenta
         dashCol = prev.kind === 'item' && prev.list === s.list ? (s.dashCol ?? -1) : -1;
         headerStart = -1;
       } else {
-        headerStart = s.start;
+        headerStart = s.start - base;
       }
       resync = r + 1;
     }
   }
 
   const closeItem = (at: number) => {
-    if (itemStart >= 0) segments.push({ kind: 'item', list, start: itemStart, end: at, dashCol });
+    if (itemStart >= 0) segments.push({ kind: 'item', list, start: base + itemStart, end: base + at, dashCol });
     itemStart = -1;
   };
 
@@ -121,10 +132,10 @@ export function segment(text: string, previous?: PreviousSegmentation): Segmenta
   };
 
   while (pos < n) {
-    if (resync >= 0 && previous && old && pos >= previous.newChangeEnd && list && dashCol >= 0 && itemStart >= 0) {
+    if (resync >= 0 && previous && old && base + pos >= previous.newChangeEnd && list && dashCol >= 0 && itemStart >= 0) {
       // Back in step? The rest of the text is unchanged; if the previous run was in the
       // same state at this line, it went on exactly as it will now.
-      const at = pos - previous.delta;
+      const at = base + pos - previous.delta;
       while (resync < old.length && old[resync].start < at) resync++;
       if (resync < old.length) {
         const o = old[resync];
@@ -146,7 +157,10 @@ export function segment(text: string, previous?: PreviousSegmentation): Segmenta
       }
     }
     let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = n;
+    if (eol < 0) {
+      if (!complete) return { ok: false, reason: NEED_MORE };
+      eol = n;
+    }
     const next = eol < n ? eol + 1 : n;
     let indent = 0;
     while (pos + indent < eol && text.charCodeAt(pos + indent) === 32) indent++;
@@ -177,7 +191,7 @@ export function segment(text: string, previous?: PreviousSegmentation): Segmenta
             const key = m[1].replace(/^["']|["']$/g, '');
             if (key === 'hosts' || key === 'workloads') {
               // The header so far ends after this key's line; items follow.
-              segments.push({ kind: 'header', start: headerStart, end: next });
+              segments.push({ kind: 'header', start: base + headerStart, end: base + next });
               list = key;
               headerStart = -1;
             }
@@ -213,13 +227,35 @@ export function segment(text: string, previous?: PreviousSegmentation): Segmenta
     }
     pos = next;
   }
+  if (!complete) return { ok: false, reason: NEED_MORE };
   if (list) {
     closeItem(n);
   } else if (headerStart >= 0 && headerStart < n) {
-    segments.push({ kind: 'header', start: headerStart, end: n });
+    segments.push({ kind: 'header', start: base + headerStart, end: base + n });
   }
-  if (!sawContent && segments.length === 0) segments.push({ kind: 'header', start: 0, end: n });
+  if (!sawContent && segments.length === 0) segments.push({ kind: 'header', start: base, end: base + n });
   return { ok: true, segments, keptBefore, shiftedFrom: segments.length, shiftedOld: old?.length ?? 0 };
+}
+
+/**
+ * The previous run's segment a run after a change resumes at: the last one that starts
+ * before `lineStart`, the start of the changed line (it holds the line before), or 0 for
+ * a run from the top of the text.
+ */
+export function resumeFrom(old: readonly Segment[], lineStart: number): number {
+  let r = -1;
+  if (lineStart > 0) {
+    let lo = 0;
+    let hi = old.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (old[mid].start < lineStart) {
+        r = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+  }
+  return r > 0 && old[r].start > 0 ? r : 0;
 }
 
 /** Where the line holding `offset` starts. */

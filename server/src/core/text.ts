@@ -1,5 +1,6 @@
 // Small text helpers: line tables and "did you mean" suggestions.
 
+import type { Change } from './sourceText';
 import type { Span } from './types';
 
 export function computeLineStarts(text: string): number[] {
@@ -10,6 +11,62 @@ export function computeLineStarts(text: string): number[] {
     else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
   }
   return starts;
+}
+
+/**
+ * The line table of a changed text from the old one's, in place when the number of lines
+ * stays: lines before the change are kept, the changed lines recomputed, the lines after
+ * it moved. Only characters `[change.start - 1, change.newEnd]` of the new text are read,
+ * from `window`, which holds the new text from offset `base` on and covers them.
+ */
+export function updateLineStarts(starts: number[], window: string, base: number, change: Change): number[] {
+  const delta = change.newEnd - change.oldEnd;
+  // Line starts below `start` are decided by characters before `start - 1`, which did not
+  // change; those above `oldEnd` by characters at or after `oldEnd`, which moved.
+  const from = lowerBound(starts, Math.max(1, change.start));
+  const to = upperBound(starts, change.oldEnd);
+  const fresh: number[] = [];
+  const stop = Math.min(base + window.length, change.newEnd);
+  for (let i = Math.max(0, change.start - 1); i < stop; i++) {
+    const c = window.charCodeAt(i - base);
+    if (c === 10 || (c === 13 && window.charCodeAt(i + 1 - base) !== 10)) fresh.push(i + 1);
+  }
+  if (fresh.length === to - from) {
+    for (let j = 0; j < fresh.length; j++) starts[from + j] = fresh[j];
+  } else if (fresh.length > 10_000) {
+    // A large paste: spreading it into splice could overflow the stack.
+    const after = starts.slice(to);
+    for (let j = 0; j < after.length; j++) after[j] += delta;
+    return starts.slice(0, from).concat(fresh, after);
+  } else {
+    starts.splice(from, to - from, ...fresh);
+  }
+  if (delta) for (let j = from + fresh.length; j < starts.length; j++) starts[j] += delta;
+  return starts;
+}
+
+/** First index whose value is ≥ x. */
+export function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is > x. */
+export function upperBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** 0-based line of an offset, by binary search. */

@@ -1,6 +1,8 @@
 // Plain data shared by every stage of the core. Spans are UTF-16 offsets into a
 // file's text; the protocol shell turns them into LSP ranges.
 
+import type { SourceText } from './sourceText';
+
 export interface Span {
   start: number;
   end: number;
@@ -142,7 +144,14 @@ export interface Suppressions {
 
 export interface ParsedFile {
   file: string;
-  text: string;
+  /**
+   * The whole text. After an incremental edit it is built on first read (a copy of the
+   * file, see sourceText.ts): per-keystroke work (the parse, the analysis, diagnostics)
+   * reads `source` instead.
+   */
+  readonly text: string;
+  /** The text, read in ranges without building it whole. */
+  source: SourceText;
   hosts: HostDecl[];
   workloads: WorkloadDecl[];
   /** The root mapping, when there is one (for completion and hover). */

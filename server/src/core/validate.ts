@@ -3,12 +3,13 @@
 
 import { insertIntoMap } from './edits';
 import { parseCpu, parseMemory } from './quantity';
+import type { Chars } from './sourceText';
 import { type FieldSpec, type FieldType, hostFields, rootFields, workloadFields } from './schema';
 import { closest, show } from './text';
 import type { Deploy, Finding, HostDecl, Role, Span, WorkloadDecl, YEntry, YMap, YNode } from './types';
 
 /** Validates the entries of a root mapping other than the host and workload lists. */
-export function validateRoot(root: YNode | null, findings: Finding[], whole: Span, text: string): void {
+export function validateRoot(root: YNode | null, findings: Finding[], whole: Span, text: Chars): void {
   if (!root) return;
   if (root.kind !== 'map') {
     findings.push({ ruleId: 'wrong-type', message: 'A descriptor is a mapping with `version`, `hosts` and `workloads`.', span: root.span });
@@ -36,7 +37,7 @@ export function validateRoot(root: YNode | null, findings: Finding[], whole: Spa
   }
 }
 
-export function buildHost(node: YNode, file: string, itemSpan: Span, findings: Finding[], text: string): HostDecl | undefined {
+export function buildHost(node: YNode, file: string, itemSpan: Span, findings: Finding[], text: Chars): HostDecl | undefined {
   if (node.kind !== 'map') {
     findings.push({ ruleId: 'wrong-type', message: 'A host is a mapping with at least `name`, `role`, `cpu` and `memory`.', span: node.span });
     return undefined;
@@ -66,7 +67,7 @@ export function buildHost(node: YNode, file: string, itemSpan: Span, findings: F
   };
 }
 
-export function buildWorkload(node: YNode, file: string, itemSpan: Span, findings: Finding[], text: string): WorkloadDecl | undefined {
+export function buildWorkload(node: YNode, file: string, itemSpan: Span, findings: Finding[], text: Chars): WorkloadDecl | undefined {
   if (node.kind !== 'map') {
     findings.push({ ruleId: 'wrong-type', message: 'A workload is a mapping with at least `name` and `os`.', span: node.span });
     return undefined;
@@ -157,7 +158,7 @@ function harmless(ruleId: string): boolean {
  * Returns, for each entry whose value was checked, whether that value is usable (it drew
  * no finding other than about keys), so that `valid` need not check it again.
  */
-function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string, text: string, itemSpan?: Span): Map<YEntry, boolean> {
+function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string, text: Chars, itemSpan?: Span): Map<YEntry, boolean> {
   const checked = new Map<YEntry, boolean>();
   const byKey = fieldMap(fields);
   checkKeys(node, fields, findings, what);
@@ -214,7 +215,7 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
   }
 }
 
-function checkValue(node: YNode, type: FieldType, findings: Finding[], key: string, text: string): void {
+function checkValue(node: YNode, type: FieldType, findings: Finding[], key: string, text: Chars): void {
   const wrong = (expected: string) =>
     findings.push({ ruleId: 'wrong-type', message: `\`${key}\` must be ${expected}${node.kind === 'scalar' ? `, not ${show(node.value)}` : ''}.`, span: node.span });
   switch (type.kind) {
