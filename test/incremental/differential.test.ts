@@ -157,6 +157,43 @@ describe('incremental analysis equals a full re-analysis', () => {
     assert.deepEqual([...after.fleet.workloadsByName.keys()].sort(), [...analyze([parseFile('f', g.text)], config).fleet.workloadsByName.keys()].sort());
   });
 
+  it('says how the declarations it took over moved, and the layout moves its refs by it', () => {
+    const g = generate({ workloads: 60, hosts: 6, seed: 9 });
+    const cache = new PieceCache();
+    const other = parseFile('other.workload.yaml', 'version: 1\nworkloads:\n  - { name: solo, os: linux, resources: { cpu: 1, memory: 1Gi } }\n', new PieceCache());
+    let text = g.text;
+    let previous = analyze([other, parseFile('f.workload.yaml', text, cache)], config);
+    void previous.layout;
+    const hostsAt = previous.fleet.hosts.length;
+    const steps: { edit: (t: string) => string; workloads: number[]; hosts: number[] }[] = [
+      // A character more in workload 30's OS: the 29 after it move by one (the fleet lists
+      // files by name: these come before `solo`).
+      { edit: (t) => `${t.slice(0, g.osValues[30])}w${t.slice(g.osValues[30])}`, workloads: [31, 29, 1], hosts: [] },
+      // A comment line above everything: every declaration moves, hosts included.
+      { edit: (t) => `# top\n${t}`, workloads: [0, 60, 6], hosts: [0, hostsAt, 6] },
+    ];
+    for (const step of steps) {
+      text = step.edit(text);
+      const parsed = parseFile('f.workload.yaml', text, cache);
+      assert.equal(parsed.moves?.since, previous.fleet.files.find((f) => f.file === 'f.workload.yaml')?.parseId, 'relative to the previous parse');
+      const next = analyze([other, parsed], config, previous);
+      assert.deepEqual(next.fleet.moves, { hosts: step.hosts, workloads: step.workloads });
+      const fresh = analyze([other, parseFile('f.workload.yaml', text)], config);
+      assert.deepEqual(next.layout, fresh.layout, 'the moved refs are those of a fresh layout');
+      previous = next;
+    }
+    // Items that trade places are taken over by their text: each run says its own shift.
+    const items = text.split(/(?=^ {2}- name: )/m);
+    const swapped = [items[0], items[2], items[1], ...items.slice(3)].join('');
+    const parsed = parseFile('f.workload.yaml', swapped, cache);
+    assert.ok(parsed.moves && parsed.moves.hosts.length + parsed.moves.workloads.length >= 6, JSON.stringify(parsed.moves));
+    const next = analyze([other, parsed], config, previous);
+    assert.deepEqual(next.layout, analyze([other, parseFile('f.workload.yaml', swapped)], config).layout);
+    // A parse without a cache knows nothing of moves, nor does a fleet built from it.
+    assert.equal(parseFile('f.workload.yaml', swapped).moves, undefined);
+    assert.equal(analyze([other, parseFile('f.workload.yaml', swapped)], config, next).fleet.moves, undefined);
+  });
+
   it('undo brings back the same pieces, and moved pieces are reused', () => {
     const g = generate({ workloads: 50, seed: 5 });
     const cache = new PieceCache();

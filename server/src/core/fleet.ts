@@ -21,6 +21,11 @@ export interface Fleet {
   hostsByName: Map<string, HostDecl[]>;
   workloadsByName: Map<string, WorkloadDecl[]>;
   summary: FleetSummary;
+  /**
+   * How the declarations taken over from the previous fleet moved: runs over this
+   * fleet's lists, as in `DeclMoves`. Absent when not known for every file.
+   */
+  moves?: { hosts: number[]; workloads: number[] };
 }
 
 /** Past this many changed workloads, the name index is rebuilt rather than patched. */
@@ -44,7 +49,30 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
   let summary = summarize(hosts);
   // The same key object as before keeps later comparisons of it to a pointer check.
   if (previous && previous.summary.key === summary.key) summary = previous.summary;
-  return { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary };
+  const fleet: Fleet = { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary };
+  const moves = previous && fleetMoves(files, previous.files);
+  if (moves) fleet.moves = moves;
+  return fleet;
+}
+
+/** The moves of every file since the previous fleet's parse of it, as runs over the fleet's lists. */
+function fleetMoves(files: readonly ParsedFile[], old: readonly ParsedFile[]): Fleet['moves'] {
+  if (files.length !== old.length) return undefined;
+  const moves = { hosts: [] as number[], workloads: [] as number[] };
+  let hosts = 0;
+  let workloads = 0;
+  for (let k = 0; k < files.length; k++) {
+    const f = files[k];
+    // The same parse: nothing in it moved.
+    if (f !== old[k]) {
+      if (f.file !== old[k].file || !f.moves || f.moves.since !== old[k].parseId) return undefined;
+      for (let j = 0; j < f.moves.hosts.length; j += 3) moves.hosts.push(f.moves.hosts[j] + hosts, f.moves.hosts[j + 1], f.moves.hosts[j + 2]);
+      for (let j = 0; j < f.moves.workloads.length; j += 3) moves.workloads.push(f.moves.workloads[j] + workloads, f.moves.workloads[j + 1], f.moves.workloads[j + 2]);
+    }
+    hosts += f.hosts.length;
+    workloads += f.workloads.length;
+  }
+  return moves;
 }
 
 /** How many items two lists share, as the same objects, at their start and at their end. */

@@ -10,7 +10,7 @@
 import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment } from './segments';
 import { type Change, type Chars, SourceText } from './sourceText';
 import { computeLineStarts, updateLineStarts } from './text';
-import type { Decl, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
+import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
 import { parseTree } from './yamlTree';
 
@@ -65,11 +65,13 @@ export class PieceCache {
   /** Where the last text's first line ends (-1: it has one line), and its line ending. */
   firstNewline = -1;
   eol: string | undefined;
+  /** The `parseId` of the last parse that went through the pieces (what its `moves` are relative to). */
+  parseId: number | undefined;
 
   clear(): void {
     this.map = new Map();
     this.suppressionFree = false;
-    this.source = this.file = this.segments = this.lineStarts = this.eol = undefined;
+    this.source = this.file = this.segments = this.lineStarts = this.eol = this.parseId = undefined;
     this.firstNewline = -1;
     this.pieces = [];
   }
@@ -151,9 +153,14 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
   let other: YNode | null = null;
   const segs = seg.segments;
   const parsedNow: Piece[] = [];
+  // How the declarations taken over moved, as runs (see DeclMoves).
+  const since = cache?.parseId;
+  const moves: DeclMoves | undefined = since === undefined ? undefined : { since, hosts: [], workloads: [] };
+  let shifted = 0;
   const claim = (p: Piece | undefined, s: Segment): Piece | undefined => {
     if (!p || p.used === gen) return undefined;
-    if (p.start !== s.start) shiftResult(p.result, s.start - p.start);
+    shifted = s.start - p.start;
+    if (shifted) shiftResult(p.result, shifted);
     p.start = s.start;
     p.end = s.end;
     p.used = gen;
@@ -164,6 +171,7 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     // Pieces before the edit and after it are the previous ones (the latter moved);
     // the rest are looked up by their text, then parsed.
     let piece: Piece | undefined;
+    shifted = 0;
     if (previous && i < seg.keptBefore) piece = claim(oldPieces[i], s);
     else if (previous && i >= seg.shiftedFrom) piece = claim(oldPieces[seg.shiftedOld + i - seg.shiftedFrom], s);
     let key: string | undefined;
@@ -189,11 +197,18 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
       if (r.other) other = r.other;
     } else {
       if (r.node) lists[s.list!].push(r.node);
-      if (r.decl?.kind === 'host') base.hosts.push(r.decl);
-      else if (r.decl?.kind === 'workload') base.workloads.push(r.decl);
+      if (r.decl?.kind === 'host') {
+        if (shifted && moves) addMove(moves.hosts, base.hosts.length, shifted);
+        base.hosts.push(r.decl);
+      } else if (r.decl?.kind === 'workload') {
+        if (shifted && moves) addMove(moves.workloads, base.workloads.length, shifted);
+        base.workloads.push(r.decl);
+      }
     }
   }
+  if (moves) base.moves = moves;
   if (cache) {
+    cache.parseId = base.parseId;
     // Forget the pieces this parse did not use; remember the new ones by text.
     for (const p of oldPieces) if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
     // Only the pieces parsed now are new. A reused piece whose key went with an unused
@@ -230,9 +245,19 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
 }
 
 /** A ParsedFile over `source`: `text` is read from it only when asked for. */
+let parseIds = 0;
+
+/** Adds a declaration at `index` moved by `delta` to runs of moves (DeclMoves). */
+function addMove(runs: number[], index: number, delta: number): void {
+  const n = runs.length;
+  if (n && runs[n - 1] === delta && runs[n - 3] + runs[n - 2] === index) runs[n - 2]++;
+  else runs.push(index, 1, delta);
+}
+
 function parsedFile(file: string, source: SourceText, rest: Pick<ParsedFile, 'findings' | 'suppressions' | 'lineStarts'>): ParsedFile {
   return {
     file,
+    parseId: ++parseIds,
     get text() {
       return source.text;
     },

@@ -160,4 +160,21 @@ export interface ParsedFile {
   suppressions: Suppressions;
   /** Offsets where each line starts (only `[0]` for a file refused as too large). */
   lineStarts: number[];
+  /** Tells this parse from every other one (of any file). */
+  parseId?: number;
+  /** How the declarations taken over from the previous parse of the same cache moved, when known. */
+  moves?: DeclMoves;
+}
+
+/**
+ * How the declarations a parse took over from the one before it (`since`) moved: for
+ * hosts and for workloads, runs over their index in this parse's list, flat: first index,
+ * count, offset delta. A declaration taken over and not in a run did not move; the others
+ * are new objects. Lets a consumer that kept positions from the previous parse move
+ * them without reading each declaration (the layout's refs).
+ */
+export interface DeclMoves {
+  since: number;
+  hosts: number[];
+  workloads: number[];
 }

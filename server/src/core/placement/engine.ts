@@ -19,7 +19,7 @@ import type { Fleet } from '../fleet';
 import type { Recommendation } from '../recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../types';
 import type { FailureOutcome, Layout, UnplacedKind } from '../../../../shared/protocol';
-import { type BuiltLayout, buildLayout, buildRecs, type HostRec } from './layout';
+import { type BuiltLayout, buildLayout, buildRecs, type HostRec, type LayoutInput } from './layout';
 import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, readSpec, sameSpec, type Spec } from './model';
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
@@ -114,7 +114,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   const { core, recs, stats, special } = compute(hostDecls, decls, recAt, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
   // The previous layout, if it was built, lends its unchanged parts to this one's.
   const prevLayout = placeOptions.previous && layouts.get(placeOptions.previous);
-  const placement = finish(core, hostDecls, decls, recs, stats, special, prevLayout);
+  const placement = finish(core, hostDecls, decls, recs, stats, special, prevLayout, fleet.moves);
   cores.set(placement, core);
   return placement;
 }
@@ -192,6 +192,7 @@ function finish(
   stats: PlacementStats,
   special: readonly number[],
   prevLayout: BuiltLayout | undefined,
+  moves: LayoutInput['moves'],
 ): Placement {
   const { model, specs, replicas, order, start, host, failed, why, stepOf } = core;
   const { hosts } = model;
@@ -263,7 +264,7 @@ function finish(
   const placement: Placement = {
     get layout() {
       if (!layout) {
-        const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout });
+        const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout, moves });
         layout = built.layout;
         // Only the newest layout is lent on: no chain of older ones stays alive.
         prevLayout = undefined;

@@ -140,6 +140,8 @@ export interface LayoutInput {
   overPinned: ReadonlySet<number>;
   /** The previous placement's layout and what it was built from: unchanged parts are reused. */
   prev?: BuiltLayout;
+  /** How the declarations moved since `prev`'s (the fleet's `moves`), when known. */
+  moves?: { hosts: readonly number[]; workloads: readonly number[] };
 }
 
 /** A layout with what it was built from (for the next one to reuse its unchanged parts). */
@@ -215,10 +217,16 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
   }
   const recsOnHosts = x.recsOnHosts ?? (buildRecs(core, others, core.order.length, seq) as HostRec[]);
   let used = 0;
-  const hostRefs: number[] = [];
+  // Where hosts and workloads are declared: the previous refs moved as the parse says,
+  // when it can say (reading 10,000 declarations scattered over the heap costs
+  // milliseconds); else read from each declaration.
+  const moved = prev && x.moves ? movedRefs(prev, hostDecls, decls, x.moves) : undefined;
+  const hostRefs: number[] = moved ? moved.hostRefs : [];
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
     const decl = hostDecls[h.idx];
-    if (decl.name !== undefined) hostRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
+    if (moved) {
+      // Nothing to read.
+    } else if (decl.name !== undefined) hostRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
     else hostRefs.push(-1, 0, 0);
     if (reuse?.[h.idx]) {
       const old = prev!.layout.hosts[h.idx];
@@ -304,9 +312,11 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
     totals = { instances: 0, placed: 0, demand: new Map() };
     for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
   }
-  const workloadRefs: number[] = [];
+  const workloadRefs: number[] = moved ? moved.workloadRefs : [];
   const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
-    if (decl.name !== undefined) workloadRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
+    if (moved) {
+      // Nothing to read.
+    } else if (decl.name !== undefined) workloadRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
     else workloadRefs.push(-1, 0, 0);
     if (kept[i]) return prev!.layout.workloads[i];
     const s = specs[i];
@@ -329,7 +339,7 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
 
   const layout: Layout = {
     version: PROTOCOL_VERSION,
-    files,
+    files: moved ? prev!.layout.files : files,
     hosts: layoutHosts,
     workloads: layoutWorkloads,
     hostRefs,
@@ -348,6 +358,40 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
     vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
   };
   return { layout, core, hostDecls, decls, recs: x.recs, seq, here, totals };
+}
+
+/**
+ * The refs of the previous layout, moved by `moves` (how the parse moved the declarations
+ * it took over), with those of new declarations read. Undefined when the files list could
+ * differ: a new declaration in another file than the one it replaces, or one that gained
+ * or lost its name (the list is in order of first mention).
+ */
+function movedRefs(prev: BuiltLayout, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[], moves: NonNullable<LayoutInput['moves']>): { hostRefs: number[]; workloadRefs: number[] } | undefined {
+  const fileIds = new Map(prev.layout.files.map((f, i) => [f, i]));
+  const refsOf = (list: readonly (HostDecl | WorkloadDecl)[], old: readonly (HostDecl | WorkloadDecl)[], oldRefs: readonly number[], runs: readonly number[]): number[] | undefined => {
+    const refs = oldRefs.slice();
+    for (let k = 0; k < runs.length; k += 3) {
+      for (let i = runs[k], end = runs[k] + runs[k + 1], d = runs[k + 2]; i < end; i++) {
+        if (refs[3 * i] < 0) continue;
+        refs[3 * i + 1] += d;
+        refs[3 * i + 2] += d;
+      }
+    }
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i];
+      if (d === old[i]) continue;
+      const named = d.name !== undefined;
+      const file = fileIds.get(d.file);
+      if (d.file !== old[i].file || named !== oldRefs[3 * i] >= 0 || file === undefined) return undefined;
+      refs[3 * i] = named ? file : -1;
+      refs[3 * i + 1] = named ? d.nameSpan.start : 0;
+      refs[3 * i + 2] = named ? d.nameSpan.end : 0;
+    }
+    return refs;
+  };
+  const hostRefs = refsOf(hostDecls, prev.hostDecls, prev.layout.hostRefs, moves.hosts);
+  const workloadRefs = hostRefs && refsOf(decls, prev.decls, prev.layout.workloadRefs, moves.workloads);
+  return hostRefs && workloadRefs ? { hostRefs, workloadRefs } : undefined;
 }
 
 /** Instances asked for and placed, and the demand placed per deployment (and, for containers, per OS). */
