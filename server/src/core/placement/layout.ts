@@ -191,7 +191,10 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
   // A workload reads as before when its declaration, spec and recommendation are the same
   // objects (declarations are immutable apart from their spans; specs are immutable).
   const same = new Uint8Array(specs.length);
-  if (prev) for (let i = 0; i < specs.length; i++) same[i] = prev.core.specs[i] === specs[i] && prev.decls[i] === decls[i] && prev.recs[i] === x.recs[i] ? 1 : 0;
+  if (prev) {
+    const [ps, pd, pr, recs] = [prev.core.specs, prev.decls, prev.recs, x.recs];
+    for (let i = 0; i < specs.length; i++) same[i] = ps[i] === specs[i] && pd[i] === decls[i] && pr[i] === recs[i] ? 1 : 0;
+  }
   // One cost object per workload, shared by its instances (the previous layout's when unchanged).
   const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
   const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
