@@ -188,7 +188,8 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     } else if (cache) cache.hits++;
     pieces.push(piece);
     const r = piece.result;
-    for (const f of r.findings) base.findings.push(f);
+    // Indexed loops: this one runs once per edit, unoptimized, where for-of allocates.
+    for (let j = 0; j < r.findings.length; j++) base.findings.push(r.findings[j]);
     if (r.kind === 'header') {
       if (r.root) {
         for (const e of r.root.entries) rootEntries.push({ ...e });
@@ -209,8 +210,14 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
   if (moves) base.moves = moves;
   if (cache) {
     cache.parseId = base.parseId;
-    // Forget the pieces this parse did not use; remember the new ones by text.
-    for (const p of oldPieces) if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
+    // Forget the pieces this parse did not use (after an edit, only those between the
+    // ones kept before it and the ones moved after it can be unused); remember the new
+    // ones by text.
+    const [from, to] = previous ? [seg.keptBefore, seg.shiftedOld] : [0, oldPieces.length];
+    for (let j = from; j < to; j++) {
+      const p = oldPieces[j];
+      if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
+    }
     // Only the pieces parsed now are new. A reused piece whose key went with an unused
     // twin (two items with the same text) is not looked up by text again: a miss later, no harm.
     for (const p of parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
@@ -231,9 +238,9 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
         }
       }
     }
+    // Items come in text order: each list's last one ends last.
     let end = root.span.end;
-    for (const n of lists.hosts) if (n.span.end > end) end = n.span.end;
-    for (const n of lists.workloads) if (n.span.end > end) end = n.span.end;
+    for (const items of [lists.hosts, lists.workloads]) if (items.length) end = Math.max(end, items[items.length - 1].span.end);
     root.span = { start: root.span.start, end };
     base.root = rootEntries.length ? root : null;
     if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: length }, source);
