@@ -20,11 +20,11 @@ import type { Recommendation } from '../recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../types';
 import type { FailureOutcome, Layout, UnplacedKind } from '../../../../shared/protocol';
 import { type BuiltLayout, buildLayout, buildRecs, type HostRec, type LayoutInput } from './layout';
-import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, readSpec, sameSpec, type Spec } from './model';
+import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, type HostModel, readSpec, sameSpec, type Spec } from './model';
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
 import { Simulator } from './simulate';
-import { type Core, MAX_LISTED, type PlacementStats } from './state';
+import { type Core, MAX_LISTED, type PlacementStats, type Steps } from './state';
 
 export { MAX_INSTANCES, MAX_REPLICAS, MAX_SPREAD_SITES, list, sizeOf } from './model';
 export type { PlacementStats } from './state';
@@ -175,12 +175,21 @@ function compute(
 
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
-    return { core: { ...r.steps, model, specs, replicas, packer: r.packer, exact }, recs, stats: r.stats, special };
+    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact), recs, stats: r.stats, special };
   }
   const packer = new Packer(model);
   const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));
   const stats: PlacementStats = { mode: 'full', steps: steps.order.length, resumedAt: 0, searched: packer.searched, checked: 0, copied: 0, rolledBack: 0 };
-  return { core: { ...steps, model, specs, replicas, packer, exact }, recs, stats, special };
+  return { core: makeCore(steps, model, specs, replicas, packer, exact), recs, stats, special };
+}
+
+/**
+ * A core, field by field: an object spread gives each core a new hidden class, and the
+ * optimized code that reads cores (the layout, the next resume) was thrown away on every edit.
+ */
+function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Array, packer: Packer, exact: boolean): Core {
+  const { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind } = s;
+  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact };
 }
 
 /** The placement's public face over its decisions (sees nothing of a previous placement). */
