@@ -37,6 +37,11 @@ export class EditorDocument implements TextDocument {
     return this.lines;
   }
 
+  /** Builds the line table now, so that the first edit does not (tens of milliseconds at 10,000 workloads). */
+  prepare(): void {
+    this.lineStarts();
+  }
+
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.source.length));
     const starts = this.lineStarts();

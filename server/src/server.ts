@@ -32,6 +32,9 @@ import { nextTurn, serverProgress } from './slices';
 import { type EditorSettings, loadConfiguration, ProblemReporter, SETTINGS_SECTION } from './settings';
 import { DESCRIPTOR_RE, Workspace } from './workspace';
 
+/** How long after a document opens its line table is built (after the analysis the open asks for). */
+const OPEN_PREPARE_DELAY_MS = 300;
+
 export const SERVER_NAME = 'workload-placement';
 
 export function startServer(connection: Connection): ServerContext {
@@ -187,6 +190,11 @@ export function startServer(connection: Connection): ServerContext {
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));
+  // A document's line table is first needed by its first edit: build it once the open
+  // has been answered (the analysis it asks for comes first), not on that keystroke.
+  documents.onDidOpen((e) => {
+    setTimeout(() => runNotification(log, 'document open', () => documents.get(e.document.uri)?.prepare()), OPEN_PREPARE_DELAY_MS).unref();
+  });
 
   registerDiagnostics(ctx);
   registerHover(ctx);
