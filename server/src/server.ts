@@ -28,12 +28,10 @@ import { registerLayout } from './features/layout';
 import { registerNavigation } from './features/navigation';
 import { registerSymbols } from './features/symbols';
 import { formatError, runNotification, runSafe } from './runner';
-import { nextTurn, serverProgress } from './slices';
+import { afterAnswer, nextTurn, serverProgress } from './slices';
 import { type EditorSettings, loadConfiguration, ProblemReporter, SETTINGS_SECTION } from './settings';
 import { DESCRIPTOR_RE, Workspace } from './workspace';
 
-/** How long after a document opens its line table is built (after the analysis the open asks for). */
-const OPEN_PREPARE_DELAY_MS = 300;
 
 export const SERVER_NAME = 'workload-placement';
 
@@ -190,10 +188,15 @@ export function startServer(connection: Connection): ServerContext {
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));
-  // A document's line table is first needed by its first edit: build it once the open
-  // has been answered (the analysis it asks for comes first), not on that keystroke.
-  documents.onDidOpen((e) => {
-    setTimeout(() => runNotification(log, 'document open', () => documents.get(e.document.uri)?.prepare()), OPEN_PREPARE_DELAY_MS).unref();
+  // A document's line table is first needed by its first edit: build it once the
+  // analysis that includes the opened document has been answered, not on that keystroke.
+  const unprepared = new Set<string>();
+  documents.onDidOpen((e) => unprepared.add(e.document.uri));
+  workspace.onDidAnalyze(() => {
+    if (!unprepared.size) return;
+    const uris = [...unprepared];
+    unprepared.clear();
+    afterAnswer(() => runNotification(log, 'document open', () => uris.forEach((u) => documents.get(u)?.prepare())));
   });
 
   registerDiagnostics(ctx);

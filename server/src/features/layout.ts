@@ -32,15 +32,7 @@ import { diffLayout, patchWorthSending } from '../../../shared/layoutPatch';
 import type { ProgressToken } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import type { Analysis } from '../core/analyze';
-import { runLong } from '../slices';
-
-/** Runs `fn` once the connection's pipe (stdio or Node IPC) has written what it holds, or after half a second. */
-function whenDrained(fn: () => void): void {
-  let tries = 0;
-  const pending = () => process.stdout.writableLength > 0 || ((process.channel as { writeQueueSize?: number } | undefined)?.writeQueueSize ?? 0) > 0;
-  const check = () => (pending() && tries++ < 500 ? setTimeout(check, 1) : fn());
-  check();
-}
+import { afterAnswer, runLong, whenDrained } from '../slices';
 
 export function registerLayout(ctx: ServerContext): void {
   /** The layout this connection was last answered, and its generation. */
@@ -85,19 +77,8 @@ export function registerLayout(ctx: ServerContext): void {
   ctx.workspace.onDidAnalyze((e) => {
     const params: LayoutChangedParams = { generation: e.generation };
     ctx.connection.sendNotification(LAYOUT_CHANGED_NOTIFICATION, params).catch(() => undefined);
-    if (last) afterOutput(() => prepare(e.generation, e.analysis));
+    if (last) afterAnswer(() => prepare(e.generation, e.analysis));
   });
-
-  /**
-   * Runs `fn` once the answer that asked for this analysis has gone out: the connection
-   * queues it from an immediate (a timer, then two immediates, let it and the
-   * layoutChanged notification go ahead), and the pipe then writes it while the event
-   * loop turns (0.7 MB of diagnostics at 10,000 workloads), so `fn` also waits for the
-   * pipe to drain (stdio or Node IPC; at most half a second).
-   */
-  const afterOutput = (fn: () => void): void => {
-    setTimeout(() => setImmediate(() => setImmediate(() => whenDrained(fn))), 0);
-  };
 
   /** Builds the layout of an analysis that is still the latest, for a client that holds one. */
   const prepare = (generation: number, analysis: Analysis): void => {
