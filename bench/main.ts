@@ -16,6 +16,7 @@ import { parseDocument } from 'yaml';
 import { analyze } from '../server/src/core/analyze';
 import { defaultConfig } from '../server/src/core/config';
 import { parseFile, PieceCache } from '../server/src/core/parse';
+import { SourceText } from '../server/src/core/sourceText';
 import { toJsonSchema } from '../server/src/core/schema';
 import { applyLayoutPatch } from '../shared/layoutPatch';
 import type { Layout, LayoutResult } from '../shared/protocol';
@@ -243,16 +244,17 @@ function measureCore(text: string, editOffset: number, n: number): SizeResult['c
     analyze([p], config);
     analyzeMs.push(now() - t);
   }
-  // After an edit, as the server runs it: the piece cache and the previous analysis carried over.
+  // After an edit, as the server runs it: the text edited as a SourceText (never copied
+  // whole), the piece cache and the previous analysis carried over.
   const cache = new PieceCache();
-  let cur = text;
+  let cur = SourceText.of(text);
   let parsed = parseFile('bench.workload.yaml', cur, cache);
   let analysis = analyze([parsed], config);
   const editParseMs: number[] = [];
   const editAnalyzeMs: number[] = [];
   for (let i = 0; i < n; i++) {
     const cut = editOffset + 4;
-    cur = i % 2 === 0 ? cur.slice(0, cut) + cur.slice(cut + 1) : `${cur.slice(0, cut)}x${cur.slice(cut)}`;
+    cur = i % 2 === 0 ? cur.edit(cut, cut + 1, '') : cur.edit(cut, cut, 'x');
     let t = now();
     parsed = parseFile('bench.workload.yaml', cur, cache);
     editParseMs.push(now() - t);
