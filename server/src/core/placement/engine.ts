@@ -110,8 +110,10 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   const decls = fleet.workloads.slice();
   const hostDecls = fleet.hosts.slice();
   const inOrder = placeOptions.inOrder;
-  const recAt = inOrder && inOrder.length === decls.length ? (i: number): Recommendation | undefined => inOrder[i] : (i: number) => recommendations.get(decls[i]);
-  const { core, recs, stats, special } = compute(hostDecls, decls, recAt, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
+  // A copy: the analysis updates its array in place on the next edit. (An array, not a
+  // function per call: a new closure per placement threw away the optimized code calling it.)
+  const recsIn = inOrder && inOrder.length === decls.length ? inOrder.slice() : decls.map((d) => recommendations.get(d));
+  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
   // The previous layout, if it was built, lends its unchanged parts to this one's.
   const prevLayout = placeOptions.previous && layouts.get(placeOptions.previous);
   const placement = finish(core, hostDecls, decls, recs, stats, special, prevLayout, fleet.moves);
@@ -123,7 +125,8 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
 function compute(
   hostDecls: readonly HostDecl[],
   decls: readonly WorkloadDecl[],
-  recAt: (i: number) => Recommendation | undefined,
+  /** Each workload's recommendation (taken as the placement's own). */
+  recs: (Recommendation | undefined)[],
   options: PlacementOptions,
   naive: boolean,
   prev: Core | undefined,
@@ -131,7 +134,6 @@ function compute(
   const model = buildHostModel(hostDecls, options, naive, prev?.model);
   const n = decls.length;
   const specs = new Array<Spec>(n);
-  const recs = new Array<Recommendation | undefined>(n);
   const resumable = prev !== undefined && prev.model === model && prev.exact;
   let newToOld: Int32Array | undefined;
   if (resumable) {
@@ -141,21 +143,21 @@ function compute(
     const limit = Math.min(n, old.length);
     let a = 0;
     for (; a < limit; a++) {
-      const rec = (recs[a] = recAt(a));
+      const rec = recs[a];
       if (!sameSpec(old[a], decls[a], rec)) break;
       specs[a] = old[a];
       newToOld[a] = a;
     }
     for (let b = 1; b <= limit - a; b++) {
       const i = n - b;
-      const rec = (recs[i] = recAt(i));
+      const rec = recs[i];
       if (!sameSpec(old[old.length - b], decls[i], rec)) break;
       specs[i] = old[old.length - b];
       newToOld[i] = old.length - b;
     }
-    for (let i = 0; i < n; i++) if (!specs[i]) specs[i] = readSpec(model, decls[i], (recs[i] = recAt(i)));
+    for (let i = 0; i < n; i++) if (!specs[i]) specs[i] = readSpec(model, decls[i], recs[i]);
   } else {
-    for (let i = 0; i < n; i++) specs[i] = readSpec(model, decls[i], (recs[i] = recAt(i)));
+    for (let i = 0; i < n; i++) specs[i] = readSpec(model, decls[i], recs[i]);
   }
 
   const replicas = new Int32Array(n);
