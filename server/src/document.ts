@@ -8,7 +8,7 @@
 import type { TextDocumentsConfiguration } from 'vscode-languageserver';
 import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { SourceText } from './core/sourceText';
-import { computeLineStarts, updateLineStarts } from './core/text';
+import { computeLineStarts, lineOf, updateLineStarts } from './core/text';
 
 export class EditorDocument implements TextDocument {
   /** Line starts, built on first use and then updated with each change. */
@@ -45,14 +45,7 @@ export class EditorDocument implements TextDocument {
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.source.length));
     const starts = this.lineStarts();
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] > o) hi = mid;
-      else lo = mid + 1;
-    }
-    const line = lo - 1;
+    const line = lineOf(starts, o);
     return { line, character: this.beforeEol(o, starts[line]) - starts[line] };
   }
 

@@ -55,6 +55,11 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
   return fleet;
 }
 
+/** Appends runs of moves (first index, count, delta) with their indices offset by `base`. */
+function appendRuns(to: number[], runs: readonly number[], base: number): void {
+  for (let j = 0; j < runs.length; j += 3) to.push(runs[j] + base, runs[j + 1], runs[j + 2]);
+}
+
 /** The moves of every file since the previous fleet's parse of it, as runs over the fleet's lists. */
 function fleetMoves(files: readonly ParsedFile[], old: readonly ParsedFile[]): Fleet['moves'] {
   if (files.length !== old.length) return undefined;
@@ -66,8 +71,8 @@ function fleetMoves(files: readonly ParsedFile[], old: readonly ParsedFile[]): F
     // The same parse: nothing in it moved.
     if (f !== old[k]) {
       if (f.file !== old[k].file || !f.moves || f.moves.since !== old[k].parseId) return undefined;
-      for (let j = 0; j < f.moves.hosts.length; j += 3) moves.hosts.push(f.moves.hosts[j] + hosts, f.moves.hosts[j + 1], f.moves.hosts[j + 2]);
-      for (let j = 0; j < f.moves.workloads.length; j += 3) moves.workloads.push(f.moves.workloads[j] + workloads, f.moves.workloads[j + 1], f.moves.workloads[j + 2]);
+      appendRuns(moves.hosts, f.moves.hosts, hosts);
+      appendRuns(moves.workloads, f.moves.workloads, workloads);
     }
     hosts += f.hosts.length;
     workloads += f.workloads.length;

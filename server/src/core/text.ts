@@ -71,14 +71,7 @@ export function upperBound(a: readonly number[], x: number): number {
 
 /** 0-based line of an offset, by binary search. */
 export function lineOf(lineStarts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return Math.max(0, upperBound(lineStarts, offset) - 1);
 }
 
 export function lineEnd(text: string, lineStarts: readonly number[], line: number): number {

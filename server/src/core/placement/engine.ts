@@ -41,7 +41,7 @@ export interface PlaceOptions {
    * usable), and the new placement keeps no reference to it.
    */
   previous?: Placement;
-  /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. */
+  /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. The placement keeps the array: leave it as it is. */
   inOrder?: readonly (Recommendation | undefined)[];
 }
 
@@ -110,9 +110,9 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   const decls = fleet.workloads.slice();
   const hostDecls = fleet.hosts.slice();
   const inOrder = placeOptions.inOrder;
-  // A copy: the analysis updates its array in place on the next edit. (An array, not a
-  // function per call: a new closure per placement threw away the optimized code calling it.)
-  const recsIn = inOrder && inOrder.length === decls.length ? inOrder.slice() : decls.map((d) => recommendations.get(d));
+  // An array, not a function per call: a new closure per placement threw away the
+  // optimized code calling it.
+  const recsIn = inOrder && inOrder.length === decls.length ? inOrder : decls.map((d) => recommendations.get(d));
   const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
   // The previous layout, if it was built, lends its unchanged parts to this one's.
   const prevLayout = placeOptions.previous && layouts.get(placeOptions.previous);
@@ -125,12 +125,12 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
 function compute(
   hostDecls: readonly HostDecl[],
   decls: readonly WorkloadDecl[],
-  /** Each workload's recommendation (taken as the placement's own). */
-  recs: (Recommendation | undefined)[],
+  /** Each workload's recommendation (kept by the placement). */
+  recs: readonly (Recommendation | undefined)[],
   options: PlacementOptions,
   naive: boolean,
   prev: Core | undefined,
-): { core: Core; recs: (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } {
+): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } {
   const model = buildHostModel(hostDecls, options, naive, prev?.model);
   const n = decls.length;
   const specs = new Array<Spec>(n);
@@ -199,7 +199,7 @@ function finish(
   core: Core,
   hostDecls: readonly HostDecl[],
   decls: readonly WorkloadDecl[],
-  recs: (Recommendation | undefined)[],
+  recs: readonly (Recommendation | undefined)[],
   stats: PlacementStats,
   special: readonly number[],
   prevLayout: BuiltLayout | undefined,

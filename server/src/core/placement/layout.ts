@@ -224,13 +224,9 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
   // when it can say (reading 10,000 declarations scattered over the heap costs
   // milliseconds); else read from each declaration.
   const moved = prev && x.moves ? movedRefs(prev, hostDecls, decls, x.moves) : undefined;
-  const hostRefs: number[] = moved ? moved.hostRefs : [];
+  const { hostRefs, workloadRefs } = moved ?? { hostRefs: readRefs(hostDecls, fileIndex), workloadRefs: readRefs(decls, fileIndex) };
   const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
     const decl = hostDecls[h.idx];
-    if (moved) {
-      // Nothing to read.
-    } else if (decl.name !== undefined) hostRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
-    else hostRefs.push(-1, 0, 0);
     if (reuse?.[h.idx]) {
       const old = prev!.layout.hosts[h.idx];
       if (old.vms.length || old.containers.length) used++;
@@ -315,12 +311,7 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
     totals = { instances: 0, placed: 0, demand: new Map() };
     for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
   }
-  const workloadRefs: number[] = moved ? moved.workloadRefs : [];
   const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
-    if (moved) {
-      // Nothing to read.
-    } else if (decl.name !== undefined) workloadRefs.push(fileIndex(decl.file), decl.nameSpan.start, decl.nameSpan.end);
-    else workloadRefs.push(-1, 0, 0);
     if (kept[i]) return prev!.layout.workloads[i];
     const s = specs[i];
     const rec = x.recs[i];
@@ -361,6 +352,16 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
     vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
   };
   return { layout, core, hostDecls, decls, recs: x.recs, seq, here, totals };
+}
+
+/** Each declaration's ref, read from it: file index, start and end of its name (file -1: none). */
+function readRefs(list: readonly (HostDecl | WorkloadDecl)[], fileIndex: (file: string) => number): number[] {
+  const refs: number[] = [];
+  for (const d of list) {
+    if (d.name !== undefined) refs.push(fileIndex(d.file), d.nameSpan.start, d.nameSpan.end);
+    else refs.push(-1, 0, 0);
+  }
+  return refs;
 }
 
 /**
