@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { defaultConfig } from '../../server/src/core/config';
-import { applyEdits } from '../../server/src/core/edits';
+import { applyEdits } from '../../server/src/core/fix';
 import { RULES } from '../../server/src/core/rules';
 import { diagnostics, FLEET } from './helpers';
 

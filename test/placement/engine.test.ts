@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '../../server/src/core/config';
-import { applyEdits } from '../../server/src/core/edits';
+import { applyEdits } from '../../server/src/core/fix';
 import { checkInvariants, config, diags, hosts, run, unplacedOf, where, workloads } from './helpers';
 
 const FLEET = hosts(`

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { generate } from '../../bench/generate';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
-import { applyEdits } from '../../server/src/core/edits';
+import { applyEdits } from '../../server/src/core/fix';
 import { parseFile, PieceCache } from '../../server/src/core/parse';
 import type { Diagnostic, ParsedFile, TextEdit } from '../../server/src/core/types';
 import { exampleFleets } from '../incremental/support';

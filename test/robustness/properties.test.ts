@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
-import { applyEdits } from '../../server/src/core/edits';
+import { applyEdits } from '../../server/src/core/fix';
 import { parseFile } from '../../server/src/core/parse';
 import type { Diagnostic, Fix, Span, TextEdit } from '../../server/src/core/types';
 import { applyEdit, editArb, exampleFleets, generatedFleets } from '../incremental/support';

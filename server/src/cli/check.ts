@@ -8,10 +8,10 @@ import { analyze, type Analysis } from '../core/analyze';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
-import { applyAll, chooseFixes } from './fix';
+import { chooseFixes, fixFile, type SkippedFix } from '../core/fix';
 import { collectFiles, InputError, loadConfig, readDescriptor, type ReadFile, writeDescriptor } from './inputs';
 import { Progress } from './progress';
-import { buildReport, type Report } from './report';
+import { buildReport, positionOf, type Report } from './report';
 import { toSarif } from './sarif';
 import { painter, wantsColour } from './style';
 import { formatText } from './text';
@@ -76,30 +76,52 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   let analysis: Analysis = analyze(parsed, loaded.config);
 
   let fixed: Report['fixed'];
+  let skippedFixes: { file: string; skip: SkippedFix }[] = [];
   if (opts.fix) {
     const changed = new Set<string>();
+    // Never write through a symbolic link to a file outside the folders being checked.
+    const outside = new Set(files.filter((f) => !insideCheckedTree(cwd, opts.paths, f)));
     let total = 0;
     let rounds = 0;
+    let left = false;
     for (; rounds < MAX_FIX_ROUNDS; rounds++) {
       progress.update(`Fixing (round ${rounds + 1})…`, true);
       let any = false;
+      const skippedNow: typeof skippedFixes = [];
+      left = false;
       parsed = parsed.map((p) => {
-        const { edits, fixes } = chooseFixes(analysis.diagnostics.get(p.file) ?? []);
-        if (!fixes) return p;
-        const next = applyAll(p.text, edits);
-        if (next === p.text) return p;
+        if (outside.has(p.file)) return p;
+        const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, (t) => parseFile(p.file, t).findings);
+        for (const skip of r.skipped) skippedNow.push({ file: p.file, skip });
+        if (r.deferred) left = true;
+        if (!r.applied.length || r.text === p.text) return p;
         any = true;
-        total += fixes;
+        total += r.applied.reduce((n, c) => n + c.findings.length, 0);
         changed.add(p.file);
-        contents.get(p.file)!.text = next;
+        contents.get(p.file)!.text = r.text;
         return parse(p.file);
       });
+      skippedFixes = skippedNow;
       if (!any) break;
       analysis = analyze(parsed, loaded.config);
     }
     for (const f of files) if (changed.has(f)) writeDescriptor(f, display(f), contents.get(f)!);
     fixed = { fixes: total, files: files.filter((f) => changed.has(f)).map(display), rounds };
-    if (rounds === MAX_FIX_ROUNDS && chooseFixesLeft(parsed, analysis)) {
+    // What was skipped and is still reported (a skipped fix whose finding another fix cleared is not news).
+    const skipped: NonNullable<Report['fixed']>['skipped'] = [];
+    for (const { file, skip } of skippedFixes) {
+      const p = parsed.find((x) => x.file === file)!;
+      const still = (analysis.diagnostics.get(file) ?? []).find((d) => d.ruleId === skip.finding.ruleId && d.message === skip.finding.message);
+      if (!still) continue;
+      skipped.push({ file: display(file), line: positionOf(p, still.span.start).line, rule: still.ruleId, fix: skip.fix.title, reason: skip.reason });
+    }
+    for (const f of files) {
+      if (!outside.has(f)) continue;
+      if (!chooseFixes(contents.get(f)!.text, analysis.diagnostics.get(f) ?? []).chosen.length) continue;
+      skipped.push({ file: display(f), line: null, rule: null, fix: null, reason: 'it is a symbolic link to a file outside the folders being checked; not written' });
+    }
+    if (skipped.length) fixed.skipped = skipped;
+    if (rounds === MAX_FIX_ROUNDS && (left || chooseFixesLeft(parsed, analysis, outside))) {
       note(`fixes still change the files after ${MAX_FIX_ROUNDS} rounds; run --fix again and review the result.`);
     }
   }
@@ -119,8 +141,33 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   return 0;
 }
 
-function chooseFixesLeft(parsed: ParsedFile[], analysis: Analysis): boolean {
-  return parsed.some((p) => chooseFixes(analysis.diagnostics.get(p.file) ?? []).fixes > 0);
+function chooseFixesLeft(parsed: ParsedFile[], analysis: Analysis, outside: ReadonlySet<string>): boolean {
+  return parsed.some((p) => !outside.has(p.file) && chooseFixes(p.text, analysis.diagnostics.get(p.file) ?? []).chosen.length > 0);
+}
+
+/**
+ * True when the file, symbolic links resolved, lies inside one of the checked paths
+ * (a folder given, or the folder of a file given), also resolved.
+ */
+export function insideCheckedTree(cwd: string, paths: readonly string[], file: string): boolean {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return false;
+  }
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    let root: string;
+    try {
+      root = fs.realpathSync(fs.statSync(abs).isDirectory() ? abs : path.dirname(abs));
+    } catch {
+      continue;
+    }
+    const rel = path.relative(root, real);
+    if (rel && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel)) return true;
+  }
+  return false;
 }
 
 function render(report: Report, opts: CheckOptions, io: CheckIo): string {

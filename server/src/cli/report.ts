@@ -95,7 +95,13 @@ export interface Report {
   workloads: ReportWorkload[];
   summary: Summary;
   /** Present with `--fix`: how many fixes were applied, and where. */
-  fixed?: { fixes: number; files: string[]; rounds: number };
+  fixed?: {
+    fixes: number;
+    files: string[];
+    rounds: number;
+    /** Safe fixes not applied because they could not be shown safe, and why (only when there are any). */
+    skipped?: { file: string; line: number | null; rule: string | null; fix: string | null; reason: string }[];
+  };
 }
 
 export function positionOf(file: ParsedFile, offset: number): Position {

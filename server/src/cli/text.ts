@@ -31,6 +31,10 @@ export function formatText(report: Report, paint: Paint, opts: { verdicts: boole
     if (lines.length) lines.push('');
     const f = report.fixed;
     lines.push(f.fixes ? `Fixed ${plural(f.fixes, 'problem')} in ${plural(f.files.length, 'file')}: ${f.files.map(safe).join(', ')}.` : 'No safe fixes to apply.');
+    for (const s of f.skipped ?? []) {
+      const where = s.line === null ? safe(s.file) : `${safe(s.file)}:${s.line}`;
+      lines.push(`  Skipped ${s.fix ? `"${safe(s.fix)}" ` : ''}${s.rule ? `(${s.rule}) ` : ''}at ${where}: ${safe(s.reason).replace(/\.$/, '')}.`);
+    }
   }
   if (lines.length) lines.push('');
   lines.push(summaryLine(report.summary, paint));

@@ -1,5 +1,6 @@
 // Minimal edits that keep the user's comments and layout: replace one value,
-// or add lines to a mapping at the indentation its keys already use.
+// or add lines to a mapping at the indentation its keys already use. Choosing,
+// applying and verifying fixes is core/fix.ts.
 
 // They read a few characters around the map, so they take any `Chars`: a string, or the
 // document's SourceText, which they then read without building the whole text.
@@ -59,18 +60,18 @@ export function insertIntoMap(text: Chars, map: YMap, lines: string[]): TextEdit
   return { span: { start: at, end: at }, newText: eol + body };
 }
 
-/** Applies edits to a text in one pass; an edit overlapping an earlier one is skipped. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  const parts: string[] = [];
-  let pos = 0;
-  for (const e of sorted) {
-    if (e.span.start < pos) continue;
-    parts.push(text.slice(pos, e.span.start), e.newText);
-    pos = e.span.end;
-  }
-  parts.push(text.slice(pos));
-  return parts.join('');
+/** A line inserted above the line of `at`, at the column of `at`, with the file's line ending. */
+export function insertAbove(text: Chars, at: number, line: string): TextEdit {
+  const ls = lineStartOf(text, at);
+  return { span: { start: ls, end: ls }, newText: ' '.repeat(at - ls) + line + eolOf(text) };
+}
+
+/** A line added at the end of the text (after its last line). */
+export function appendLine(text: Chars, line: string): TextEdit {
+  const n = text.length;
+  const eol = eolOf(text);
+  const sep = n && !/[\r\n]/.test(text.charAt(n - 1)) ? eol : '';
+  return { span: { start: n, end: n }, newText: sep + line + eol };
 }
 
 export function replace(spanToReplace: Span, newText: string): TextEdit {

@@ -7,6 +7,7 @@
 // their spans in place, so keep one cache per document and use only the latest
 // ParsedFile from it (earlier ones then describe the newest text, or are stale).
 
+import { appendLine } from './edits';
 import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment } from './segments';
 import { type Change, type Chars, SourceText } from './sourceText';
 import { computeLineStarts, updateLineStarts } from './text';
@@ -362,7 +363,8 @@ function addEmptyFinding(base: ParsedFile, length: number): void {
     ruleId: 'missing-field',
     message: 'The descriptor is empty: start with `version: 1`, then `hosts:` and/or `workloads:`.',
     span: { start: 0, end: Math.min(length, 1) },
-    fixes: [{ title: 'Add `version: 1`', edits: [{ span: { start: 0, end: 0 }, newText: 'version: 1\n' }], safe: true }],
+    // At the end: after any directive, `---` or comment the file has.
+    fixes: [{ title: 'Add `version: 1`', edits: [appendLine(base.source, 'version: 1')], safe: true }],
   });
 }
 

@@ -1,7 +1,7 @@
 // Checks a syntax tree against the schema and builds the typed declarations.
 // Only values that pass are copied into a declaration; the rest become findings.
 
-import { insertIntoMap } from './edits';
+import { insertAbove, insertIntoMap } from './edits';
 import { parseCpu, parseMemory } from './quantity';
 import type { Chars } from './sourceText';
 import { type FieldSpec, type FieldType, hostFields, rootFields, workloadFields } from './schema';
@@ -22,7 +22,8 @@ export function validateRoot(root: YNode | null, findings: Finding[], whole: Spa
       ruleId: 'missing-field',
       message: 'The descriptor has no `version`; add `version: 1` at the top.',
       span: { start: whole.start, end: whole.start },
-      fixes: [{ title: 'Add `version: 1`', edits: [{ span: { start: whole.start, end: whole.start }, newText: 'version: 1\n' }], safe: true, preferred: true }],
+      // Above the mapping's first key, in its document (not above a `---` or a directive).
+      fixes: [{ title: 'Add `version: 1`', edits: [root.flow || !root.entries.length ? insertIntoMap(text, root, ['version: 1']) : insertAbove(text, root.entries[0].keySpan.start, 'version: 1')], safe: true, preferred: true }],
     });
   } else if (version.value) {
     checkValue(version.value, rootFields[0].type, findings, 'version', text);

@@ -1,21 +1,127 @@
 // Code actions: each diagnostic's fixes (the preferred one marked), "disable this
 // rule for this line" and "show documentation"; `source.fixAll.workloadPlacement`
-// applying every safe fix at once; and, on a workload without `deploy`, setting it
-// to the recommendation. A range over a whole big file (select all) reaches thousands of
+// applying every safe fix at once (core/fix.ts: the same path as `check --fix`); and,
+// on a workload without `deploy`, setting it to the recommendation. `computeCodeActions`
+// gives them as plain data; the handler converts them. A range over a whole big file (select all) reaches thousands of
 // diagnostics: the loops over them run in slices that a cancellation stops (slices.ts).
 
 import { type CodeAction, CodeActionKind, MessageType, ShowMessageNotification, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { Analysis } from '../core/analyze';
 import { eolOf, insertIntoMap } from '../core/edits';
+import { chooseFixesAsync, ownFix, verifyChoice, verifyFixes } from '../core/fix';
+import { parseFile } from '../core/parse';
 import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
-import type { Diagnostic, Fix, ParsedFile, TextEdit } from '../core/types';
+import type { Diagnostic, Fix, ParsedFile, Span, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
-import { rangesOverlap, SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
+import { SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
 import { declAt } from '../locate';
 import { runLong, type Work } from '../slices';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.workloadPlacement`;
 export const SHOW_RULE_DOCS_COMMAND = 'workloadPlacement.showRuleDocs';
+
+/** A code action as plain data (core spans and edits); the handler turns it into LSP. */
+export interface ActionData {
+  title: string;
+  kind: string;
+  /** The diagnostic the action fixes (quick fixes). */
+  diagnostic?: Diagnostic;
+  isPreferred?: boolean;
+  edits?: TextEdit[];
+  command?: { title: string; command: string; arguments: unknown[] };
+}
+
+export interface ActionInput {
+  parsed: ParsedFile;
+  analysis: Analysis;
+  /** The file's key in the analysis (its URI). */
+  uri: string;
+  /** The requested range, as offsets. */
+  range: Span;
+  /** The kinds the client asked for (`context.only`). */
+  only?: readonly string[];
+}
+
+/** Quick fixes are verified by a re-parse of the file while it is smaller than this (a cursor move asks for them). */
+export const VERIFY_QUICK_FIX_MAX_CHARS = 512 * 1024;
+/** ...and while a request offers at most this many fixes. */
+export const VERIFY_QUICK_FIX_MAX = 16;
+
+/**
+ * The code actions for a range, as plain data. Quick fixes go through the one fix path's
+ * ownership check (never an alias, never past a block scalar) and, on a file of moderate
+ * size, its verification; "fix all" is the one fix path: choose, own, verify.
+ */
+export async function computeCodeActions(input: ActionInput, work?: Work): Promise<ActionData[]> {
+  const { parsed, analysis, uri, range, only } = input;
+  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const out: ActionData[] = [];
+  const diags = analysis.diagnostics.get(uri) ?? [];
+  const quickFixes = wants(CodeActionKind.QuickFix);
+  const fixAll = !!only && wants(FIX_ALL_KIND);
+  work?.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
+  const each = <T>(items: readonly T[], fn: (t: T) => void) => (work ? work.each(items, fn) : items.forEach((t) => fn(t)));
+  const reparse = (text: string) => parseFile(uri, text).findings;
+
+  if (quickFixes) {
+    const seenRule = new Set<string>();
+    const eol = eolOf(parsed.source);
+    const offered: { action: ActionData; fix: Fix; diagnostic: Diagnostic }[] = [];
+    await each(diags, (d) => {
+      if (!(d.span.end >= range.start && range.end >= d.span.start)) return;
+      for (const fix of d.fixes ?? []) {
+        const edits = ownFix(parsed.source, fix, eol);
+        if (typeof edits === 'string') continue;
+        const action: ActionData = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostic: d, isPreferred: !!fix.preferred, edits };
+        offered.push({ action, fix: { ...fix, edits }, diagnostic: d });
+        out.push(action);
+      }
+      const line = lineOf(parsed.lineStarts, d.span.start);
+      const key = `${d.ruleId}@${line}`;
+      if (seenRule.has(key)) return;
+      seenRule.add(key);
+      out.push({ title: `Disable ${d.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostic: d, edits: [disableForLine(parsed, d)] });
+      out.push({
+        title: `Show documentation for ${d.ruleId}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostic: d,
+        command: { title: `Show documentation for ${d.ruleId}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [d.ruleId] },
+      });
+    });
+    // Each fix alone must re-parse cleanly; checked while that is cheap enough.
+    if (offered.length && offered.length <= VERIFY_QUICK_FIX_MAX && parsed.source.length <= VERIFY_QUICK_FIX_MAX_CHARS) {
+      const text = parsed.text;
+      const failed = new Set<ActionData>();
+      for (const o of offered) {
+        const v = verifyFixes(text, [{ fix: o.fix, edits: o.fix.edits, findings: [o.diagnostic] }], parsed.findings, reparse, { maxParses: 1 });
+        if (!v.applied.length) failed.add(o.action);
+      }
+      if (failed.size) return filterOut(out, failed);
+    }
+  }
+
+  if (fixAll) {
+    const text = parsed.text;
+    const choice = await chooseFixesAsync(text, diags, each);
+    const r = verifyChoice(text, choice, parsed.findings, reparse);
+    if (r.edits.length) out.push({ title: 'Fix all safe workload placement problems', kind: FIX_ALL_KIND, edits: r.edits });
+  }
+
+  if (wants(CodeActionKind.RefactorRewrite)) {
+    const w = declAt(parsed.workloads, range.start);
+    const rec = w && analysis.recommendations.get(w);
+    if (w && rec?.verdict && !w.node.entries.some((e) => e.key === 'deploy')) {
+      const edits = ownFix(parsed.source, { title: '', edits: [insertIntoMap(parsed.source, w.node, [`deploy: ${rec.verdict}`])], safe: false });
+      if (typeof edits !== 'string') out.push({ title: `Set deploy: ${rec.verdict} (recommended)`, kind: CodeActionKind.RefactorRewrite, edits });
+    }
+  }
+  return out;
+}
+
+function filterOut(actions: ActionData[], drop: ReadonlySet<ActionData>): ActionData[] {
+  return actions.filter((a) => !drop.has(a));
+}
 
 export function registerCodeActions(ctx: ServerContext): void {
   const { connection, workspace } = ctx;
@@ -26,57 +132,27 @@ export function registerCodeActions(ctx: ServerContext): void {
       const hit = workspace.parsed(uri);
       if (!hit) return [];
       const { parsed, analysis, file } = hit;
-      const only = params.context.only;
-      const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
-      const edit = (edits: readonly TextEdit[]): WorkspaceEdit => workspaceEdit(uri, file.version, edits.map((e) => toLspEdit(parsed, e)), ctx.client.documentChanges);
-      const out: CodeAction[] = [];
-      const diags = analysis.diagnostics.get(uri) ?? [];
-      const quickFixes = wants(CodeActionKind.QuickFix);
-      const fixAll = !!only && wants(FIX_ALL_KIND);
-      work.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
-
-      if (quickFixes) {
-        const seenRule = new Set<string>();
-        const fromClient = clientDiagnostics(params.context.diagnostics);
-        await work.each(diags, (d) => {
-          const lsp = toLspDiagnostic(parsed, d);
-          if (!rangesOverlap(lsp.range, params.range)) return;
-          const shown = fromClient.get(diagnosticKey(lsp)) ?? lsp;
-          for (const fix of d.fixes ?? []) {
-            out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [shown], isPreferred: !!fix.preferred, edit: edit(fix.edits) });
-          }
-          const line = lineOf(parsed.lineStarts, d.span.start);
-          const key = `${d.ruleId}@${line}`;
-          if (seenRule.has(key)) return;
-          seenRule.add(key);
-          out.push({ title: `Disable ${d.ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [shown], edit: edit([disableForLine(parsed, d)]) });
-          out.push({
-            title: `Show documentation for ${d.ruleId}`,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: [shown],
-            command: { title: `Show documentation for ${d.ruleId}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [d.ruleId] },
-          });
-        });
-      }
-
-      if (fixAll) {
-        const edits = await fixAllEdits(diags, work);
-        if (edits.length) out.push({ title: 'Fix all safe workload placement problems', kind: FIX_ALL_KIND, edit: edit(edits) });
-      }
-
-      if (wants(CodeActionKind.RefactorRewrite)) {
-        const start = toOffset(parsed, params.range.start);
-        const w = declAt(parsed.workloads, start);
-        const rec = w && analysis.recommendations.get(w);
-        if (w && rec?.verdict && !w.node.entries.some((e) => e.key === 'deploy')) {
-          out.push({
-            title: `Set deploy: ${rec.verdict} (recommended)`,
-            kind: CodeActionKind.RefactorRewrite,
-            edit: edit([insertIntoMap(parsed.text, w.node, [`deploy: ${rec.verdict}`])]),
-          });
+      const range = { start: toOffset(parsed, params.range.start), end: toOffset(parsed, params.range.end) };
+      const data = await computeCodeActions({ parsed, analysis, uri, range, only: params.context.only }, work);
+      const fromClient = clientDiagnostics(params.context.diagnostics);
+      const shown = new Map<Diagnostic, LspDiagnostic>();
+      const lspOf = (d: Diagnostic) => {
+        let l = shown.get(d);
+        if (!l) {
+          const own = toLspDiagnostic(parsed, d);
+          l = fromClient.get(diagnosticKey(own)) ?? own;
+          shown.set(d, l);
         }
-      }
-      return out;
+        return l;
+      };
+      return data.map((a) => {
+        const action: CodeAction = { title: a.title, kind: a.kind };
+        if (a.diagnostic) action.diagnostics = [lspOf(a.diagnostic)];
+        if (a.isPreferred !== undefined) action.isPreferred = a.isPreferred;
+        if (a.edits) action.edit = workspaceEdit(uri, file.version, a.edits.map((e) => toLspEdit(parsed, e)), ctx.client.documentChanges);
+        if (a.command) action.command = a.command;
+        return action;
+      });
     }),
   );
 
@@ -143,34 +219,6 @@ function lineAt(text: string, lineStarts: readonly number[], line: number): stri
   let end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
   while (end > lineStarts[line] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
   return text.slice(lineStarts[line], end);
-}
-
-/**
- * Every diagnostic's safe fix (its preferred one, else its first safe one), skipping a
- * fix whose edits overlap one already taken: one pass, no guessing at merges. With
- * `work`, the pass runs in its slices (it may follow the quick-fix loop of one request).
- */
-export async function fixAllEdits(diags: readonly Diagnostic[], work?: Work): Promise<TextEdit[]> {
-  const taken: TextEdit[] = [];
-  const seen = new Set<string>();
-  const take = (d: Diagnostic) => {
-    const safe = (d.fixes ?? []).filter((f) => f.safe);
-    const fix = safe.find((f) => f.preferred) ?? safe[0];
-    if (!fix) return;
-    const key = JSON.stringify(fix.edits);
-    if (seen.has(key)) return;
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) return;
-    seen.add(key);
-    taken.push(...fix.edits);
-  };
-  if (work) await work.each(diags, take);
-  else diags.forEach(take);
-  return taken.sort((a, b) => a.span.start - b.span.start);
-}
-
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  if (a.span.start === a.span.end && b.span.start === b.span.end) return false; // Two inserts.
-  return a.span.start < b.span.end && b.span.start < a.span.end;
 }
 
 export function workspaceEdit(uri: string, version: number | null, edits: LspTextEdit[], documentChanges: boolean): WorkspaceEdit {
