@@ -101,3 +101,80 @@ describe('check --fix', () => {
     });
   }
 });
+
+describe('check --fix: issue #14', () => {
+  const hosts = () => fixture('hosts.workload.yaml');
+
+  it('fixes the anchored original, never the alias, and counts what it fixed', () => {
+    const text = 'version: 1\nworkloads:\n  - &base {name: a, os: linux, deploy: contianer, replicaz: 2}\n  - *base\n';
+    const dir = tempTree({ 'hosts.workload.yaml': hosts(), 'w.workload.yaml': text });
+    const r = cli(['check', '.', '--fix'], { cwd: dir });
+    const out = fs.readFileSync(path.join(dir, 'w.workload.yaml'), 'utf8');
+    assert.equal(out, text.replace('contianer', 'container').replace('replicaz', 'replicas'));
+    assert.match(r.stdout, /Fixed 2 problems in 1 file/);
+  });
+
+  it('adds `version: 1` below `---` and a directive, once', () => {
+    const text = '%YAML 1.2\n---\nworkloads:\n  - name: a\n    os: linux\n';
+    const dir = tempTree({ 'hosts.workload.yaml': hosts(), 'w.workload.yaml': text });
+    json(['check', '.', '--fix'], { cwd: dir });
+    const once = fs.readFileSync(path.join(dir, 'w.workload.yaml'), 'utf8');
+    assert.equal(once, '%YAML 1.2\n---\nversion: 1\nworkloads:\n  - name: a\n    os: linux\n');
+    const again = json(['check', '.', '--fix'], { cwd: dir });
+    assert.equal(again.report.fixed?.fixes, 0);
+    assert.equal(fs.readFileSync(path.join(dir, 'w.workload.yaml'), 'utf8'), once);
+    assert.deepEqual(rules(again.report, 'w.workload.yaml'), []);
+  });
+
+  it('keeps the key after a block scalar', () => {
+    const text = 'version: 1\nworkloads:\n  - name: a\n    deploy: >-\n      contianer\n    os: linux\n';
+    const dir = tempTree({ 'hosts.workload.yaml': hosts(), 'w.workload.yaml': text });
+    json(['check', '.', '--fix'], { cwd: dir });
+    assert.equal(fs.readFileSync(path.join(dir, 'w.workload.yaml'), 'utf8'), text.replace('contianer', 'container'));
+  });
+
+  it('renames one of two keys guessing the same field and says why not the other', () => {
+    const text = 'version: 1\nworkloads:\n  - name: a\n    os: linux\n    replicaz: 2\n    replicass: 3\n';
+    const dir = tempTree({ 'hosts.workload.yaml': hosts(), 'w.workload.yaml': text });
+    const before = cli(['check', '.'], { cwd: dir });
+    const { run, report } = json(['check', '.', '--fix'], { cwd: dir });
+    assert.equal(run.code, before.code, 'a passing file still passes');
+    assert.ok(!rules(report).includes('duplicate-key'));
+    assert.equal(report.fixed?.fixes, 1);
+    const skipped = report.fixed?.skipped ?? [];
+    assert.equal(skipped.length, 1, JSON.stringify(report.fixed));
+    assert.equal(skipped[0].rule, 'unknown-key');
+    assert.equal(skipped[0].line, 6);
+    assert.match(skipped[0].reason, /duplicate-key/);
+    // The text report says it too.
+    fs.writeFileSync(path.join(dir, 'w.workload.yaml'), text);
+    assert.match(cli(['check', '.', '--fix'], { cwd: dir }).stdout, /Skipped "Change to `replicas`" \(unknown-key\) at w\.workload\.yaml:6: the result would add duplicate-key/);
+  });
+
+  it('keeps CRLF when it adds `version: 1`', () => {
+    const text = '# top\r\nworkloads:\r\n  - name: a\r\n    os: linux\r\n';
+    const dir = tempTree({ 'hosts.workload.yaml': hosts(), 'w.workload.yaml': text });
+    json(['check', '.', '--fix'], { cwd: dir });
+    assert.equal(fs.readFileSync(path.join(dir, 'w.workload.yaml'), 'utf8'), '# top\r\nversion: 1\r\nworkloads:\r\n  - name: a\r\n    os: linux\r\n');
+  });
+
+  it('does not write through a symbolic link to a file outside the checked folder', (t) => {
+    const outside = tempTree({ 'victim.workload.yaml': fixture('mistakes.workload.yaml') });
+    const dir = tempTree({ 'hosts.workload.yaml': hosts(), 'inside.workload.yaml': fixture('mistakes.workload.yaml').replace(/name: (\w+)/g, 'name: in-$1') });
+    try {
+      fs.symlinkSync(path.join(outside, 'victim.workload.yaml'), path.join(dir, 'link.workload.yaml'));
+    } catch {
+      t.skip('symbolic links are not available here');
+      return;
+    }
+    const { report } = json(['check', '.', '--fix'], { cwd: dir });
+    assert.equal(fs.readFileSync(path.join(outside, 'victim.workload.yaml'), 'utf8'), fixture('mistakes.workload.yaml'), 'the file outside is untouched');
+    assert.deepEqual(report.fixed?.files, ['inside.workload.yaml']);
+    assert.ok((report.fixed?.skipped ?? []).some((s) => s.file === 'link.workload.yaml' && /symbolic link/.test(s.reason)), JSON.stringify(report.fixed));
+    // A link to a file inside the checked folder is fine.
+    const dir2 = tempTree({ 'hosts.workload.yaml': hosts(), 'real/w.workload.yaml': fixture('mistakes.workload.yaml') });
+    fs.symlinkSync(path.join(dir2, 'real', 'w.workload.yaml'), path.join(dir2, 'w-link.workload.yaml'));
+    const r2 = json(['check', 'real', 'w-link.workload.yaml', '--fix'], { cwd: dir2 });
+    assert.ok((r2.report.fixed?.fixes ?? 0) > 0, JSON.stringify(r2.report.fixed));
+  });
+});

@@ -76,7 +76,8 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   let analysis: Analysis = analyze(parsed, loaded.config);
 
   let fixed: Report['fixed'];
-  let skippedFixes: { file: string; skip: SkippedFix }[] = [];
+  // Skipped fixes by file, rule and the text their finding covers (which outlives a round's offsets).
+  const skippedFixes = new Map<string, { file: string; skip: SkippedFix; covers: string }>();
   if (opts.fix) {
     const changed = new Set<string>();
     // Never write through a symbolic link to a file outside the folders being checked.
@@ -87,12 +88,15 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
     for (; rounds < MAX_FIX_ROUNDS; rounds++) {
       progress.update(`Fixing (round ${rounds + 1})…`, true);
       let any = false;
-      const skippedNow: typeof skippedFixes = [];
       left = false;
       parsed = parsed.map((p) => {
         if (outside.has(p.file)) return p;
         const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, (t) => parseFile(p.file, t).findings);
-        for (const skip of r.skipped) skippedNow.push({ file: p.file, skip });
+        for (const skip of r.skipped) {
+          const covers = p.text.slice(skip.finding.span.start, skip.finding.span.end);
+          const key = `${p.file}\u0000${skip.finding.ruleId}\u0000${covers}`;
+          if (!skippedFixes.has(key)) skippedFixes.set(key, { file: p.file, skip, covers });
+        }
         if (r.deferred) left = true;
         if (!r.applied.length || r.text === p.text) return p;
         any = true;
@@ -101,7 +105,6 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
         contents.get(p.file)!.text = r.text;
         return parse(p.file);
       });
-      skippedFixes = skippedNow;
       if (!any) break;
       analysis = analyze(parsed, loaded.config);
     }
@@ -109,9 +112,9 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
     fixed = { fixes: total, files: files.filter((f) => changed.has(f)).map(display), rounds };
     // What was skipped and is still reported (a skipped fix whose finding another fix cleared is not news).
     const skipped: NonNullable<Report['fixed']>['skipped'] = [];
-    for (const { file, skip } of skippedFixes) {
+    for (const { file, skip, covers } of skippedFixes.values()) {
       const p = parsed.find((x) => x.file === file)!;
-      const still = (analysis.diagnostics.get(file) ?? []).find((d) => d.ruleId === skip.finding.ruleId && d.message === skip.finding.message);
+      const still = (analysis.diagnostics.get(file) ?? []).find((d) => d.ruleId === skip.finding.ruleId && p.text.slice(d.span.start, d.span.end) === covers);
       if (!still) continue;
       skipped.push({ file: display(file), line: positionOf(p, still.span.start).line, rule: still.ruleId, fix: skip.fix.title, reason: skip.reason });
     }
