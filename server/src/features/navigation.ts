@@ -1,10 +1,13 @@
 // Host names across files: go to a host's declaration from a pin, find every pin of
 // a host, and rename a host with all its pins (rejecting an empty name or one that
-// another host already has).
+// another host already has). A rename edits only text the name owns (core/fix.ts):
+// never an alias, never past a block scalar.
 
 import { type Location, type Range, ResponseError, ErrorCodes, type TextDocumentEdit, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
-import type { ParsedFile, Span, WorkloadDecl } from '../core/types';
+import { ownEdit } from '../core/fix';
+import { lineOf } from '../core/text';
+import type { ParsedFile, Span, TextEdit, WorkloadDecl } from '../core/types';
 import type { ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import { hostNameAt, innerSpan } from '../locate';
@@ -55,12 +58,10 @@ export function registerNavigation(ctx: ServerContext): void {
       if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
       if (params.newName === name.name) return { changes: {} };
       const occ = await occurrences(hit.analysis, name.name, work);
+      const planned = renameEdits([...occ.decls, ...occ.pins], params.newName);
+      if (typeof planned === 'string') throw new ResponseError(ErrorCodes.InvalidRequest, planned);
       const byFile = new Map<string, LspTextEdit[]>();
-      for (const o of [...occ.decls, ...occ.pins]) {
-        const edits = byFile.get(o.file.file) ?? [];
-        edits.push({ range: toRange(o.file, o.span), newText: yamlScalar(o.file.text, o.span, params.newName) });
-        byFile.set(o.file.file, edits);
-      }
+      for (const { file, edits } of planned) byFile.set(file.file, edits.map((e) => ({ range: toRange(file, e.span), newText: e.newText })));
       if (ctx.client.documentChanges) {
         const documentChanges: TextDocumentEdit[] = [...byFile].map(([uri, edits]) => ({ textDocument: { uri, version: workspace.file(uri)?.version ?? null }, edits }));
         return { documentChanges };
@@ -70,7 +71,7 @@ export function registerNavigation(ctx: ServerContext): void {
   );
 }
 
-interface Occurrence {
+export interface Occurrence {
   file: ParsedFile;
   span: Span;
 }
@@ -109,6 +110,31 @@ export async function occurrences(analysis: Analysis, name: string, work?: Work)
     await work.each(workloads, scan);
   } else workloads.forEach(scan);
   return { decls, pins };
+}
+
+/**
+ * The edits of a rename, per file, through the fix path's ownership check: an occurrence
+ * that is an alias (`*pin`, the anchored original is renamed and the alias follows) is
+ * left alone; one written as a block scalar has its one content line replaced; anything
+ * else that cannot be edited safely refuses the whole rename, with where and why.
+ */
+export function renameEdits(occ: readonly Occurrence[], newName: string): { file: ParsedFile; edits: TextEdit[] }[] | string {
+  const byFile = new Map<ParsedFile, TextEdit[]>();
+  for (const o of occ) {
+    const text = o.file.source;
+    const first = text.charAt(o.span.start);
+    if (first === '*') continue;
+    const block = first === '|' || first === '>';
+    const owned = ownEdit(text, { span: o.span, newText: block ? newName : yamlScalar(o.file.text, o.span, newName) });
+    if (typeof owned === 'string') {
+      const line = lineOf(o.file.lineStarts, o.span.start) + 1;
+      return `Cannot rename safely: at ${o.file.file}:${line} ${owned}.`;
+    }
+    const edits = byFile.get(o.file) ?? [];
+    if (!edits.some((e) => e.span.start === owned.span.start)) edits.push(owned);
+    byFile.set(o.file, edits);
+  }
+  return [...byFile].map(([file, edits]) => ({ file, edits }));
 }
 
 export function renameProblem(analysis: Analysis, oldName: string, newName: string): string | undefined {
