@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
-import { applyEdits } from '../../server/src/core/fix';
+import { applyEdits, fixFile } from '../../server/src/core/fix';
 import { parseFile } from '../../server/src/core/parse';
-import type { Diagnostic, Fix, Span, TextEdit } from '../../server/src/core/types';
+import type { Diagnostic, Span } from '../../server/src/core/types';
 import { applyEdit, editArb, exampleFleets, generatedFleets } from '../incremental/support';
 
 const config = defaultConfig();
@@ -65,17 +65,10 @@ function checkSafeFixes(files: Record<string, string>, file: string, limit: numb
   }
 }
 
-/** The preferred safe fix of each diagnostic, as many as do not touch each other. */
+/** One round of "fix all": the core's one fix path (choose, own, verify). */
 function fixAllOnce(text: string, diags: readonly Diagnostic[]): string {
-  const chosen: TextEdit[] = [];
-  for (const d of diags) {
-    const fixes = (d.fixes ?? []).filter((f: Fix) => f.safe && f.edits.length);
-    const fix = fixes.find((f) => f.preferred) ?? fixes[0];
-    if (!fix) continue;
-    if (fix.edits.some((e) => chosen.some((c) => (e.span.start < c.span.end && c.span.start < e.span.end) || e.span.start === c.span.start))) continue;
-    chosen.push(...fix.edits);
-  }
-  return chosen.length ? applyEdits(text, chosen) : text;
+  const reparse = (t: string) => parseFile('fix.workload.yaml', t).findings;
+  return fixFile(text, diags, reparse(text), reparse).text;
 }
 
 /** "Fix all" repeated: settles within a few rounds, and is then a no-op. */
