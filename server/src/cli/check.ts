@@ -8,7 +8,7 @@ import { analyze, type Analysis } from '../core/analyze';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
-import { chooseFixes, fixFile, type SkippedFix } from '../core/fix';
+import { chooseFixes, fixFile, reparser, type SkippedFix } from '../core/fix';
 import { collectFiles, InputError, loadConfig, readDescriptor, type ReadFile, writeDescriptor } from './inputs';
 import { Progress } from './progress';
 import { buildReport, positionOf, type Report } from './report';
@@ -91,7 +91,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
       left = false;
       parsed = parsed.map((p) => {
         if (outside.has(p.file)) return p;
-        const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, (t) => parseFile(p.file, t).findings);
+        const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, reparser(p.file));
         for (const skip of r.skipped) {
           const covers = p.text.slice(skip.finding.span.start, skip.finding.span.end);
           const key = `${p.file}\u0000${skip.finding.ruleId}\u0000${covers}`;

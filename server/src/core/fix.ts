@@ -17,6 +17,7 @@
 // The applier (`applyEdits`) is one pass over the sorted edits.
 
 import { eolOf } from './edits';
+import { PieceCache, parseFile } from './parse';
 import { RULES_BY_ID } from './rules';
 import type { Chars } from './sourceText';
 import type { Finding, Fix, Span, TextEdit } from './types';
@@ -249,6 +250,16 @@ function insertSorted(spans: Span[], s: Span): void {
 
 /** Re-parses a text and returns its findings (the core's `parseFile(...).findings`). */
 export type Reparse = (text: string) => readonly Finding[];
+
+/**
+ * A Reparse for one file through a piece cache of its own: the first text costs a whole
+ * parse, each later one (the fixed text, a bisection's halves) only the pieces that
+ * changed. Each result is read before the next parse, as the cache's contract wants.
+ */
+export function reparser(file: string): Reparse {
+  const cache = new PieceCache();
+  return (text) => parseFile(file, text, cache).findings;
+}
 
 export interface Verified {
   /** The text with the verified fixes applied. */

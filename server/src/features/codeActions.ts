@@ -8,11 +8,10 @@
 import { type CodeAction, CodeActionKind, MessageType, ShowMessageNotification, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
 import { eolOf, insertIntoMap } from '../core/edits';
-import { chooseFixesAsync, ownFix, verifyChoice, verifyFixes } from '../core/fix';
-import { parseFile } from '../core/parse';
+import { chooseFixesAsync, ownFix, reparser, verifyChoice, verifyFixes } from '../core/fix';
 import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
-import type { Diagnostic, Fix, ParsedFile, Span, TextEdit } from '../core/types';
+import type { Diagnostic, Finding, Fix, ParsedFile, Span, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
 import { SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
 import { declAt } from '../locate';
@@ -44,7 +43,7 @@ export interface ActionInput {
 }
 
 /** Quick fixes are verified by a re-parse of the file while it is smaller than this (a cursor move asks for them). */
-export const VERIFY_QUICK_FIX_MAX_CHARS = 512 * 1024;
+export const VERIFY_QUICK_FIX_MAX_CHARS = 256 * 1024;
 /** ...and while a request offers at most this many fixes. */
 export const VERIFY_QUICK_FIX_MAX = 16;
 
@@ -62,7 +61,9 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
   const fixAll = !!only && wants(FIX_ALL_KIND);
   work?.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
   const each = <T>(items: readonly T[], fn: (t: T) => void) => (work ? work.each(items, fn) : items.forEach((t) => fn(t)));
-  const reparse = (text: string) => parseFile(uri, text).findings;
+  // One piece cache for the request's verifications: the first costs a parse, the rest only what changed.
+  let cached: ((text: string) => readonly Finding[]) | undefined;
+  const reparse = (text: string) => (cached ??= reparser(uri))(text);
 
   if (quickFixes) {
     const seenRule = new Set<string>();
