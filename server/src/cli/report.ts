@@ -4,6 +4,7 @@
 // The shape is documented in docs/cli.md; add fields, never rename or remove them.
 
 import type { Analysis } from '../core/analyze';
+import { ownFix } from '../core/fix';
 import { givesUp } from '../core/recommend';
 import { ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
@@ -136,7 +137,11 @@ export function buildReport(
         file: display(f.file),
         range: rangeOf(f, d.span),
         docs: ruleDocUrl(d.ruleId),
-        fixes: (d.fixes ?? []).map((x) => fixOf(f, x)),
+        // As the editor offers them: only fixes whose edits the fix path owns (core/fix.ts).
+        fixes: (d.fixes ?? []).flatMap((x) => {
+          const edits = ownFix(f.source, x);
+          return typeof edits === 'string' ? [] : [fixOf(f, { ...x, edits })];
+        }),
       });
       if (d.severity === 'error') summary.errors++;
       else if (d.severity === 'warning') summary.warnings++;
