@@ -200,6 +200,26 @@ describe('verifyFixes', () => {
     assert.ok(bad.parses <= 2 * Math.ceil(Math.log2(64)) + 1, `parses: ${bad.parses}`);
   });
 
+  it('a fix that keeps its finding is dropped even when an anchor edit clears as many elsewhere', () => {
+    // `os: >` keeps the final line break: "linux\n" is still invalid. Fixing the anchored
+    // `deploy` also clears the alias's finding, so the counts alone would balance.
+    const text = 'version: 1\nworkloads:\n  - name: b\n    os: >\n      linex\n  - &fl {name: a, os: linux, deploy: contianer}\n  - *fl\n';
+    const parsed = parseFile('w.workload.yaml', text);
+    const r = fixFile(text, parsed.findings, parsed.findings, reparse);
+    assert.equal(r.text, text.replace('contianer', 'container'));
+    assert.ok(r.skipped.some((s) => /os/.test(s.finding.message) && /clear|add/.test(s.reason)), JSON.stringify(r.skipped.map((s) => s.reason)));
+  });
+
+  it('the missing `version` of each document is fixed in its document', () => {
+    const text = 'workloads:\n  - name: a\n    os: linux\n---\nhosts: []\n';
+    const parsed = parseFile('w.workload.yaml', text);
+    const r = fixFile(text, parsed.findings, parsed.findings, reparse);
+    assert.equal(r.text, 'version: 1\nworkloads:\n  - name: a\n    os: linux\n---\nversion: 1\nhosts: []\n');
+    // One at a time too (a bisection's half holds one of them).
+    const one = verifyFixes(text, chooseFixes(text, parsed.findings).chosen.slice(1), parsed.findings, reparse);
+    assert.equal(one.applied.length, 1);
+  });
+
   it('drops a fix whose result does not parse', () => {
     const text = 'version: 1\nworkloads:\n  - name: a\n    os: linux\n    deploy: contianer\n';
     const parsed = parseFile('w.workload.yaml', text);

@@ -131,7 +131,7 @@ describe('the one fix path, as a property', { timeout: 600_000 }, () => {
           checkDocument({ ...files, [target]: text }, target, pick);
         },
       ),
-      { numRuns: RUNS, seed: 1410 },
+      { numRuns: RUNS, seed: 1410, includeErrorInReport: true },
     );
   });
 

@@ -290,6 +290,30 @@ function countByRule(findings: readonly Finding[]): Map<string, number> {
 
 const findingKey = (f: Finding) => `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
 
+/** Where an offset of the text is after the edits (an offset inside a replaced range stays at its start). */
+function positionMap(edits: readonly TextEdit[]): (offset: number) => number {
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start);
+  const ends: number[] = [];
+  const shift: number[] = [];
+  let total = 0;
+  for (const e of sorted) {
+    total += e.newText.length - (e.span.end - e.span.start);
+    ends.push(e.span.end);
+    shift.push(total);
+  }
+  return (offset) => {
+    // The edits that end at or before the offset (inserts there included) move it.
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return offset + (lo ? shift[lo - 1] : 0);
+  };
+}
+
 /**
  * Applies the chosen fixes to `text` and keeps only what can be shown safe: `before` are
  * the text's own findings from `reparse` (a parse's findings, for the editor the cached
@@ -306,10 +330,17 @@ export function verifyFixes(text: string, chosen: readonly ChosenFix[], before: 
   const beforeKeys = new Set(before.map(findingKey));
   const beforeMessages = new Set(before.map((b) => `${b.ruleId}\u0000${b.message}`));
   const parseLevel = new Map<ChosenFix, Map<string, number>>();
+  const ownFindings = new Map<ChosenFix, Finding[]>();
   for (const c of chosen) {
     const m = new Map<string, number>();
-    for (const f of c.findings) if (beforeKeys.has(findingKey(f))) m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1);
+    const own: Finding[] = [];
+    for (const f of c.findings) {
+      if (!beforeKeys.has(findingKey(f))) continue;
+      m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1);
+      own.push(f);
+    }
     parseLevel.set(c, m);
+    ownFindings.set(c, own);
   }
   let parses = 0;
   const rejected: SkippedFix[] = [];
@@ -335,6 +366,29 @@ export function verifyFixes(text: string, chosen: readonly ChosenFix[], before: 
     }
     for (const [rule, n] of cleared) {
       if ((afterCount.get(rule) ?? 0) > (beforeCount.get(rule) ?? 0) - n) return `it would not clear its ${rule} finding`;
+    }
+    // Counts alone can be fooled (a fix that fails while an edit to an anchor clears an
+    // alias's finding): each fixed finding must be gone from where the edits moved it.
+    // (Counted per place: two findings may share one, such as each document's missing `version`.)
+    const moved = positionMap(set.flatMap((c) => c.edits));
+    const at = (f: Finding, start: number) => `${f.ruleId}@${start}`;
+    const places = new Map<string, number>();
+    for (const c of set) for (const f of ownFindings.get(c)!) places.set(at(f, moved(f.span.start)), 0);
+    if (!places.size) return undefined;
+    const left = new Map(places);
+    for (const f of before) {
+      const k = at(f, moved(f.span.start));
+      if (left.has(k)) left.set(k, left.get(k)! + 1);
+    }
+    for (const c of set) for (const f of ownFindings.get(c)!) {
+      const k = at(f, moved(f.span.start));
+      left.set(k, left.get(k)! - 1);
+    }
+    for (const f of after) {
+      const k = at(f, f.span.start);
+      if (!places.has(k)) continue;
+      places.set(k, places.get(k)! + 1);
+      if (places.get(k)! > left.get(k)!) return `it would not clear its ${f.ruleId} finding`;
     }
     return undefined;
   };
