@@ -68,12 +68,6 @@ function checkResult(before: readonly Finding[], after: readonly Finding[], what
   }
 }
 
-function lineOf(text: string, offset: number): number {
-  let n = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') n++;
-  return n;
-}
-
 /** Every fix the path offers on this document, alone and all together. */
 function checkDocument(files: Record<string, string>, file: string, pick: number): void {
   const text = files[file];
@@ -90,9 +84,16 @@ function checkDocument(files: Record<string, string>, file: string, pick: number
     checkResult(findings, after.findings, what);
     const same = (x: Finding) => x.ruleId === d.ruleId && x.message === d.message;
     assert.ok(countOf(after.diags, same) < countOf(diags, same), `${what}: does not clear its finding`);
-    // A second application: the same finding on the same line, fixed again, changes nothing.
-    const line = lineOf(r.text, r.edits[0].span.start);
-    const again = after.diags.filter((x) => same(x) && lineOf(r.text, x.span.start) === line);
+    // A second application: the same fix again (the same finding with a fix at the place
+    // the first one wrote) changes nothing.
+    const wrote: [number, number][] = [];
+    let shift = 0;
+    for (const e of r.edits) {
+      const at = e.span.start + shift;
+      wrote.push([at, at + e.newText.length]);
+      shift += e.newText.length - (e.span.end - e.span.start);
+    }
+    const again = after.diags.filter((x) => same(x) && (x.fixes ?? []).some((f) => f.safe && f.edits.some((e) => wrote.some(([a, b]) => e.span.start >= a && e.span.start <= b))));
     assert.equal(fixFile(r.text, again, after.findings, reparse(file)).text, r.text, `${what}: a second application changes the text`);
   }
 

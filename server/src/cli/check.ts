@@ -91,7 +91,8 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
       left = false;
       parsed = parsed.map((p) => {
         if (outside.has(p.file)) return p;
-        const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, reparser(p.file));
+        const kept: { parsed?: ParsedFile } = {};
+        const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, reparser(p.file, kept));
         for (const skip of r.skipped) {
           const covers = p.text.slice(skip.finding.span.start, skip.finding.span.end);
           const key = `${p.file}\u0000${skip.finding.ruleId}\u0000${covers}`;
@@ -103,7 +104,8 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
         total += r.applied.reduce((n, c) => n + c.findings.length, 0);
         changed.add(p.file);
         contents.get(p.file)!.text = r.text;
-        return parse(p.file);
+        // Verification's last parse is usually of this very text: no need to parse it again.
+        return kept.parsed && kept.parsed.text === r.text ? kept.parsed : parse(p.file);
       });
       if (!any) break;
       analysis = analyze(parsed, loaded.config);

@@ -20,7 +20,7 @@ import { eolOf } from './edits';
 import { PieceCache, parseFile } from './parse';
 import { RULES_BY_ID } from './rules';
 import type { Chars } from './sourceText';
-import type { Finding, Fix, Span, TextEdit } from './types';
+import type { Finding, Fix, ParsedFile, Span, TextEdit } from './types';
 
 /** The fix "fix all" and `--fix` apply for a finding: its preferred safe fix, else its first. */
 export function safeFixOf(f: Finding): Fix | undefined {
@@ -256,9 +256,14 @@ export type Reparse = (text: string) => readonly Finding[];
  * parse, each later one (the fixed text, a bisection's halves) only the pieces that
  * changed. Each result is read before the next parse, as the cache's contract wants.
  */
-export function reparser(file: string): Reparse {
+export function reparser(file: string, keep?: { parsed?: ParsedFile }): Reparse {
   const cache = new PieceCache();
-  return (text) => parseFile(file, text, cache).findings;
+  return (text) => {
+    const parsed = parseFile(file, text, cache);
+    // The last parse may be kept (the cache is not used after it): `--fix` reuses it.
+    if (keep) keep.parsed = parsed;
+    return parsed.findings;
+  };
 }
 
 export interface Verified {
