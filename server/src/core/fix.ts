@@ -11,9 +11,10 @@
 //    line ending.
 // 3. Verify (`verifyFixes`): the chosen fixes applied together, the result re-parsed;
 //    for every rule, the result has no more findings than the text had minus the ones
-//    the fixes clear (so it still parses, clears its findings and adds no error). When the
-//    whole set fails, halves are tried (bisection), so only the failing set costs more
-//    than one parse; a fix that fails alone is skipped with the reason.
+//    the fixes clear, no new error, and no fixed finding left where the edits moved it
+//    (so it still parses, clears its findings and adds no error). When the whole set
+//    fails, halves are tried (bisection), so only the failing set costs more than one
+//    parse; a fix that fails alone is skipped with the reason.
 // The applier (`applyEdits`) is one pass over the sorted edits.
 
 import { eolOf } from './edits';
@@ -67,13 +68,13 @@ function lineEndOf(text: Chars, offset: number): number {
   return i;
 }
 
-/** Text before `offset` on its line, without a trailing comment and spaces. */
 function sliceOf(text: Chars, start: number, end: number): string {
   let out = '';
   for (let i = start; i < end; i++) out += text.charAt(i);
   return out;
 }
 
+/** Text before `offset` on its line, without a trailing comment and spaces. */
 function codeBefore(text: Chars, offset: number): string {
   const line = sliceOf(text, lineStartOf(text, offset), offset);
   return line.replace(/(^|\s)#.*$/, '').trimEnd();
