@@ -8,10 +8,10 @@
 import { type CodeAction, CodeActionKind, MessageType, ShowMessageNotification, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
 import { eolOf, insertIntoMap } from '../core/edits';
-import { chooseFixesAsync, ownFix, reparser, verifyChoice, verifyFixes } from '../core/fix';
+import { chooseFixesAsync, ownFix, type Reparse, reparser, verifyChoice, verifyFixes } from '../core/fix';
 import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
-import type { Diagnostic, Finding, Fix, ParsedFile, Span, TextEdit } from '../core/types';
+import type { Diagnostic, Fix, ParsedFile, Span, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
 import { SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
 import { declAt } from '../locate';
@@ -61,9 +61,7 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
   const fixAll = !!only && wants(FIX_ALL_KIND);
   work?.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
   const each = <T>(items: readonly T[], fn: (t: T) => void) => (work ? work.each(items, fn) : items.forEach((t) => fn(t)));
-  // One piece cache for the request's verifications: the first costs a parse, the rest only what changed.
-  let cached: ((text: string) => readonly Finding[]) | undefined;
-  const reparse = (text: string) => (cached ??= reparser(uri))(text);
+  const reparse = (text: string) => reparserFor(uri)(text);
 
   if (quickFixes) {
     const seenRule = new Set<string>();
@@ -118,6 +116,23 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
     }
   }
   return out;
+}
+
+/**
+ * Verification re-parses through a piece cache kept for the last few files asked about:
+ * the first verification of a file costs a whole parse, later ones (the next cursor move,
+ * fix-all on the next save) only the pieces that differ from what it last parsed.
+ */
+const reparsers = new Map<string, Reparse>();
+const KEPT_REPARSERS = 2;
+
+function reparserFor(uri: string): Reparse {
+  let r = reparsers.get(uri);
+  if (r) reparsers.delete(uri);
+  else r = reparser(uri);
+  reparsers.set(uri, r);
+  if (reparsers.size > KEPT_REPARSERS) reparsers.delete(reparsers.keys().next().value!);
+  return r;
 }
 
 function filterOut(actions: ActionData[], drop: ReadonlySet<ActionData>): ActionData[] {
