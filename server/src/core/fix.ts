@@ -18,6 +18,7 @@
 // The applier (`applyEdits`) is one pass over the sorted edits.
 
 import { eolOf } from './edits';
+import { upperBound } from './text';
 import { PieceCache, parseFile } from './parse';
 import { RULES_BY_ID } from './rules';
 import type { Chars } from './sourceText';
@@ -309,13 +310,7 @@ function positionMap(edits: readonly TextEdit[]): (offset: number) => number {
   }
   return (offset) => {
     // The edits that end at or before the offset (inserts there included) move it.
-    let lo = 0;
-    let hi = ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ends[mid] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = upperBound(ends, offset);
     return offset + (lo ? shift[lo - 1] : 0);
   };
 }
