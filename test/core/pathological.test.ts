@@ -1,0 +1,93 @@
+// Inputs that used to stall a keystroke or give a wrong answer (issue #14), one test
+// each. Stalls are caught by counting work where the code exposes a count, else by a
+// wall-clock ceiling that is generous (tens of times what the input takes now) and
+// that the old code exceeded many times over; real timings are in `npm run bench`.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../server/src/core/analyze';
+import { defaultConfig } from '../../server/src/core/config';
+import { parseFile } from '../../server/src/core/parse';
+import { MAX_BYTES, parseCpu, parseMemory } from '../../server/src/core/quantity';
+import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
+
+function analyzeOne(text: string, file = 'x.workload.yaml'): { parsed: ParsedFile; diagnostics: Diagnostic[] } {
+  const parsed = parseFile(file, text);
+  return { parsed, diagnostics: analyze([parsed], defaultConfig()).diagnostics.get(file) ?? [] };
+}
+
+/** Runs `fn` and fails when it took longer than `ms` (a generous ceiling, see above). */
+function within<T>(ms: number, what: string, fn: () => T): T {
+  const t0 = performance.now();
+  const r = fn();
+  const took = performance.now() - t0;
+  assert.ok(took < ms, `${what} took ${took.toFixed(0)} ms (ceiling ${ms} ms)`);
+  return r;
+}
+
+const HOST = (memory: string) => `version: 1\nhosts:\n  - name: h\n    role: container-host\n    runtime: containerd\n    os: linux\n    cpu: 8\n    memory: ${memory}\n`;
+const WORKLOAD = (cpu: string, memory: string) => `version: 1\nworkloads:\n  - name: w\n    os: linux\n    resources:\n      cpu: ${cpu}\n      memory: ${memory}\n`;
+
+describe('wrong answers', () => {
+  describe('quantities that overflow are refused, not read as 0 or Infinity', () => {
+    const hosts: [string, string][] = [
+      ['memory 1e309 (quoted)', '"1e309"'],
+      ['memory 1e309 (plain)', '1e309'],
+      ['memory past 2^63 bytes', '9Ei'],
+      ['memory of 400 digits', '9'.repeat(400)],
+    ];
+    for (const [name, memory] of hosts) {
+      it(`host ${name}`, () => {
+        const { parsed, diagnostics } = analyzeOne(HOST(memory));
+        const bad = diagnostics.filter((d) => d.ruleId === 'bad-quantity');
+        assert.equal(bad.length, 1, JSON.stringify(diagnostics.map((d) => `${d.ruleId}: ${d.message}`)));
+        // The refused value is not used (no 0 B host).
+        assert.equal(parsed.hosts[0].memory, undefined);
+      });
+    }
+    it('a host with Infinity cores is refused', () => {
+      const { parsed, diagnostics } = analyzeOne(HOST('64Gi').replace('cpu: 8', 'cpu: 1e309'));
+      assert.equal(diagnostics.filter((d) => d.ruleId === 'invalid-value').length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
+      assert.equal(parsed.hosts[0].cpu, undefined);
+    });
+    const workloads: [string, string, string][] = [
+      ['310 digits of millicores', `"${'9'.repeat(310)}m"`, '1Gi'],
+      ['307 digits of millicores (1e303 cores)', `"${'1'.repeat(307)}m"`, '1Gi'],
+      ['two million cores', '2000000', '1Gi'],
+      ['memory "1e309"', '1', '"1e309"'],
+    ];
+    for (const [name, cpu, memory] of workloads) {
+      it(`workload ${name}`, () => {
+        const { parsed, diagnostics } = analyzeOne(WORKLOAD(cpu, memory));
+        const bad = diagnostics.filter((d) => d.ruleId === 'bad-quantity');
+        assert.equal(bad.length, 1, JSON.stringify(diagnostics.map((d) => `${d.ruleId}: ${d.message}`)));
+        const w = parsed.workloads[0];
+        assert.ok(w.cpu === undefined || w.cpu === 1, `cpu ${w.cpu}`);
+        assert.ok(w.memory === undefined || w.memory === 2 ** 30, `memory ${w.memory}`);
+      });
+    }
+    it('the bounds themselves are accepted', () => {
+      assert.deepEqual(parseMemory('8Ei'), { ok: true, value: MAX_BYTES });
+      assert.deepEqual(parseMemory(MAX_BYTES), { ok: true, value: MAX_BYTES });
+      assert.deepEqual(parseCpu('1000000'), { ok: true, value: 1e6 });
+      assert.deepEqual(parseCpu('1000000000m'), { ok: true, value: 1e6 });
+      assert.equal(parseCpu(Infinity).ok, false);
+      assert.equal(parseMemory('1e19').ok, false);
+    });
+  });
+});
+
+describe('stalls', { timeout: 300_000 }, () => {
+  it('8,000 unknown keys in one workload are checked in linear time', () => {
+    const keys = Array.from({ length: 8000 }, (_, i) => `    unknown${i}: x`).join('\n');
+    const text = `version: 1\nworkloads:\n  - name: w\n    os: linux\n${keys}\n`;
+    const { parsed } = within(2000, '8,000 unknown keys', () => analyzeOne(text));
+    assert.equal(parsed.findings.filter((f) => f.ruleId === 'unknown-key').length, 8000);
+  });
+
+  it('8,000 unknown root keys are checked in linear time', () => {
+    const keys = Array.from({ length: 8000 }, (_, i) => `k${i}: x`).join('\n');
+    const text = `version: 1\n${keys}\n`;
+    const { parsed } = within(2000, '8,000 unknown root keys', () => analyzeOne(text));
+    assert.equal(parsed.findings.filter((f) => f.ruleId === 'unknown-key').length, 8000);
+  });
+});
