@@ -19,6 +19,7 @@ function agrees(text: string, base = 3): boolean {
   assert.deepEqual(lib.findings, [], `the fast reader took text the library complains about: ${JSON.stringify(text.slice(0, 300))}`);
   assert.equal(lib.roots.length, 1);
   assert.deepEqual(fast.root, lib.roots[0], `trees differ for ${JSON.stringify(text.slice(0, 300))}`);
+  assert.deepEqual(fast.comments, lib.comments, `suppression comments differ for ${JSON.stringify(text.slice(0, 300))}`);
   return true;
 }
 
@@ -30,8 +31,8 @@ const scalarArb = fc.oneof(
   fc.string({ maxLength: 6 }),
 );
 const keyArb = fc.oneof(fc.constantFrom('name', 'os', 'cpu', 'true', 'null', 'Null', '~', '1', 'a.b', 'a/b', 'x-y', '_k', 'K9', '"q"', 'a b', 'é'), fc.string({ maxLength: 4 }));
-const gapArb = fc.constantFrom('', '', '', '\n', '  # note\n', '# left\n', '\n\n', '      # deep\n');
-const lineArb = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.constantFrom('- ', '', '', '-', '- - '), keyArb, fc.constantFrom(': ', ':', ':  ', ' : ', ''), scalarArb, fc.constantFrom('', '', ' # c', '  ', '#c'), gapArb).map(
+const gapArb = fc.constantFrom('', '', '', '\n', '  # note\n', '# left\n', '\n\n', '      # deep\n', '  # placement-ignore: a, b\n', '#placement-ignore-file\n');
+const lineArb = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.constantFrom('- ', '', '', '-', '- - '), keyArb, fc.constantFrom(': ', ':', ':  ', ' : ', ''), scalarArb, fc.constantFrom('', '', ' # c', '  ', '#c', ' # placement-ignore', '#placement-ignore'), gapArb).map(
   ([indent, dash, key, colon, value, tail, gap]) => `${gap}${'  '.repeat(indent)}${dash}${key}${colon}${colon ? value : ''}${tail}\n`,
 );
 const docArb = fc.tuple(fc.array(lineArb, { minLength: 1, maxLength: 12 }), fc.boolean()).map(([lines, trailing]) => {

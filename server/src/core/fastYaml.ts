@@ -16,11 +16,18 @@ const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\
 class GiveUp {}
 const GIVE_UP = new GiveUp();
 
-/** The tree of `text` with `base` added to every offset, or undefined when outside the subset. */
-export function fastTree(text: string, base: number): { root: YNode | null } | undefined {
+/** Comments that hold this are kept (see `TreeResult.comments` in yamlTree.ts). */
+export const SUPPRESSION_MARK = 'placement-ignore';
+
+/**
+ * The tree of `text` with `base` added to every offset, and the spans of its comments
+ * that hold `SUPPRESSION_MARK`, or undefined when outside the subset.
+ */
+export function fastTree(text: string, base: number): { root: YNode | null; comments: Span[] } | undefined {
   if (UNSUPPORTED.test(text)) return undefined;
   try {
-    return new Reader(text, base).document();
+    const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK));
+    return { root: reader.document().root, comments: reader.comments };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -48,12 +55,20 @@ class Reader {
   private nextLine = 0;
   private atEnd = false;
   private depth = 0;
+  /** The comments that hold `SUPPRESSION_MARK`, in text order, when `wantComments`. */
+  readonly comments: Span[] = [];
 
   constructor(
     private readonly t: string,
     private readonly base: number,
+    private readonly wantComments: boolean,
   ) {
     this.n = t.length;
+  }
+
+  /** A comment from `hash` to `end` (the line's end, before any CR). */
+  private comment(hash: number, end: number): void {
+    if (this.wantComments && this.t.slice(hash, end).includes(SUPPRESSION_MARK)) this.comments.push(this.span(hash, end));
   }
 
   document(): { root: YNode | null } {
@@ -86,6 +101,7 @@ class Reader {
         this.atEnd = false;
         return;
       }
+      if (i < eol) this.comment(i, eol);
       pos = lf + 1;
     }
     this.atEnd = true;
@@ -150,6 +166,7 @@ class Reader {
       let value: YNode;
       if (p === this.eol || t.charCodeAt(p) === HASH) {
         // `key:` alone: a nested block below it, or an empty value.
+        if (p < this.eol) this.comment(p, this.eol);
         const nullAt = p;
         const ind = col;
         this.seek(this.nextLine);
@@ -221,7 +238,7 @@ class Reader {
     let j = i;
     while (j < this.eol && t.charCodeAt(j) === SPACE) j++;
     if (j === this.eol) return;
-    if (t.charCodeAt(j) === HASH && j > i) return;
+    if (t.charCodeAt(j) === HASH && j > i) return this.comment(j, this.eol);
     fail();
   }
 

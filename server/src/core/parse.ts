@@ -9,7 +9,7 @@
 
 import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment } from './segments';
 import { type Change, type Chars, SourceText } from './sourceText';
-import { computeLineStarts, updateLineStarts } from './text';
+import { computeLineStarts, lineOf, updateLineStarts } from './text';
 import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
 import { parseTree } from './yamlTree';
@@ -19,12 +19,31 @@ export const MAX_FILE_CHARS = 20 * 1024 * 1024;
 /** How much of the start of a file the binary check looks at. */
 const PROBE_CHARS = 65536;
 
+/**
+ * A `placement-ignore` comment, read when its piece is parsed: suppressions are per-piece
+ * data, so that an edit reads only the pieces it touched (their lines come from the line
+ * table when the pieces are put together).
+ */
+interface SuppressionComment {
+  /** The comment, `#` to the line's end; moved with its piece. */
+  span: Span;
+  /** `placement-ignore-file`. */
+  file: boolean;
+  /** The rule ids, or `['*']`. */
+  ids: string[];
+  /** Alone on its line: it covers the next line, not its own. */
+  ownLine: boolean;
+}
+
+const NO_COMMENTS: readonly SuppressionComment[] = [];
+
 interface HeaderResult {
   kind: 'header';
   root: YMap | null;
   /** Top-level content that is not a mapping (kept for the error). */
   other: YNode | null;
   findings: Finding[];
+  suppress: readonly SuppressionComment[];
 }
 
 interface ItemResult {
@@ -32,6 +51,7 @@ interface ItemResult {
   node: YNode | null;
   decl?: Decl;
   findings: Finding[];
+  suppress: readonly SuppressionComment[];
 }
 
 type PieceResult = HeaderResult | ItemResult;
@@ -60,8 +80,6 @@ export class PieceCache {
   pieces: Piece[] = [];
   segments: Segment[] | undefined;
   lineStarts: number[] | undefined;
-  /** True when the last text had no `placement-ignore` anywhere. */
-  suppressionFree = false;
   /** Where the last text's first line ends (-1: it has one line), and its line ending. */
   firstNewline = -1;
   eol: string | undefined;
@@ -70,7 +88,6 @@ export class PieceCache {
 
   clear(): void {
     this.map = new Map();
-    this.suppressionFree = false;
     this.source = this.file = this.segments = this.lineStarts = this.eol = this.parseId = undefined;
     this.firstNewline = -1;
     this.pieces = [];
@@ -113,11 +130,7 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     const from = Math.max(0, change.start - 1);
     lineStarts = updateLineStarts(cache.lineStarts, around(from, change.newEnd + 1), from, change);
   } else lineStarts = computeLineStarts(source.text);
-  // Most files have no suppression comment: then only the changed text needs a look.
-  const suppressionFree =
-    cache?.suppressionFree && change ? !around(change.start - 20, change.newEnd + 20).includes('placement-ignore') : source.indexOf('placement-ignore') < 0;
-  const suppressions: Suppressions = suppressionFree ? noSuppressions() : scanSuppressions(source.text, lineStarts);
-  const base = parsedFile(file, source, { findings: [], suppressions, lineStarts });
+  const base = parsedFile(file, source, { findings: [], suppressions: noSuppressions(), lineStarts });
   // The start of the file did not change: it was not refused before (a refusal clears the cache).
   const refused = change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(0, PROBE_CHARS));
   const remember = () => {
@@ -125,7 +138,6 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     cache.file = file;
     cache.source = source;
     cache.lineStarts = lineStarts;
-    cache.suppressionFree = suppressionFree;
     cache.firstNewline = firstNewline;
     cache.eol = eol;
   };
@@ -140,7 +152,6 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
   if (!seg.ok) {
     cache?.clear();
     remember();
-    if (cache) cache.suppressionFree = false;
     return parseWhole(base);
   }
 
@@ -157,6 +168,9 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
   const since = cache?.parseId;
   const moves: DeclMoves | undefined = since === undefined ? undefined : { since, hosts: [], workloads: [] };
   let shifted = 0;
+  // Suppression comments, per piece, and in the blank or comment lines between pieces.
+  const suppress: (readonly SuppressionComment[])[] = [];
+  let covered = 0;
   const claim = (p: Piece | undefined, s: Segment): Piece | undefined => {
     if (!p || p.used === gen) return undefined;
     shifted = s.start - p.start;
@@ -168,6 +182,8 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
   };
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
+    if (s.start > covered) suppress.push(gapSuppressions(source.slice(covered, s.start), covered));
+    covered = s.end;
     // Pieces before the edit and after it are the previous ones (the latter moved);
     // the rest are looked up by their text, then parsed.
     let piece: Piece | undefined;
@@ -188,6 +204,7 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     } else if (cache) cache.hits++;
     pieces.push(piece);
     const r = piece.result;
+    if (r.suppress.length) suppress.push(r.suppress);
     // Indexed loops: this one runs once per edit, unoptimized, where for-of allocates.
     for (let j = 0; j < r.findings.length; j++) base.findings.push(r.findings[j]);
     if (r.kind === 'header') {
@@ -208,6 +225,8 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     }
   }
   if (moves) base.moves = moves;
+  if (covered < length) suppress.push(gapSuppressions(source.slice(covered, length), covered));
+  base.suppressions = suppressionsOf(suppress, lineStarts);
   if (cache) {
     cache.parseId = base.parseId;
     // Forget the pieces this parse did not use (after an edit, only those between the
@@ -337,6 +356,7 @@ export function parseWhole(base: ParsedFile): ParsedFile {
   const { text, file } = base;
   const tree = parseTree(text, 0);
   base.findings.push(...tree.findings);
+  base.suppressions = suppressionsOf([readSuppressions(text, 0, tree.comments)], base.lineStarts);
   const maps = tree.roots.filter((r): r is YNode => r !== null);
   for (const root of maps) {
     validateRoot(root, base.findings, { start: 0, end: text.length }, text);
@@ -381,18 +401,20 @@ function itemSpan(text: string, at: number, node: YNode): Span {
 function parseHeader(piece: string, at: number): HeaderResult {
   const tree = parseTree(piece, at);
   const findings = tree.findings.map(detachFinding);
+  const suppress = readSuppressions(piece, at, tree.comments);
   const r = tree.roots[0] ?? null;
-  if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings };
-  return { kind: 'header', root: null, other: r, findings };
+  if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings, suppress };
+  return { kind: 'header', root: null, other: r, findings, suppress };
 }
 
 /** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
 function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars): ItemResult {
   const tree = parseTree(piece, at);
   const findings = [...tree.findings];
+  const suppress = readSuppressions(piece, at, tree.comments);
   const seq = tree.roots[0];
   if (!seq || seq.kind !== 'seq' || seq.items.length === 0) {
-    return { kind: 'item', node: null, findings: findings.map(detachFinding) };
+    return { kind: 'item', node: null, findings: findings.map(detachFinding), suppress };
   }
   const node = seq.items[0];
   const span = itemSpan(piece, at, node);
@@ -407,7 +429,7 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
       for (const p of decl.pins) p.span = { ...p.span };
     }
   }
-  return { kind: 'item', node, decl, findings: findings.map(detachFinding) };
+  return { kind: 'item', node, decl, findings: findings.map(detachFinding), suppress };
 }
 
 function detachFinding(f: Finding): Finding {
@@ -436,6 +458,10 @@ export function shiftFindings(findings: readonly Finding[], delta: number): void
 function shiftResult(r: PieceResult, delta: number): void {
   if (delta === 0) return;
   shiftFindings(r.findings, delta);
+  for (const c of r.suppress) {
+    c.span.start += delta;
+    c.span.end += delta;
+  }
   if (r.kind === 'header') {
     if (r.root) shiftNode(r.root, delta);
     if (r.other) shiftNode(r.other, delta);
@@ -499,38 +525,59 @@ function looksBinary(probe: string): Finding | undefined {
 
 const SUPPRESS = /#\s*placement-ignore(-file)?(?![\w-])(?:\s*:?\s*([A-Za-z0-9_,\s-]*))?/g;
 
-export function scanSuppressions(text: string, lineStarts: readonly number[]): Suppressions {
+/**
+ * The suppressions in `comments` (spans of whole comments, see `TreeResult.comments`) of
+ * `text`, which is the whole text's `[at, …)` and starts at a line start. Only comment
+ * text is read, so a rule-id list ends with its line and a `#placement-ignore` inside a
+ * quoted value or a block scalar is just text.
+ */
+function readSuppressions(text: string, at: number, comments: readonly Span[]): readonly SuppressionComment[] {
+  if (!comments.length) return NO_COMMENTS;
+  const out: SuppressionComment[] = [];
+  for (const c of comments) {
+    const from = c.start - at;
+    const body = text.slice(from, c.end - at);
+    const lineStart = Math.max(text.lastIndexOf('\n', from - 1), text.lastIndexOf('\r', from - 1)) + 1;
+    const ownLine = text.slice(lineStart, from).trim() === '';
+    SUPPRESS.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = SUPPRESS.exec(body))) {
+      const ids = (m[2] ?? '').split(/[\s,]+/).filter(Boolean);
+      out.push({ span: { start: c.start, end: c.end }, file: !!m[1], ids: ids.length ? ids : ['*'], ownLine });
+    }
+  }
+  return out.length ? out : NO_COMMENTS;
+}
+
+/**
+ * The suppressions in text between pieces (`text` is the whole text's `[at, …)`), which
+ * the splitter leaves only to blank and comment lines: every `#` that starts a line's
+ * content starts a comment.
+ */
+function gapSuppressions(text: string, at: number): readonly SuppressionComment[] {
+  if (!text.includes('placement-ignore')) return NO_COMMENTS;
+  const comments: Span[] = [];
+  for (const m of text.matchAll(/^[ \t]*(#[^\r\n]*)/gm)) {
+    const start = at + m.index + m[0].length - m[1].length;
+    comments.push({ start, end: start + m[1].length });
+  }
+  return readSuppressions(text, at, comments);
+}
+
+/** Puts the pieces' suppression comments together, with their lines from the line table. */
+function suppressionsOf(lists: readonly (readonly SuppressionComment[])[], lineStarts: readonly number[]): Suppressions {
   const res: Suppressions = { file: new Set(), lines: new Map() };
-  if (!text.includes('placement-ignore')) return res;
-  SUPPRESS.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = SUPPRESS.exec(text))) {
-    const ids = (m[2] ?? '')
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const set = ids.length ? ids : ['*'];
-    if (m[1]) {
-      for (const id of set) res.file.add(id);
-      continue;
+  for (const list of lists) {
+    for (const c of list) {
+      if (c.file) {
+        for (const id of c.ids) res.file.add(id);
+        continue;
+      }
+      const target = lineOf(lineStarts, c.span.start) + (c.ownLine ? 1 : 0);
+      let cur = res.lines.get(target);
+      if (!cur) res.lines.set(target, (cur = new Set()));
+      for (const id of c.ids) cur.add(id);
     }
-    let line = 0;
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (lineStarts[mid] <= m.index) {
-        line = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    const before = text.slice(lineStarts[line], m.index);
-    // A comment alone on its line covers the next line; a trailing one covers its own.
-    const target = before.trim() === '' ? line + 1 : line;
-    const cur = res.lines.get(target) ?? new Set<string>();
-    for (const id of set) cur.add(id);
-    res.lines.set(target, cur);
   }
   return res;
 }
-

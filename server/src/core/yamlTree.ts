@@ -1,8 +1,8 @@
 // Turns text into our own syntax tree with the `yaml` library, within limits:
 // aliases are expanded against a budget so that an alias bomb is refused, not run.
 
-import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Node as YamlNode } from 'yaml';
-import { fastTree } from './fastYaml';
+import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, parseAllDocuments, Scalar, visit, type Node as YamlNode } from 'yaml';
+import { fastTree, SUPPRESSION_MARK } from './fastYaml';
 import type { Finding, Span, YMap, YNode } from './types';
 
 /** How many nodes aliases may expand to in one document. Without aliases the
@@ -15,6 +15,12 @@ export interface TreeResult {
   /** One root per YAML document (usually one). */
   roots: (YNode | null)[];
   findings: Finding[];
+  /**
+   * The YAML comments (from `#` to the line's end, without a CR) that hold
+   * `placement-ignore`: what suppressions are read from, so that the words in a quoted
+   * value or a block scalar are not taken for one.
+   */
+  comments: Span[];
 }
 
 class BudgetError extends Error {}
@@ -29,11 +35,11 @@ export function parseTree(text: string, base: number): TreeResult {
       message: `The YAML nests ${depth > 10_000 ? 'more than 10,000' : depth} levels deep; descriptors are refused past ${MAX_DEPTH} levels.`,
       span: { start: base, end: base + Math.min(text.length, firstLineEnd(text)) },
     });
-    return { roots: [null], findings };
+    return { roots: [null], findings, comments: [] };
   }
   // Most descriptors are plain block YAML: read those directly, the rest with the library.
   const fast = fastTree(text, base);
-  if (fast) return { roots: [fast.root], findings };
+  if (fast) return { roots: [fast.root], findings, comments: fast.comments };
   return parseWithLibrary(text, base);
 }
 
@@ -73,7 +79,24 @@ export function parseWithLibrary(text: string, base: number): TreeResult {
     }
   }
   if (roots.length === 0) roots.push(null);
-  return { roots, findings };
+  return { roots, findings, comments: libraryComments(text, base) };
+}
+
+/** The comments that hold `SUPPRESSION_MARK`, from the library's lexer (see `TreeResult.comments`). */
+function libraryComments(text: string, base: number): Span[] {
+  const out: Span[] = [];
+  if (!text.includes(SUPPRESSION_MARK)) return out;
+  let at = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer also yields one-character markers that are not in the text.
+    if (!text.startsWith(token, at)) continue;
+    if (token.charCodeAt(0) === 35 /* # */ && token.includes(SUPPRESSION_MARK)) {
+      const end = token.endsWith('\r') ? token.length - 1 : token.length;
+      out.push({ start: base + at, end: base + at + end });
+    }
+    at += token.length;
+  }
+  return out;
 }
 
 /**
