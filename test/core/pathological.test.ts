@@ -79,6 +79,52 @@ describe('wrong answers', () => {
   });
 });
 
+describe('smaller holes', () => {
+  it('a quote inside a plain flow scalar does not hide brackets from the nesting check', () => {
+    for (const q of ['"', "'"]) {
+      const text = `version: 1\nx: [a${q}b, ${'['.repeat(100_000)}\n`;
+      const { diagnostics } = analyzeOne(text);
+      assert.ok(
+        diagnostics.some((d) => /nests more than 10,000 levels deep/.test(d.message)),
+        JSON.stringify(diagnostics.map((d) => d.message).slice(0, 3)),
+      );
+      assert.ok(!diagnostics.some((d) => /call stack/.test(d.message)));
+    }
+  });
+
+  it('a file with lone CR line ends reads as its LF twin', () => {
+    const lf = 'version: 1\nworkloads:\n  - name: w # placement-ignore: unknown-key\n    os: linux\n    colour: red\n    resources:\n      cpu: 1\n';
+    const cr = lf.replace(/\n/g, '\r');
+    const a = analyzeOne(lf);
+    const b = analyzeOne(cr);
+    assert.deepEqual(b.diagnostics, a.diagnostics);
+    assert.equal(b.parsed.workloads.length, 1);
+    assert.equal(b.parsed.workloads[0].os, 'linux');
+    assert.deepEqual(b.parsed.suppressions, a.parsed.suppressions);
+    // A lone CR among LF lines too, and in a piece after an edit.
+    const mixed = lf.replace('    os: linux\n', '    os: linux\r');
+    assert.deepEqual(analyzeOne(mixed).diagnostics, a.diagnostics);
+    const cache = new PieceCache();
+    parseFile('x', lf, cache);
+    assert.deepEqual(parseFile('x', mixed, cache).findings, parseFile('x', lf).findings);
+  });
+
+  it('a NUL past the first 64 KiB refuses the file as binary, in a whole parse and after an edit', () => {
+    const g = generate({ workloads: 400, seed: 4 }).text;
+    assert.ok(g.length > 70_000);
+    const binary = (p: ParsedFile) => p.findings.some((f) => /looks binary/.test(f.message));
+    assert.ok(binary(parseFile('x', `${g}  - name: a\u0000b\n`)));
+    const cache = new PieceCache();
+    let source = SourceText.of(g);
+    assert.ok(!binary(parseFile('x', source, cache)));
+    const at = g.length - 10;
+    source = source.edit(at, at, '\u0000');
+    assert.ok(binary(parseFile('x', source, cache)));
+    source = source.edit(at, at + 1, '');
+    assert.ok(!binary(parseFile('x', source, cache)));
+  });
+});
+
 describe('suppressions are read from YAML comments only', () => {
   const W = (body: string) => `version: 1\nworkloads:\n  - name: w\n    os: linux\n${body}`;
   const unknown = (text: string) =>

@@ -132,7 +132,9 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
   } else lineStarts = computeLineStarts(source.text);
   const base = parsedFile(file, source, { findings: [], suppressions: noSuppressions(), lineStarts });
   // The start of the file did not change: it was not refused before (a refusal clears the cache).
-  const refused = change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(0, PROBE_CHARS));
+  // A NUL anywhere refuses it too; a text the cache parsed had none, so only the change needs a look.
+  const nul = cache?.source && change ? around(change.start, change.newEnd).includes('\u0000') : source.indexOf('\u0000') >= 0;
+  const refused = nul ? notText() : change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(0, PROBE_CHARS));
   const remember = () => {
     if (!cache) return;
     cache.file = file;
@@ -513,14 +515,11 @@ function tooLarge(length: number): Finding {
 function looksBinary(probe: string): Finding | undefined {
   // eslint-disable-next-line no-control-regex
   const controls = probe.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
-  if (probe.includes('\u0000') || controls > Math.max(8, probe.length / 100)) {
-    return {
-      ruleId: 'yaml-syntax',
-      message: 'The file looks binary or is not UTF-8 text; a descriptor must be UTF-8 YAML.',
-      span: { start: 0, end: 0 },
-    };
-  }
-  return undefined;
+  return probe.includes('\u0000') || controls > Math.max(8, probe.length / 100) ? notText() : undefined;
+}
+
+function notText(): Finding {
+  return { ruleId: 'yaml-syntax', message: 'The file looks binary or is not UTF-8 text; a descriptor must be UTF-8 YAML.', span: { start: 0, end: 0 } };
 }
 
 const SUPPRESS = /#\s*placement-ignore(-file)?(?![\w-])(?:\s*:?\s*([A-Za-z0-9_,\s-]*))?/g;

@@ -131,6 +131,16 @@ export function segment(text: string, previous?: PreviousSegmentation, window?: 
     return nextIndicator < to;
   };
 
+  // Lone CRs (line breaks the splitter, which reads lines up to a LF, would not see),
+  // found with one forward scan.
+  let nextCr = -1;
+  const loneCrBefore = (from: number, to: number): boolean => {
+    if (nextCr < from) nextCr = text.indexOf('\r', from);
+    while (nextCr >= 0 && nextCr < to && text.charCodeAt(nextCr + 1) === 10) nextCr = text.indexOf('\r', nextCr + 1);
+    if (nextCr < 0) nextCr = n;
+    return nextCr < to;
+  };
+
   while (pos < n) {
     if (resync >= 0 && previous && old && base + pos >= previous.newChangeEnd && list && dashCol >= 0 && itemStart >= 0) {
       // Back in step? The rest of the text is unchanged; if the previous run was in the
@@ -162,6 +172,7 @@ export function segment(text: string, previous?: PreviousSegmentation, window?: 
       eol = n;
     }
     const next = eol < n ? eol + 1 : n;
+    if (loneCrBefore(pos, eol)) return { ok: false, reason: 'a lone CR' };
     let indent = 0;
     while (pos + indent < eol && text.charCodeAt(pos + indent) === 32) indent++;
     const first = pos + indent;

@@ -25,9 +25,15 @@ export interface TreeResult {
 
 class BudgetError extends Error {}
 
+const LONE_CR = /\r(?!\n)/;
+const LONE_CRS = /\r(?!\n)/g;
+
 /** Parses `text` (which may be a fragment) and converts it, adding `base` to every offset. */
 export function parseTree(text: string, base: number): TreeResult {
   const findings: Finding[] = [];
+  // A lone CR ends a line in YAML 1.2 (and in our line table), but the library reads it
+  // as a space: make it a LF, which keeps every offset.
+  if (LONE_CR.test(text)) text = text.replace(LONE_CRS, '\n');
   const depth = nestingDepth(text);
   if (depth > MAX_DEPTH) {
     findings.push({
@@ -214,6 +220,8 @@ function cleanMessage(m: string): string {
  * An upper bound on nesting, from brackets and indentation, computed before the
  * YAML library sees the text so that pathological nesting cannot exhaust its stack.
  */
+const SCALAR_START = /[\s[{,]/;
+
 export function nestingDepth(text: string): number {
   let max = 0;
   let flow = 0;
@@ -262,8 +270,12 @@ export function nestingDepth(text: string): number {
       while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
       continue;
     }
-    if (c === 34) inDouble = true;
-    else if (c === 39 && (i === 0 || /[\s\[{,:]/.test(text[i - 1]))) inSingle = true;
+    // A quote opens a quoted scalar only where a scalar may start; inside a plain one
+    // (`a"b`) it is text, and must not hide the brackets after it. (Taking a quote for
+    // text only over-counts, which is safe.)
+    const opensQuote = (c === 34 || c === 39) && (i === 0 || SCALAR_START.test(text[i - 1]));
+    if (opensQuote && c === 34) inDouble = true;
+    else if (opensQuote) inSingle = true;
     else if (c === 91 || c === 123) {
       flow++;
       const d = flow + Math.floor(lineIndent / 2) + dashes;
