@@ -198,7 +198,7 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
   const byKey = fieldMap(fields);
   const seen = new Set<string>();
   let candidates: string[] | undefined;
-  const guesses = new Map<string, string | undefined>();
+  let known: string | undefined;
   for (const e of node.entries) {
     if (seen.has(e.key)) {
       findings.push({ ruleId: 'duplicate-key', message: `\`${e.key}\` appears twice in ${what}; YAML keeps only one.`, span: e.keySpan });
@@ -210,11 +210,10 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
       for (const x of node.entries) present.add(x.key);
       candidates = fields.map((f) => f.key).filter((k) => !present.has(k));
     }
-    let guess = guesses.get(e.key);
-    if (!guesses.has(e.key)) guesses.set(e.key, (guess = closest(e.key, candidates)));
+    const guess = closest(e.key, candidates);
     findings.push({
       ruleId: 'unknown-key',
-      message: `Unknown key ${show(e.key)} in ${what}.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${fields.map((f) => f.key).join(', ')}.`}`,
+      message: `Unknown key ${show(e.key)} in ${what}.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${(known ??= fields.map((f) => f.key).join(', '))}.`}`,
       span: e.keySpan,
       fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: e.keySpan, newText: guess }], safe: true, preferred: true }] : undefined,
     });
