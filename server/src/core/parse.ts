@@ -104,7 +104,6 @@ export class PieceCache {
 export function parseFile(file: string, text: string | SourceText, cache?: PieceCache): ParsedFile {
   const source = typeof text === 'string' ? SourceText.of(text) : text;
   const length = source.length;
-  const noSuppressions = (): Suppressions => ({ file: new Set(), lines: new Map() });
   if (length > MAX_FILE_CHARS) {
     // Refused unread, so that it costs nothing: not even its line table (the one
     // diagnostic sits at the start of the file).
@@ -112,29 +111,15 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     return parsedFile(file, source, { findings: [tooLarge(length)], suppressions: noSuppressions(), lineStarts: [0] });
   }
   if (cache && cache.file !== file) cache.clear();
-  // Where the new text differs from the last one: [change.start, change.newEnd).
-  const prev = cache?.source;
-  let change: Change | undefined = prev && (source.changeSince(prev) ?? difference(prev.text, source.text));
-  // Fixes take the file's line ending (from its first line); a change of it invalidates
-  // every piece.
-  const firstNewline = cache && change && cache.firstNewline >= 0 && change.start > cache.firstNewline ? cache.firstNewline : source.indexOf('\n');
-  const eol = firstNewline > 0 && source.charCodeAt(firstNewline - 1) === 13 ? '\r\n' : '\n';
-  if (cache && cache.eol !== undefined && cache.eol !== eol) {
-    cache.clear();
-    change = undefined;
-  }
-  // Everything below reads the new text around the change only, from `around`.
-  const around = (from: number, to: number) => source.slice(Math.max(0, from), Math.min(length, to));
-  let lineStarts: number[];
-  if (cache?.lineStarts && change) {
-    const from = Math.max(0, change.start - 1);
-    lineStarts = updateLineStarts(cache.lineStarts, around(from, change.newEnd + 1), from, change);
-  } else lineStarts = computeLineStarts(source.text);
+  const { change, firstNewline, eol } = changeSinceCache(source, cache);
+  const lineStarts = lineTable(source, cache, change);
   const base = parsedFile(file, source, { findings: [], suppressions: noSuppressions(), lineStarts });
-  // The start of the file did not change: it was not refused before (a refusal clears the cache).
-  // A NUL anywhere refuses it too; a text the cache parsed had none, so only the change needs a look.
-  const nul = cache?.source && change ? around(change.start, change.newEnd).includes('\u0000') : source.indexOf('\u0000') >= 0;
-  const refused = nul ? notText() : change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(0, PROBE_CHARS));
+  const refused = refusal(source, cache, change);
+  if (refused) {
+    cache?.clear();
+    base.findings.push(refused);
+    return base;
+  }
   const remember = () => {
     if (!cache) return;
     cache.file = file;
@@ -143,11 +128,6 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     cache.firstNewline = firstNewline;
     cache.eol = eol;
   };
-  if (refused) {
-    cache?.clear();
-    base.findings.push(refused);
-    return base;
-  }
   const previous: PreviousSegmentation | undefined =
     cache?.segments && change ? { segments: cache.segments, changeStart: change.start, newChangeEnd: change.newEnd, delta: change.newEnd - change.oldEnd } : undefined;
   const seg = previous ? segmentAround(source, previous, change!) : segment(source.text);
@@ -156,120 +136,205 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     remember();
     return parseWhole(base);
   }
+  const gathered = gatherPieces(base, seg, previous !== undefined, cache);
+  if (cache) {
+    keepPieces(cache, gathered, seg, previous !== undefined);
+    cache.parseId = base.parseId;
+    remember();
+  }
+  stitchRoot(base, gathered);
+  return base;
+}
 
-  const gen = ++generation;
+function noSuppressions(): Suppressions {
+  return { file: new Set(), lines: new Map() };
+}
+
+/**
+ * Where the new text differs from the cache's last one ([change.start, change.newEnd)),
+ * and its first line ending. Fixes take the file's line ending (from its first line): a
+ * change of it clears the cache, and there is no change to go by.
+ */
+function changeSinceCache(source: SourceText, cache: PieceCache | undefined): { change: Change | undefined; firstNewline: number; eol: string } {
+  const prev = cache?.source;
+  let change: Change | undefined = prev && (source.changeSince(prev) ?? difference(prev.text, source.text));
+  const firstNewline = cache && change && cache.firstNewline >= 0 && change.start > cache.firstNewline ? cache.firstNewline : source.indexOf('\n');
+  const eol = firstNewline > 0 && source.charCodeAt(firstNewline - 1) === 13 ? '\r\n' : '\n';
+  if (cache && cache.eol !== undefined && cache.eol !== eol) {
+    cache.clear();
+    change = undefined;
+  }
+  return { change, firstNewline, eol };
+}
+
+/** The whole text's `[from, to)`, clamped: how the parse reads around a change. */
+function around(source: SourceText, from: number, to: number): string {
+  return source.slice(Math.max(0, from), Math.min(source.length, to));
+}
+
+/** The line table: the cache's, updated around the change, or computed from the whole text. */
+function lineTable(source: SourceText, cache: PieceCache | undefined, change: Change | undefined): number[] {
+  if (!cache?.lineStarts || !change) return computeLineStarts(source.text);
+  const from = Math.max(0, change.start - 1);
+  return updateLineStarts(cache.lineStarts, around(source, from, change.newEnd + 1), from, change);
+}
+
+/**
+ * A refusal for a text that is not text: a NUL anywhere, or too many controls in its
+ * first `PROBE_CHARS` characters. A text the cache parsed was not refused (a refusal
+ * clears the cache), so after a change only the changed text, and the probe when the
+ * change is inside it, need a look.
+ */
+function refusal(source: SourceText, cache: PieceCache | undefined, change: Change | undefined): Finding | undefined {
+  const nul = cache?.source && change ? around(source, change.start, change.newEnd).includes('\u0000') : source.indexOf('\u0000') >= 0;
+  if (nul) return notText();
+  return change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(source, 0, PROBE_CHARS));
+}
+
+/** What the pieces of one parse give, in text order (see `gatherPieces`). */
+interface Gathered {
+  /** The parse's generation: pieces it used have `used` set to it. */
+  gen: number;
+  pieces: Piece[];
+  /** The pieces parsed in this parse (not found in the cache). */
+  parsedNow: Piece[];
+  rootEntries: YEntry[];
+  rootSpan: Span | null;
+  /** A header's top-level content that is not a mapping (kept for the error). */
+  other: YNode | null;
+  lists: Record<'hosts' | 'workloads', YNode[]>;
+}
+
+/**
+ * Takes each segment's piece (the previous one moved, one found by its text, or a new
+ * parse) and adds its findings, declarations and suppressions to `base`.
+ */
+function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>, edited: boolean, cache: PieceCache | undefined): Gathered {
+  const source = base.source!;
+  const g: Gathered = { gen: ++generation, pieces: [], parsedNow: [], rootEntries: [], rootSpan: null, other: null, lists: { hosts: [], workloads: [] } };
   const oldPieces = cache?.pieces ?? [];
-  const pieces: Piece[] = [];
-  const rootEntries: YEntry[] = [];
-  const lists: Record<'hosts' | 'workloads', YNode[]> = { hosts: [], workloads: [] };
-  let rootSpan: Span | null = null;
-  let other: YNode | null = null;
   const segs = seg.segments;
-  const parsedNow: Piece[] = [];
   // How the declarations taken over moved, as runs (see DeclMoves).
   const since = cache?.parseId;
   const moves: DeclMoves | undefined = since === undefined ? undefined : { since, hosts: [], workloads: [] };
-  let shifted = 0;
   // Suppression comments, per piece, and in the blank or comment lines between pieces.
   const suppress: (readonly SuppressionComment[])[] = [];
   let covered = 0;
-  const claim = (p: Piece | undefined, s: Segment): Piece | undefined => {
-    if (!p || p.used === gen) return undefined;
-    shifted = s.start - p.start;
-    if (shifted) shiftResult(p.result, shifted);
-    p.start = s.start;
-    p.end = s.end;
-    p.used = gen;
-    return p;
-  };
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
     if (s.start > covered) suppress.push(gapSuppressions(source.slice(covered, s.start), covered));
     covered = s.end;
     // Pieces before the edit and after it are the previous ones (the latter moved);
     // the rest are looked up by their text, then parsed.
-    let piece: Piece | undefined;
-    shifted = 0;
-    if (previous && i < seg.keptBefore) piece = claim(oldPieces[i], s);
-    else if (previous && i >= seg.shiftedFrom) piece = claim(oldPieces[seg.shiftedOld + i - seg.shiftedFrom], s);
-    let key: string | undefined;
-    if (!piece) {
-      const text_ = source.slice(s.start, s.end);
-      key = s.kind === 'header' ? `h\u0000${text_}` : `${s.list}\u0000${text_}`;
-      piece = claim(cache?.map.get(key), s);
-      if (!piece) {
-        if (cache) cache.misses++;
-        const result = s.kind === 'header' ? parseHeader(text_, s.start) : parseItem(text_, s.start, s.list!, file, source);
-        piece = { key, start: s.start, end: s.end, result, used: gen };
-        parsedNow.push(piece);
-      } else if (cache) cache.hits++;
-    } else if (cache) cache.hits++;
-    pieces.push(piece);
+    let old: Piece | undefined;
+    if (edited && i < seg.keptBefore) old = oldPieces[i];
+    else if (edited && i >= seg.shiftedFrom) old = oldPieces[seg.shiftedOld + i - seg.shiftedFrom];
+    const { piece, shifted } = pieceFor(s, old, g, base.file, source, cache);
+    g.pieces.push(piece);
     const r = piece.result;
     if (r.suppress.length) suppress.push(r.suppress);
     // Indexed loops: this one runs once per edit, unoptimized, where for-of allocates.
     for (let j = 0; j < r.findings.length; j++) base.findings.push(r.findings[j]);
-    if (r.kind === 'header') {
-      if (r.root) {
-        for (const e of r.root.entries) rootEntries.push({ ...e });
-        rootSpan = rootSpan ? { start: rootSpan.start, end: Math.max(rootSpan.end, r.root.span.end) } : { ...r.root.span };
-      }
-      if (r.other) other = r.other;
-    } else {
-      if (r.node) lists[s.list!].push(r.node);
-      if (r.decl?.kind === 'host') {
-        if (shifted && moves) addMove(moves.hosts, base.hosts.length, shifted);
-        base.hosts.push(r.decl);
-      } else if (r.decl?.kind === 'workload') {
-        if (shifted && moves) addMove(moves.workloads, base.workloads.length, shifted);
-        base.workloads.push(r.decl);
+    if (r.kind === 'header') addHeader(g, r);
+    else {
+      if (r.node) g.lists[s.list!].push(r.node);
+      const list = r.decl?.kind === 'host' ? base.hosts : r.decl?.kind === 'workload' ? base.workloads : undefined;
+      if (list) {
+        if (shifted && moves) addMove(r.decl!.kind === 'host' ? moves.hosts : moves.workloads, list.length, shifted);
+        (list as Decl[]).push(r.decl!);
       }
     }
   }
   if (moves) base.moves = moves;
-  if (covered < length) suppress.push(gapSuppressions(source.slice(covered, length), covered));
-  base.suppressions = suppressionsOf(suppress, lineStarts);
-  if (cache) {
-    cache.parseId = base.parseId;
-    // Forget the pieces this parse did not use (after an edit, only those between the
-    // ones kept before it and the ones moved after it can be unused); remember the new
-    // ones by text.
-    const [from, to] = previous ? [seg.keptBefore, seg.shiftedOld] : [0, oldPieces.length];
-    for (let j = from; j < to; j++) {
-      const p = oldPieces[j];
-      if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
-    }
-    // Only the pieces parsed now are new. A reused piece whose key went with an unused
-    // twin (two items with the same text) is not looked up by text again: a miss later, no harm.
-    for (const p of parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
-    cache.pieces = pieces;
-    cache.segments = segs;
-    remember();
-  }
+  if (covered < source.length) suppress.push(gapSuppressions(source.slice(covered, source.length), covered));
+  base.suppressions = suppressionsOf(suppress, base.lineStarts);
+  return g;
+}
 
-  // Stitch the pieces into one root mapping, as a whole parse would give.
-  if (rootEntries.length || other === null) {
-    const root: YMap = { kind: 'map', flow: false, span: rootSpan ?? { start: 0, end: length }, entries: rootEntries };
-    for (const e of rootEntries) {
-      if ((e.key === 'hosts' || e.key === 'workloads') && (!e.value || (e.value.kind === 'scalar' && e.value.value === null))) {
-        const items = lists[e.key];
-        if (items.length) {
-          const seq: YSeq = { kind: 'seq', flow: false, span: { start: items[0].span.start, end: items[items.length - 1].span.end }, items };
-          e.value = seq;
-        }
-      }
+/**
+ * The piece for segment `s`: `old` (the previous parse's piece at its place), else one
+ * of the cache's with the same text, else a new parse. A piece taken over is moved to
+ * the segment; `shifted` is by how much.
+ */
+function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string, source: SourceText, cache: PieceCache | undefined): { piece: Piece; shifted: number } {
+  let shifted = 0;
+  const claim = (p: Piece | undefined): Piece | undefined => {
+    if (!p || p.used === g.gen) return undefined;
+    shifted = s.start - p.start;
+    if (shifted) shiftResult(p.result, shifted);
+    p.start = s.start;
+    p.end = s.end;
+    p.used = g.gen;
+    return p;
+  };
+  let piece = claim(old);
+  if (!piece) {
+    const text = source.slice(s.start, s.end);
+    const key = s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
+    piece = claim(cache?.map.get(key));
+    if (!piece) {
+      if (cache) cache.misses++;
+      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source);
+      piece = { key, start: s.start, end: s.end, result, used: g.gen };
+      g.parsedNow.push(piece);
+      return { piece, shifted };
     }
-    // Items come in text order: each list's last one ends last.
-    let end = root.span.end;
-    for (const items of [lists.hosts, lists.workloads]) if (items.length) end = Math.max(end, items[items.length - 1].span.end);
-    root.span = { start: root.span.start, end };
-    base.root = rootEntries.length ? root : null;
-    if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: length }, source);
-  } else {
-    validateRoot(other, base.findings, { start: 0, end: length }, source);
   }
-  if (!rootEntries.length && !other) addEmptyFinding(base, length);
-  return base;
+  if (cache) cache.hits++;
+  return { piece, shifted };
+}
+
+/** A header piece's top-level entries join the root mapping. */
+function addHeader(g: Gathered, r: HeaderResult): void {
+  if (r.root) {
+    for (const e of r.root.entries) g.rootEntries.push({ ...e });
+    g.rootSpan = g.rootSpan ? { start: g.rootSpan.start, end: Math.max(g.rootSpan.end, r.root.span.end) } : { ...r.root.span };
+  }
+  if (r.other) g.other = r.other;
+}
+
+/**
+ * Remembers this parse's pieces: forgets the ones it did not use (after an edit, only
+ * those between the ones kept before it and the ones moved after it can be unused) and
+ * adds the new ones by text.
+ */
+function keepPieces(cache: PieceCache, g: Gathered, seg: Extract<Segmentation, { ok: true }>, edited: boolean): void {
+  const oldPieces = cache.pieces;
+  const [from, to] = edited ? [seg.keptBefore, seg.shiftedOld] : [0, oldPieces.length];
+  for (let j = from; j < to; j++) {
+    const p = oldPieces[j];
+    if (p.used !== g.gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
+  }
+  // Only the pieces parsed now are new. A reused piece whose key went with an unused
+  // twin (two items with the same text) is not looked up by text again: a miss later, no harm.
+  for (const p of g.parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
+  cache.pieces = g.pieces;
+  cache.segments = seg.segments;
+}
+
+/** Stitches the pieces into one root mapping, as a whole parse would give, and validates it. */
+function stitchRoot(base: ParsedFile, g: Gathered): void {
+  const length = base.source!.length;
+  const whole = { start: 0, end: length };
+  const { rootEntries, lists } = g;
+  if (!rootEntries.length && g.other !== null) {
+    validateRoot(g.other, base.findings, whole, base.source!);
+    return;
+  }
+  const root: YMap = { kind: 'map', flow: false, span: g.rootSpan ?? { start: 0, end: length }, entries: rootEntries };
+  for (const e of rootEntries) {
+    if ((e.key !== 'hosts' && e.key !== 'workloads') || (e.value && !(e.value.kind === 'scalar' && e.value.value === null))) continue;
+    const items = lists[e.key];
+    if (items.length) e.value = { kind: 'seq', flow: false, span: { start: items[0].span.start, end: items[items.length - 1].span.end }, items } satisfies YSeq;
+  }
+  // Items come in text order: each list's last one ends last.
+  let end = root.span.end;
+  for (const items of [lists.hosts, lists.workloads]) if (items.length) end = Math.max(end, items[items.length - 1].span.end);
+  root.span = { start: root.span.start, end };
+  if (rootEntries.length) {
+    base.root = root;
+    validateRoot(root, base.findings, whole, base.source!);
+  } else addEmptyFinding(base, length);
 }
 
 /** A ParsedFile over `source`: `text` is read from it only when asked for. */
