@@ -7,9 +7,9 @@
 // their spans in place, so keep one cache per document and use only the latest
 // ParsedFile from it (earlier ones then describe the newest text, or are stale).
 
-import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment } from './segments';
+import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment, startOf } from './segments';
 import { type Change, type Chars, SourceText } from './sourceText';
-import { computeLineStarts, lineOf, updateLineStarts } from './text';
+import { computeLineStarts, lineOf, lowerBoundBy, updateLineStarts } from './text';
 import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
 import { parseTree } from './yamlTree';
@@ -402,12 +402,7 @@ function segmentAround(source: SourceText, previous: PreviousSegmentation, chang
   const r = resumeFrom(old, lineStart);
   const from = r > 0 ? old[r].start : 0;
   // The first old piece at or after the change's old end (its start moved by the change).
-  let q = r;
-  for (let hi = old.length; q < hi; ) {
-    const mid = (q + hi) >> 1;
-    if (old[mid].start < change.oldEnd) q = mid + 1;
-    else hi = mid;
-  }
+  const q = lowerBoundBy(old, change.oldEnd, startOf, r);
   let to = q + 1 < old.length ? old[q + 1].start + change.newEnd - change.oldEnd : source.length;
   for (;;) {
     to = Math.min(to, source.length);

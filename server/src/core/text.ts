@@ -57,6 +57,18 @@ export function lowerBound(a: readonly number[], x: number): number {
   return lo;
 }
 
+/** `lowerBound` over `a[from…]` sorted by `key`: the first index at or after `from` whose key is ≥ x. */
+export function lowerBoundBy<T>(a: readonly T[], x: number, key: (item: T) => number, from = 0): number {
+  let lo = from;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(a[mid]) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** First index whose value is > x. */
 export function upperBound(a: readonly number[], x: number): number {
   let lo = 0;
