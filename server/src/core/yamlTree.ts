@@ -2,12 +2,10 @@
 // aliases are expanded against a budget so that an alias bomb is refused, not run.
 
 import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, parseAllDocuments, Scalar, visit, type Node as YamlNode } from 'yaml';
-import { fastTree, SUPPRESSION_MARK } from './fastYaml';
+import { ALIAS_NODE_BUDGET, fastTree, SUPPRESSION_MARK } from './fastYaml';
 import type { Finding, Span, YMap, YNode } from './types';
 
-/** How many nodes aliases may expand to in one document. Without aliases the
- * node count is bounded by the text's length, so only expansions need a budget. */
-export const ALIAS_NODE_BUDGET = 10_000;
+export { ALIAS_NODE_BUDGET };
 /** How deep collections may nest. Descriptors need under ten levels. */
 export const MAX_DEPTH = 64;
 
