@@ -4,13 +4,15 @@
 // that the old code exceeded many times over; real timings are in `npm run bench`.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
 import { generate } from '../../bench/generate';
-import { parseFile, PieceCache } from '../../server/src/core/parse';
+import { parseFile, parseWhole, PieceCache } from '../../server/src/core/parse';
 import { SourceText } from '../../server/src/core/sourceText';
 import { MAX_BYTES, parseCpu, parseMemory } from '../../server/src/core/quantity';
 import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
+import { view } from '../incremental/support';
 
 function analyzeOne(text: string, file = 'x.workload.yaml'): { parsed: ParsedFile; diagnostics: Diagnostic[] } {
   const parsed = parseFile(file, text);
@@ -179,6 +181,76 @@ describe('suppressions are read from YAML comments only', () => {
       assert.equal(source.wholeReads, 0, 'the parse read the whole text');
       assert.deepEqual(p.suppressions, parseFile('x', expected).suppressions);
     }
+  });
+});
+
+describe('aliases of the first header\'s anchors in items are read piece by piece', () => {
+  const header = 'version: 1\ncommon: &os linux\nsize: &mem 2Gi\nboth: &res {cpu: 1, memory: 1Gi}\nworkloads:\n';
+  const item = (i: number) => `  - name: w${i}\n    os: *os\n    resources: *res\n`;
+  const text = header + Array.from({ length: 30 }, (_, i) => item(i)).join('');
+  const whole = (t: string) => parseWhole(parseFileBase(t));
+  const parseFileBase = (t: string): ParsedFile => {
+    const p = parseFile('x', '');
+    return { ...p, text: t, source: SourceText.of(t), findings: [], hosts: [], workloads: [], root: null, lineStarts: parseFile('x', t).lineStarts };
+  };
+  const same = (a: ParsedFile, b: ParsedFile) => {
+    const strip = (p: ParsedFile) => {
+      const v = view([p], analyze([p], defaultConfig()));
+      return { ...v.files[0], root: undefined, suppressions: undefined, recommendations: v.recommendations, diagnostics: v.diagnostics };
+    };
+    assert.deepEqual(strip(a), strip(b));
+  };
+
+  it('an edit in an item re-parses that item only, and equals a whole parse', () => {
+    const cache = new PieceCache();
+    parseFile('x', text, cache);
+    cache.misses = 0;
+    const edited = text.replace('name: w7\n', 'name: w7b\n');
+    const p = parseFile('x', edited, cache);
+    assert.equal(cache.misses, 1);
+    assert.ok(p.workloads.every((w) => w.os === 'linux' && w.cpu === 1));
+    same(p, whole(edited));
+  });
+
+  it('an edit of an anchor re-reads the items that use it', () => {
+    const cache = new PieceCache();
+    parseFile('x', text, cache);
+    const edited = text.replace('&os linux', '&os windows');
+    const p = parseFile('x', edited, cache);
+    assert.ok(p.workloads.every((w) => w.os === 'windows'));
+    same(p, whole(edited));
+  });
+
+  it('the alias budget counts over all items, as in a whole parse', () => {
+    const bomb = `version: 1\nten: &t [${Array(10).fill('x').join(', ')}]\nworkloads:\n${Array.from({ length: 1000 }, (_, i) => `  - name: w${i}\n    os: linux\n    tags: *t\n`).join('')}`;
+    const cache = new PieceCache();
+    for (const t of [bomb, bomb.replace('name: w500\n', 'name: w500b\n')]) {
+      const p = parseFile('x', t, cache);
+      assert.ok(p.findings.some((f) => /alias bomb/.test(f.message)));
+      assert.equal(p.workloads.length, 0);
+    }
+  });
+
+  it('random edits: incremental equals a fresh parse and a whole parse', () => {
+    const snippet = fc.constantFrom('x', ' ', '\n', '*os', '*res', '*mem', '&os ', '&z ', '*nope', '- ', ': ', '#', '  ', 'os: *os\n', '    memory: *mem\n', '!!str ', '<<: *res\n');
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.integer({ min: 0, max: 6 }), insert: snippet }), { minLength: 1, maxLength: 8 }), (edits) => {
+        const cache = new PieceCache();
+        let source = SourceText.of(text);
+        let t = text;
+        parseFile('x', source, cache);
+        for (const e of edits) {
+          const start = Math.floor(e.at * t.length);
+          const end = Math.min(t.length, start + e.remove);
+          t = t.slice(0, start) + e.insert + t.slice(end);
+          source = source.edit(start, end, e.insert);
+          const inc = parseFile('x', source, cache);
+          same(inc, parseFile('x', t));
+          same(inc, whole(t));
+        }
+      }),
+      { numRuns: 60, seed: 1414 },
+    );
   });
 });
 

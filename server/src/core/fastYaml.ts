@@ -20,15 +20,29 @@ const GIVE_UP = new GiveUp();
 /** Comments that hold this are kept (see `TreeResult.comments` in yamlTree.ts). */
 export const SUPPRESSION_MARK = 'placement-ignore';
 
+export interface FastTree {
+  root: YNode | null;
+  /** The spans of its comments that hold `SUPPRESSION_MARK`. */
+  comments: Span[];
+  /** Its anchored nodes by name (the last of each name). */
+  anchors: Map<string, YNode>;
+  /** How many nodes its aliases expanded to. */
+  aliasNodes: number;
+  /** Whether an alias named an anchor of `outer`. */
+  usedOuter: boolean;
+}
+
 /**
- * The tree of `text` with `base` added to every offset, and the spans of its comments
- * that hold `SUPPRESSION_MARK`, or undefined when outside the subset.
+ * The tree of `text` with `base` added to every offset, or undefined when outside the
+ * subset. `outer`: anchors defined before the text (it is a piece of a larger document),
+ * for aliases that name no anchor of the text itself.
  */
-export function fastTree(text: string, base: number): { root: YNode | null; comments: Span[] } | undefined {
+export function fastTree(text: string, base: number, outer?: ReadonlyMap<string, YNode>): FastTree | undefined {
   if (UNSUPPORTED.test(text)) return undefined;
   try {
-    const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK));
-    return { root: reader.document().root, comments: reader.comments };
+    const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
+    const root = reader.document().root;
+    return { root, comments: reader.comments, anchors: reader.anchors, aliasNodes: reader.aliasNodes, usedOuter: reader.usedOuter };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -59,13 +73,15 @@ class Reader {
   /** The comments that hold `SUPPRESSION_MARK`, in text order, when `wantComments`. */
   readonly comments: Span[] = [];
   /** Anchored nodes by name (the last one so far wins), and the nodes aliases have copied. */
-  private readonly anchors = new Map<string, YNode>();
-  private aliasNodes = 0;
+  readonly anchors = new Map<string, YNode>();
+  aliasNodes = 0;
+  usedOuter = false;
 
   constructor(
     private readonly t: string,
     private readonly base: number,
     private readonly wantComments: boolean,
+    private readonly outer: ReadonlyMap<string, YNode> | undefined,
   ) {
     this.n = t.length;
   }
@@ -319,7 +335,12 @@ class Reader {
    */
   private alias(p: number): [YNode, number] {
     const end = this.nameAfter(p);
-    const target = this.anchors.get(this.t.slice(p + 1, end));
+    const name = this.t.slice(p + 1, end);
+    let target = this.anchors.get(name);
+    if (!target && this.outer) {
+      target = this.outer.get(name);
+      this.usedOuter ||= target !== undefined;
+    }
     if (!target) fail();
     this.aliasNodes += countNodes(target);
     if (this.aliasNodes > ALIAS_NODE_BUDGET) fail();

@@ -12,7 +12,7 @@ import { type Change, type Chars, SourceText } from './sourceText';
 import { computeLineStarts, lineOf, lowerBoundBy, updateLineStarts } from './text';
 import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
-import { parseTree } from './yamlTree';
+import { ALIAS_NODE_BUDGET, parseTree } from './yamlTree';
 
 /** Past this size a file is refused with a diagnostic instead of parsed. */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
@@ -44,6 +44,9 @@ interface HeaderResult {
   other: YNode | null;
   findings: Finding[];
   suppress: readonly SuppressionComment[];
+  /** Its anchors (only the first header may have any: see segments.ts), when the fast reader read it. */
+  anchors?: ReadonlyMap<string, YNode>;
+  aliasNodes: number;
 }
 
 interface ItemResult {
@@ -52,7 +55,26 @@ interface ItemResult {
   decl?: Decl;
   findings: Finding[];
   suppress: readonly SuppressionComment[];
+  aliasNodes: number;
+  /** When its aliases named anchors of the first header: that header's key (see `Env`). */
+  env?: string;
 }
+
+/**
+ * The anchors items' aliases may name: the first header's (an item may not define any:
+ * see segments.ts), and that header's piece key. An item parsed with them is reused only
+ * while the first header's text stays the same.
+ */
+interface Env {
+  key: string | undefined;
+  anchors: ReadonlyMap<string, YNode>;
+}
+
+const NO_ANCHORS: ReadonlyMap<string, YNode> = new Map();
+
+/** Thrown when pieces cannot be read on their own after all (their aliases): the file is read whole. */
+class ReadWhole {}
+const READ_WHOLE = new ReadWhole();
 
 type PieceResult = HeaderResult | ItemResult;
 
@@ -136,7 +158,15 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     remember();
     return parseWhole(base);
   }
-  const gathered = gatherPieces(base, seg, previous !== undefined, cache);
+  let gathered: Gathered;
+  try {
+    gathered = gatherPieces(base, seg, previous !== undefined, cache);
+  } catch (e) {
+    if (e !== READ_WHOLE) throw e;
+    cache?.clear();
+    remember();
+    return parseWhole(parsedFile(file, source, { findings: [], suppressions: noSuppressions(), lineStarts }));
+  }
   if (cache) {
     keepPieces(cache, gathered, seg, previous !== undefined);
     cache.parseId = base.parseId;
@@ -203,6 +233,10 @@ interface Gathered {
   /** A header's top-level content that is not a mapping (kept for the error). */
   other: YNode | null;
   lists: Record<'hosts' | 'workloads', YNode[]>;
+  /** The anchors of the first header, for the items' aliases. */
+  env: Env;
+  /** Nodes aliases expanded to, over all pieces: past the budget, the file is read whole (which refuses it). */
+  aliasNodes: number;
 }
 
 /**
@@ -211,7 +245,17 @@ interface Gathered {
  */
 function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>, edited: boolean, cache: PieceCache | undefined): Gathered {
   const source = base.source!;
-  const g: Gathered = { gen: ++generation, pieces: [], parsedNow: [], rootEntries: [], rootSpan: null, other: null, lists: { hosts: [], workloads: [] } };
+  const g: Gathered = {
+    gen: ++generation,
+    pieces: [],
+    parsedNow: [],
+    rootEntries: [],
+    rootSpan: null,
+    other: null,
+    lists: { hosts: [], workloads: [] },
+    env: { key: undefined, anchors: NO_ANCHORS },
+    aliasNodes: 0,
+  };
   const oldPieces = cache?.pieces ?? [];
   const segs = seg.segments;
   // How the declarations taken over moved, as runs (see DeclMoves).
@@ -232,6 +276,8 @@ function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>
     const { piece, shifted } = pieceFor(s, old, g, base.file, source, cache);
     g.pieces.push(piece);
     const r = piece.result;
+    g.aliasNodes += r.aliasNodes;
+    if (i === 0 && r.kind === 'header' && r.anchors?.size) g.env = { key: piece.key, anchors: r.anchors };
     if (r.suppress.length) suppress.push(r.suppress);
     // Indexed loops: this one runs once per edit, unoptimized, where for-of allocates.
     for (let j = 0; j < r.findings.length; j++) base.findings.push(r.findings[j]);
@@ -245,6 +291,7 @@ function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>
       }
     }
   }
+  if (g.aliasNodes > ALIAS_NODE_BUDGET) throw READ_WHOLE;
   if (moves) base.moves = moves;
   if (covered < source.length) suppress.push(gapSuppressions(source.slice(covered, source.length), covered));
   base.suppressions = suppressionsOf(suppress, base.lineStarts);
@@ -259,7 +306,8 @@ function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>
 function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string, source: SourceText, cache: PieceCache | undefined): { piece: Piece; shifted: number } {
   let shifted = 0;
   const claim = (p: Piece | undefined): Piece | undefined => {
-    if (!p || p.used === g.gen) return undefined;
+    // A piece whose aliases named the first header's anchors is good only with that header.
+    if (!p || p.used === g.gen || (p.result.kind === 'item' && p.result.env !== undefined && p.result.env !== g.env.key)) return undefined;
     shifted = s.start - p.start;
     if (shifted) shiftResult(p.result, shifted);
     p.start = s.start;
@@ -274,7 +322,7 @@ function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string,
     piece = claim(cache?.map.get(key));
     if (!piece) {
       if (cache) cache.misses++;
-      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source);
+      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env);
       piece = { key, start: s.start, end: s.end, result, used: g.gen };
       g.parsedNow.push(piece);
       return { piece, shifted };
@@ -465,18 +513,22 @@ function parseHeader(piece: string, at: number): HeaderResult {
   const findings = tree.findings.map(detachFinding);
   const suppress = readSuppressions(piece, at, tree.comments);
   const r = tree.roots[0] ?? null;
-  if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings, suppress };
-  return { kind: 'header', root: null, other: r, findings, suppress };
+  const { anchors, aliasNodes } = tree;
+  if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings, suppress, anchors, aliasNodes };
+  return { kind: 'header', root: null, other: r, findings, suppress, anchors, aliasNodes };
 }
 
 /** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
-function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars): ItemResult {
-  const tree = parseTree(piece, at);
+function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars, env: Env): ItemResult {
+  const tree = parseTree(piece, at, env.anchors);
+  if (tree.needsWhole) throw READ_WHOLE;
   const findings = [...tree.findings];
   const suppress = readSuppressions(piece, at, tree.comments);
+  const aliasNodes = tree.aliasNodes;
+  const usedEnv = tree.usedOuter ? env.key : undefined;
   const seq = tree.roots[0];
   if (!seq || seq.kind !== 'seq' || seq.items.length === 0) {
-    return { kind: 'item', node: null, findings: findings.map(detachFinding), suppress };
+    return { kind: 'item', node: null, findings: findings.map(detachFinding), suppress, aliasNodes, env: usedEnv };
   }
   const node = seq.items[0];
   const span = itemSpan(piece, at, node);
@@ -491,7 +543,7 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
       for (const p of decl.pins) p.span = { ...p.span };
     }
   }
-  return { kind: 'item', node, decl, findings: findings.map(detachFinding), suppress };
+  return { kind: 'item', node, decl, findings: findings.map(detachFinding), suppress, aliasNodes, env: usedEnv };
 }
 
 function detachFinding(f: Finding): Finding {

@@ -1,7 +1,8 @@
 // Splits a descriptor into independently parseable pieces: the top-level header and
 // one piece per item of `hosts:` and `workloads:`. An edit then re-parses only the
 // pieces whose text changed. Anything the splitter does not fully understand (flow
-// lists, anchors, several documents, tabs in indentation) falls back to a whole parse.
+// lists, tags, anchors after the first header, several documents, tabs in indentation)
+// falls back to a whole parse.
 //
 // The splitter is a line-by-line state machine. After an edit it resumes at the piece
 // before the changed line and stops as soon as it is back in step with the previous
@@ -58,6 +59,9 @@ export interface PreviousSegmentation {
 
 const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_-]*|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]+#.*|[ \t]*)$/;
 const TOP_KEY_WITH_VALUE = /^([A-Za-z_][A-Za-z0-9_-]*|"[^"]*"|'[^']*')[ \t]*:[ \t]/;
+const TAG = /(^|[\s[{,])![^\s]/;
+const ANCHOR = /(^|[\s[{,])&[^\s]/;
+const ALIAS = /(^|[\s[{,])\*[^\s]/;
 /** Characters that may start an anchor, alias or tag, and the merge key. */
 const INDICATORS = /[&*!]|<<:/g;
 
@@ -194,8 +198,8 @@ class Splitter {
     const failure = indent === 0 ? this.topLevelLine(first, eol) : this.indentedLine(indent, first, eol);
     if (failure) return failure;
     if (this.indicatorBefore(first, eol)) {
-      const line = text.slice(first, eol);
-      if (/(^|[\s[{,])[&*!][^\s]/.test(stripComment(line)) || line.includes('<<:')) return fail('anchors, aliases or tags');
+      const f = this.indicators(text.slice(first, eol));
+      if (f) return f;
     }
     this.sawContent = true;
     return undefined;
@@ -252,6 +256,20 @@ class Splitter {
     }
     if (indent <= this.dashCol) return fail('item content not indented under its dash');
     if (this.itemStart < 0) return fail('content before the first item');
+    return undefined;
+  }
+
+  /**
+   * Tags and merge keys make a whole parse. Anchors may be defined in the first header
+   * only, and aliases used there or in items: then every alias of an item names an anchor
+   * of the first header, which the parse hands to the item (see `Env` in parse.ts).
+   */
+  private indicators(line: string): Failure | undefined {
+    const code = stripComment(line);
+    if (line.includes('<<:') || TAG.test(code)) return fail('tags or merge keys');
+    const firstHeader = !this.list && this.segments.length === 0;
+    if (!firstHeader && ANCHOR.test(code)) return fail('an anchor after the first header');
+    if (!firstHeader && !(this.list && this.itemStart >= 0) && ALIAS.test(code)) return fail('an alias in a later header');
     return undefined;
   }
 

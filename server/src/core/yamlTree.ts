@@ -19,6 +19,17 @@ export interface TreeResult {
    * value or a block scalar are not taken for one.
    */
   comments: Span[];
+  /** With `outer` (see `parseTree`): the text's anchors, when the fast reader read it. */
+  anchors?: ReadonlyMap<string, YNode>;
+  /** How many nodes aliases expanded to (counted by the fast reader; 0 otherwise). */
+  aliasNodes: number;
+  /** Whether an alias named an anchor of `outer`. */
+  usedOuter: boolean;
+  /**
+   * With `outer`: the fast reader did not take the text and it may hold aliases, which the
+   * library, reading the text alone, cannot resolve: read the whole document instead.
+   */
+  needsWhole?: boolean;
 }
 
 class BudgetError extends Error {}
@@ -26,8 +37,11 @@ class BudgetError extends Error {}
 const LONE_CR = /\r(?!\n)/;
 const LONE_CRS = /\r(?!\n)/g;
 
-/** Parses `text` (which may be a fragment) and converts it, adding `base` to every offset. */
-export function parseTree(text: string, base: number): TreeResult {
+/**
+ * Parses `text` (which may be a fragment) and converts it, adding `base` to every offset.
+ * `outer`: anchors defined before the fragment, for its aliases (see `TreeResult.needsWhole`).
+ */
+export function parseTree(text: string, base: number, outer?: ReadonlyMap<string, YNode>): TreeResult {
   const findings: Finding[] = [];
   // A lone CR ends a line in YAML 1.2 (and in our line table), but the library reads it
   // as a space: make it a LF, which keeps every offset.
@@ -39,12 +53,14 @@ export function parseTree(text: string, base: number): TreeResult {
       message: `The YAML nests ${depth > 10_000 ? 'more than 10,000' : depth} levels deep; descriptors are refused past ${MAX_DEPTH} levels.`,
       span: { start: base, end: base + Math.min(text.length, firstLineEnd(text)) },
     });
-    return { roots: [null], findings, comments: [] };
+    return { roots: [null], findings, comments: [], aliasNodes: 0, usedOuter: false };
   }
   // Most descriptors are plain block YAML: read those directly, the rest with the library.
-  const fast = fastTree(text, base);
-  if (fast) return { roots: [fast.root], findings, comments: fast.comments };
-  return parseWithLibrary(text, base);
+  const fast = fastTree(text, base, outer);
+  if (fast) return { roots: [fast.root], findings, comments: fast.comments, anchors: fast.anchors, aliasNodes: fast.aliasNodes, usedOuter: fast.usedOuter };
+  const lib = parseWithLibrary(text, base);
+  if (outer && text.includes('*')) lib.needsWhole = true;
+  return lib;
 }
 
 /** The `yaml` library path: any YAML, with its errors as findings. The reference for `fastTree`. */
@@ -83,7 +99,7 @@ export function parseWithLibrary(text: string, base: number): TreeResult {
     }
   }
   if (roots.length === 0) roots.push(null);
-  return { roots, findings, comments: libraryComments(text, base) };
+  return { roots, findings, comments: libraryComments(text, base), aliasNodes: 0, usedOuter: false };
 }
 
 /** The comments that hold `SUPPRESSION_MARK`, from the library's lexer (see `TreeResult.comments`). */
