@@ -1,16 +1,18 @@
 // Inputs that used to stall a keystroke or give a wrong answer (issue #14), one test
-// each. Stalls are caught by counting work where the code exposes a count, else by a
-// wall-clock ceiling that is generous (tens of times what the input takes now) and
-// that the old code exceeded many times over; real timings are in `npm run bench`.
+// each. Stalls are caught by counting work where the code exposes a count (pieces
+// re-parsed, whole-text reads), else by a wall-clock ceiling that is generous (tens of
+// times what the input takes now) and that the old code exceeded many times over; real
+// timings are in `npm run bench -- --only pathological`.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { generate } from '../../bench/generate';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
-import { generate } from '../../bench/generate';
 import { parseFile, parseWhole, PieceCache } from '../../server/src/core/parse';
-import { SourceText } from '../../server/src/core/sourceText';
 import { MAX_BYTES, parseCpu, parseMemory } from '../../server/src/core/quantity';
+import { SourceText } from '../../server/src/core/sourceText';
+import { computeLineStarts } from '../../server/src/core/text';
 import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
 import { view } from '../incremental/support';
 
@@ -188,11 +190,9 @@ describe('aliases of the first header\'s anchors in items are read piece by piec
   const header = 'version: 1\ncommon: &os linux\nsize: &mem 2Gi\nboth: &res {cpu: 1, memory: 1Gi}\nworkloads:\n';
   const item = (i: number) => `  - name: w${i}\n    os: *os\n    resources: *res\n`;
   const text = header + Array.from({ length: 30 }, (_, i) => item(i)).join('');
-  const whole = (t: string) => parseWhole(parseFileBase(t));
-  const parseFileBase = (t: string): ParsedFile => {
-    const p = parseFile('x', '');
-    return { ...p, text: t, source: SourceText.of(t), findings: [], hosts: [], workloads: [], root: null, lineStarts: parseFile('x', t).lineStarts };
-  };
+  // The reference: the whole text at once, no pieces.
+  const whole = (t: string) =>
+    parseWhole({ file: 'x', text: t, source: SourceText.of(t), hosts: [], workloads: [], root: null, findings: [], suppressions: { file: new Set(), lines: new Map() }, lineStarts: computeLineStarts(t) });
   const same = (a: ParsedFile, b: ParsedFile) => {
     const strip = (p: ParsedFile) => {
       const v = view([p], analyze([p], defaultConfig()));
