@@ -158,13 +158,15 @@ function distanceWithin(a: string, b: string, limit: number): number {
 }
 
 /** The closest candidate within a distance that scales with the word, if any. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, candidates: Iterable<string>, lowered?: readonly string[]): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  let i = 0;
   for (const c of candidates) {
-    const lc = c.toLowerCase();
+    // `lowered`: the candidates in lower case, when the caller asks about many words.
+    const lc = lowered ? lowered[i++] : c.toLowerCase();
     // A prefix or a case slip is a strong hint even when the distance is larger.
     const hint = lc === w ? 0.5 : w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc)) ? 1 : Infinity;
     // The distance is at least the difference in length: past the limit, the candidate

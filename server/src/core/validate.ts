@@ -198,6 +198,7 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
   const byKey = fieldMap(fields);
   const seen = new Set<string>();
   let candidates: string[] | undefined;
+  let lowered: string[] | undefined;
   let known: string | undefined;
   for (const e of node.entries) {
     if (seen.has(e.key)) {
@@ -209,8 +210,9 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
       const present = new Set<string>();
       for (const x of node.entries) present.add(x.key);
       candidates = fields.map((f) => f.key).filter((k) => !present.has(k));
+      lowered = candidates.map((k) => k.toLowerCase());
     }
-    const guess = closest(e.key, candidates);
+    const guess = closest(e.key, candidates, lowered);
     findings.push({
       ruleId: 'unknown-key',
       message: `Unknown key ${show(e.key)} in ${what}.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${(known ??= fields.map((f) => f.key).join(', '))}.`}`,
