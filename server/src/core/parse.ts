@@ -7,6 +7,7 @@
 // their spans in place, so keep one cache per document and use only the latest
 // ParsedFile from it (earlier ones then describe the newest text, or are stale).
 
+import { SUPPRESSION_MARK } from './fastYaml';
 import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment, startOf } from './segments';
 import { type Change, type Chars, SourceText } from './sourceText';
 import { computeLineStarts, lineOf, lowerBoundBy, updateLineStarts } from './text';
@@ -666,7 +667,7 @@ function readSuppressions(text: string, at: number, comments: readonly Span[]): 
  * content starts a comment.
  */
 function gapSuppressions(text: string, at: number): readonly SuppressionComment[] {
-  if (!text.includes('placement-ignore')) return NO_COMMENTS;
+  if (!text.includes(SUPPRESSION_MARK)) return NO_COMMENTS;
   const comments: Span[] = [];
   for (const m of text.matchAll(/^[ \t]*(#[^\r\n]*)/gm)) {
     const start = at + m.index + m[0].length - m[1].length;
