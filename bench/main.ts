@@ -4,7 +4,9 @@
 // core in-process. Writes bench/results.json and bench/results.md.
 //
 // Usage (through scripts/bench.mjs, which builds first):
-//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat] [--no-write]
+//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological] [--no-pathological] [--no-write]
+// `--only pathological` runs only the pathological-inputs table (bench/pathological.ts)
+// and writes nothing.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { applyLayoutPatch } from '../shared/layoutPatch';
 import type { Layout, LayoutResult } from '../shared/protocol';
 import { generate } from './generate';
 import { LspClient, type ServerSpec, withTimeout } from './lspClient';
+import { type PathologicalResult, pathologicalMarkdown, runPathological } from './pathological';
 
 const ROOT = resolve(__dirname, '..', '..');
 const OP_TIMEOUT = 180_000;
@@ -144,10 +147,20 @@ async function main(): Promise<void> {
   };
   const specs = [ours, redhat].filter((s) => !only || s.name === only);
   const machine = describeMachine();
+  if (only === 'pathological') {
+    console.log('Pathological inputs (about 100 KB each): CLI check, and edit → diagnostics over the protocol');
+    try {
+      console.log(`\n${pathologicalMarkdown(await runPathological(ROOT, tmp, ours))}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return;
+  }
   console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; sizes ${sizes.join(', ')}${quick ? ' (quick)' : ''}`);
 
   const results: SizeResult[] = [];
   const hostile: HostileResult[] = [];
+  let pathological: PathologicalResult | undefined;
   try {
     for (const size of sizes) {
       const runs = quick ? QUICK : (FULL[size] ?? FULL[1000]);
@@ -178,12 +191,16 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (!process.argv.includes('--no-pathological') && (!only || only === 'ours')) {
+      console.log('\nPathological inputs (about 100 KB each): CLI check, and edit → diagnostics over the protocol');
+      pathological = await runPathological(ROOT, tmp, ours);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 
   const placement = runPlacementBench(sizes);
-  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, hostile, placement };
+  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, hostile, pathological, placement };
   const md = toMarkdown(out);
   console.log(`\n${md}`);
   if (!process.argv.includes('--no-write')) {
@@ -573,6 +590,7 @@ type Out = {
   redhatVersion: string;
   sizes: SizeResult[];
   hostile: HostileResult[];
+  pathological?: PathologicalResult;
   placement: { skipped?: string; output?: unknown };
 };
 
@@ -625,6 +643,7 @@ export function toMarkdown(out: Out): string {
     }
     lines.push('');
   }
+  if (out.pathological) lines.push(pathologicalMarkdown(out.pathological));
   lines.push('#### Placement and webview');
   lines.push('');
   if (out.placement.skipped) lines.push(out.placement.skipped);

@@ -1,11 +1,12 @@
 // A fast reader for the plain subset of YAML that descriptors are written in: block
 // mappings and sequences, one-line plain and quoted scalars, one-line flow lists and
-// mappings, comments. It builds the same tree the `yaml` library path builds (see
-// yamlTree.ts) in a fraction of the time, and gives up (returns undefined) on anything
-// else: tabs, a lone CR, anchors, tags, block scalars, multi-line scalars, escapes, several
-// documents, odd indentation, anything that would be a YAML error. The caller then
-// uses the library, which also reports the errors. A differential test holds the two
-// paths equal.
+// mappings, anchors and aliases of one-line values, comments. It builds the same tree
+// the `yaml` library path builds (see yamlTree.ts) in a fraction of the time, and gives
+// up (returns undefined) on anything else: tabs, a lone CR, anchors on block
+// collections, aliases in flow, tags, block scalars, multi-line scalars, escapes,
+// several documents, odd indentation, anything that would be a YAML error. The caller
+// then uses the library, which also reports the errors. A differential test holds the
+// two paths equal.
 
 import type { Span, YEntry, YMap, YNode, YScalar, YSeq } from './types';
 
@@ -16,11 +17,32 @@ const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\
 class GiveUp {}
 const GIVE_UP = new GiveUp();
 
-/** The tree of `text` with `base` added to every offset, or undefined when outside the subset. */
-export function fastTree(text: string, base: number): { root: YNode | null } | undefined {
+/** Comments that hold this are kept (see `TreeResult.comments` in yamlTree.ts). */
+export const SUPPRESSION_MARK = 'placement-ignore';
+
+export interface FastTree {
+  root: YNode | null;
+  /** The spans of its comments that hold `SUPPRESSION_MARK`. */
+  comments: Span[];
+  /** Its anchored nodes by name (the last of each name). */
+  anchors: Map<string, YNode>;
+  /** How many nodes its aliases expanded to. */
+  aliasNodes: number;
+  /** Whether an alias named an anchor of `outer`. */
+  usedOuter: boolean;
+}
+
+/**
+ * The tree of `text` with `base` added to every offset, or undefined when outside the
+ * subset. `outer`: anchors defined before the text (it is a piece of a larger document),
+ * for aliases that name no anchor of the text itself.
+ */
+export function fastTree(text: string, base: number, outer?: ReadonlyMap<string, YNode>): FastTree | undefined {
   if (UNSUPPORTED.test(text)) return undefined;
   try {
-    return new Reader(text, base).document();
+    const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
+    const root = reader.document().root;
+    return { root, comments: reader.comments, anchors: reader.anchors, aliasNodes: reader.aliasNodes, usedOuter: reader.usedOuter };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -48,12 +70,25 @@ class Reader {
   private nextLine = 0;
   private atEnd = false;
   private depth = 0;
+  /** The comments that hold `SUPPRESSION_MARK`, in text order, when `wantComments`. */
+  readonly comments: Span[] = [];
+  /** Anchored nodes by name (the last one so far wins), and the nodes aliases have copied. */
+  readonly anchors = new Map<string, YNode>();
+  aliasNodes = 0;
+  usedOuter = false;
 
   constructor(
     private readonly t: string,
     private readonly base: number,
+    private readonly wantComments: boolean,
+    private readonly outer: ReadonlyMap<string, YNode> | undefined,
   ) {
     this.n = t.length;
+  }
+
+  /** A comment from `hash` to `end` (the line's end, before any CR). */
+  private comment(hash: number, end: number): void {
+    if (this.wantComments && this.t.slice(hash, end).includes(SUPPRESSION_MARK)) this.comments.push(this.span(hash, end));
   }
 
   document(): { root: YNode | null } {
@@ -86,6 +121,7 @@ class Reader {
         this.atEnd = false;
         return;
       }
+      if (i < eol) this.comment(i, eol);
       pos = lf + 1;
     }
     this.atEnd = true;
@@ -150,6 +186,7 @@ class Reader {
       let value: YNode;
       if (p === this.eol || t.charCodeAt(p) === HASH) {
         // `key:` alone: a nested block below it, or an empty value.
+        if (p < this.eol) this.comment(p, this.eol);
         const nullAt = p;
         const ind = col;
         this.seek(this.nextLine);
@@ -221,7 +258,7 @@ class Reader {
     let j = i;
     while (j < this.eol && t.charCodeAt(j) === SPACE) j++;
     if (j === this.eol) return;
-    if (t.charCodeAt(j) === HASH && j > i) return;
+    if (t.charCodeAt(j) === HASH && j > i) return this.comment(j, this.eol);
     fail();
   }
 
@@ -244,6 +281,8 @@ class Reader {
       this.depth--;
       return r;
     }
+    if (c === 38 /* & */ && !inFlow) return this.anchored(p);
+    if (c === 42 /* * */ && !inFlow) return this.alias(p);
     // Indicators that start something other than a plain scalar.
     if (c === 93 || c === 125 || c === 44 || c === HASH || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 37 || c === 64 || c === 96 || c === 63 || c === COLON) fail();
     if (c === DASH && (p + 1 >= this.eol || t.charCodeAt(p + 1) === SPACE)) fail();
@@ -265,6 +304,47 @@ class Reader {
     const raw = t.slice(p, end);
     const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: resolvePlain(raw), quoted: false };
     return [node, end];
+  }
+
+  /** The name of an anchor or alias whose indicator is at `p`: letters, digits, `_`, `-`, then a space or the line's end. */
+  private nameAfter(p: number): number {
+    const t = this.t;
+    let j = p + 1;
+    for (; j < this.eol; j++) {
+      const c = t.charCodeAt(j);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === DASH)) break;
+    }
+    if (j === p + 1 || (j < this.eol && t.charCodeAt(j) !== SPACE)) fail();
+    return j;
+  }
+
+  /** `&name value` on one line: the value (its span without the anchor), remembered by name. */
+  private anchored(p: number): [YNode, number] {
+    const end = this.nameAfter(p);
+    const q = this.skipSpaces(end);
+    const c = this.t.charCodeAt(q);
+    if (q === this.eol || c === 38 || c === 42 || c === HASH) fail();
+    const r = this.value(q, false);
+    this.anchors.set(this.t.slice(p + 1, end), r[0]);
+    return r;
+  }
+
+  /**
+   * `*name`: a copy of the anchored node with the alias's span everywhere, as the library
+   * path expands it; past the alias budget, the library path refuses the document.
+   */
+  private alias(p: number): [YNode, number] {
+    const end = this.nameAfter(p);
+    const name = this.t.slice(p + 1, end);
+    let target = this.anchors.get(name);
+    if (!target && this.outer) {
+      target = this.outer.get(name);
+      this.usedOuter ||= target !== undefined;
+    }
+    if (!target) fail();
+    this.aliasNodes += countNodes(target);
+    if (this.aliasNodes > ALIAS_NODE_BUDGET) fail();
+    return [copyWithSpan(target, this.span(p, end)), end];
   }
 
   private skipSpaces(i: number): number {
@@ -327,6 +407,23 @@ class Reader {
     }
     return [{ kind: 'map', span: this.span(open, i + 1), flow: true, entries }, i + 1];
   }
+}
+
+/** How many nodes aliases may expand to in one document. Without aliases the
+ * node count is bounded by the text's length, so only expansions need a budget. */
+export const ALIAS_NODE_BUDGET = 10_000;
+
+function countNodes(n: YNode): number {
+  if (n.kind === 'map') return n.entries.reduce((k, e) => k + (e.value ? countNodes(e.value) : 0), 1);
+  if (n.kind === 'seq') return n.items.reduce((k, i) => k + countNodes(i), 1);
+  return 1;
+}
+
+/** A copy of `n` with span `s` on every node and key, as the library path's alias expansion makes it. */
+function copyWithSpan(n: YNode, s: Span): YNode {
+  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e) => ({ ...e, keySpan: { ...s }, colonEnd: s.end, value: e.value && copyWithSpan(e.value, s) })) };
+  if (n.kind === 'seq') return { ...n, span: { ...s }, items: n.items.map((i) => copyWithSpan(i, s)) };
+  return { ...n, span: { ...s } };
 }
 
 const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;

@@ -8,17 +8,36 @@
 // ParsedFile from it (earlier ones then describe the newest text, or are stale).
 
 import { appendLine } from './edits';
-import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment } from './segments';
+import { SUPPRESSION_MARK } from './fastYaml';
+import { NEED_MORE, type PreviousSegmentation, resumeFrom, type Segment, type Segmentation, segment, startOf } from './segments';
 import { type Change, type Chars, SourceText } from './sourceText';
-import { computeLineStarts, updateLineStarts } from './text';
+import { computeLineStarts, lineOf, lowerBoundBy, updateLineStarts } from './text';
 import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
-import { parseTree } from './yamlTree';
+import { ALIAS_NODE_BUDGET, parseTree } from './yamlTree';
 
 /** Past this size a file is refused with a diagnostic instead of parsed. */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
 /** How much of the start of a file the binary check looks at. */
 const PROBE_CHARS = 65536;
+
+/**
+ * A `placement-ignore` comment, read when its piece is parsed: suppressions are per-piece
+ * data, so that an edit reads only the pieces it touched (their lines come from the line
+ * table when the pieces are put together).
+ */
+interface SuppressionComment {
+  /** The comment, `#` to the line's end; moved with its piece. */
+  span: Span;
+  /** `placement-ignore-file`. */
+  file: boolean;
+  /** The rule ids, or `['*']`. */
+  ids: string[];
+  /** Alone on its line: it covers the next line, not its own. */
+  ownLine: boolean;
+}
+
+const NO_COMMENTS: readonly SuppressionComment[] = [];
 
 interface HeaderResult {
   kind: 'header';
@@ -26,6 +45,10 @@ interface HeaderResult {
   /** Top-level content that is not a mapping (kept for the error). */
   other: YNode | null;
   findings: Finding[];
+  suppress: readonly SuppressionComment[];
+  /** Its anchors (only the first header may have any: see segments.ts), when the fast reader read it. */
+  anchors?: ReadonlyMap<string, YNode>;
+  aliasNodes: number;
 }
 
 interface ItemResult {
@@ -33,7 +56,27 @@ interface ItemResult {
   node: YNode | null;
   decl?: Decl;
   findings: Finding[];
+  suppress: readonly SuppressionComment[];
+  aliasNodes: number;
+  /** When its aliases named anchors of the first header: that header's key (see `Env`). */
+  env?: string;
 }
+
+/**
+ * The anchors items' aliases may name: the first header's (an item may not define any:
+ * see segments.ts), and that header's piece key. An item parsed with them is reused only
+ * while the first header's text stays the same.
+ */
+interface Env {
+  key: string | undefined;
+  anchors: ReadonlyMap<string, YNode>;
+}
+
+const NO_ANCHORS: ReadonlyMap<string, YNode> = new Map();
+
+/** Thrown when pieces cannot be read on their own after all (their aliases): the file is read whole. */
+class ReadWhole {}
+const READ_WHOLE = new ReadWhole();
 
 type PieceResult = HeaderResult | ItemResult;
 
@@ -61,8 +104,6 @@ export class PieceCache {
   pieces: Piece[] = [];
   segments: Segment[] | undefined;
   lineStarts: number[] | undefined;
-  /** True when the last text had no `placement-ignore` anywhere. */
-  suppressionFree = false;
   /** Where the last text's first line ends (-1: it has one line), and its line ending. */
   firstNewline = -1;
   eol: string | undefined;
@@ -71,7 +112,6 @@ export class PieceCache {
 
   clear(): void {
     this.map = new Map();
-    this.suppressionFree = false;
     this.source = this.file = this.segments = this.lineStarts = this.eol = this.parseId = undefined;
     this.firstNewline = -1;
     this.pieces = [];
@@ -88,7 +128,6 @@ export class PieceCache {
 export function parseFile(file: string, text: string | SourceText, cache?: PieceCache): ParsedFile {
   const source = typeof text === 'string' ? SourceText.of(text) : text;
   const length = source.length;
-  const noSuppressions = (): Suppressions => ({ file: new Set(), lines: new Map() });
   if (length > MAX_FILE_CHARS) {
     // Refused unread, so that it costs nothing: not even its line table (the one
     // diagnostic sits at the start of the file).
@@ -96,160 +135,256 @@ export function parseFile(file: string, text: string | SourceText, cache?: Piece
     return parsedFile(file, source, { findings: [tooLarge(length)], suppressions: noSuppressions(), lineStarts: [0] });
   }
   if (cache && cache.file !== file) cache.clear();
-  // Where the new text differs from the last one: [change.start, change.newEnd).
-  const prev = cache?.source;
-  let change: Change | undefined = prev && (source.changeSince(prev) ?? difference(prev.text, source.text));
-  // Fixes take the file's line ending (from its first line); a change of it invalidates
-  // every piece.
-  const firstNewline = cache && change && cache.firstNewline >= 0 && change.start > cache.firstNewline ? cache.firstNewline : source.indexOf('\n');
-  const eol = firstNewline > 0 && source.charCodeAt(firstNewline - 1) === 13 ? '\r\n' : '\n';
-  if (cache && cache.eol !== undefined && cache.eol !== eol) {
-    cache.clear();
-    change = undefined;
-  }
-  // Everything below reads the new text around the change only, from `around`.
-  const around = (from: number, to: number) => source.slice(Math.max(0, from), Math.min(length, to));
-  let lineStarts: number[];
-  if (cache?.lineStarts && change) {
-    const from = Math.max(0, change.start - 1);
-    lineStarts = updateLineStarts(cache.lineStarts, around(from, change.newEnd + 1), from, change);
-  } else lineStarts = computeLineStarts(source.text);
-  // Most files have no suppression comment: then only the changed text needs a look.
-  const suppressionFree =
-    cache?.suppressionFree && change ? !around(change.start - 20, change.newEnd + 20).includes('placement-ignore') : source.indexOf('placement-ignore') < 0;
-  const suppressions: Suppressions = suppressionFree ? noSuppressions() : scanSuppressions(source.text, lineStarts);
-  const base = parsedFile(file, source, { findings: [], suppressions, lineStarts });
-  // The start of the file did not change: it was not refused before (a refusal clears the cache).
-  const refused = change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(0, PROBE_CHARS));
-  const remember = () => {
-    if (!cache) return;
-    cache.file = file;
-    cache.source = source;
-    cache.lineStarts = lineStarts;
-    cache.suppressionFree = suppressionFree;
-    cache.firstNewline = firstNewline;
-    cache.eol = eol;
-  };
+  const { change, firstNewline, eol } = changeSinceCache(source, cache);
+  const lineStarts = lineTable(source, cache, change);
+  const base = parsedFile(file, source, { findings: [], suppressions: noSuppressions(), lineStarts });
+  const refused = refusal(source, cache, change);
   if (refused) {
     cache?.clear();
     base.findings.push(refused);
     return base;
   }
+  const remember = () => {
+    if (!cache) return;
+    cache.file = file;
+    cache.source = source;
+    cache.lineStarts = lineStarts;
+    cache.firstNewline = firstNewline;
+    cache.eol = eol;
+  };
   const previous: PreviousSegmentation | undefined =
     cache?.segments && change ? { segments: cache.segments, changeStart: change.start, newChangeEnd: change.newEnd, delta: change.newEnd - change.oldEnd } : undefined;
   const seg = previous ? segmentAround(source, previous, change!) : segment(source.text);
   if (!seg.ok) {
     cache?.clear();
     remember();
-    if (cache) cache.suppressionFree = false;
     return parseWhole(base);
   }
+  let gathered: Gathered;
+  try {
+    gathered = gatherPieces(base, seg, previous !== undefined, cache);
+  } catch (e) {
+    if (e !== READ_WHOLE) throw e;
+    cache?.clear();
+    remember();
+    return parseWhole(parsedFile(file, source, { findings: [], suppressions: noSuppressions(), lineStarts }));
+  }
+  if (cache) {
+    keepPieces(cache, gathered, seg, previous !== undefined);
+    cache.parseId = base.parseId;
+    remember();
+  }
+  stitchRoot(base, gathered);
+  return base;
+}
 
-  const gen = ++generation;
+function noSuppressions(): Suppressions {
+  return { file: new Set(), lines: new Map() };
+}
+
+/**
+ * Where the new text differs from the cache's last one ([change.start, change.newEnd)),
+ * and its first line ending. Fixes take the file's line ending (from its first line): a
+ * change of it clears the cache, and there is no change to go by.
+ */
+function changeSinceCache(source: SourceText, cache: PieceCache | undefined): { change: Change | undefined; firstNewline: number; eol: string } {
+  const prev = cache?.source;
+  let change: Change | undefined = prev && (source.changeSince(prev) ?? difference(prev.text, source.text));
+  const firstNewline = cache && change && cache.firstNewline >= 0 && change.start > cache.firstNewline ? cache.firstNewline : source.indexOf('\n');
+  const eol = firstNewline > 0 && source.charCodeAt(firstNewline - 1) === 13 ? '\r\n' : '\n';
+  if (cache && cache.eol !== undefined && cache.eol !== eol) {
+    cache.clear();
+    change = undefined;
+  }
+  return { change, firstNewline, eol };
+}
+
+/** The whole text's `[from, to)`, clamped: how the parse reads around a change. */
+function around(source: SourceText, from: number, to: number): string {
+  return source.slice(Math.max(0, from), Math.min(source.length, to));
+}
+
+/** The line table: the cache's, updated around the change, or computed from the whole text. */
+function lineTable(source: SourceText, cache: PieceCache | undefined, change: Change | undefined): number[] {
+  if (!cache?.lineStarts || !change) return computeLineStarts(source.text);
+  const from = Math.max(0, change.start - 1);
+  return updateLineStarts(cache.lineStarts, around(source, from, change.newEnd + 1), from, change);
+}
+
+/**
+ * A refusal for a text that is not text: a NUL anywhere, or too many controls in its
+ * first `PROBE_CHARS` characters. A text the cache parsed was not refused (a refusal
+ * clears the cache), so after a change only the changed text, and the probe when the
+ * change is inside it, need a look.
+ */
+function refusal(source: SourceText, cache: PieceCache | undefined, change: Change | undefined): Finding | undefined {
+  const nul = cache?.source && change ? around(source, change.start, change.newEnd).includes('\u0000') : source.indexOf('\u0000') >= 0;
+  if (nul) return notText();
+  return change && change.start >= PROBE_CHARS ? undefined : looksBinary(around(source, 0, PROBE_CHARS));
+}
+
+/** What the pieces of one parse give, in text order (see `gatherPieces`). */
+interface Gathered {
+  /** The parse's generation: pieces it used have `used` set to it. */
+  gen: number;
+  pieces: Piece[];
+  /** The pieces parsed in this parse (not found in the cache). */
+  parsedNow: Piece[];
+  rootEntries: YEntry[];
+  rootSpan: Span | null;
+  /** A header's top-level content that is not a mapping (kept for the error). */
+  other: YNode | null;
+  lists: Record<'hosts' | 'workloads', YNode[]>;
+  /** The anchors of the first header, for the items' aliases. */
+  env: Env;
+  /** Nodes aliases expanded to, over all pieces: past the budget, the file is read whole (which refuses it). */
+  aliasNodes: number;
+}
+
+/**
+ * Takes each segment's piece (the previous one moved, one found by its text, or a new
+ * parse) and adds its findings, declarations and suppressions to `base`.
+ */
+function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>, edited: boolean, cache: PieceCache | undefined): Gathered {
+  const source = base.source!;
+  const g: Gathered = {
+    gen: ++generation,
+    pieces: [],
+    parsedNow: [],
+    rootEntries: [],
+    rootSpan: null,
+    other: null,
+    lists: { hosts: [], workloads: [] },
+    env: { key: undefined, anchors: NO_ANCHORS },
+    aliasNodes: 0,
+  };
   const oldPieces = cache?.pieces ?? [];
-  const pieces: Piece[] = [];
-  const rootEntries: YEntry[] = [];
-  const lists: Record<'hosts' | 'workloads', YNode[]> = { hosts: [], workloads: [] };
-  let rootSpan: Span | null = null;
-  let other: YNode | null = null;
   const segs = seg.segments;
-  const parsedNow: Piece[] = [];
   // How the declarations taken over moved, as runs (see DeclMoves).
   const since = cache?.parseId;
   const moves: DeclMoves | undefined = since === undefined ? undefined : { since, hosts: [], workloads: [] };
+  // Suppression comments, per piece, and in the blank or comment lines between pieces.
+  const suppress: (readonly SuppressionComment[])[] = [];
+  let covered = 0;
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (s.start > covered) suppress.push(gapSuppressions(source.slice(covered, s.start), covered));
+    covered = s.end;
+    // Pieces before the edit and after it are the previous ones (the latter moved);
+    // the rest are looked up by their text, then parsed.
+    let old: Piece | undefined;
+    if (edited && i < seg.keptBefore) old = oldPieces[i];
+    else if (edited && i >= seg.shiftedFrom) old = oldPieces[seg.shiftedOld + i - seg.shiftedFrom];
+    const { piece, shifted } = pieceFor(s, old, g, base.file, source, cache);
+    g.pieces.push(piece);
+    const r = piece.result;
+    g.aliasNodes += r.aliasNodes;
+    if (i === 0 && r.kind === 'header' && r.anchors?.size) g.env = { key: piece.key, anchors: r.anchors };
+    if (r.suppress.length) suppress.push(r.suppress);
+    // Indexed loops: this one runs once per edit, unoptimized, where for-of allocates.
+    for (let j = 0; j < r.findings.length; j++) base.findings.push(r.findings[j]);
+    if (r.kind === 'header') addHeader(g, r);
+    else {
+      if (r.node) g.lists[s.list!].push(r.node);
+      const list = r.decl?.kind === 'host' ? base.hosts : r.decl?.kind === 'workload' ? base.workloads : undefined;
+      if (list) {
+        if (shifted && moves) addMove(r.decl!.kind === 'host' ? moves.hosts : moves.workloads, list.length, shifted);
+        (list as Decl[]).push(r.decl!);
+      }
+    }
+  }
+  if (g.aliasNodes > ALIAS_NODE_BUDGET) throw READ_WHOLE;
+  if (moves) base.moves = moves;
+  if (covered < source.length) suppress.push(gapSuppressions(source.slice(covered, source.length), covered));
+  base.suppressions = suppressionsOf(suppress, base.lineStarts);
+  return g;
+}
+
+/**
+ * The piece for segment `s`: `old` (the previous parse's piece at its place), else one
+ * of the cache's with the same text, else a new parse. A piece taken over is moved to
+ * the segment; `shifted` is by how much.
+ */
+function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string, source: SourceText, cache: PieceCache | undefined): { piece: Piece; shifted: number } {
   let shifted = 0;
-  const claim = (p: Piece | undefined, s: Segment): Piece | undefined => {
-    if (!p || p.used === gen) return undefined;
+  const claim = (p: Piece | undefined): Piece | undefined => {
+    // A piece whose aliases named the first header's anchors is good only with that header.
+    if (!p || p.used === g.gen || (p.result.kind === 'item' && p.result.env !== undefined && p.result.env !== g.env.key)) return undefined;
     shifted = s.start - p.start;
     if (shifted) shiftResult(p.result, shifted);
     p.start = s.start;
     p.end = s.end;
-    p.used = gen;
+    p.used = g.gen;
     return p;
   };
-  for (let i = 0; i < segs.length; i++) {
-    const s = segs[i];
-    // Pieces before the edit and after it are the previous ones (the latter moved);
-    // the rest are looked up by their text, then parsed.
-    let piece: Piece | undefined;
-    shifted = 0;
-    if (previous && i < seg.keptBefore) piece = claim(oldPieces[i], s);
-    else if (previous && i >= seg.shiftedFrom) piece = claim(oldPieces[seg.shiftedOld + i - seg.shiftedFrom], s);
-    let key: string | undefined;
+  let piece = claim(old);
+  if (!piece) {
+    const text = source.slice(s.start, s.end);
+    const key = s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
+    piece = claim(cache?.map.get(key));
     if (!piece) {
-      const text_ = source.slice(s.start, s.end);
-      key = s.kind === 'header' ? `h\u0000${text_}` : `${s.list}\u0000${text_}`;
-      piece = claim(cache?.map.get(key), s);
-      if (!piece) {
-        if (cache) cache.misses++;
-        const result = s.kind === 'header' ? parseHeader(text_, s.start) : parseItem(text_, s.start, s.list!, file, source);
-        piece = { key, start: s.start, end: s.end, result, used: gen };
-        parsedNow.push(piece);
-      } else if (cache) cache.hits++;
-    } else if (cache) cache.hits++;
-    pieces.push(piece);
-    const r = piece.result;
-    // Indexed loops: this one runs once per edit, unoptimized, where for-of allocates.
-    for (let j = 0; j < r.findings.length; j++) base.findings.push(r.findings[j]);
-    if (r.kind === 'header') {
-      if (r.root) {
-        for (const e of r.root.entries) rootEntries.push({ ...e });
-        rootSpan = rootSpan ? { start: rootSpan.start, end: Math.max(rootSpan.end, r.root.span.end) } : { ...r.root.span };
-      }
-      if (r.other) other = r.other;
-    } else {
-      if (r.node) lists[s.list!].push(r.node);
-      if (r.decl?.kind === 'host') {
-        if (shifted && moves) addMove(moves.hosts, base.hosts.length, shifted);
-        base.hosts.push(r.decl);
-      } else if (r.decl?.kind === 'workload') {
-        if (shifted && moves) addMove(moves.workloads, base.workloads.length, shifted);
-        base.workloads.push(r.decl);
-      }
+      if (cache) cache.misses++;
+      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env);
+      piece = { key, start: s.start, end: s.end, result, used: g.gen };
+      g.parsedNow.push(piece);
+      return { piece, shifted };
     }
   }
-  if (moves) base.moves = moves;
-  if (cache) {
-    cache.parseId = base.parseId;
-    // Forget the pieces this parse did not use (after an edit, only those between the
-    // ones kept before it and the ones moved after it can be unused); remember the new
-    // ones by text.
-    const [from, to] = previous ? [seg.keptBefore, seg.shiftedOld] : [0, oldPieces.length];
-    for (let j = from; j < to; j++) {
-      const p = oldPieces[j];
-      if (p.used !== gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
-    }
-    // Only the pieces parsed now are new. A reused piece whose key went with an unused
-    // twin (two items with the same text) is not looked up by text again: a miss later, no harm.
-    for (const p of parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
-    cache.pieces = pieces;
-    cache.segments = segs;
-    remember();
-  }
+  if (cache) cache.hits++;
+  return { piece, shifted };
+}
 
-  // Stitch the pieces into one root mapping, as a whole parse would give.
-  if (rootEntries.length || other === null) {
-    const root: YMap = { kind: 'map', flow: false, span: rootSpan ?? { start: 0, end: length }, entries: rootEntries };
-    for (const e of rootEntries) {
-      if ((e.key === 'hosts' || e.key === 'workloads') && (!e.value || (e.value.kind === 'scalar' && e.value.value === null))) {
-        const items = lists[e.key];
-        if (items.length) {
-          const seq: YSeq = { kind: 'seq', flow: false, span: { start: items[0].span.start, end: items[items.length - 1].span.end }, items };
-          e.value = seq;
-        }
-      }
-    }
-    // Items come in text order: each list's last one ends last.
-    let end = root.span.end;
-    for (const items of [lists.hosts, lists.workloads]) if (items.length) end = Math.max(end, items[items.length - 1].span.end);
-    root.span = { start: root.span.start, end };
-    base.root = rootEntries.length ? root : null;
-    if (rootEntries.length) validateRoot(root, base.findings, { start: 0, end: length }, source);
-  } else {
-    validateRoot(other, base.findings, { start: 0, end: length }, source);
+/** A header piece's top-level entries join the root mapping. */
+function addHeader(g: Gathered, r: HeaderResult): void {
+  if (r.root) {
+    for (const e of r.root.entries) g.rootEntries.push({ ...e });
+    g.rootSpan = g.rootSpan ? { start: g.rootSpan.start, end: Math.max(g.rootSpan.end, r.root.span.end) } : { ...r.root.span };
   }
-  if (!rootEntries.length && !other) addEmptyFinding(base, length);
-  return base;
+  if (r.other) g.other = r.other;
+}
+
+/**
+ * Remembers this parse's pieces: forgets the ones it did not use (after an edit, only
+ * those between the ones kept before it and the ones moved after it can be unused) and
+ * adds the new ones by text.
+ */
+function keepPieces(cache: PieceCache, g: Gathered, seg: Extract<Segmentation, { ok: true }>, edited: boolean): void {
+  const oldPieces = cache.pieces;
+  const [from, to] = edited ? [seg.keptBefore, seg.shiftedOld] : [0, oldPieces.length];
+  for (let j = from; j < to; j++) {
+    const p = oldPieces[j];
+    if (p.used !== g.gen && cache.map.get(p.key) === p) cache.map.delete(p.key);
+  }
+  // Only the pieces parsed now are new. A reused piece whose key went with an unused
+  // twin (two items with the same text) is not looked up by text again: a miss later, no harm.
+  for (const p of g.parsedNow) if (!cache.map.has(p.key)) cache.map.set(p.key, p);
+  cache.pieces = g.pieces;
+  cache.segments = seg.segments;
+}
+
+/** Stitches the pieces into one root mapping, as a whole parse would give, and validates it. */
+function stitchRoot(base: ParsedFile, g: Gathered): void {
+  const length = base.source!.length;
+  const whole = { start: 0, end: length };
+  const { rootEntries, lists } = g;
+  if (!rootEntries.length && g.other !== null) {
+    validateRoot(g.other, base.findings, whole, base.source!);
+    return;
+  }
+  const root: YMap = { kind: 'map', flow: false, span: g.rootSpan ?? { start: 0, end: length }, entries: rootEntries };
+  for (const e of rootEntries) {
+    if ((e.key !== 'hosts' && e.key !== 'workloads') || (e.value && !(e.value.kind === 'scalar' && e.value.value === null))) continue;
+    const items = lists[e.key];
+    if (items.length) e.value = { kind: 'seq', flow: false, span: { start: items[0].span.start, end: items[items.length - 1].span.end }, items } satisfies YSeq;
+  }
+  // Items come in text order: each list's last one ends last.
+  let end = root.span.end;
+  for (const items of [lists.hosts, lists.workloads]) if (items.length) end = Math.max(end, items[items.length - 1].span.end);
+  root.span = { start: root.span.start, end };
+  if (rootEntries.length) {
+    base.root = root;
+    validateRoot(root, base.findings, whole, base.source!);
+  } else addEmptyFinding(base, length);
 }
 
 /** A ParsedFile over `source`: `text` is read from it only when asked for. */
@@ -317,12 +452,7 @@ function segmentAround(source: SourceText, previous: PreviousSegmentation, chang
   const r = resumeFrom(old, lineStart);
   const from = r > 0 ? old[r].start : 0;
   // The first old piece at or after the change's old end (its start moved by the change).
-  let q = r;
-  for (let hi = old.length; q < hi; ) {
-    const mid = (q + hi) >> 1;
-    if (old[mid].start < change.oldEnd) q = mid + 1;
-    else hi = mid;
-  }
+  const q = lowerBoundBy(old, change.oldEnd, startOf, r);
   let to = q + 1 < old.length ? old[q + 1].start + change.newEnd - change.oldEnd : source.length;
   for (;;) {
     to = Math.min(to, source.length);
@@ -338,6 +468,7 @@ export function parseWhole(base: ParsedFile): ParsedFile {
   const { text, file } = base;
   const tree = parseTree(text, 0);
   base.findings.push(...tree.findings);
+  base.suppressions = suppressionsOf([readSuppressions(text, 0, tree.comments)], base.lineStarts);
   const maps = tree.roots.filter((r): r is YNode => r !== null);
   for (const root of maps) {
     validateRoot(root, base.findings, { start: 0, end: text.length }, text);
@@ -383,18 +514,24 @@ function itemSpan(text: string, at: number, node: YNode): Span {
 function parseHeader(piece: string, at: number): HeaderResult {
   const tree = parseTree(piece, at);
   const findings = tree.findings.map(detachFinding);
+  const suppress = readSuppressions(piece, at, tree.comments);
   const r = tree.roots[0] ?? null;
-  if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings };
-  return { kind: 'header', root: null, other: r, findings };
+  const { anchors, aliasNodes } = tree;
+  if (r && r.kind === 'map') return { kind: 'header', root: r, other: null, findings, suppress, anchors, aliasNodes };
+  return { kind: 'header', root: null, other: r, findings, suppress, anchors, aliasNodes };
 }
 
 /** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
-function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars): ItemResult {
-  const tree = parseTree(piece, at);
+function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars, env: Env): ItemResult {
+  const tree = parseTree(piece, at, env.anchors);
+  if (tree.needsWhole) throw READ_WHOLE;
   const findings = [...tree.findings];
+  const suppress = readSuppressions(piece, at, tree.comments);
+  const aliasNodes = tree.aliasNodes;
+  const usedEnv = tree.usedOuter ? env.key : undefined;
   const seq = tree.roots[0];
   if (!seq || seq.kind !== 'seq' || seq.items.length === 0) {
-    return { kind: 'item', node: null, findings: findings.map(detachFinding) };
+    return { kind: 'item', node: null, findings: findings.map(detachFinding), suppress, aliasNodes, env: usedEnv };
   }
   const node = seq.items[0];
   const span = itemSpan(piece, at, node);
@@ -409,7 +546,7 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
       for (const p of decl.pins) p.span = { ...p.span };
     }
   }
-  return { kind: 'item', node, decl, findings: findings.map(detachFinding) };
+  return { kind: 'item', node, decl, findings: findings.map(detachFinding), suppress, aliasNodes, env: usedEnv };
 }
 
 function detachFinding(f: Finding): Finding {
@@ -438,6 +575,10 @@ export function shiftFindings(findings: readonly Finding[], delta: number): void
 function shiftResult(r: PieceResult, delta: number): void {
   if (delta === 0) return;
   shiftFindings(r.findings, delta);
+  for (const c of r.suppress) {
+    c.span.start += delta;
+    c.span.end += delta;
+  }
   if (r.kind === 'header') {
     if (r.root) shiftNode(r.root, delta);
     if (r.other) shiftNode(r.other, delta);
@@ -489,50 +630,68 @@ function tooLarge(length: number): Finding {
 function looksBinary(probe: string): Finding | undefined {
   // eslint-disable-next-line no-control-regex
   const controls = probe.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0;
-  if (probe.includes('\u0000') || controls > Math.max(8, probe.length / 100)) {
-    return {
-      ruleId: 'yaml-syntax',
-      message: 'The file looks binary or is not UTF-8 text; a descriptor must be UTF-8 YAML.',
-      span: { start: 0, end: 0 },
-    };
-  }
-  return undefined;
+  return probe.includes('\u0000') || controls > Math.max(8, probe.length / 100) ? notText() : undefined;
+}
+
+function notText(): Finding {
+  return { ruleId: 'yaml-syntax', message: 'The file looks binary or is not UTF-8 text; a descriptor must be UTF-8 YAML.', span: { start: 0, end: 0 } };
 }
 
 const SUPPRESS = /#\s*placement-ignore(-file)?(?![\w-])(?:\s*:?\s*([A-Za-z0-9_,\s-]*))?/g;
 
-export function scanSuppressions(text: string, lineStarts: readonly number[]): Suppressions {
+/**
+ * The suppressions in `comments` (spans of whole comments, see `TreeResult.comments`) of
+ * `text`, which is the whole text's `[at, …)` and starts at a line start. Only comment
+ * text is read, so a rule-id list ends with its line and a `#placement-ignore` inside a
+ * quoted value or a block scalar is just text.
+ */
+function readSuppressions(text: string, at: number, comments: readonly Span[]): readonly SuppressionComment[] {
+  if (!comments.length) return NO_COMMENTS;
+  const out: SuppressionComment[] = [];
+  for (const c of comments) {
+    const from = c.start - at;
+    const body = text.slice(from, c.end - at);
+    const lineStart = Math.max(text.lastIndexOf('\n', from - 1), text.lastIndexOf('\r', from - 1)) + 1;
+    const ownLine = text.slice(lineStart, from).trim() === '';
+    SUPPRESS.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = SUPPRESS.exec(body))) {
+      const ids = (m[2] ?? '').split(/[\s,]+/).filter(Boolean);
+      out.push({ span: { start: c.start, end: c.end }, file: !!m[1], ids: ids.length ? ids : ['*'], ownLine });
+    }
+  }
+  return out.length ? out : NO_COMMENTS;
+}
+
+/**
+ * The suppressions in text between pieces (`text` is the whole text's `[at, …)`), which
+ * the splitter leaves only to blank and comment lines: every `#` that starts a line's
+ * content starts a comment.
+ */
+function gapSuppressions(text: string, at: number): readonly SuppressionComment[] {
+  if (!text.includes(SUPPRESSION_MARK)) return NO_COMMENTS;
+  const comments: Span[] = [];
+  for (const m of text.matchAll(/^[ \t]*(#[^\r\n]*)/gm)) {
+    const start = at + m.index + m[0].length - m[1].length;
+    comments.push({ start, end: start + m[1].length });
+  }
+  return readSuppressions(text, at, comments);
+}
+
+/** Puts the pieces' suppression comments together, with their lines from the line table. */
+function suppressionsOf(lists: readonly (readonly SuppressionComment[])[], lineStarts: readonly number[]): Suppressions {
   const res: Suppressions = { file: new Set(), lines: new Map() };
-  if (!text.includes('placement-ignore')) return res;
-  SUPPRESS.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = SUPPRESS.exec(text))) {
-    const ids = (m[2] ?? '')
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const set = ids.length ? ids : ['*'];
-    if (m[1]) {
-      for (const id of set) res.file.add(id);
-      continue;
+  for (const list of lists) {
+    for (const c of list) {
+      if (c.file) {
+        for (const id of c.ids) res.file.add(id);
+        continue;
+      }
+      const target = lineOf(lineStarts, c.span.start) + (c.ownLine ? 1 : 0);
+      let cur = res.lines.get(target);
+      if (!cur) res.lines.set(target, (cur = new Set()));
+      for (const id of c.ids) cur.add(id);
     }
-    let line = 0;
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (lineStarts[mid] <= m.index) {
-        line = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    const before = text.slice(lineStarts[line], m.index);
-    // A comment alone on its line covers the next line; a trailing one covers its own.
-    const target = before.trim() === '' ? line + 1 : line;
-    const cur = res.lines.get(target) ?? new Set<string>();
-    for (const id of set) cur.add(id);
-    res.lines.set(target, cur);
   }
   return res;
 }
-

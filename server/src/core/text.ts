@@ -57,6 +57,18 @@ export function lowerBound(a: readonly number[], x: number): number {
   return lo;
 }
 
+/** `lowerBound` over `a[from…]` sorted by `key`: the first index at or after `from` whose key is ≥ x. */
+export function lowerBoundBy<T>(a: readonly T[], x: number, key: (item: T) => number, from = 0): number {
+  let lo = from;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(a[mid]) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** First index whose value is > x. */
 export function upperBound(a: readonly number[], x: number): number {
   let lo = 0;
@@ -108,18 +120,58 @@ export function editDistance(a: string, b: string): number {
   return prev[bl];
 }
 
+/** Rows of `distanceWithin`, reused. */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * The edit distance of `a` and `b` when it is at most `limit`, else some number above
+ * `limit`: it stops at the first row whose every cell is past the limit (the distance can
+ * only grow from there), so a word far from every candidate costs a few rows each.
+ */
+function distanceWithin(a: string, b: string, limit: number): number {
+  if (a === b) return 0;
+  const al = a.length;
+  const bl = b.length;
+  if (bl + 1 > rowA.length) {
+    rowA = new Int32Array(bl + 1);
+    rowB = new Int32Array(bl + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= bl; j++) prev[j] = j;
+  for (let i = 1; i <= al; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= bl; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[bl];
+}
+
 /** The closest candidate within a distance that scales with the word, if any. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, candidates: Iterable<string>, lowered?: readonly string[]): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  let i = 0;
   for (const c of candidates) {
-    const lc = c.toLowerCase();
-    let d = editDistance(w, lc);
+    // `lowered`: the candidates in lower case, when the caller asks about many words.
+    const lc = lowered ? lowered[i++] : c.toLowerCase();
     // A prefix or a case slip is a strong hint even when the distance is larger.
-    if (lc === w) d = 0.5;
-    else if (w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc))) d = Math.min(d, 1);
+    const hint = lc === w ? 0.5 : w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc)) ? 1 : Infinity;
+    // The distance is at least the difference in length: past the limit, the candidate
+    // cannot be chosen unless it is a hint, and the distance need not be computed.
+    const d = hint === 0.5 ? hint : Math.abs(w.length - lc.length) > limit ? hint : Math.min(distanceWithin(w, lc, limit), hint);
     if (d < bestD) {
       bestD = d;
       best = c;

@@ -194,22 +194,29 @@ function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding
   return checked;
 }
 
+/** Linear in the entries: the keys present and the candidates for a guess are collected once, not per unknown key. */
 function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string): void {
-  const seen = new Map<string, YEntry>();
+  const byKey = fieldMap(fields);
+  const seen = new Set<string>();
+  let candidates: string[] | undefined;
+  let lowered: string[] | undefined;
+  let known: string | undefined;
   for (const e of node.entries) {
     if (seen.has(e.key)) {
       findings.push({ ruleId: 'duplicate-key', message: `\`${e.key}\` appears twice in ${what}; YAML keeps only one.`, span: e.keySpan });
     }
-    seen.set(e.key, e);
-    if (fieldMap(fields).has(e.key)) continue;
-    const present = new Set(node.entries.map((x) => x.key));
-    const guess = closest(
-      e.key,
-      fields.map((f) => f.key).filter((k) => !present.has(k)),
-    );
+    seen.add(e.key);
+    if (byKey.has(e.key)) continue;
+    if (!candidates) {
+      const present = new Set<string>();
+      for (const x of node.entries) present.add(x.key);
+      candidates = fields.map((f) => f.key).filter((k) => !present.has(k));
+      lowered = candidates.map((k) => k.toLowerCase());
+    }
+    const guess = closest(e.key, candidates, lowered);
     findings.push({
       ruleId: 'unknown-key',
-      message: `Unknown key ${show(e.key)} in ${what}.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${fields.map((f) => f.key).join(', ')}.`}`,
+      message: `Unknown key ${show(e.key)} in ${what}.${guess ? ` Did you mean \`${guess}\`?` : ` Known keys: ${(known ??= fields.map((f) => f.key).join(', '))}.`}`,
       span: e.keySpan,
       fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: e.keySpan, newText: guess }], safe: true, preferred: true }] : undefined,
     });
@@ -249,6 +256,7 @@ function checkValue(node: YNode, type: FieldType, findings: Finding[], key: stri
       return;
     case 'number':
       if (node.kind !== 'scalar' || typeof node.value !== 'number') return void wrong('a number');
+      if (!Number.isFinite(node.value)) return void findings.push({ ruleId: 'invalid-value', message: `\`${key}\` must be a finite number.`, span: node.span });
       if ((type.minimum !== undefined && node.value < type.minimum) || (type.exclusiveMinimum !== undefined && node.value <= type.exclusiveMinimum)) {
         findings.push({ ruleId: 'invalid-value', message: `\`${key}\` must be ${type.minimum !== undefined ? `at least ${type.minimum}` : `greater than ${type.exclusiveMinimum}`}.`, span: node.span });
       }
