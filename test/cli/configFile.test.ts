@@ -80,3 +80,43 @@ describe('ignore globs', () => {
     assert.equal(globProblem('a/**/b'), undefined);
   });
 });
+
+describe('ignore globs on hostile patterns', () => {
+  it('a pattern of many stars cannot make matching slow (no backtracking regex)', () => {
+    // With a backtracking regular expression each extra `*a` cost 8–10×; picomatch too
+    // (10 of them: minutes). The matcher must stay polynomial in pattern × path.
+    const pattern = `${'*a'.repeat(40)}*b`;
+    assert.equal(globProblem(pattern), undefined);
+    const path = `${'a/'.repeat(50)}${'a'.repeat(2000)}`;
+    const t0 = performance.now();
+    assert.equal(isIgnored(path, [pattern, `**/${pattern}`, `{x,${pattern}}/**`]), false);
+    assert.ok(performance.now() - t0 < 1000, `took ${Math.round(performance.now() - t0)} ms`);
+  });
+
+  it('a pattern over the length limit is a configuration error naming it', () => {
+    const long = `${'*a'.repeat(300)}*b`;
+    const { problems, config } = parseConfigFile(JSON.stringify({ ignore: ['ok/**', long] }));
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.match(problems[0], /ignore/i);
+    assert.match(problems[0], /\*a\*a/);
+    assert.match(problems[0], /too long/);
+    assert.ok(!config.ignore.includes(long));
+  });
+
+  it('too many brace alternatives are refused', () => {
+    assert.match(globProblem('{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}') ?? '', /alternatives/);
+  });
+
+  it('dot files, classes, ranges and nested braces', () => {
+    assert.equal(isIgnored('.hidden/a.workload.yaml', ['*']), true);
+    assert.equal(isIgnored('env-c.workload.yaml', ['env-[a-c].workload.yaml']), true);
+    assert.equal(isIgnored('env-d.workload.yaml', ['env-[a-c].workload.yaml']), false);
+    assert.equal(isIgnored('env-d.workload.yaml', ['env-[^a-c].workload.yaml']), true);
+    assert.equal(isIgnored('x/lab2/a.workload.yaml', ['x/{lab{1,2},test}/*']), true);
+    assert.equal(isIgnored('x/lab3/a.workload.yaml', ['x/{lab{1,2},test}/*']), false);
+    assert.equal(isIgnored('a/b/c/d.workload.yaml', ['a/**/d.workload.yaml']), true);
+    assert.equal(isIgnored('a/d.workload.yaml', ['a/**/d.workload.yaml']), true);
+    assert.equal(isIgnored('[x].workload.yaml', ['[x']), false);
+    assert.equal(isIgnored('[x', ['[x']), true);
+  });
+});
