@@ -6,11 +6,12 @@
 // A newer change restarts the debounce, so a superseded analysis is never run.
 
 import { promises as fs } from 'node:fs';
+import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type Analysis, analyze } from './core/analyze';
 import { type Config, defaultConfig } from './core/config';
-import { MAX_FILE_CHARS, PieceCache, parseFile } from './core/parse';
+import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
@@ -41,6 +42,8 @@ export interface FileState {
   /** True when the text changed since the last analysis. */
   textChanged: boolean;
   lastDiagnostics: readonly Diagnostic[];
+  /** Set for a disk file refused unread (its size in bytes): parsed as that refusal. */
+  tooLarge?: number;
 }
 
 export interface AnalysisEvent {
@@ -155,6 +158,7 @@ export class Workspace {
       f.textChanged = true;
     }
     f.source = source;
+    f.tooLarge = undefined;
     this.removed.delete(uri);
     this.invalidate();
   }
@@ -166,18 +170,14 @@ export class Workspace {
     f.open = false;
     f.version = null;
     f.cache = undefined;
-    const text = await readText(uri);
+    const disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
-    if (text === undefined) {
+    if (disk === undefined) {
       this.files.delete(uri);
       this.removed.add(uri);
     } else {
       f.onDisk = true;
-      if (text !== f.text) {
-        f.source = SourceText.of(text);
-        f.parsed = undefined;
-        f.textChanged = true;
-      }
+      takeDisk(f, disk);
     }
     this.invalidate();
   }
@@ -254,10 +254,10 @@ export class Workspace {
   }
 
   private async readDisk(uri: string): Promise<void> {
-    const text = await readText(uri);
+    const disk = await readText(uri);
     const f = this.files.get(uri);
     if (f?.open) return;
-    if (text === undefined) {
+    if (disk === undefined) {
       if (f) {
         this.files.delete(uri);
         this.removed.add(uri);
@@ -266,14 +266,11 @@ export class Workspace {
     }
     if (f) {
       f.onDisk = true;
-      if (f.text !== text) {
-        f.source = SourceText.of(text);
-        f.parsed = undefined;
-        f.textChanged = true;
-      }
+      takeDisk(f, disk);
       return;
     }
-    const s = this.newState(uri, SourceText.of(text));
+    const s = this.newState(uri, SourceText.of(disk.text ?? ''));
+    s.tooLarge = disk.tooLarge;
     s.onDisk = true;
     this.files.set(uri, s);
     this.removed.delete(uri);
@@ -325,7 +322,7 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        f.parsed = parseFile(f.uri, f.source, f.cache);
+        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {
@@ -391,6 +388,15 @@ export class Workspace {
   }
 }
 
+/** Takes the disk's copy of a file that is not open, if it changed. */
+function takeDisk(f: FileState, disk: DiskText): void {
+  if (disk.tooLarge !== undefined ? f.tooLarge === disk.tooLarge : f.tooLarge === undefined && f.text === disk.text) return;
+  f.source = SourceText.of(disk.text ?? '');
+  f.tooLarge = disk.tooLarge;
+  f.parsed = undefined;
+  f.textChanged = true;
+}
+
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -411,17 +417,18 @@ export function fsPath(uri: string): string | undefined {
   }
 }
 
-/** Reads a descriptor from disk; a file over the size limit reads as a refusal marker. */
-async function readText(uri: string): Promise<string | undefined> {
+/** What reading a descriptor from disk gave: its text, or a size that refuses it unread. */
+export type DiskText = { text: string; tooLarge?: undefined } | { text?: undefined; tooLarge: number };
+
+/**
+ * Reads a descriptor from disk: only a regular file, only up to the size limit (a FIFO
+ * or a link to a device is never read). Undefined when there is nothing to read.
+ */
+async function readText(uri: string): Promise<DiskText | undefined> {
   const p = fsPath(uri);
   if (!p) return undefined;
-  try {
-    const st = await fs.stat(p);
-    if (!st.isFile()) return undefined;
-    // Bytes ≥ characters for UTF-8: anything bigger than twice the limit is refused unread.
-    if (st.size > MAX_FILE_CHARS * 2) return ' '.repeat(MAX_FILE_CHARS + 1);
-    return await fs.readFile(p, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = await readRegularFile(p, MAX_DESCRIPTOR_BYTES);
+  if (r.ok) return { text: r.bytes.toString('utf8') };
+  if (r.reason === 'too-large') return { tooLarge: r.size ?? MAX_DESCRIPTOR_BYTES + 1 };
+  return undefined;
 }

@@ -5,13 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../core/config';
-import { CONFIG_FILE_NAME, ignoreMatcher, parseConfigFile } from '../core/configFile';
+import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
+import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
 import { defaultConfig } from '../core/config';
 
 export class InputError extends Error {}
 
 /** Larger files are not read at all; the core refuses anything past 20M characters. */
-export const MAX_READ_BYTES = 64 * 1024 * 1024;
+export const MAX_READ_BYTES = MAX_DESCRIPTOR_BYTES;
 const DESCRIPTOR = /\.workload\.ya?ml$/;
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
@@ -47,16 +48,13 @@ export function loadConfig(cwd: string, explicit: string | undefined, firstInput
 }
 
 function readConfig(abs: string, label = abs): LoadedConfig {
-  let text: string;
-  try {
-    const st = fs.statSync(abs);
-    if (!st.isFile()) throw new InputError(`${label}: not a file.`);
-    if (st.size > 1024 * 1024) throw new InputError(`${label}: a configuration file over 1 MB is not plausible; refusing to read it.`);
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`Cannot read the configuration ${label}: ${describe(e)}`);
+  const r = readRegularFileSync(abs, MAX_CONFIG_BYTES);
+  if (!r.ok) {
+    if (r.reason === 'not-a-file') throw new InputError(`${label}: not a file.`);
+    if (r.reason === 'too-large') throw new InputError(`${label}: a configuration file over 1 MB is not plausible; refusing to read it.`);
+    throw new InputError(`Cannot read the configuration ${label}: ${r.message}.`);
   }
+  const text = r.bytes.toString('utf8');
   const { config, problems } = parseConfigFile(text);
   if (problems.length) throw new InputError(`Invalid configuration ${abs}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return { config, path: abs, root: path.dirname(abs) };
@@ -147,16 +145,14 @@ export interface ReadFile {
 
 /** Reads a descriptor as UTF-8; binary, non-UTF-8 and huge files are input errors. */
 export function readDescriptor(abs: string, display: string): ReadFile {
-  let buf: Buffer;
-  try {
-    const st = fs.statSync(abs);
-    if (!st.isFile()) throw new InputError(`${display}: not a regular file.`);
-    if (st.size > MAX_READ_BYTES) throw new InputError(`${display}: too large to be a descriptor (${(st.size / 1048576).toFixed(0)} MB; the limit is ${MAX_READ_BYTES / 1048576} MB).`);
-    buf = fs.readFileSync(abs);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${display}: ${describe(e)}`);
+  // Only a regular file, read up to the limit: never a FIFO or a device behind a link.
+  const r = readRegularFileSync(abs, MAX_READ_BYTES);
+  if (!r.ok) {
+    if (r.reason === 'not-a-file') throw new InputError(`${display}: not a regular file.`);
+    if (r.reason === 'too-large') throw new InputError(`${display}: too large to be a descriptor (${((r.size ?? 0) / 1048576).toFixed(0)} MB; the limit is ${MAX_READ_BYTES / 1048576} MB).`);
+    throw new InputError(`${display}: ${r.message}.`);
   }
+  const buf = r.bytes;
   if (buf.subarray(0, 65536).includes(0)) throw new InputError(`${display}: a binary file, not a YAML descriptor.`);
   let text: string;
   try {

@@ -6,6 +6,8 @@ import { type Config, defaultConfig, normalizeConfig } from './config';
 import { type CompiledGlob, compileGlob, GlobError, matchGlob } from './glob';
 
 export const CONFIG_FILE_NAME = '.workload-placement.json';
+/** A larger configuration file is not plausible: it is refused unread. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Parses the file's text; every problem is a sentence the user can act on. */
 export function parseConfigFile(text: string, base: Config = defaultConfig()): { config: Config; problems: string[] } {
