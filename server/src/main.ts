@@ -3,7 +3,8 @@
 // `workload-placement-server --stdio`.
 
 import { setFlagsFromString } from 'node:v8';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { type Connection, createConnection, type Message, type MessageReader, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
 // The server keeps one analysis alive (about 110 MB at 10,000 workloads) and replaces it
@@ -14,10 +15,52 @@ import { startServer } from './server';
 // flag whenever it computes the next limit.
 setFlagsFromString('--heap-growing-percent=40');
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 // A promise nobody awaited must not take the server down with it (Node exits on
 // unhandled rejections); log it where the user can see it instead.
 process.on('unhandledRejection', (reason) => {
   connection.console.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
 });
 startServer(connection);
+
+/**
+ * The stdio transport, with a reader we can watch. The library's reader reports a
+ * framing error (a Content-Length that is missing or not a number, a body that is not
+ * JSON) and carries on reading from a stream it can no longer make sense of: the server
+ * stayed alive and never answered again. A broken stream cannot be resynchronised, so
+ * the server says why on stderr and exits (code 1); the editor's client restarts it.
+ * A message left incomplete for a minute is treated the same way.
+ */
+function stdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  const writer = new StreamMessageWriter(process.stdout);
+  let shutdown = false;
+  const broken = (why: string) => {
+    process.stderr.write(`workload-placement-server: the message stream from the client is broken (${why}); exiting.\n`);
+    process.exit(1);
+  };
+  reader.onError((e) => broken(e.message.split('\n')[0]));
+  const partial = new Map<number, number>();
+  reader.onPartialMessage((info) => {
+    const waited = (partial.get(info.messageToken) ?? 0) + info.waitingTime;
+    partial.set(info.messageToken, waited);
+    if (waited >= 60_000) broken(`a message still incomplete after ${waited / 1000} s`);
+  });
+  // Passing our own reader skips the library's stdio set-up: exit when the client
+  // closes the stream (0 after a shutdown request), and keep console output off stdout.
+  const watched: MessageReader = {
+    onError: reader.onError,
+    onClose: reader.onClose,
+    onPartialMessage: reader.onPartialMessage,
+    listen: (callback) =>
+      reader.listen((m: Message) => {
+        if ((m as { method?: string }).method === 'shutdown') shutdown = true;
+        callback(m);
+      }),
+    dispose: () => reader.dispose(),
+  };
+  for (const event of ['end', 'close'] as const) process.stdin.on(event, () => process.exit(shutdown ? 0 : 1));
+  const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  console.log = console.info = console.debug = console.warn = toStderr;
+  return createConnection(ProposedFeatures.all, watched, writer);
+}
