@@ -34,6 +34,8 @@ import { DESCRIPTOR_RE, Workspace } from './workspace';
 
 
 export const SERVER_NAME = 'workload-placement';
+/** Descriptor files for the watcher: the extension in any case, as the scanner takes it (server/src/scan.ts). */
+export const DESCRIPTOR_GLOB = '**/*.[wW][oO][rR][kK][lL][oO][aA][dD].{[yY][aA][mM][lL],[yY][mM][lL]}';
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(editorDocuments);
@@ -130,7 +132,7 @@ export function startServer(connection: Connection): ServerContext {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: '**/*.workload.{yaml,yml}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
             }),
           );
         }

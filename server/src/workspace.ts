@@ -5,8 +5,8 @@
 // never stale) or after a short debounce (for pushed diagnostics and refreshes).
 // A newer change restarts the debounce, so a superseded analysis is never run.
 
-import { promises as fs } from 'node:fs';
 import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
+import { DESCRIPTOR_RE, inScanScope, scanFolderAsync } from './scan';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type Analysis, analyze } from './core/analyze';
@@ -16,9 +16,7 @@ import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
 
-export const DESCRIPTOR_RE = /\.workload\.ya?ml$/i;
-/** Directories never scanned: dependencies and VCS data. */
-const SKIP_DIRS = new Set(['node_modules', '.git']);
+export { DESCRIPTOR_RE };
 /** Debounce between a change and the background analysis. */
 export const ANALYSIS_DELAY_MS = 40;
 
@@ -124,7 +122,11 @@ export class Workspace {
   isIgnored(uri: string): boolean {
     if (!this.config.ignore.length) return false;
     const file = fsPath(uri);
-    if (!file) return false;
+    return file ? this.isIgnoredPath(file) : false;
+  }
+
+  private isIgnoredPath(file: string): boolean {
+    if (!this.config.ignore.length) return false;
     for (const folder of this.folders) {
       const root = fsPath(folder);
       if (!root) continue;
@@ -184,13 +186,16 @@ export class Workspace {
 
   // Files on disk.
 
-  /** Lists and reads every descriptor below the workspace folders. */
+  /** Lists (with the scanner the CLI uses: server/src/scan.ts) and reads every descriptor below the workspace folders. */
   async scan(): Promise<number> {
     const id = ++this.scanId;
     const found = new Set<string>();
     for (const folder of this.folders) {
       const root = fsPath(folder);
-      if (root) await this.walk(root, root, found, id);
+      if (!root) continue;
+      const r = await scanFolderAsync(root, (abs) => this.isIgnoredPath(abs), () => id !== this.scanId);
+      if (!r) return found.size;
+      for (const f of r.files) found.add(URI.file(f).toString());
     }
     if (id !== this.scanId) return found.size;
     const uris = [...found];
@@ -207,27 +212,6 @@ export class Workspace {
     }
     this.invalidate();
     return found.size;
-  }
-
-  private async walk(root: string, dir: string, found: Set<string>, id: number): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (id !== this.scanId) return;
-      const full = path.join(dir, e.name);
-      const rel = path.relative(root, full).split(path.sep).join('/');
-      // Symbolic links are not followed: they can loop.
-      if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || this.ignored(rel)) continue;
-        await this.walk(root, full, found, id);
-      } else if (e.isFile() && DESCRIPTOR_RE.test(e.name) && !this.ignored(rel)) {
-        found.add(URI.file(full).toString());
-      }
-    }
   }
 
   /** A watched file was created, changed or deleted on disk. */
@@ -249,6 +233,17 @@ export class Workspace {
       return; // The editor's copy wins while open.
     }
     if (this.isIgnored(uri)) return;
+    // What the scan would skip (a link leaving the folder, a FIFO, node_modules) stays out.
+    const file = fsPath(uri);
+    const roots = this.folders.map(fsPath).filter((r): r is string => r !== undefined);
+    if (!file || !inScanScope(file, roots)) {
+      if (f && !f.open) {
+        this.files.delete(uri);
+        this.removed.add(uri);
+        this.invalidate();
+      }
+      return;
+    }
     await this.readDisk(uri);
     this.invalidate();
   }

@@ -7,14 +7,13 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
+import { scanFolder } from '../scan';
 import { defaultConfig } from '../core/config';
 
 export class InputError extends Error {}
 
 /** Larger files are not read at all; the core refuses anything past 20M characters. */
 export const MAX_READ_BYTES = MAX_DESCRIPTOR_BYTES;
-const DESCRIPTOR = /\.workload\.ya?ml$/;
-const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 export interface LoadedConfig {
   config: Config;
@@ -97,8 +96,11 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
         ignored.push(abs);
         continue;
       }
-      const walkProblems = walk(abs, add, ignoredPath, ignored);
-      problems.push(...walkProblems);
+      // The scanner the language server uses: the same files, so the same fleet.
+      const scanned = scanFolder(abs, ignoredPath);
+      scanned.files.forEach(add);
+      ignored.push(...scanned.ignored);
+      problems.push(...scanned.problems);
     } else if (st.isFile()) {
       if (ignoredPath(abs)) ignored.push(abs);
       else add(abs);
@@ -107,34 +109,6 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
   if (problems.length) throw new InputError(problems.join('\n'));
   const list = [...files.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { files: list, ignored };
-}
-
-function walk(root: string, add: (abs: string) => void, ignoredPath: (abs: string) => boolean, ignored: string[]): string[] {
-  const problems: string[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      problems.push(`${dir}: ${describe(e)}`);
-      continue;
-    }
-    for (const ent of entries) {
-      const abs = path.join(dir, ent.name);
-      // Symlinked folders are not followed: they can loop, and the target is checked where it lives.
-      if (ent.isDirectory()) {
-        if (SKIP_DIRS.has(ent.name)) continue;
-        if (ignoredPath(abs)) continue;
-        stack.push(abs);
-      } else if (DESCRIPTOR.test(ent.name) && (ent.isFile() || (ent.isSymbolicLink() && isFile(abs)))) {
-        if (ignoredPath(abs)) ignored.push(abs);
-        else add(abs);
-      }
-    }
-  }
-  return problems;
 }
 
 export interface ReadFile {
