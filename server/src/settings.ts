@@ -67,12 +67,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Removes null entries (settings left unset) one level down. */
+/** Removes null entries (settings left unset) at every depth. */
 function dropNulls(v: unknown): unknown {
   if (v === null || v === undefined) return undefined;
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && x !== 'default') out[k] = x;
+  for (const [k, x] of Object.entries(v)) {
+    const kept = dropNulls(x);
+    if (kept !== undefined && kept !== 'default') out[k] = kept;
+  }
   return out;
 }
 

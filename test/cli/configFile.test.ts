@@ -1,7 +1,12 @@
 // `.workload-placement.json` parsing and `ignore` glob matching (core/configFile.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultConfig, normalizeConfig } from '../../server/src/core/config';
 import { globProblem, isIgnored, parseConfigFile } from '../../server/src/core/configFile';
+import { settingsProperties } from '../../server/src/core/configSchema';
+import { fromSettings } from '../../server/src/settings';
 
 describe('parseConfigFile', () => {
   it('reads severities, off, ignore and placement options', () => {
@@ -28,8 +33,8 @@ describe('parseConfigFile', () => {
     { name: 'not an object', text: '[1, 2]', mentions: 'must be an object' },
     { name: 'unknown top-level key', text: '{ "rulez": {} }', mentions: "'rulez'" },
     { name: 'unknown rule id', text: '{ "rules": { "no-such-rule": "error" } }', mentions: "'no-such-rule'" },
-    { name: 'bad severity', text: '{ "rules": { "unknown-key": "loud" } }', mentions: 'severity must be' },
-    { name: 'ignore not a list', text: '{ "ignore": "legacy" }', mentions: 'list of glob patterns' },
+    { name: 'bad severity', text: '{ "rules": { "unknown-key": "loud" } }', mentions: '`rules.unknown-key` must be one of error, warning, information, hint, off (got "loud")' },
+    { name: 'ignore not a list', text: '{ "ignore": "legacy" }', mentions: '`ignore` must be a list' },
     { name: 'negated ignore pattern', text: '{ "ignore": ["!keep.workload.yaml"] }', mentions: 'negated' },
     { name: 'unknown placement key', text: '{ "placement": { "vmOverheads": {} } }', mentions: "'vmOverheads'" },
   ];
@@ -118,5 +123,48 @@ describe('ignore globs on hostile patterns', () => {
     assert.equal(isIgnored('a/d.workload.yaml', ['a/**/d.workload.yaml']), true);
     assert.equal(isIgnored('[x].workload.yaml', ['[x']), false);
     assert.equal(isIgnored('[x', ['[x']), true);
+  });
+});
+
+describe('configuration values are checked strictly, against the settings definition', () => {
+  const wrong: [string, unknown, string][] = [
+    ['a boolean as cores', { placement: { vmOverhead: { cpu: true } } }, '`placement.vmOverhead.cpu` must be a number or a string (got true)'],
+    ['an empty string as cores', { placement: { vmOverhead: { cpu: '' } } }, '`placement.vmOverhead.cpu` "" is not a number of cores'],
+    ['a list as cores', { placement: { containerOverhead: { cpu: [2] } } }, '`placement.containerOverhead.cpu` must be a number or a string (got [2])'],
+    ['negative cores', { placement: { vmOverhead: { cpu: -1 } } }, '`placement.vmOverhead.cpu` must be 0 or more'],
+    ['a boolean as memory', { placement: { vmOverhead: { memory: false } } }, '`placement.vmOverhead.memory` must be a number or a string'],
+    ['a size that is not one', { placement: { vmOverhead: { memory: 'lots' } } }, '`placement.vmOverhead.memory`: \'lots\' is not a size'],
+    ['an over-commit of 0', { placement: { overcommit: { hypervisor: { cpu: 0 } } } }, '`placement.overcommit.hypervisor.cpu` must be at least 0.1 (got 0)'],
+    ['an over-commit as a string', { placement: { overcommit: { containerHost: { memory: '2' } } } }, '`placement.overcommit.containerHost.memory` must be a number (got "2")'],
+    ['checkHostFailure as a string', { placement: { checkHostFailure: 'yes' } }, '`placement.checkHostFailure` must be true or false'],
+    ['a number in ignore', { ignore: ['a/**', 3] }, '`ignore[1]` must be a string (got 3)'],
+    ['an unknown key in a pair', { placement: { vmOverhead: { disk: 1 } } }, "Unknown key 'disk' in `placement.vmOverhead`"],
+    ['an unknown placement key', { placement: { spread: true } }, "Unknown key 'spread' in `placement`"],
+  ];
+  for (const [name, raw, message] of wrong) {
+    it(`refuses ${name}, naming the key and what was expected, and keeps the default`, () => {
+      const { config, problems } = parseConfigFile(JSON.stringify(raw));
+      assert.ok(problems.some((p) => p.includes(message)), `${JSON.stringify(problems)} should include ${message}`);
+      assert.deepEqual(config.placement, defaultConfig().placement);
+    });
+  }
+
+  it('what is valid next to a mistake still applies', () => {
+    const { config, problems } = parseConfigFile(JSON.stringify({ rules: { 'unknown-key': 'error', 'elastic-vm': 7 }, placement: { vmOverhead: { cpu: true, memory: '1Gi' } } }));
+    assert.equal(problems.length, 2, JSON.stringify(problems));
+    assert.equal(config.rules['unknown-key'], 'error');
+    assert.equal(config.rules['elastic-vm'], undefined);
+    assert.equal(config.placement.vmOverhead.memory, 2 ** 30);
+    assert.equal(config.placement.vmOverhead.cpu, defaultConfig().placement.vmOverhead.cpu);
+  });
+
+  it('settings go through the same definition', () => {
+    const { problems } = normalizeConfig(fromSettings({ placement: { vmOverhead: { cpu: true, memory: null }, overcommit: { hypervisor: { cpu: 0 } } }, ignore: ['x'.repeat(600)] }).raw);
+    assert.equal(problems.length, 3, JSON.stringify(problems));
+  });
+
+  it('package.json declares the settings from the same definition', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: unknown } } };
+    assert.deepEqual(pkg.contributes.configuration.properties, JSON.parse(JSON.stringify(settingsProperties())));
   });
 });

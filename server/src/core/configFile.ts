@@ -3,7 +3,9 @@
 // here, so both skip the same files. Pure: the caller reads the file and passes paths.
 
 import { type Config, defaultConfig, normalizeConfig } from './config';
-import { type CompiledGlob, compileGlob, GlobError, matchGlob } from './glob';
+import { type CompiledGlob, compileGlob, globProblem, matchGlob } from './glob';
+
+export { globProblem };
 
 export const CONFIG_FILE_NAME = '.workload-placement.json';
 /** A larger configuration file is not plausible: it is refused unread. */
@@ -19,26 +21,8 @@ export function parseConfigFile(text: string, base: Config = defaultConfig()): {
   } catch (e) {
     return { config: normalizeConfig(undefined, base).config, problems: [`Not valid JSON: ${(e as Error).message}.`] };
   }
-  const res = normalizeConfig(raw, base);
-  // Unusable patterns are reported and dropped (they would never match anyway).
-  res.config.ignore = res.config.ignore.filter((p) => {
-    const why = globProblem(p);
-    if (why) res.problems.push(`Ignore pattern '${p.length > 60 ? `${p.slice(0, 59)}…` : p}': ${why}`);
-    return !why;
-  });
-  return res;
-}
-
-/** Why a pattern cannot be used, or undefined when it can (syntax: core/glob.ts). */
-export function globProblem(pattern: string): string | undefined {
-  if (!pattern.trim()) return 'an empty pattern matches nothing.';
-  if (pattern.startsWith('!')) return 'negated patterns are not supported; narrow the other patterns instead.';
-  try {
-    compileGlob(pattern);
-  } catch (e) {
-    return e instanceof GlobError ? e.message : `not a valid pattern (${(e as Error).message}).`;
-  }
-  return undefined;
+  // Unusable `ignore` patterns are reported there and dropped (they would never match).
+  return normalizeConfig(raw, base);
 }
 
 /** A matcher for a list of patterns; invalid patterns never match. */

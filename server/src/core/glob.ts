@@ -195,3 +195,15 @@ function expandBraces(p: string): string[] {
   }
   return out;
 }
+
+/** Why a pattern cannot be used as an `ignore` pattern, or undefined when it can. */
+export function globProblem(pattern: string): string | undefined {
+  if (!pattern.trim()) return 'an empty pattern matches nothing.';
+  if (pattern.startsWith('!')) return 'negated patterns are not supported; narrow the other patterns instead.';
+  try {
+    compileGlob(pattern);
+  } catch (e) {
+    return e instanceof GlobError ? e.message : `not a valid pattern (${(e as Error).message}).`;
+  }
+  return undefined;
+}
