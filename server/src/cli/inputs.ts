@@ -8,6 +8,7 @@ import type { Config } from '../core/config';
 import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
 import { scanFolder } from '../scan';
+import { safe } from './style';
 import { defaultConfig } from '../core/config';
 
 export class InputError extends Error {}
@@ -30,7 +31,7 @@ export interface LoadedConfig {
 export function loadConfig(cwd: string, explicit: string | undefined, firstInput: string): LoadedConfig {
   if (explicit !== undefined) {
     const abs = path.resolve(cwd, explicit);
-    return readConfig(abs, `--config ${explicit}`);
+    return readConfig(abs, `--config ${safe(explicit)}`);
   }
   const start = path.resolve(cwd, firstInput);
   let dir = isDir(start) ? start : path.dirname(start);
@@ -46,7 +47,7 @@ export function loadConfig(cwd: string, explicit: string | undefined, firstInput
   return { config: defaultConfig(), root: cwd };
 }
 
-function readConfig(abs: string, label = abs): LoadedConfig {
+function readConfig(abs: string, label = safe(abs)): LoadedConfig {
   const r = readRegularFileSync(abs, MAX_CONFIG_BYTES);
   if (!r.ok) {
     if (r.reason === 'not-a-file') throw new InputError(`${label}: not a file.`);
@@ -55,7 +56,7 @@ function readConfig(abs: string, label = abs): LoadedConfig {
   }
   const text = r.bytes.toString('utf8');
   const { config, problems } = parseConfigFile(text);
-  if (problems.length) throw new InputError(`Invalid configuration ${abs}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length) throw new InputError(`Invalid configuration ${safe(abs)}:\n${problems.map((p) => `  - ${safe(p)}`).join('\n')}`);
   return { config, path: abs, root: path.dirname(abs) };
 }
 
@@ -88,7 +89,7 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
     try {
       st = fs.statSync(abs);
     } catch (e) {
-      problems.push(`${input}: ${describe(e)}`);
+      problems.push(`${safe(input)}: ${describe(e)}`);
       continue;
     }
     if (st.isDirectory()) {
@@ -100,11 +101,11 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
       const scanned = scanFolder(abs, ignoredPath);
       scanned.files.forEach(add);
       ignored.push(...scanned.ignored);
-      problems.push(...scanned.problems);
+      problems.push(...scanned.problems.map(safe));
     } else if (st.isFile()) {
       if (ignoredPath(abs)) ignored.push(abs);
       else add(abs);
-    } else problems.push(`${input}: not a regular file or folder.`);
+    } else problems.push(`${safe(input)}: not a regular file or folder.`);
   }
   if (problems.length) throw new InputError(problems.join('\n'));
   const list = [...files.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -118,7 +119,8 @@ export interface ReadFile {
 }
 
 /** Reads a descriptor as UTF-8; binary, non-UTF-8 and huge files are input errors. */
-export function readDescriptor(abs: string, display: string): ReadFile {
+export function readDescriptor(abs: string, shown: string): ReadFile {
+  const display = safe(shown);
   // Only a regular file, read up to the limit: never a FIFO or a device behind a link.
   const r = readRegularFileSync(abs, MAX_READ_BYTES);
   if (!r.ok) {
@@ -142,7 +144,7 @@ export function writeDescriptor(abs: string, display: string, file: ReadFile): v
   try {
     fs.writeFileSync(abs, (file.bom ? '\ufeff' : '') + file.text, 'utf8');
   } catch (e) {
-    throw new InputError(`Cannot write the fixes to ${display}: ${describe(e)}`);
+    throw new InputError(`Cannot write the fixes to ${safe(display)}: ${describe(e)}`);
   }
 }
 
