@@ -19,6 +19,7 @@ import {
 import { CONFIG_FILE_NAME } from './core/configFile';
 import { type ClientFeatures, clientFeatures, type ServerContext } from './context';
 import { editorDocuments } from './document';
+import { plainMessage } from './markdown';
 import { FIX_ALL_KIND, registerCodeActions, SHOW_RULE_DOCS_COMMAND } from './features/codeActions';
 import { registerCodeLens } from './features/codeLens';
 import { registerCompletion } from './features/completion';
@@ -109,7 +110,7 @@ export function startServer(connection: Connection): ServerContext {
     const fresh = problems.fresh(loaded.problems);
     if (fresh.length) {
       // A notification, not a request: nothing to wait for, nothing to fail.
-      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Workload Placement configuration: ${fresh.join(' ')}` });
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: plainMessage(`Workload Placement configuration: ${fresh.join(' ')}`) });
     }
     if (codeLensChanged && client.codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     return ignoreChanged;
