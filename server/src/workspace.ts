@@ -196,6 +196,7 @@ export class Workspace {
       const r = await scanFolderAsync(root, (abs) => this.isIgnoredPath(abs), () => id !== this.scanId);
       if (!r) return found.size;
       for (const f of r.files) found.add(URI.file(f).toString());
+      for (const p of r.problems) this.log(`Scanning ${root}: ${p}`);
     }
     if (id !== this.scanId) return found.size;
     const uris = [...found];

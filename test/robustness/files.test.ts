@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readRegularFile, readRegularFileSync } from '../../server/src/files';
+import { pathToFileURL } from 'node:url';
+import { URI } from 'vscode-uri';
+import { MAX_DESCRIPTOR_BYTES, readRegularFile, readRegularFileSync } from '../../server/src/files';
+import { Workspace } from '../../server/src/workspace';
 import { cli, json, tempTree } from '../cli/helpers';
 import { APPS, FILES } from '../lsp/fixtures';
 import { TestClient, waitFor } from '../lsp/helpers';
@@ -39,6 +42,26 @@ describe('reading only regular files within a limit', { skip: !posix, timeout: 1
       assert.deepEqual(big.ok ? 'read' : [big.reason, big.size], ['too-large', 1001]);
       const fits = await read(path.join(dir, 'fits'), 1000);
       assert.equal(fits.ok && fits.bytes.length, 1000);
+    }
+  });
+
+  it('the server refuses a descriptor over the read limit unread, with the too-large diagnostic', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-big-'));
+    try {
+      const big = path.join(root, 'big.workload.yaml');
+      // Sparse: 65 MB on paper, nothing on disk, and never read.
+      fs.writeFileSync(big, '');
+      fs.truncateSync(big, MAX_DESCRIPTOR_BYTES + 1);
+      const ws = new Workspace();
+      ws.setFolders([pathToFileURL(root).href]);
+      assert.equal(await ws.scan(), 1);
+      const d = ws.flush().diagnostics.get(URI.file(big).toString()) ?? [];
+      assert.equal(d.length, 1);
+      assert.match(d[0].message, /too large/);
+      assert.equal(ws.file(URI.file(big).toString())!.text, '');
+      ws.dispose();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 
