@@ -145,11 +145,12 @@ export function* scanSteps(root: string, ignored: IgnoredPath): Generator<void, 
 }
 
 /**
- * Whether a file the editor reports (a watcher event) is one the scan would take:
- * a descriptor name, a regular file, not under node_modules or .git, and with its
- * real path inside one of the roots it is below.
+ * Whether a file the editor reports (a watcher event) is one the scan would take: a
+ * descriptor name, a regular file, not under node_modules or .git, with its real path
+ * inside one of the roots it is below. 'linked' when a link leads to it (the scan then
+ * decides under which path it counts), 'direct' otherwise.
  */
-export function inScanScope(abs: string, roots: readonly string[]): boolean {
+export function inScanScope(abs: string, roots: readonly string[]): 'direct' | 'linked' | false {
   if (!DESCRIPTOR_RE.test(path.basename(abs))) return false;
   let real: string;
   try {
@@ -169,7 +170,7 @@ export function inScanScope(abs: string, roots: readonly string[]): boolean {
       continue;
     }
     const relReal = path.relative(rootReal, real);
-    if (relReal && !relReal.startsWith('..') && !path.isAbsolute(relReal)) return true;
+    if (relReal && !relReal.startsWith('..') && !path.isAbsolute(relReal)) return relReal === rel ? 'direct' : 'linked';
   }
   return false;
 }

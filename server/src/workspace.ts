@@ -5,8 +5,6 @@
 // never stale) or after a short debounce (for pushed diagnostics and refreshes).
 // A newer change restarts the debounce, so a superseded analysis is never run.
 
-import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
-import { DESCRIPTOR_RE, inScanScope, scanFolderAsync } from './scan';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type Analysis, analyze } from './core/analyze';
@@ -15,6 +13,8 @@ import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
+import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
+import { DESCRIPTOR_RE, inScanScope, scanFolderAsync } from './scan';
 
 export { DESCRIPTOR_RE };
 /** Debounce between a change and the background analysis. */
@@ -237,12 +237,18 @@ export class Workspace {
     // What the scan would skip (a link leaving the folder, a FIFO, node_modules) stays out.
     const file = fsPath(uri);
     const roots = this.folders.map(fsPath).filter((r): r is string => r !== undefined);
-    if (!file || !inScanScope(file, roots)) {
+    const scope = file ? inScanScope(file, roots) : false;
+    if (!scope) {
       if (f && !f.open) {
         this.files.delete(uri);
         this.removed.add(uri);
         this.invalidate();
       }
+      return;
+    }
+    // A link to a file: whether it counts, and under which path, is the scan's to say.
+    if (scope === 'linked' && !f) {
+      await this.scan();
       return;
     }
     await this.readDisk(uri);

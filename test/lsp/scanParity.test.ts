@@ -105,4 +105,32 @@ describe('the editor and the command line scan the same files', { skip: process.
       await c.shutdown();
     }
   });
+
+  it('files the watcher reports go through the same policy: new links to counted files or outside the root add nothing', async () => {
+    const c = await TestClient.start({ files: { 'hosts/main.workload.yaml': host('k8s-main'), 'apps/a.workload.yaml': app('a', 'k8s-main') } });
+    try {
+      const all = async () => {
+        const r = await c.conn.sendRequest<P.WorkspaceDiagnosticReport>('workspace/diagnostic', { previousResultIds: [] });
+        return r.items.map((i) => [path.relative(c.dir, fileURLToPath(i.uri)), (i as P.WorkspaceFullDocumentDiagnosticReport).items.map((d) => String(d.code))] as const);
+      };
+      const before = await all();
+      assert.ok(before.every(([, codes]) => !codes.includes('duplicate-name')), JSON.stringify(before));
+      const outside = fs.mkdtempSync(path.join(path.dirname(c.dir), 'wp-outside-'));
+      process.on('exit', () => fs.rmSync(outside, { recursive: true, force: true }));
+      fs.writeFileSync(path.join(outside, 'o.workload.yaml'), host('k8s-outside'));
+      fs.symlinkSync(path.join('hosts', 'main.workload.yaml'), path.join(c.dir, 'twin.workload.yaml'));
+      fs.symlinkSync(path.join(outside, 'o.workload.yaml'), path.join(c.dir, 'out.workload.yaml'));
+      execFileSync('mkfifo', [path.join(c.dir, 'fifo.workload.yaml')]);
+      await c.conn.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: ['twin.workload.yaml', 'out.workload.yaml', 'fifo.workload.yaml'].map((n) => ({ uri: c.uri(n), type: 1 })),
+      });
+      // A hover answers after the notifications are handled; the fleet is unchanged.
+      await c.hover('apps/a.workload.yaml', { line: 0, character: 0 });
+      assert.deepEqual((await all()).sort(), before.sort());
+      const { report } = json(['check', '.'], { cwd: c.dir });
+      assert.deepEqual(report.files.sort(), before.map(([f]) => f.split(path.sep).join('/')).sort());
+    } finally {
+      await c.shutdown();
+    }
+  });
 });
