@@ -1,6 +1,5 @@
 // Writes the `contributes` and `activationEvents` parts of package.json: the language,
-// grammars, schema, settings (server/src/core/configSchema.ts: one severity setting per
-// rule, from the rule catalogue),
+// grammars, schema, settings (one severity setting per rule, from the rule catalogue),
 // commands and menus. Run after `tsc -b server` (it reads the compiled catalogue):
 //   npx tsc -b server && node scripts/genManifest.mjs
 // test/lsp/manifest.test.ts fails when package.json and the catalogue disagree.
@@ -9,6 +8,9 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { RULES } = require('../out/server/src/core/rules.js');
+
+// The settings: the one definition (server/src/core/configSchema.ts) the server also
+// validates `.workload-placement.json` and the settings it receives against.
 const { settingsProperties } = require('../out/server/src/core/configSchema.js');
 
 export const contributes = {
@@ -27,7 +29,6 @@ export const contributes = {
   yamlValidation: [{ fileMatch: ['*.workload.yaml', '*.workload.yml'], url: './schema/descriptor-v1.schema.json' }],
   configuration: {
     title: 'Workload Placement',
-    // The one definition, which the server also validates settings and the file against.
     properties: settingsProperties(),
   },
   commands: [
