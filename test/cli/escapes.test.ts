@@ -91,3 +91,14 @@ describe('terminal escapes in untrusted text', { skip: process.platform === 'win
     assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith('no-such')));
   });
 });
+
+describe('terminal escapes in arguments echoed back', () => {
+  it('an unknown command or option, and a bad --format, are escaped, line breaks included', () => {
+    for (const args of [[`chk\n\u001b[2J`], ['check', `--bogus\u001b[2J`], ['check', '--format', `x\n\u009b2J`], ['rules', '--format', '\u202e']]) {
+      const r = cli(args);
+      assert.equal(r.code, 2);
+      assertClean(r.stderr, 'stderr');
+      assert.equal(r.stderr.split('\n').length, 3, JSON.stringify(r.stderr));
+    }
+  });
+});
