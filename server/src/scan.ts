@@ -4,14 +4,15 @@
 // - Descriptors are `*.workload.yaml` / `*.workload.yml`, the extension in any case
 //   (`.WORKLOAD.YAML` too: VS Code's language association and case-insensitive file
 //   systems treat them alike). The name checked is the entry's own, a link's included.
-// - `node_modules` and `.git` folders are never entered.
+// - Folders named `node_modules` or `.git` are never entered (a link under another name
+//   that leads into one is a link like any other).
 // - Symbolic links (to files or folders) are followed when their target stays inside
 //   the scanned root; links that leave it, dangle or loop are skipped. A file reached
 //   twice (by its own path and through a link) is taken once, under its own path; a
 //   folder reached twice is scanned once: real folders first, linked ones after.
 // - Only regular files: FIFOs, sockets and devices are skipped whatever their name.
-// - `ignore` patterns are matched against the path as found (a link's own path, not its
-//   target's); an ignored folder is not entered.
+// - `ignore` patterns are matched, case-sensitively, against the path as found (a link's
+//   own path, not its target's); an ignored folder is not entered.
 //
 // The walk is a generator that yields after each folder: the CLI drains it at once, the
 // server in slices so that requests get through while a big workspace is listed.
