@@ -27,6 +27,8 @@ export const contributes = {
     { scopeName: 'workload-descriptor.injection', path: './syntaxes/workload-descriptor.injection.tmLanguage.json', injectTo: ['source.workload-descriptor'] },
   ],
   yamlValidation: [{ fileMatch: ['*.workload.yaml', '*.workload.yml'], url: './schema/descriptor-v1.schema.json' }],
+  // The configuration file, validated in the editor from the same definition as the settings.
+  jsonValidation: [{ fileMatch: ['.workload-placement.json'], url: './schema/workload-placement.schema.json' }],
   configuration: {
     title: 'Workload Placement',
     properties: settingsProperties(),

@@ -1,11 +1,12 @@
 // `.workload-placement.json` parsing and `ignore` glob matching (core/configFile.ts).
 import assert from 'node:assert/strict';
+import Ajv from 'ajv';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig, normalizeConfig } from '../../server/src/core/config';
 import { globProblem, isIgnored, parseConfigFile } from '../../server/src/core/configFile';
-import { settingsProperties } from '../../server/src/core/configSchema';
+import { configFileJsonSchema, settingsProperties } from '../../server/src/core/configSchema';
 import { fromSettings } from '../../server/src/settings';
 
 describe('parseConfigFile', () => {
@@ -166,5 +167,44 @@ describe('configuration values are checked strictly, against the settings defini
   it('package.json declares the settings from the same definition', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: unknown } } };
     assert.deepEqual(pkg.contributes.configuration.properties, JSON.parse(JSON.stringify(settingsProperties())));
+  });
+});
+
+describe('the generated JSON Schema of .workload-placement.json', () => {
+  it('accepts and refuses what the server and the CLI accept and refuse', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const valid = ajv.compile(configFileJsonSchema());
+    const samples: unknown[] = [
+      {},
+      { $schema: './schema/workload-placement.schema.json' },
+      { rules: { 'unknown-key': 'error', 'elastic-vm': 'off', 'stateful-without-volumes': 'info' } },
+      { rules: { 'unknown-key': 'loud' } },
+      { rules: { 'no-such-rule': 'off' } },
+      { ignore: ['legacy/**'] },
+      { ignore: 'legacy' },
+      { ignore: ['x'.repeat(513)] },
+      { placement: { vmOverhead: { cpu: '250m', memory: 2 ** 30 } } },
+      { placement: { vmOverhead: { cpu: true } } },
+      { placement: { vmOverhead: { cpu: '' } } },
+      { placement: { vmOverhead: { cpu: [2] } } },
+      { placement: { containerOverhead: { cpu: -1 } } },
+      { placement: { overcommit: { hypervisor: { cpu: 0 } } } },
+      { placement: { overcommit: { hypervisor: { cpu: 2, memory: 1 } } } },
+      { placement: { overcommit: { containerHost: { memory: '2' } } } },
+      { placement: { checkHostFailure: 'yes' } },
+      { placement: { checkHostFailure: true, vmOverhead: null } },
+      { placement: { spread: 1 } },
+      { severity: {} },
+      [1, 2],
+    ];
+    for (const s of samples) {
+      const ours = parseConfigFile(JSON.stringify(s)).problems;
+      assert.equal(valid(s), ours.length === 0, `${JSON.stringify(s)}: ours ${JSON.stringify(ours)}, schema ${JSON.stringify(valid.errors)}`);
+    }
+  });
+
+  it('is the committed schema/workload-placement.schema.json', () => {
+    const committed = readFileSync(join(__dirname, '..', '..', '..', 'schema', 'workload-placement.schema.json'), 'utf8');
+    assert.equal(committed, `${JSON.stringify(configFileJsonSchema(), null, 2)}\n`);
   });
 });

@@ -116,6 +116,25 @@ export function configSchema(): Schema {
   return root;
 }
 
+/** `schema/workload-placement.schema.json` (written by `npm run docs`), for the editor's JSON validation of the file. */
+export function configFileJsonSchema(): Record<string, unknown> {
+  const schema = configSchema();
+  const props = schema.properties!;
+  // The file accepts the aliases normalizeConfig reads, and its own texts say what applies.
+  for (const rule of Object.values(props.rules.properties ?? {})) rule.enum = [...SEVERITIES, 'info', 'warn'];
+  props.rules.markdownDescription = 'Severity per rule (`error`, `warning`, `information`, `hint`) or `off`. Rules not listed keep their default. The `workloadPlacement.rules` setting overrides it.';
+  props.ignore.markdownDescription = 'Glob patterns (relative to this file\'s folder) of descriptor files to leave out of the fleet. See docs/cli.md for the syntax.';
+  for (const p of Object.values(props.placement.properties ?? {})) {
+    if (p.markdownDescription) p.markdownDescription = p.markdownDescription.replace(/ Unset: `\.workload-placement\.json`, else (the default|off)\./, ' Unset: $1.');
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: '.workload-placement.json',
+    description: 'Workload Placement configuration: rule severities, ignore patterns and placement options. Generated from server/src/core/configSchema.ts.',
+    ...schema,
+  };
+}
+
 let cached: Schema | undefined;
 
 export interface ConfigProblem {
