@@ -9,22 +9,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { RULES } = require('../out/server/src/core/rules.js');
 
-const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'];
-const pair = (what) => ({
-  type: ['object', 'null'],
-  default: null,
-  additionalProperties: false,
-  properties: {
-    cpu: { type: ['number', 'string'], markdownDescription: 'Cores (`0.5`) or millicores (`500m`).' },
-    memory: { type: ['number', 'string'], markdownDescription: 'Bytes or a Kubernetes quantity (`2Gi`).' },
-  },
-  markdownDescription: what,
-});
-const ratios = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { cpu: { type: 'number', minimum: 0.1 }, memory: { type: 'number', minimum: 0.1 } },
-};
+// The settings: the one definition (server/src/core/configSchema.ts) the server also
+// validates `.workload-placement.json` and the settings it receives against.
+const { settingsProperties } = require('../out/server/src/core/configSchema.js');
 
 export const contributes = {
   languages: [
@@ -40,52 +27,11 @@ export const contributes = {
     { scopeName: 'workload-descriptor.injection', path: './syntaxes/workload-descriptor.injection.tmLanguage.json', injectTo: ['source.workload-descriptor'] },
   ],
   yamlValidation: [{ fileMatch: ['*.workload.yaml', '*.workload.yml'], url: './schema/descriptor-v1.schema.json' }],
+  // The configuration file, validated in the editor from the same definition as the settings.
+  jsonValidation: [{ fileMatch: ['.workload-placement.json'], url: './schema/workload-placement.schema.json' }],
   configuration: {
     title: 'Workload Placement',
-    properties: {
-      'workloadPlacement.rules': {
-        type: 'object',
-        default: {},
-        additionalProperties: false,
-        markdownDescription:
-          'Severity per rule (`error`, `warning`, `information`, `hint`) or `off`. Rules not listed keep their default. Overrides `rules` in `.workload-placement.json`.',
-        properties: Object.fromEntries(
-          RULES.map((r) => [r.id, { type: 'string', enum: SEVERITIES, markdownDescription: `${r.summary} Default: \`${r.defaultSeverity}\`.` }]),
-        ),
-      },
-      'workloadPlacement.ignore': {
-        type: 'array',
-        items: { type: 'string' },
-        default: [],
-        markdownDescription: 'Glob patterns (relative to the workspace folder) of descriptor files to leave out of the fleet, added to `ignore` in `.workload-placement.json`.',
-      },
-      'workloadPlacement.placement.vmOverhead': pair('What one VM costs beyond its workload (its guest OS), e.g. `{ "cpu": 0.5, "memory": "2Gi" }`. Unset: `.workload-placement.json`, else the default.'),
-      'workloadPlacement.placement.containerOverhead': pair('What one container costs beyond its workload (the runtime shim), e.g. `{ "cpu": 0, "memory": "32Mi" }`. Unset: `.workload-placement.json`, else the default.'),
-      'workloadPlacement.placement.overcommit': {
-        type: ['object', 'null'],
-        default: null,
-        additionalProperties: false,
-        properties: { hypervisor: ratios, containerHost: ratios },
-        markdownDescription: 'Default over-commit ratios for hosts that set no `overcommit`, e.g. `{ "hypervisor": { "cpu": 4, "memory": 1 } }`.',
-      },
-      'workloadPlacement.placement.checkHostFailure': {
-        type: ['boolean', 'null'],
-        default: null,
-        markdownDescription: 'Report workloads that would not survive the loss of any one host. Unset: `.workload-placement.json`, else off.',
-      },
-      'workloadPlacement.codeLens.enable': {
-        type: 'boolean',
-        default: true,
-        markdownDescription: "Show each workload's verdict and confidence above it.",
-      },
-      'workloadPlacement.trace.server': {
-        type: 'string',
-        enum: ['off', 'messages', 'verbose'],
-        default: 'off',
-        scope: 'window',
-        markdownDescription: 'Log the messages between VS Code and the Workload Placement server (in its output).',
-      },
-    },
+    properties: settingsProperties(),
   },
   commands: [
     { command: 'workloadPlacement.restartServer', title: 'Restart Server', category: 'Workload Placement' },

@@ -23,3 +23,17 @@ export function clip(text: string | undefined, max = 80): string {
   if (text === undefined) return '';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/**
+ * Makes text safe for a `window/showMessage`, which VS Code renders with links
+ * (`[label](command:…)` runs a command on click) but no other markdown, so backslash
+ * escapes would show: a link's `](` is broken with a space, bare `command:` URIs lose
+ * their colon's meaning, and control and bidi characters become visible `\uXXXX`.
+ */
+export function plainMessage(text: string): string {
+  return String(text)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/\]\s*\(/g, '] (')
+    .replace(/\b(command|https?|file|vscode):/gi, '$1 :');
+}

@@ -19,6 +19,7 @@ import {
 import { CONFIG_FILE_NAME } from './core/configFile';
 import { type ClientFeatures, clientFeatures, type ServerContext } from './context';
 import { editorDocuments } from './document';
+import { plainMessage } from './markdown';
 import { FIX_ALL_KIND, registerCodeActions, SHOW_RULE_DOCS_COMMAND } from './features/codeActions';
 import { registerCodeLens } from './features/codeLens';
 import { registerCompletion } from './features/completion';
@@ -34,6 +35,8 @@ import { DESCRIPTOR_RE, Workspace } from './workspace';
 
 
 export const SERVER_NAME = 'workload-placement';
+/** Descriptor files for the watcher: the extension in any case, as the scanner takes it (server/src/scan.ts). */
+export const DESCRIPTOR_GLOB = '**/*.[wW][oO][rR][kK][lL][oO][aA][dD].{[yY][aA][mM][lL],[yY][mM][lL]}';
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(editorDocuments);
@@ -107,7 +110,7 @@ export function startServer(connection: Connection): ServerContext {
     const fresh = problems.fresh(loaded.problems);
     if (fresh.length) {
       // A notification, not a request: nothing to wait for, nothing to fail.
-      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Workload Placement configuration: ${fresh.join(' ')}` });
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: plainMessage(`Workload Placement configuration: ${fresh.join(' ')}`) });
     }
     if (codeLensChanged && client.codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     return ignoreChanged;
@@ -130,7 +133,7 @@ export function startServer(connection: Connection): ServerContext {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: '**/*.workload.{yaml,yml}' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
             }),
           );
         }

@@ -4,10 +4,10 @@
 // the editor replaces the file's, and `ignore` patterns from both apply. Settings the
 // user did not set arrive as null and are skipped, so they never mask the file.
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Config, defaultConfig, normalizeConfig } from './core/config';
-import { CONFIG_FILE_NAME, parseConfigFile } from './core/configFile';
+import { CONFIG_FILE_NAME, MAX_CONFIG_BYTES, parseConfigFile } from './core/configFile';
+import { readRegularText } from './files';
 import { fsPath } from './workspace';
 
 /** Settings that only the editor shell uses. */
@@ -31,13 +31,13 @@ export async function loadConfiguration(folderUris: readonly string[], settings:
     const dir = fsPath(folder);
     if (!dir) continue;
     const file = path.join(dir, CONFIG_FILE_NAME);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch {
+    // Only a regular file within the size limit: a FIFO or a link to a device is refused unread.
+    const read = await readRegularText(file, MAX_CONFIG_BYTES);
+    if (!read.ok) {
+      if (read.reason !== 'missing') problems.push(`${file}: ${read.message}; ignored.`);
       continue;
     }
-    const r = parseConfigFile(text, config);
+    const r = parseConfigFile(read.text, config);
     config = r.config;
     for (const p of r.problems) problems.push(`${file}: ${p}`);
   }
@@ -67,12 +67,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Removes null entries (settings left unset) one level down. */
+/** Removes null entries (settings left unset) at every depth. */
 function dropNulls(v: unknown): unknown {
   if (v === null || v === undefined) return undefined;
   if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined && x !== 'default') out[k] = x;
+  for (const [k, x] of Object.entries(v)) {
+    const kept = dropNulls(x);
+    if (kept !== undefined && kept !== 'default') out[k] = kept;
+  }
   return out;
 }
 

@@ -5,19 +5,18 @@
 // never stale) or after a short debounce (for pushed diagnostics and refreshes).
 // A newer change restarts the debounce, so a superseded analysis is never run.
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type Analysis, analyze } from './core/analyze';
 import { type Config, defaultConfig } from './core/config';
-import { MAX_FILE_CHARS, PieceCache, parseFile } from './core/parse';
+import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
+import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
+import { DESCRIPTOR_RE, inScanScope, scanFolderAsync } from './scan';
 
-export const DESCRIPTOR_RE = /\.workload\.ya?ml$/i;
-/** Directories never scanned: dependencies and VCS data. */
-const SKIP_DIRS = new Set(['node_modules', '.git']);
+export { DESCRIPTOR_RE };
 /** Debounce between a change and the background analysis. */
 export const ANALYSIS_DELAY_MS = 40;
 
@@ -41,6 +40,8 @@ export interface FileState {
   /** True when the text changed since the last analysis. */
   textChanged: boolean;
   lastDiagnostics: readonly Diagnostic[];
+  /** Set for a disk file refused unread (its size in bytes): parsed as that refusal. */
+  tooLarge?: number;
 }
 
 export interface AnalysisEvent {
@@ -121,7 +122,11 @@ export class Workspace {
   isIgnored(uri: string): boolean {
     if (!this.config.ignore.length) return false;
     const file = fsPath(uri);
-    if (!file) return false;
+    return file ? this.isIgnoredPath(file) : false;
+  }
+
+  private isIgnoredPath(file: string): boolean {
+    if (!this.config.ignore.length) return false;
     for (const folder of this.folders) {
       const root = fsPath(folder);
       if (!root) continue;
@@ -155,6 +160,7 @@ export class Workspace {
       f.textChanged = true;
     }
     f.source = source;
+    f.tooLarge = undefined;
     this.removed.delete(uri);
     this.invalidate();
   }
@@ -166,31 +172,31 @@ export class Workspace {
     f.open = false;
     f.version = null;
     f.cache = undefined;
-    const text = await readText(uri);
+    const disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
-    if (text === undefined) {
+    if (disk === undefined) {
       this.files.delete(uri);
       this.removed.add(uri);
     } else {
       f.onDisk = true;
-      if (text !== f.text) {
-        f.source = SourceText.of(text);
-        f.parsed = undefined;
-        f.textChanged = true;
-      }
+      takeDisk(f, disk);
     }
     this.invalidate();
   }
 
   // Files on disk.
 
-  /** Lists and reads every descriptor below the workspace folders. */
+  /** Lists (with the scanner the CLI uses: server/src/scan.ts) and reads every descriptor below the workspace folders. */
   async scan(): Promise<number> {
     const id = ++this.scanId;
     const found = new Set<string>();
     for (const folder of this.folders) {
       const root = fsPath(folder);
-      if (root) await this.walk(root, root, found, id);
+      if (!root) continue;
+      const r = await scanFolderAsync(root, (abs) => this.isIgnoredPath(abs), () => id !== this.scanId);
+      if (!r) return found.size;
+      for (const f of r.files) found.add(URI.file(f).toString());
+      for (const p of r.problems) this.log(`Scanning ${root}: ${p}`);
     }
     if (id !== this.scanId) return found.size;
     const uris = [...found];
@@ -207,27 +213,6 @@ export class Workspace {
     }
     this.invalidate();
     return found.size;
-  }
-
-  private async walk(root: string, dir: string, found: Set<string>, id: number): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (id !== this.scanId) return;
-      const full = path.join(dir, e.name);
-      const rel = path.relative(root, full).split(path.sep).join('/');
-      // Symbolic links are not followed: they can loop.
-      if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || this.ignored(rel)) continue;
-        await this.walk(root, full, found, id);
-      } else if (e.isFile() && DESCRIPTOR_RE.test(e.name) && !this.ignored(rel)) {
-        found.add(URI.file(full).toString());
-      }
-    }
   }
 
   /** A watched file was created, changed or deleted on disk. */
@@ -249,15 +234,32 @@ export class Workspace {
       return; // The editor's copy wins while open.
     }
     if (this.isIgnored(uri)) return;
+    // What the scan would skip (a link leaving the folder, a FIFO, node_modules) stays out.
+    const file = fsPath(uri);
+    const roots = this.folders.map(fsPath).filter((r): r is string => r !== undefined);
+    const scope = file ? inScanScope(file, roots) : false;
+    if (!scope) {
+      if (f && !f.open) {
+        this.files.delete(uri);
+        this.removed.add(uri);
+        this.invalidate();
+      }
+      return;
+    }
+    // A link to a file: whether it counts, and under which path, is the scan's to say.
+    if (scope === 'linked' && !f) {
+      await this.scan();
+      return;
+    }
     await this.readDisk(uri);
     this.invalidate();
   }
 
   private async readDisk(uri: string): Promise<void> {
-    const text = await readText(uri);
+    const disk = await readText(uri);
     const f = this.files.get(uri);
     if (f?.open) return;
-    if (text === undefined) {
+    if (disk === undefined) {
       if (f) {
         this.files.delete(uri);
         this.removed.add(uri);
@@ -266,14 +268,11 @@ export class Workspace {
     }
     if (f) {
       f.onDisk = true;
-      if (f.text !== text) {
-        f.source = SourceText.of(text);
-        f.parsed = undefined;
-        f.textChanged = true;
-      }
+      takeDisk(f, disk);
       return;
     }
-    const s = this.newState(uri, SourceText.of(text));
+    const s = this.newState(uri, SourceText.of(disk.text ?? ''));
+    s.tooLarge = disk.tooLarge;
     s.onDisk = true;
     this.files.set(uri, s);
     this.removed.delete(uri);
@@ -325,7 +324,7 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        f.parsed = parseFile(f.uri, f.source, f.cache);
+        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {
@@ -391,6 +390,15 @@ export class Workspace {
   }
 }
 
+/** Takes the disk's copy of a file that is not open, if it changed. */
+function takeDisk(f: FileState, disk: DiskText): void {
+  if (disk.tooLarge !== undefined ? f.tooLarge === disk.tooLarge : f.tooLarge === undefined && f.text === disk.text) return;
+  f.source = SourceText.of(disk.text ?? '');
+  f.tooLarge = disk.tooLarge;
+  f.parsed = undefined;
+  f.textChanged = true;
+}
+
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -411,17 +419,18 @@ export function fsPath(uri: string): string | undefined {
   }
 }
 
-/** Reads a descriptor from disk; a file over the size limit reads as a refusal marker. */
-async function readText(uri: string): Promise<string | undefined> {
+/** What reading a descriptor from disk gave: its text, or a size that refuses it unread. */
+export type DiskText = { text: string; tooLarge?: undefined } | { text?: undefined; tooLarge: number };
+
+/**
+ * Reads a descriptor from disk: only a regular file, only up to the size limit (a FIFO
+ * or a link to a device is never read). Undefined when there is nothing to read.
+ */
+async function readText(uri: string): Promise<DiskText | undefined> {
   const p = fsPath(uri);
   if (!p) return undefined;
-  try {
-    const st = await fs.stat(p);
-    if (!st.isFile()) return undefined;
-    // Bytes ≥ characters for UTF-8: anything bigger than twice the limit is refused unread.
-    if (st.size > MAX_FILE_CHARS * 2) return ' '.repeat(MAX_FILE_CHARS + 1);
-    return await fs.readFile(p, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = await readRegularFile(p, MAX_DESCRIPTOR_BYTES);
+  if (r.ok) return { text: r.bytes.toString('utf8') };
+  if (r.reason === 'too-large') return { tooLarge: r.size ?? MAX_DESCRIPTOR_BYTES + 1 };
+  return undefined;
 }

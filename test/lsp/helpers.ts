@@ -78,6 +78,8 @@ export interface ClientOptions {
   documentChanges?: boolean;
   /** Markdown in hovers and completion docs (default true). */
   markdown?: boolean;
+  /** Runs on the workspace folder after the files are written, before the server starts. */
+  setup?: (dir: string) => void;
   /** Server-to-client requests this client answers with an error (a hostile editor). */
   failRequests?: string[];
 }
@@ -175,6 +177,7 @@ export class TestClient {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
+    opts.setup?.(dir);
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const c = new TestClient(child, dir, opts);
     const folder = pathToFileURL(dir).href;

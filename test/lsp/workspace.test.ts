@@ -123,7 +123,7 @@ describe('workspace', { timeout: 120_000 }, () => {
     const msg = await waitFor(() => c!.messages.find((m) => m.message.includes('configuration')), 'a configuration message');
     assert.equal(msg.type, 2);
     assert.match(msg.message, /\.workload-placement\.json: Not valid JSON/);
-    assert.match(msg.message, /Rule 'unknown-key': severity must be/);
+    assert.match(msg.message, /rules\.unknown-key. must be one of error/);
     await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     // A second reload with the same problems stays quiet; a hover proves the server went on.
     await c.hover(A, { line: 3, character: 12 });

@@ -1,6 +1,7 @@
 // Command-line arguments → a typed command, or a usage error (exit code 2).
 
 import { parseArgs } from 'node:util';
+import { safe } from './style';
 
 export type Format = 'text' | 'json' | 'sarif';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
@@ -70,8 +71,8 @@ export function parseCommand(argv: readonly string[]): Command {
   if (first === 'layout') return { kind: 'layout', args: rest };
   if (first === 'check') return parseCheck(rest);
   if (first === 'rules') return parseRules(rest);
-  if (first.startsWith('-')) throw new UsageError(`Unknown option '${first}' before the command.`);
-  throw new UsageError(`Unknown command '${first}' (commands: check, rules, layout).`);
+  if (first.startsWith('-')) throw new UsageError(`Unknown option '${safe(first)}' before the command.`);
+  throw new UsageError(`Unknown command '${safe(first)}' (commands: check, rules, layout).`);
 }
 
 /** Runs Node's parser, turning its errors into usage errors. */
@@ -80,7 +81,7 @@ function guard<T>(run: () => T): T {
     return run();
   } catch (e) {
     // Node's messages are clear but mention internals; keep their first sentence.
-    const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '.');
+    const msg = safe((e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '.'));
     throw new UsageError(msg);
   }
 }
@@ -111,11 +112,11 @@ function parseCheck(argv: readonly string[]): Command {
   );
   if (values.help) return { kind: 'help', topic: 'check' };
   const format = (values.format ?? 'text') as string;
-  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${format}').`);
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got '${safe(format)}').`);
   let maxWarnings: number | undefined;
   if (values['max-warnings'] !== undefined) {
     const raw = String(values['max-warnings']);
-    if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--max-warnings needs a whole number (got '${raw}').`);
+    if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--max-warnings needs a whole number (got '${safe(raw)}').`);
     const n = Number(raw);
     // -1 means "no limit", as in ESLint.
     if (n < -1) throw new UsageError(`--max-warnings must be 0 or more, or -1 for no limit (got ${n}).`);
@@ -142,6 +143,6 @@ function parseRules(args: readonly string[]): Command {
   );
   if (values.help) return { kind: 'help', topic: 'rules' };
   const format = (values.format ?? 'text') as string;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`rules --format must be text or json (got '${format}').`);
+  if (format !== 'text' && format !== 'json') throw new UsageError(`rules --format must be text or json (got '${safe(format)}').`);
   return { kind: 'rules', format, ids: positionals };
 }

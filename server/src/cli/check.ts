@@ -13,7 +13,7 @@ import { collectFiles, InputError, loadConfig, readDescriptor, type ReadFile, wr
 import { Progress } from './progress';
 import { buildReport, positionOf, type Report } from './report';
 import { toSarif } from './sarif';
-import { painter, wantsColour } from './style';
+import { painter, safe, safeJson, wantsColour } from './style';
 import { formatText } from './text';
 
 /** `--fix` re-analyses after each round; a fix can make another one appear. */
@@ -37,7 +37,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   };
   if (!files.length) {
     if (!ignored.length) {
-      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${opts.paths.join(', ')}.`);
+      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${opts.paths.map(safe).join(', ')}.`);
     }
     note(`every descriptor found is ignored by the configuration (${ignored.length}).`);
   }
@@ -176,8 +176,8 @@ export function insideCheckedTree(cwd: string, paths: readonly string[], file: s
 }
 
 function render(report: Report, opts: CheckOptions, io: CheckIo): string {
-  if (opts.format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (opts.format === 'sarif') return `${JSON.stringify(toSarif(report, io.cwd), null, 2)}\n`;
+  if (opts.format === 'json') return `${safeJson(JSON.stringify(report, null, 2))}\n`;
+  if (opts.format === 'sarif') return `${safeJson(JSON.stringify(toSarif(report, io.cwd), null, 2))}\n`;
   const colour = wantsColour(opts.color, Boolean(io.stdout.isTTY), io.env);
   return formatText(report, painter(colour), { verdicts: !opts.quiet });
 }

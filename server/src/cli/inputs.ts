@@ -5,15 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../core/config';
-import { CONFIG_FILE_NAME, ignoreMatcher, parseConfigFile } from '../core/configFile';
+import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
+import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
+import { scanFolder } from '../scan';
+import { safe } from './style';
 import { defaultConfig } from '../core/config';
 
 export class InputError extends Error {}
 
 /** Larger files are not read at all; the core refuses anything past 20M characters. */
-export const MAX_READ_BYTES = 64 * 1024 * 1024;
-const DESCRIPTOR = /\.workload\.ya?ml$/;
-const SKIP_DIRS = new Set(['node_modules', '.git']);
+export const MAX_READ_BYTES = MAX_DESCRIPTOR_BYTES;
 
 export interface LoadedConfig {
   config: Config;
@@ -30,7 +31,7 @@ export interface LoadedConfig {
 export function loadConfig(cwd: string, explicit: string | undefined, firstInput: string): LoadedConfig {
   if (explicit !== undefined) {
     const abs = path.resolve(cwd, explicit);
-    return readConfig(abs, `--config ${explicit}`);
+    return readConfig(abs, `--config ${safe(explicit)}`);
   }
   const start = path.resolve(cwd, firstInput);
   let dir = isDir(start) ? start : path.dirname(start);
@@ -46,19 +47,16 @@ export function loadConfig(cwd: string, explicit: string | undefined, firstInput
   return { config: defaultConfig(), root: cwd };
 }
 
-function readConfig(abs: string, label = abs): LoadedConfig {
-  let text: string;
-  try {
-    const st = fs.statSync(abs);
-    if (!st.isFile()) throw new InputError(`${label}: not a file.`);
-    if (st.size > 1024 * 1024) throw new InputError(`${label}: a configuration file over 1 MB is not plausible; refusing to read it.`);
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`Cannot read the configuration ${label}: ${describe(e)}`);
+function readConfig(abs: string, label = safe(abs)): LoadedConfig {
+  const r = readRegularFileSync(abs, MAX_CONFIG_BYTES);
+  if (!r.ok) {
+    if (r.reason === 'not-a-file') throw new InputError(`${label}: not a file.`);
+    if (r.reason === 'too-large') throw new InputError(`${label}: a configuration file over 1 MB is not plausible; refusing to read it.`);
+    throw new InputError(`Cannot read the configuration ${label}: ${r.message}.`);
   }
+  const text = r.bytes.toString('utf8');
   const { config, problems } = parseConfigFile(text);
-  if (problems.length) throw new InputError(`Invalid configuration ${abs}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length) throw new InputError(`Invalid configuration ${safe(abs)}:\n${problems.map((p) => `  - ${safe(p)}`).join('\n')}`);
   return { config, path: abs, root: path.dirname(abs) };
 }
 
@@ -91,7 +89,7 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
     try {
       st = fs.statSync(abs);
     } catch (e) {
-      problems.push(`${input}: ${describe(e)}`);
+      problems.push(`${safe(input)}: ${describe(e)}`);
       continue;
     }
     if (st.isDirectory()) {
@@ -99,44 +97,19 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
         ignored.push(abs);
         continue;
       }
-      const walkProblems = walk(abs, add, ignoredPath, ignored);
-      problems.push(...walkProblems);
+      // The scanner the language server uses: the same files, so the same fleet.
+      const scanned = scanFolder(abs, ignoredPath);
+      scanned.files.forEach(add);
+      ignored.push(...scanned.ignored);
+      problems.push(...scanned.problems.map(safe));
     } else if (st.isFile()) {
       if (ignoredPath(abs)) ignored.push(abs);
       else add(abs);
-    } else problems.push(`${input}: not a regular file or folder.`);
+    } else problems.push(`${safe(input)}: not a regular file or folder.`);
   }
   if (problems.length) throw new InputError(problems.join('\n'));
   const list = [...files.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { files: list, ignored };
-}
-
-function walk(root: string, add: (abs: string) => void, ignoredPath: (abs: string) => boolean, ignored: string[]): string[] {
-  const problems: string[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const dir = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      problems.push(`${dir}: ${describe(e)}`);
-      continue;
-    }
-    for (const ent of entries) {
-      const abs = path.join(dir, ent.name);
-      // Symlinked folders are not followed: they can loop, and the target is checked where it lives.
-      if (ent.isDirectory()) {
-        if (SKIP_DIRS.has(ent.name)) continue;
-        if (ignoredPath(abs)) continue;
-        stack.push(abs);
-      } else if (DESCRIPTOR.test(ent.name) && (ent.isFile() || (ent.isSymbolicLink() && isFile(abs)))) {
-        if (ignoredPath(abs)) ignored.push(abs);
-        else add(abs);
-      }
-    }
-  }
-  return problems;
 }
 
 export interface ReadFile {
@@ -146,17 +119,16 @@ export interface ReadFile {
 }
 
 /** Reads a descriptor as UTF-8; binary, non-UTF-8 and huge files are input errors. */
-export function readDescriptor(abs: string, display: string): ReadFile {
-  let buf: Buffer;
-  try {
-    const st = fs.statSync(abs);
-    if (!st.isFile()) throw new InputError(`${display}: not a regular file.`);
-    if (st.size > MAX_READ_BYTES) throw new InputError(`${display}: too large to be a descriptor (${(st.size / 1048576).toFixed(0)} MB; the limit is ${MAX_READ_BYTES / 1048576} MB).`);
-    buf = fs.readFileSync(abs);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${display}: ${describe(e)}`);
+export function readDescriptor(abs: string, shown: string): ReadFile {
+  const display = safe(shown);
+  // Only a regular file, read up to the limit: never a FIFO or a device behind a link.
+  const r = readRegularFileSync(abs, MAX_READ_BYTES);
+  if (!r.ok) {
+    if (r.reason === 'not-a-file') throw new InputError(`${display}: not a regular file.`);
+    if (r.reason === 'too-large') throw new InputError(`${display}: too large to be a descriptor (${((r.size ?? 0) / 1048576).toFixed(0)} MB; the limit is ${MAX_READ_BYTES / 1048576} MB).`);
+    throw new InputError(`${display}: ${r.message}.`);
   }
+  const buf = r.bytes;
   if (buf.subarray(0, 65536).includes(0)) throw new InputError(`${display}: a binary file, not a YAML descriptor.`);
   let text: string;
   try {
@@ -172,7 +144,7 @@ export function writeDescriptor(abs: string, display: string, file: ReadFile): v
   try {
     fs.writeFileSync(abs, (file.bom ? '\ufeff' : '') + file.text, 'utf8');
   } catch (e) {
-    throw new InputError(`Cannot write the fixes to ${display}: ${describe(e)}`);
+    throw new InputError(`Cannot write the fixes to ${safe(display)}: ${describe(e)}`);
   }
 }
 

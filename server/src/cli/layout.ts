@@ -16,7 +16,7 @@ import { applyFailure, buildScene, renderScene, toSvgString } from '../../../sha
 import type { FailureOutcome, Layout, LayoutHost } from '../../../shared/protocol';
 import { UsageError } from './args';
 import { collectFiles, InputError, loadConfig, readDescriptor } from './inputs';
-import { safe } from './style';
+import { safe, safeJson } from './style';
 
 export const LAYOUT_HELP = `Usage: workload-placement layout [paths...] [options]
 
@@ -71,9 +71,9 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
     return 0;
   }
   const format = (values.format as string | undefined) ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'.`);
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${safe(format)}'.`);
   const out = values.out as string | undefined;
-  if (out !== undefined && !/\.(html?|svg)$/i.test(out)) throw new UsageError(`--out must name an .html or .svg file, not '${out}'.`);
+  if (out !== undefined && !/\.(html?|svg)$/i.test(out)) throw new UsageError(`--out must name an .html or .svg file, not '${safe(out)}'.`);
   if (out !== undefined && values.format !== undefined) throw new UsageError('--format applies to printed output; --out writes a picture.');
   const width = values.width === undefined ? 1600 : Number(values.width);
   if (!Number.isFinite(width) || width < 320 || width > 20000) throw new UsageError('--width must be a number of pixels from 320 to 20000.');
@@ -94,11 +94,13 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
   }
 
   if (out === undefined) {
-    io.stdout.write(format === 'json' ? `${JSON.stringify({ layout, failure }, null, 1)}\n` : formatLayout(layout, failure));
+    io.stdout.write(format === 'json' ? `${safeJson(JSON.stringify({ layout, failure }, null, 1))}\n` : formatLayout(layout, failure));
     return 0;
   }
 
   const target = path.resolve(io.cwd, out);
+  // A missing folder is a mistake to report, not one to paper over by creating it.
+  if (!isDirectory(path.dirname(target))) throw new InputError(`Cannot write ${safe(out)}: the folder ${safe(path.dirname(out) || '.')} does not exist.`);
   const bundle = readBundle();
   let content: string;
   if (/\.svg$/i.test(out)) {
@@ -119,13 +121,12 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
     });
   }
   try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content, 'utf8');
   } catch (e) {
-    throw new InputError(`Cannot write ${out}: ${(e as Error).message}`);
+    throw new InputError(`Cannot write ${safe(out)}: ${(e as Error).message}`);
   }
   const q = layout.quality;
-  io.stderr.write(`Wrote ${out}: ${q.hostsUsed} of ${q.hostsTotal} hosts used (lower bound ${q.lowerBound}), ${q.placed} of ${q.instances} replicas placed.\n`);
+  io.stderr.write(`Wrote ${safe(out)}: ${q.hostsUsed} of ${q.hostsTotal} hosts used (lower bound ${q.lowerBound}), ${q.placed} of ${q.instances} replicas placed.\n`);
   return 0;
 }
 
@@ -164,7 +165,7 @@ function hostKind(h: LayoutHost): string {
 
 function failureNote(layout: Layout, f: FailureOutcome | undefined): string | undefined {
   if (!f) return undefined;
-  return `failure of ${layout.hosts[f.host]?.name ?? '?'}: ${f.moved.length} moved, ${f.lost.reduce((n, l) => n + l.count, 0)} lost`;
+  return `failure of ${safe(layout.hosts[f.host]?.name ?? '?')}: ${f.moved.length} moved, ${f.lost.reduce((n, l) => n + l.count, 0)} lost`;
 }
 
 function relativeRefs(layout: Layout, cwd: string): Layout {
@@ -190,6 +191,14 @@ export function svgCss(css: string): string {
     .map((r) => r.trim())
     .filter((r) => !/^(body|html|#)/.test(r))
     .join('\n');
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function round(n: number): number {

@@ -7,6 +7,7 @@ import { CHECK_HELP, HELP, parseCommand, RULES_HELP, UsageError } from './args';
 import { runCheck } from './check';
 import { InputError } from './inputs';
 import { runRules } from './rules';
+import { safeLines } from './style';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const { stdout, stderr } = process;
@@ -29,14 +30,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      stderr.write(`workload-placement: ${e.message}\nRun \`workload-placement --help\` for usage.\n`);
+      stderr.write(`workload-placement: ${safeLines(e.message)}\nRun \`workload-placement --help\` for usage.\n`);
       return 2;
     }
     if (e instanceof InputError) {
-      stderr.write(`workload-placement: ${e.message}\n`);
+      stderr.write(`workload-placement: ${safeLines(e.message)}\n`);
       return 2;
     }
-    stderr.write(`workload-placement: internal error: ${(e as Error)?.stack ?? String(e)}\nPlease report this with the input that caused it.\n`);
+    stderr.write(`workload-placement: internal error: ${safeLines((e as Error)?.stack ?? String(e))}\nPlease report this with the input that caused it.\n`);
     return 2;
   }
 }

@@ -4,16 +4,17 @@
 import { RULES, RULES_BY_ID, ruleDocUrl } from '../core/rules';
 import { closest } from '../core/text';
 import { UsageError } from './args';
+import { safe, safeJson } from './style';
 
 export function runRules(format: 'text' | 'json', ids: readonly string[]): string {
   for (const id of ids) {
     if (!RULES_BY_ID.has(id)) {
       const guess = closest(id, RULES_BY_ID.keys());
-      throw new UsageError(`Unknown rule '${id}'.${guess ? ` Did you mean '${guess}'?` : ''} Run \`workload-placement rules\` for the list.`);
+      throw new UsageError(`Unknown rule '${safe(id)}'.${guess ? ` Did you mean '${guess}'?` : ''} Run \`workload-placement rules\` for the list.`);
     }
   }
   const rules = ids.length ? ids.map((id) => RULES_BY_ID.get(id)!) : RULES;
-  if (format === 'json') return `${JSON.stringify(rules.map((r) => ({ ...r, docs: ruleDocUrl(r.id) })), null, 2)}\n`;
+  if (format === 'json') return `${safeJson(JSON.stringify(rules.map((r) => ({ ...r, docs: ruleDocUrl(r.id) })), null, 2))}\n`;
   if (ids.length) {
     return rules
       .map((r) =>

@@ -4,7 +4,8 @@
 // Both go through `normalizeConfig`, so they give the same answers.
 
 import { parseMemory } from './quantity';
-import { RULES_BY_ID } from './rules';
+import { validateConfig } from './configSchema';
+import { globProblem } from './glob';
 import type { SeveritySetting } from './types';
 
 export interface PlacementOptions {
@@ -43,85 +44,67 @@ export function defaultConfig(): Config {
   return { rules: {}, ignore: [], placement: structuredClone(DEFAULT_PLACEMENT) };
 }
 
-const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
-
 /**
- * Accepts loose input (user JSON, editor settings) and reports what it could not use,
- * so a typo in the configuration is an explained message, not a silent default.
- * Quantities may be written as numbers (bytes, cores) or Kubernetes strings.
+ * Validates loose input (user JSON, editor settings) against the one definition
+ * (core/configSchema.ts) and reports what it could not use, so a typo in the
+ * configuration is an explained message, not a silent default; what is valid applies.
+ * Quantities may be written as numbers (bytes, cores) or Kubernetes strings; severities
+ * `info` and `warn` are read as `information` and `warning`.
  */
 export function normalizeConfig(raw: unknown, base: Config = defaultConfig()): { config: Config; problems: string[] } {
-  const problems: string[] = [];
   const config: Config = { rules: { ...base.rules }, ignore: [...base.ignore], placement: structuredClone(base.placement) };
-  if (raw === undefined || raw === null) return { config, problems };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { config, problems: ['The configuration must be an object.'] };
-  const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!['rules', 'ignore', 'placement', '$schema'].includes(k)) problems.push(`Unknown configuration key '${k}' (known: rules, ignore, placement).`);
+  if (raw === undefined || raw === null) return { config, problems: [] };
+  const input = withAliases(raw);
+  const found = validateConfig(input);
+  const problems = found.map((p) => p.message);
+  // A key applies only when nothing at or below it is wrong.
+  const bad = (path: string) => found.some((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`));
+  if (bad('') && (typeof input !== 'object' || Array.isArray(input))) return { config, problems };
+  const o = input as Record<string, unknown>;
+  if (isObject(o.rules)) {
+    for (const [id, level] of Object.entries(o.rules)) if (!bad(`rules.${id}`)) config.rules[id] = level as SeveritySetting;
   }
-  const rules = o.rules;
-  if (rules !== undefined) {
-    if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) problems.push('`rules` must map rule ids to severities.');
-    else {
-      for (const [id, level] of Object.entries(rules)) {
-        const norm = level === 'info' ? 'information' : level === 'warn' ? 'warning' : level;
-        if (!RULES_BY_ID.has(id)) problems.push(`Unknown rule id '${id}' in \`rules\`.`);
-        else if (typeof norm !== 'string' || !LEVELS.has(norm)) problems.push(`Rule '${id}': severity must be error, warning, information, hint or off.`);
-        else config.rules[id] = norm as SeveritySetting;
-      }
+  if (Array.isArray(o.ignore) && !bad('ignore')) {
+    for (const pattern of o.ignore as string[]) {
+      const why = globProblem(pattern);
+      if (why) problems.push(`Ignore pattern '${pattern.length > 60 ? `${pattern.slice(0, 59)}…` : pattern}': ${why}`);
+      else config.ignore.push(pattern);
     }
   }
-  if (o.ignore !== undefined) {
-    if (!Array.isArray(o.ignore) || o.ignore.some((x) => typeof x !== 'string')) problems.push('`ignore` must be a list of glob patterns.');
-    else config.ignore.push(...(o.ignore as string[]));
-  }
-  const p = o.placement;
-  if (p !== undefined) {
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) problems.push('`placement` must be an object.');
-    else readPlacement(p as Record<string, unknown>, config.placement, problems);
-  }
+  if (isObject(o.placement)) readPlacement(o.placement, config.placement, bad, problems);
   return { config, problems };
 }
 
-function readPlacement(p: Record<string, unknown>, out: PlacementOptions, problems: string[]): void {
-  const pair = (v: unknown, name: string, target: { cpu: number; memory: number }, memoryIsBytes: boolean) => {
-    if (v === undefined) return;
-    if (typeof v !== 'object' || v === null) return void problems.push(`\`${name}\` must be an object with cpu and memory.`);
-    const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
-      if (k !== 'cpu' && k !== 'memory') problems.push(`Unknown key '${k}' in \`${name}\`.`);
-    }
-    if (o.cpu !== undefined) {
-      const n = typeof o.cpu === 'string' && o.cpu.endsWith('m') ? Number(o.cpu.slice(0, -1)) / 1000 : Number(o.cpu);
-      if (!Number.isFinite(n) || n < 0) problems.push(`\`${name}.cpu\` must be a non-negative number.`);
-      else target.cpu = n;
-    }
-    if (o.memory !== undefined) {
-      const n = memoryIsBytes ? bytes(o.memory) : Number(o.memory);
-      if (n === undefined || !Number.isFinite(n) || n < 0) problems.push(`\`${name}.memory\` must be ${memoryIsBytes ? 'a size such as 2Gi' : 'a non-negative ratio'}.`);
-      else target.memory = n;
-    }
-  };
-  for (const k of Object.keys(p)) {
-    if (!['vmOverhead', 'containerOverhead', 'overcommit', 'checkHostFailure'].includes(k)) problems.push(`Unknown key '${k}' in \`placement\`.`);
-  }
-  pair(p.vmOverhead, 'placement.vmOverhead', out.vmOverhead, true);
-  pair(p.containerOverhead, 'placement.containerOverhead', out.containerOverhead, true);
-  const oc = p.overcommit as Record<string, unknown> | undefined;
-  if (oc !== undefined) {
-    if (typeof oc !== 'object' || oc === null) problems.push('`placement.overcommit` must be an object.');
-    else {
-      pair(oc.hypervisor, 'placement.overcommit.hypervisor', out.overcommit.hypervisor, false);
-      pair(oc.containerHost, 'placement.overcommit.containerHost', out.overcommit.containerHost, false);
-    }
-  }
-  if (p.checkHostFailure !== undefined) {
-    if (typeof p.checkHostFailure !== 'boolean') problems.push('`placement.checkHostFailure` must be true or false.');
-    else out.checkHostFailure = p.checkHostFailure;
-  }
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function bytes(v: unknown): number | undefined {
-  const r = parseMemory(v);
-  return r.ok ? r.value : undefined;
+/** `info` → `information`, `warn` → `warning` in `rules` (a copy; the input is not changed). */
+function withAliases(raw: unknown): unknown {
+  if (!isObject(raw) || !isObject(raw.rules)) return raw;
+  const rules = Object.fromEntries(Object.entries(raw.rules).map(([id, l]) => [id, l === 'info' ? 'information' : l === 'warn' ? 'warning' : l]));
+  return { ...raw, rules };
+}
+
+function readPlacement(p: Record<string, unknown>, out: PlacementOptions, bad: (path: string) => boolean, problems: string[]): void {
+  const pair = (v: unknown, name: string, target: { cpu: number; memory: number }, memoryIsBytes: boolean) => {
+    if (!isObject(v)) return;
+    if (v.cpu !== undefined && !bad(`${name}.cpu`)) {
+      const n = typeof v.cpu === 'string' && v.cpu.endsWith('m') ? Number(v.cpu.slice(0, -1)) / 1000 : Number(v.cpu);
+      target.cpu = n;
+    }
+    if (v.memory !== undefined && !bad(`${name}.memory`)) {
+      // Ratios are numbers (the definition checked them); sizes may be quantities.
+      const r = memoryIsBytes ? parseMemory(v.memory) : { ok: true as const, value: v.memory as number };
+      if (!r.ok) problems.push(`\`${name}.memory\`: ${r.message}`);
+      else target.memory = r.value;
+    }
+  };
+  pair(p.vmOverhead, 'placement.vmOverhead', out.vmOverhead, true);
+  pair(p.containerOverhead, 'placement.containerOverhead', out.containerOverhead, true);
+  if (isObject(p.overcommit)) {
+    pair(p.overcommit.hypervisor, 'placement.overcommit.hypervisor', out.overcommit.hypervisor, false);
+    pair(p.overcommit.containerHost, 'placement.overcommit.containerHost', out.overcommit.containerHost, false);
+  }
+  if (typeof p.checkHostFailure === 'boolean') out.checkHostFailure = p.checkHostFailure;
 }

@@ -3,8 +3,13 @@
 // here, so both skip the same files. Pure: the caller reads the file and passes paths.
 
 import { type Config, defaultConfig, normalizeConfig } from './config';
+import { type CompiledGlob, compileGlob, globProblem, matchGlob } from './glob';
+
+export { globProblem };
 
 export const CONFIG_FILE_NAME = '.workload-placement.json';
+/** A larger configuration file is not plausible: it is refused unread. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Parses the file's text; every problem is a sentence the user can act on. */
 export function parseConfigFile(text: string, base: Config = defaultConfig()): { config: Config; problems: string[] } {
@@ -16,90 +21,16 @@ export function parseConfigFile(text: string, base: Config = defaultConfig()): {
   } catch (e) {
     return { config: normalizeConfig(undefined, base).config, problems: [`Not valid JSON: ${(e as Error).message}.`] };
   }
-  const res = normalizeConfig(raw, base);
-  for (const p of res.config.ignore) {
-    const why = globProblem(p);
-    if (why) res.problems.push(`Ignore pattern '${p}': ${why}`);
-  }
-  return res;
-}
-
-/**
- * Glob syntax of `ignore` (gitignore-like, without negation):
- * `*` and `?` stay within one path segment, `**` spans segments, `[abc]` / `[!abc]`
- * are classes, `{a,b}` alternatives. A pattern without `/` matches at any depth; one
- * with `/` is anchored at the configuration file's folder. A pattern that matches a
- * folder ignores everything inside it.
- */
-export function globToRegExp(pattern: string): RegExp {
-  let p = pattern.trim().replace(/\\/g, '/');
-  if (p.startsWith('./')) p = p.slice(2);
-  p = p.replace(/\/+$/, '');
-  // A slash anywhere but at the end anchors the pattern (a leading one only anchors).
-  const anchored = p.includes('/');
-  p = p.replace(/^\/+/, '');
-  let re = '';
-  let i = 0;
-  let braces = 0;
-  while (i < p.length) {
-    const c = p[i];
-    if (c === '*') {
-      if (p[i + 1] === '*') {
-        // `**/` matches zero or more whole segments; a lone `**` matches anything.
-        const before = i === 0 || p[i - 1] === '/';
-        const j = i + 2;
-        if (before && p[j] === '/') {
-          re += '(?:[^/]*/)*';
-          i = j + 1;
-          continue;
-        }
-        re += '.*';
-        i = j;
-        continue;
-      }
-      re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = p.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        let cls = p.slice(i + 1, close);
-        if (cls.startsWith('!')) cls = `^${cls.slice(1)}`;
-        re += `[${cls.replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else if (c === '{') {
-      braces++;
-      re += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      re += ')';
-    } else if (c === ',' && braces > 0) re += '|';
-    else re += c.replace(/[.+^$()|\\{}]/g, '\\$&');
-    i++;
-  }
-  re += ')'.repeat(braces);
-  return new RegExp(`^${anchored ? '' : '(?:.*/)?'}${re}$`);
-}
-
-/** Why a pattern cannot be used, or undefined when it can. */
-export function globProblem(pattern: string): string | undefined {
-  if (!pattern.trim()) return 'an empty pattern matches nothing.';
-  if (pattern.startsWith('!')) return 'negated patterns are not supported; narrow the other patterns instead.';
-  try {
-    globToRegExp(pattern);
-  } catch (e) {
-    return `not a valid pattern (${(e as Error).message}).`;
-  }
-  return undefined;
+  // Unusable `ignore` patterns are reported there and dropped (they would never match).
+  return normalizeConfig(raw, base);
 }
 
 /** A matcher for a list of patterns; invalid patterns never match. */
 export function ignoreMatcher(patterns: readonly string[]): (relPath: string) => boolean {
-  const res: RegExp[] = [];
+  const res: CompiledGlob[] = [];
   for (const p of patterns) {
     if (globProblem(p)) continue;
-    res.push(globToRegExp(p));
+    res.push(compileGlob(p));
   }
   return (relPath: string) => {
     if (!res.length) return false;
@@ -110,7 +41,7 @@ export function ignoreMatcher(patterns: readonly string[]): (relPath: string) =>
     let end = path.length;
     while (end > 0) {
       const prefix = path.slice(0, end);
-      if (res.some((r) => r.test(prefix))) return true;
+      if (res.some((g) => matchGlob(g, prefix))) return true;
       end = path.lastIndexOf('/', end - 1);
     }
     return false;

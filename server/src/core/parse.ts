@@ -618,6 +618,11 @@ function shiftNode(n: YNode, delta: number): void {
   }
 }
 
+/** A file refused unread (the reader found it over its size limit): the one diagnostic, no text. */
+export function tooLargeFile(file: string, size: number): ParsedFile {
+  return parsedFile(file, SourceText.of(''), { findings: [tooLarge(size)], suppressions: { file: new Set(), lines: new Map() }, lineStarts: [0] });
+}
+
 function tooLarge(length: number): Finding {
   return {
     ruleId: 'yaml-syntax',

@@ -6,6 +6,7 @@ import { DEFAULT_PLACEMENT } from '../core/config';
 import { formatBytes } from '../core/quantity';
 import { FACTOR_DOCS, HEAVY_CPU, HEAVY_MEMORY, LIGHT_CPU, LIGHT_MEMORY } from '../core/recommend';
 import { RULES } from '../core/rules';
+import { configFileJsonSchema } from '../core/configSchema';
 import { type FieldSpec, type FieldType, rootFields, toJsonSchema } from '../core/schema';
 import { DEPLOYS } from '../core/types';
 
@@ -22,6 +23,7 @@ export function generateAll(readme: string): GeneratedFile[] {
     { path: 'docs/format.md', content: formatMarkdown() },
     { path: 'docs/engine.md', content: engineMarkdown() },
     { path: 'schema/descriptor-v1.schema.json', content: `${JSON.stringify(toJsonSchema(), null, 2)}\n` },
+    { path: 'schema/workload-placement.schema.json', content: `${JSON.stringify(configFileJsonSchema(), null, 2)}\n` },
     { path: 'README.md', content: replaceSection(readme, 'rules', rulesTable('docs/rules.md')) },
   ];
 }
