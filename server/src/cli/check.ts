@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, type Analysis } from '../core/analyze';
+import { type Analysis, AnalysisSession } from '../core/analyze';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
@@ -73,7 +73,9 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
     return parse(f);
   });
   progress.update(`Analysing ${files.length} files…`, true);
-  let analysis: Analysis = analyze(parsed, loaded.config);
+  // A fix round re-parses only the files it changed: the session reuses the rest.
+  const session = new AnalysisSession();
+  let analysis: Analysis = session.update(parsed, loaded.config);
 
   let fixed: Report['fixed'];
   if (opts.fix) {
@@ -95,7 +97,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
         return parse(p.file);
       });
       if (!any) break;
-      analysis = analyze(parsed, loaded.config);
+      analysis = session.update(parsed, loaded.config);
     }
     for (const f of files) if (changed.has(f)) writeDescriptor(f, display(f), contents.get(f)!);
     fixed = { fixes: total, files: files.filter((f) => changed.has(f)).map(display), rounds };

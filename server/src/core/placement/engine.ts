@@ -37,8 +37,8 @@ export interface PlaceOptions {
   strategy?: 'ffd' | 'naive';
   /**
    * The placement of the previous analysis of the same workspace: what did not change is
-   * taken from it. The result is the same as without it. It is only read (it stays
-   * usable), and the new placement keeps no reference to it.
+   * taken from it (its `carry`). The result is the same as without it. It is only read:
+   * it stays usable, and the new placement keeps at most its built layout.
    */
   previous?: Placement;
   /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. The placement keeps the array: leave it as it is. */
@@ -99,12 +99,15 @@ export interface Placement {
   capableCount(w: number): number;
   /** How this placement was computed (from scratch or from the previous one). */
   readonly stats: PlacementStats;
+  /** What the next placement resumes from: for the engine alone (the session keeps it by keeping its latest snapshot). */
+  readonly carry: PlacementCarry;
 }
 
-/** Each placement's decisions, for the next placement to resume from. */
-const cores = new WeakMap<Placement, Core>();
-/** Each placement's layout once built, with what it was built from. */
-const layouts = new WeakMap<Placement, BuiltLayout>();
+/** A placement's decisions and, once built, its layout: what the next placement reuses. Never changed once set. */
+export interface PlacementCarry {
+  readonly core: Core;
+  layout: BuiltLayout | undefined;
+}
 
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
   const decls = fleet.workloads.slice();
@@ -113,12 +116,10 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // An array, not a function per call: a new closure per placement threw away the
   // optimized code calling it.
   const recsIn = inOrder && inOrder.length === decls.length ? inOrder : decls.map((d) => recommendations.get(d));
-  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
+  const prev = placeOptions.previous?.carry;
+  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core);
   // The previous layout, if it was built, lends its unchanged parts to this one's.
-  const prevLayout = placeOptions.previous && layouts.get(placeOptions.previous);
-  const placement = finish(core, hostDecls, decls, recs, stats, special, prevLayout, fleet.moves);
-  cores.set(placement, core);
-  return placement;
+  return finish(core, hostDecls, decls, recs, stats, special, prev?.layout, fleet.moves);
 }
 
 /** The decisions, from scratch or resumed from `prev`. */
@@ -272,6 +273,7 @@ function finish(
     return s && s.deploy ? capableHosts(model, s.deploy, s.os) : [];
   };
 
+  const carry: PlacementCarry = { core, layout: undefined };
   const placement: Placement = {
     get layout() {
       if (!layout) {
@@ -279,10 +281,11 @@ function finish(
         layout = built.layout;
         // Only the newest layout is lent on: no chain of older ones stays alive.
         prevLayout = undefined;
-        layouts.set(placement, built);
+        carry.layout = built;
       }
       return layout;
     },
+    carry,
     unplaced,
     overPinned,
     get workloadIndex() {
