@@ -195,7 +195,7 @@ function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Arra
   return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact };
 }
 
-/** The placement's public face over its decisions (sees nothing of a previous placement). */
+/** The placement's public face over its decisions (sees nothing of a previous placement but its built layout). */
 function finish(
   core: Core,
   hostDecls: readonly HostDecl[],
@@ -206,9 +206,14 @@ function finish(
   prevLayout: BuiltLayout | undefined,
   moves: LayoutInput['moves'],
 ): Placement {
-  const { model, specs, replicas, order, start, host, failed, why, stepOf } = core;
-  const { hosts } = model;
+  const unplaced = unplacedOf(core, decls, special);
+  const { overPinned, hosts: overPinnedHosts } = overPinnedOf(core, hostDecls, decls);
+  return new PlacementView(core, hostDecls, decls, recs, stats, unplaced, overPinned, overPinnedHosts, prevLayout, moves);
+}
 
+/** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
+function unplacedOf(core: Core, decls: readonly WorkloadDecl[], special: readonly number[]): UnplacedInfo[] {
+  const { specs, replicas, order, start, host, failed, why } = core;
   const unplaced: UnplacedInfo[] = [];
   for (let k = 0; k < order.length; k++) {
     if (!failed[k]) continue;
@@ -234,116 +239,169 @@ function finish(
     }
   }
   unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
+  return unplaced;
+}
 
-  // Hosts whose pinned workloads do not all fit, in the order the failures came.
-  const overPinnedFailed = new Map<number, Map<WorkloadDecl, number>>();
+/** Hosts whose pinned workloads do not all fit, in the order the failures came, and what is pinned and placed there. */
+function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[]): { overPinned: OverPinnedInfo[]; hosts: Set<number> } {
+  const { model, specs, order, failed, why } = core;
+  const failedOn = new Map<number, Map<WorkloadDecl, number>>();
   for (let k = 0; k < order.length; k++) {
     const y = why.get(k);
     if (!failed[k] || !y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
     const s = specs[order[k]];
     if (!s.pins) continue;
     for (const h of s.group!.hosts) {
-      const m = overPinnedFailed.get(h) ?? overPinnedFailed.set(h, new Map()).get(h)!;
+      const m = failedOn.get(h) ?? failedOn.set(h, new Map()).get(h)!;
       m.set(decls[order[k]], failed[k]);
     }
   }
+  const hosts = new Set(failedOn.keys());
+  if (!hosts.size) return { overPinned: [], hosts };
   let pinnedSteps = order.length;
   // Pinned workloads come first in the placement order, and only they are listed below.
   if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
-  const pinnedOn = overPinnedFailed.size ? buildRecs(core, new Set(overPinnedFailed.keys()), pinnedSteps) : [];
-  const overPinned: OverPinnedInfo[] = [...overPinnedFailed].map(([h, failedHere]) => {
-    const rec = pinnedOn[h]!;
+  const pinnedOn = buildRecs(core, hosts, pinnedSteps);
+  const overPinned = [...failedOn].map(([h, failedHere]): OverPinnedInfo => {
+    const on = pinnedOn[h]!;
+    const placed = new Set([...on.containers.map((x) => x.w), ...on.vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))]);
     return {
       host: hostDecls[h],
-      allocatable: { cpu: hosts[h].allocCpu / 1000, memory: hosts[h].allocMem },
+      allocatable: { cpu: model.hosts[h].allocCpu / 1000, memory: model.hosts[h].allocMem },
       failed: [...failedHere].map(([workload, replicas]) => ({ workload, replicas })),
-      placed: [...new Set([...rec.containers.map((x) => x.w), ...rec.vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))])].filter((i) => specs[i].pins).map((i) => decls[i]),
+      placed: [...placed].filter((i) => specs[i].pins).map((i) => decls[i]),
     };
   });
+  return { overPinned, hosts };
+}
 
-  let onHosts: HostRec[] | undefined;
-  const instances = () => (onHosts ??= buildRecs(core) as HostRec[]);
-  let layout: Layout | undefined;
-  let simulator: Simulator | undefined;
-  const simulate = (h: number) => (simulator ??= new Simulator(core, instances())).simulate(h);
-  let workloadIndex: Map<WorkloadDecl, number> | undefined;
-  let single: { w: number; host: number; replicas: number }[] | undefined;
-  const capableOf = (w: number): number[] => {
-    const s = specs[w];
-    return s && s.deploy ? capableHosts(model, s.deploy, s.os) : [];
-  };
+/** Workloads with at least 2 replicas placed, all on one host, in declaration order. */
+function singleHostOf(core: Core): { w: number; host: number; replicas: number }[] {
+  const { order, start, host } = core;
+  const single: { w: number; host: number; replicas: number }[] = [];
+  for (let k = 0; k < order.length; k++) {
+    let at = -1;
+    let placed = 0;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      if (placed++ === 0) at = h;
+      else if (h !== at) {
+        at = -1;
+        break;
+      }
+    }
+    if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
+  }
+  return single.sort((a, b) => a.w - b.w);
+}
 
-  const carry: PlacementCarry = { core, layout: undefined };
-  const placement: Placement = {
-    get layout() {
-      if (!layout) {
-        const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout, moves });
-        layout = built.layout;
-        // Only the newest layout is lent on: no chain of older ones stays alive.
-        prevLayout = undefined;
-        carry.layout = built;
-      }
-      return layout;
-    },
-    carry,
-    unplaced,
-    overPinned,
-    get workloadIndex() {
-      return (workloadIndex ??= new Map(decls.map((d, i) => [d, i])));
-    },
-    decls,
-    replicaHosts(w) {
-      const k = stepOf[w] ?? -1;
-      return k < 0 ? [] : Array.from(host.subarray(start[k], start[k + 1]));
-    },
-    singleHostWorkloads() {
-      if (!single) {
-        single = [];
-        for (let k = 0; k < order.length; k++) {
-          let at = -1;
-          let placed = 0;
-          for (let i = start[k]; i < start[k + 1]; i++) {
-            const h = host[i];
-            if (h < 0) continue;
-            if (placed++ === 0) at = h;
-            else if (h !== at) {
-              at = -1;
-              break;
-            }
-          }
-          if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
-        }
-        single.sort((a, b) => a.w - b.w);
-      }
-      return single;
-    },
-    hostCount: hosts.length,
-    hostName: (h) => hosts[h]?.name ?? '?',
-    hasHost: (name) => model.hostsByName.has(name),
-    replicasOf: (w) => specs[w]?.wanted ?? 0,
-    deployOf: (w) => specs[w]?.deploy ?? null,
-    simulateFailure(name) {
-      const h = model.hostsByName.get(name)?.[0];
-      return h === undefined ? undefined : simulate(h);
-    },
-    simulateEveryFailure() {
-      const out = new Map<number, FailureOutcome>();
-      const recsOnHosts = instances();
-      for (const h of hosts) if (recsOnHosts[h.idx].containers.length || recsOnHosts[h.idx].vms.length) out.set(h.idx, simulate(h.idx));
-      return out;
-    },
-    capableHosts(decl) {
-      const i = this.workloadIndex.get(decl);
-      return i === undefined ? [] : capableOf(i).map((h) => hostDecls[h]);
-    },
-    findCapableHost(w, accept) {
-      for (const h of capableOf(w)) if (accept(hostDecls[h])) return hostDecls[h];
-      return undefined;
-    },
-    capableCount: (w) => capableOf(w).length,
-    stats,
-  };
-  return placement;
+/** A placement: its decisions, and what is derived from them on first use (the layout, the failure simulations, indexes). */
+class PlacementView implements Placement {
+  readonly carry: PlacementCarry;
+  readonly hostCount: number;
+  private built: Layout | undefined;
+  private onHosts: HostRec[] | undefined;
+  private simulator: Simulator | undefined;
+  private index: Map<WorkloadDecl, number> | undefined;
+  private single: { w: number; host: number; replicas: number }[] | undefined;
+
+  constructor(
+    private readonly core: Core,
+    private readonly hostDecls: readonly HostDecl[],
+    readonly decls: readonly WorkloadDecl[],
+    private readonly recs: readonly (Recommendation | undefined)[],
+    readonly stats: PlacementStats,
+    readonly unplaced: UnplacedInfo[],
+    readonly overPinned: OverPinnedInfo[],
+    private readonly overPinnedHosts: ReadonlySet<number>,
+    /** The previous layout, until this one is built (only the newest is lent on: no chain of older ones stays alive). */
+    private prevLayout: BuiltLayout | undefined,
+    private readonly moves: LayoutInput['moves'],
+  ) {
+    this.carry = { core, layout: undefined };
+    this.hostCount = core.model.hosts.length;
+  }
+
+  get layout(): Layout {
+    if (!this.built) {
+      const { core, hostDecls, decls, recs, onHosts, prevLayout: prev, moves } = this;
+      const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced: this.unplaced, overPinned: this.overPinnedHosts, prev, moves });
+      this.built = built.layout;
+      this.prevLayout = undefined;
+      this.carry.layout = built;
+    }
+    return this.built;
+  }
+
+  get workloadIndex(): ReadonlyMap<WorkloadDecl, number> {
+    return (this.index ??= new Map(this.decls.map((d, i) => [d, i])));
+  }
+
+  replicaHosts(w: number): readonly number[] {
+    const { stepOf, host, start } = this.core;
+    const k = stepOf[w] ?? -1;
+    return k < 0 ? [] : Array.from(host.subarray(start[k], start[k + 1]));
+  }
+
+  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[] {
+    return (this.single ??= singleHostOf(this.core));
+  }
+
+  hostName(h: number): string {
+    return this.core.model.hosts[h]?.name ?? '?';
+  }
+
+  hasHost(name: string): boolean {
+    return this.core.model.hostsByName.has(name);
+  }
+
+  replicasOf(w: number): number {
+    return this.core.specs[w]?.wanted ?? 0;
+  }
+
+  deployOf(w: number): Deploy | null {
+    return this.core.specs[w]?.deploy ?? null;
+  }
+
+  private instances(): HostRec[] {
+    return (this.onHosts ??= buildRecs(this.core) as HostRec[]);
+  }
+
+  private simulate(h: number): FailureOutcome {
+    return (this.simulator ??= new Simulator(this.core, this.instances())).simulate(h);
+  }
+
+  simulateFailure(name: string): FailureOutcome | undefined {
+    const h = this.core.model.hostsByName.get(name)?.[0];
+    return h === undefined ? undefined : this.simulate(h);
+  }
+
+  simulateEveryFailure(): Map<number, FailureOutcome> {
+    const out = new Map<number, FailureOutcome>();
+    const on = this.instances();
+    for (const h of this.core.model.hosts) if (on[h.idx].containers.length || on[h.idx].vms.length) out.set(h.idx, this.simulate(h.idx));
+    return out;
+  }
+
+  private capableOf(w: number): number[] {
+    const s = this.core.specs[w];
+    return s && s.deploy ? capableHosts(this.core.model, s.deploy, s.os) : [];
+  }
+
+  capableHosts(decl: WorkloadDecl): HostDecl[] {
+    const i = this.workloadIndex.get(decl);
+    return i === undefined ? [] : this.capableOf(i).map((h) => this.hostDecls[h]);
+  }
+
+  findCapableHost(w: number, accept: (h: HostDecl) => boolean): HostDecl | undefined {
+    for (const h of this.capableOf(w)) if (accept(this.hostDecls[h])) return this.hostDecls[h];
+    return undefined;
+  }
+
+  capableCount(w: number): number {
+    return this.capableOf(w).length;
+  }
 }
 
 function range(n: number): number[] {
