@@ -77,6 +77,8 @@ export interface Placement {
   /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
   readonly workloadIndex: ReadonlyMap<WorkloadDecl, number>;
   decls: readonly WorkloadDecl[];
+  /** The host declarations, by host index. */
+  hostDecls: readonly HostDecl[];
   /** Host indices of each workload's placed replicas (by replica; -1 when unplaced). */
   replicaHosts(w: number): readonly number[];
   /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
@@ -90,8 +92,14 @@ export interface Placement {
   deployOf(w: number): Deploy | null;
   /** What happens when the host with this name fails; undefined for an unknown name. */
   simulateFailure(hostName: string): FailureOutcome | undefined;
-  /** Every host failure at once (for `not-failure-tolerant`): host index → outcome. */
-  simulateEveryFailure(): Map<number, FailureOutcome>;
+  /**
+   * Every host failure (for `not-failure-tolerant`), in host order, re-placing at most
+   * `budget` replicas (default: no limit). Outcomes already simulated (by this placement,
+   * or by an earlier one with the same decisions) cost nothing; a host whose replicas
+   * would take the sweep past its budget is skipped (and later, smaller ones still tried),
+   * unless it is the first left (a budget above 0 always buys one host).
+   */
+  simulateEveryFailure(budget?: number): FailureSweep;
   /** Hosts that could run the workload as placed (its deployment, OS, runtime), pins aside. */
   capableHosts(w: WorkloadDecl): HostDecl[];
   /** The same for the workload at index `w`: the first such host that passes `accept`, and how many there are. */
@@ -103,10 +111,27 @@ export interface Placement {
   readonly carry: PlacementCarry;
 }
 
-/** A placement's decisions and, once built, its layout: what the next placement reuses. Never changed once set. */
+/** A placement's decisions and, once built, its layout: what the next placement reuses. */
 export interface PlacementCarry {
   readonly core: Core;
+  /** Set once, when the layout is first built. */
   layout: BuiltLayout | undefined;
+  /**
+   * Host failures simulated so far, by host index: shared by consecutive placements with
+   * the same decisions (the outcomes are the same), so a sweep cut short goes on where it stopped.
+   */
+  readonly failures: Map<number, FailureOutcome>;
+}
+
+/** The result of `simulateEveryFailure`. */
+export interface FailureSweep {
+  /** Host index → outcome, for the hosts in use that were simulated (or known), in host order. */
+  outcomes: Map<number, FailureOutcome>;
+  /** Hosts in use left out because the budget ran out, in host order. */
+  skipped: number[];
+  /** Replicas re-placed by this sweep (outcomes known before cost nothing), and how many outcomes were known. */
+  work: number;
+  known: number;
 }
 
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
@@ -119,7 +144,9 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   const prev = placeOptions.previous?.carry;
   const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core);
   // The previous layout, if it was built, lends its unchanged parts to this one's.
-  return finish(core, hostDecls, decls, recs, stats, special, prev?.layout, fleet.moves);
+  // The same decisions (shared by a resume that changed nothing) on the same hosts: the same failure outcomes.
+  const failures = prev && prev.core.host === core.host && prev.core.model === core.model ? prev.failures : new Map<number, FailureOutcome>();
+  return finish(core, hostDecls, decls, recs, stats, special, prev?.layout, fleet.moves, failures);
 }
 
 /** The decisions, from scratch or resumed from `prev`. */
@@ -205,10 +232,11 @@ function finish(
   special: readonly number[],
   prevLayout: BuiltLayout | undefined,
   moves: LayoutInput['moves'],
+  failures: Map<number, FailureOutcome>,
 ): Placement {
   const unplaced = unplacedOf(core, decls, special);
   const { overPinned, hosts: overPinnedHosts } = overPinnedOf(core, hostDecls, decls);
-  return new PlacementView(core, hostDecls, decls, recs, stats, unplaced, overPinned, overPinnedHosts, prevLayout, moves);
+  return new PlacementView(core, hostDecls, decls, recs, stats, unplaced, overPinned, overPinnedHosts, prevLayout, moves, failures);
 }
 
 /** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
@@ -308,7 +336,7 @@ class PlacementView implements Placement {
 
   constructor(
     private readonly core: Core,
-    private readonly hostDecls: readonly HostDecl[],
+    readonly hostDecls: readonly HostDecl[],
     readonly decls: readonly WorkloadDecl[],
     private readonly recs: readonly (Recommendation | undefined)[],
     readonly stats: PlacementStats,
@@ -318,8 +346,9 @@ class PlacementView implements Placement {
     /** The previous layout, until this one is built (only the newest is lent on: no chain of older ones stays alive). */
     private prevLayout: BuiltLayout | undefined,
     private readonly moves: LayoutInput['moves'],
+    failures: Map<number, FailureOutcome>,
   ) {
-    this.carry = { core, layout: undefined };
+    this.carry = { core, layout: undefined, failures };
     this.hostCount = core.model.hosts.length;
   }
 
@@ -369,7 +398,15 @@ class PlacementView implements Placement {
   }
 
   private simulate(h: number): FailureOutcome {
-    return (this.simulator ??= new Simulator(this.core, this.instances())).simulate(h);
+    const known = this.carry.failures.get(h);
+    if (known) return known;
+    const outcome = this.simulatorOf().simulate(h);
+    this.carry.failures.set(h, outcome);
+    return outcome;
+  }
+
+  private simulatorOf(): Simulator {
+    return (this.simulator ??= new Simulator(this.core, this.instances()));
   }
 
   simulateFailure(name: string): FailureOutcome | undefined {
@@ -377,11 +414,27 @@ class PlacementView implements Placement {
     return h === undefined ? undefined : this.simulate(h);
   }
 
-  simulateEveryFailure(): Map<number, FailureOutcome> {
-    const out = new Map<number, FailureOutcome>();
-    const on = this.instances();
-    for (const h of this.core.model.hosts) if (on[h.idx].containers.length || on[h.idx].vms.length) out.set(h.idx, this.simulate(h.idx));
-    return out;
+  simulateEveryFailure(budget = Infinity): FailureSweep {
+    const sweep: FailureSweep = { outcomes: new Map(), skipped: [], work: 0, known: 0 };
+    const { failures } = this.carry;
+    // Replicas per host in the final packing: a host's failure re-places that many.
+    const { load } = this.core.packer;
+    for (let h = 0; h < load.length; h++) {
+      if (load[h] === 0) continue;
+      const known = failures.get(h);
+      if (known) {
+        sweep.outcomes.set(h, known);
+        sweep.known++;
+      } else if (sweep.work + load[h] <= budget || (budget > 0 && sweep.work === 0)) {
+        // (The first host left is simulated whatever its size: each sweep makes progress.)
+        const sim = this.simulatorOf();
+        const before = sim.work;
+        sweep.outcomes.set(h, this.simulate(h));
+        // As counted by the simulator: the host's replicas.
+        sweep.work += sim.work - before;
+      } else sweep.skipped.push(h);
+    }
+    return sweep;
   }
 
   private capableOf(w: number): number[] {

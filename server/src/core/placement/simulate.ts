@@ -8,6 +8,8 @@ import { type Core, MAX_LISTED } from './state';
 
 export class Simulator {
   private rankOf: Int32Array | undefined;
+  /** Work done so far: replicas re-placed (what the time of a simulation follows). */
+  work = 0;
 
   constructor(
     private readonly core: Core,
@@ -52,6 +54,7 @@ export class Simulator {
     try {
       packer.setFree(h0, -1, -1, -1);
       const items = this.onHost(h0);
+      this.work += items.length;
       let i = 0;
       while (i < items.length) {
         const w = items[i].w;
