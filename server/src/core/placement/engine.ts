@@ -19,7 +19,8 @@ import type { Fleet } from '../fleet';
 import type { Recommendation } from '../recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../types';
 import type { FailureOutcome, Layout, UnplacedKind } from '../../../../shared/protocol';
-import { type BuiltLayout, buildLayout, buildRecs, type HostRec, type LayoutInput } from './layout';
+import type { HostContents } from './contents';
+import { type BuiltLayout, buildLayout, contentsOf, type LayoutInput } from './layout';
 import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, type HostModel, readSpec, sameSpec, type Spec } from './model';
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
@@ -289,7 +290,7 @@ function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonl
   let pinnedSteps = order.length;
   // Pinned workloads come first in the placement order, and only they are listed below.
   if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
-  const pinnedOn = buildRecs(core, hosts, pinnedSteps);
+  const pinnedOn = contentsOf(core, hosts, pinnedSteps);
   const overPinned = [...failedOn].map(([h, failedHere]): OverPinnedInfo => {
     const on = pinnedOn[h]!;
     const placed = new Set([...on.containers.map((x) => x.w), ...on.vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))]);
@@ -329,7 +330,7 @@ class PlacementView implements Placement {
   readonly carry: PlacementCarry;
   readonly hostCount: number;
   private built: Layout | undefined;
-  private onHosts: HostRec[] | undefined;
+  private contents: HostContents[] | undefined;
   private simulator: Simulator | undefined;
   private index: Map<WorkloadDecl, number> | undefined;
   private single: { w: number; host: number; replicas: number }[] | undefined;
@@ -354,8 +355,8 @@ class PlacementView implements Placement {
 
   get layout(): Layout {
     if (!this.built) {
-      const { core, hostDecls, decls, recs, onHosts, prevLayout: prev, moves } = this;
-      const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced: this.unplaced, overPinned: this.overPinnedHosts, prev, moves });
+      const { core, hostDecls, decls, recs, contents, prevLayout: prev, moves } = this;
+      const built = buildLayout({ core, hostDecls, decls, recs, contents, unplaced: this.unplaced, overPinned: this.overPinnedHosts, prev, moves });
       this.built = built.layout;
       this.prevLayout = undefined;
       this.carry.layout = built;
@@ -393,8 +394,8 @@ class PlacementView implements Placement {
     return this.core.specs[w]?.deploy ?? null;
   }
 
-  private instances(): HostRec[] {
-    return (this.onHosts ??= buildRecs(this.core) as HostRec[]);
+  private contentsOfHosts(): HostContents[] {
+    return (this.contents ??= contentsOf(this.core) as HostContents[]);
   }
 
   private simulate(h: number): FailureOutcome {
@@ -406,7 +407,7 @@ class PlacementView implements Placement {
   }
 
   private simulatorOf(): Simulator {
-    return (this.simulator ??= new Simulator(this.core, this.instances()));
+    return (this.simulator ??= new Simulator(this.core, this.contentsOfHosts()));
   }
 
   simulateFailure(name: string): FailureOutcome | undefined {

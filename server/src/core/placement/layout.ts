@@ -7,43 +7,11 @@ import type { HostDecl, WorkloadDecl } from '../types';
 import type { Recommendation } from '../recommend';
 import type { Layout, LayoutHost, LayoutInstance, LayoutUnplaced, LayoutVm, LayoutWorkload, Resources } from '../../../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol';
+import { pushRef, refFile, setRef, shiftRef } from '../../../../shared/refs';
 import { type BoundItem, lowerBound } from './bounds';
 import type { Spec } from './model';
+import { addContainerVm, Contents, existingVm, type HostContents } from './contents';
 import { type Core, KIND } from './state';
-
-export interface VmRec {
-  id: string;
-  kind: 'workload' | 'pool' | 'dedicated';
-  os: string;
-  host: number;
-  /** `workload` VMs: the instance's workload; `dedicated`: the owning workload. */
-  w: number;
-  instance: LayoutInstance | undefined;
-  /** Shared with the layout: the instances are the layout's own objects. */
-  containers: LayoutInstance[];
-}
-
-export interface HostRec {
-  containers: LayoutInstance[];
-  vms: VmRec[];
-  /** Container VMs: shared ones by guest OS, dedicated ones by workload index. */
-  pools: Map<string, VmRec>;
-  dedicated: Map<number, VmRec>;
-}
-
-/** A host's record; its container-VM maps are made on first use (most hosts have none). */
-class HostRecord implements HostRec {
-  containers: LayoutInstance[] = [];
-  vms: VmRec[] = [];
-  private poolMap: Map<string, VmRec> | undefined;
-  private dedicatedMap: Map<number, VmRec> | undefined;
-  get pools(): Map<string, VmRec> {
-    return (this.poolMap ??= new Map());
-  }
-  get dedicated(): Map<number, VmRec> {
-    return (this.dedicatedMap ??= new Map());
-  }
-}
 
 /**
  * What the decisions put on each host, in placement order: per instance its workload,
@@ -85,19 +53,19 @@ export function hostSeq(core: Core, steps = core.order.length): HostSeq {
 }
 
 /**
- * What runs on each host, in the order it was placed. With `only`, just those hosts get a
- * record; with `steps`, only the first steps of the placement order count.
+ * What runs on each host, in the order it was placed. With `only`, just those hosts get
+ * their contents; with `steps`, only the first steps of the placement order count.
  */
-export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.order.length, seq = hostSeq(core, steps)): (HostRec | undefined)[] {
+export function contentsOf(core: Core, only?: ReadonlySet<number>, steps = core.order.length, seq = hostSeq(core, steps)): (HostContents | undefined)[] {
   const H = core.model.hosts.length;
-  const recs: (HostRec | undefined)[] = new Array(H);
-  if (only) for (const h of only) recs[h] = hostRec(core, seq, h);
-  else for (let h = 0; h < H; h++) recs[h] = hostRec(core, seq, h);
-  return recs;
+  const out: (HostContents | undefined)[] = new Array(H);
+  if (only) for (const h of only) out[h] = contentsOfHost(core, seq, h);
+  else for (let h = 0; h < H; h++) out[h] = contentsOfHost(core, seq, h);
+  return out;
 }
 
-function hostRec(core: Core, seq: HostSeq, h: number): HostRec {
-  const rec = new HostRecord();
+function contentsOfHost(core: Core, seq: HostSeq, h: number): HostContents {
+  const on = new Contents();
   const { specs } = core;
   const { at, data } = seq;
   for (let p = 3 * at[h]; p < 3 * at[h + 1]; p += 3) {
@@ -105,28 +73,15 @@ function hostRec(core: Core, seq: HostSeq, h: number): HostRec {
     const r = data[p + 1];
     const s = specs[w];
     if (s.deploy === 'vm') {
-      rec.vms.push({ id: `v${data[p + 2]}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
+      on.vms.push({ id: `v${data[p + 2]}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
     } else if (s.deploy === 'container-in-vm') {
       // The packer makes a container VM exactly when the replica has none to join.
-      let vm = existingVm(rec, s, w);
-      if (!vm) {
-        vm = { id: `v${data[p + 2]}`, kind: s.strict ? 'dedicated' : 'pool', os: s.os === 'any' ? 'linux' : s.os, host: h, w, instance: undefined, containers: [] };
-        if (s.strict) rec.dedicated.set(w, vm);
-        else rec.pools.set(vm.os, vm);
-        rec.vms.push(vm);
-      }
+      let vm = existingVm(on, s, w);
+      if (!vm) on.vms.push((vm = addContainerVm(on, s, w, h, `v${data[p + 2]}`)));
       vm.containers.push({ w, replica: r });
-    } else rec.containers.push({ w, replica: r });
+    } else on.containers.push({ w, replica: r });
   }
-  return rec;
-}
-
-/** The container VM a container-in-vm replica of workload `w` would join, if one exists. */
-export function existingVm(rec: HostRec, s: Spec, w: number): VmRec | undefined {
-  if (s.strict) return rec.dedicated.get(w);
-  if (s.os !== 'any') return rec.pools.get(s.os);
-  // A portable workload joins any container VM already on the host, Linux first.
-  return rec.pools.get('linux') ?? rec.pools.values().next().value;
+  return on;
 }
 
 export interface LayoutInput {
@@ -134,8 +89,8 @@ export interface LayoutInput {
   hostDecls: readonly HostDecl[];
   decls: readonly WorkloadDecl[];
   recs: readonly (Recommendation | undefined)[];
-  /** What runs on each host, when already built (else built here, for the hosts that changed). */
-  recsOnHosts?: HostRec[];
+  /** What runs on each host, when already known (else found here, for the hosts that changed). */
+  contents?: HostContents[];
   unplaced: readonly LayoutUnplaced[];
   overPinned: ReadonlySet<number>;
   /** The previous placement's layout and what it was built from: unchanged parts are reused. */
@@ -218,7 +173,7 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
       else others.add(h);
     }
   }
-  const recsOnHosts = x.recsOnHosts ?? (buildRecs(core, others, core.order.length, seq) as HostRec[]);
+  const contents = x.contents ?? (contentsOf(core, others, core.order.length, seq) as HostContents[]);
   let used = 0;
   // Where hosts and workloads are declared: the previous refs moved as the parse says,
   // when it can say (reading 10,000 declarations scattered over the heap costs
@@ -232,11 +187,11 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
       if (old.vms.length || old.containers.length) used++;
       return old;
     }
-    const rec = recsOnHosts[h.idx];
+    const on = contents[h.idx];
     let uc = 0;
     let um = 0;
     let us = 0;
-    const vms: LayoutVm[] = rec.vms.map((v) => {
+    const vms: LayoutVm[] = on.vms.map((v) => {
       if (v.kind === 'workload') {
         const s = specs[v.w];
         uc += s.cpu;
@@ -260,13 +215,13 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
       if (v.kind === 'dedicated') vm.w = v.w;
       return vm;
     });
-    for (const i of rec.containers) {
+    for (const i of on.containers) {
       const s = specs[i.w];
       uc += s.cpu;
       um += s.mem;
       us += s.sto;
     }
-    if (rec.vms.length || rec.containers.length) used++;
+    if (on.vms.length || on.containers.length) used++;
     const lh: LayoutHost = {
       name: h.name,
       role: h.role,
@@ -275,7 +230,7 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
       allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
       used: toRes(uc, um, us),
       vms,
-      containers: rec.containers,
+      containers: on.containers,
     };
     if (decl.storage !== undefined) lh.capacity.storage = decl.storage;
     if (decl.hypervisor) lh.hypervisor = decl.hypervisor;
@@ -354,12 +309,12 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
   return { layout, core, hostDecls, decls, recs: x.recs, seq, here, totals };
 }
 
-/** Each declaration's ref, read from it: file index, start and end of its name (file -1: none). */
+/** Each declaration's ref, read from it (none without a name). */
 function readRefs(list: readonly (HostDecl | WorkloadDecl)[], fileIndex: (file: string) => number): number[] {
   const refs: number[] = [];
   for (const d of list) {
-    if (d.name !== undefined) refs.push(fileIndex(d.file), d.nameSpan.start, d.nameSpan.end);
-    else refs.push(-1, 0, 0);
+    if (d.name !== undefined) pushRef(refs, fileIndex(d.file), d.nameSpan.start, d.nameSpan.end);
+    else pushRef(refs, -1, 0, 0);
   }
   return refs;
 }
@@ -374,22 +329,17 @@ function movedRefs(prev: BuiltLayout, hostDecls: readonly HostDecl[], decls: rea
   const fileIds = new Map(prev.layout.files.map((f, i) => [f, i]));
   const refsOf = (list: readonly (HostDecl | WorkloadDecl)[], old: readonly (HostDecl | WorkloadDecl)[], oldRefs: readonly number[], runs: readonly number[]): number[] | undefined => {
     const refs = oldRefs.slice();
+    // Runs of moves: first index, count, delta (`DeclMoves`).
     for (let k = 0; k < runs.length; k += 3) {
-      for (let i = runs[k], end = runs[k] + runs[k + 1], d = runs[k + 2]; i < end; i++) {
-        if (refs[3 * i] < 0) continue;
-        refs[3 * i + 1] += d;
-        refs[3 * i + 2] += d;
-      }
+      for (let i = runs[k], end = runs[k] + runs[k + 1], d = runs[k + 2]; i < end; i++) shiftRef(refs, i, d);
     }
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
       if (d === old[i]) continue;
       const named = d.name !== undefined;
       const file = fileIds.get(d.file);
-      if (d.file !== old[i].file || named !== oldRefs[3 * i] >= 0 || file === undefined) return undefined;
-      refs[3 * i] = named ? file : -1;
-      refs[3 * i + 1] = named ? d.nameSpan.start : 0;
-      refs[3 * i + 2] = named ? d.nameSpan.end : 0;
+      if (d.file !== old[i].file || named !== refFile(oldRefs, i) >= 0 || file === undefined) return undefined;
+      setRef(refs, i, named ? { file, start: d.nameSpan.start, end: d.nameSpan.end } : undefined);
     }
     return refs;
   };
