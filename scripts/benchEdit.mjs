@@ -1,7 +1,9 @@
 // Quick in-process measure of the editor's hot path: a one-character edit at 10,000
 // workloads, parsed with the piece cache and analysed from the session's latest
 // analysis (as the language server runs it). Seconds, not minutes.
-// Usage: node scripts/benchEdit.mjs [--workloads N] [--edits N] [--compare DIR]
+// Usage: node scripts/benchEdit.mjs [--workloads N] [--edits N] [--compare DIR] [--layout] [--check-failure]
+// `--layout` also builds each analysis's layout (as the server does while a client shows it);
+// `--check-failure` turns the opt-in host-failure check on.
 // `--compare DIR` measures another checkout's core (DIR, e.g. a `git worktree` of main)
 // in the same process, edit for edit alternating with this one, so both see the same load.
 import { mkdirSync } from 'node:fs';
@@ -15,6 +17,8 @@ const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] 
 const n = Number(opt('--workloads', '10000'));
 const edits = Number(opt('--edits', '60'));
 const compare = opt('--compare', undefined);
+const withLayout = argv.includes('--layout');
+const checkFailure = argv.includes('--check-failure');
 
 async function load(root, name) {
   mkdirSync(join(ROOT, 'out', 'bench'), { recursive: true });
@@ -47,6 +51,7 @@ function editor(core) {
   let at = -1;
   for (let k = 0; k < gen.osValues.length && at < 0; k++) if (gen.text.startsWith('linux\n', gen.osValues[(mid + k) % gen.osValues.length])) at = gen.osValues[(mid + k) % gen.osValues.length];
   const config = core.defaultConfig();
+  config.placement.checkHostFailure = checkFailure;
   const A = core.analyzeModule;
   // The session when there is one, else the older `analyze(files, config, previous)`.
   const session = A.AnalysisSession ? new A.AnalysisSession() : undefined;
@@ -61,6 +66,7 @@ function editor(core) {
     cur = i++ % 2 === 0 ? cur.edit(cut, cut + 1, '') : cur.edit(cut, cut, 'x');
     const t = performance.now();
     run([core.parseFile('bench.workload.yaml', cur, cache)]);
+    if (withLayout) void analysis.layout;
     return performance.now() - t;
   };
 }
@@ -71,5 +77,5 @@ for (let i = 0; i < edits; i++) for (const s of sides) s.xs.push(s.edit());
 for (const s of sides) {
   const typing = s.xs.slice(10).sort((a, b) => a - b);
   const q = (p) => typing[Math.min(typing.length - 1, Math.floor(p * typing.length))].toFixed(1);
-  console.log(`${s.name}: ${n} workloads, edit → diagnostics (parse + analyze), ${typing.length} edits after 10 warm-up: median ${q(0.5)} ms, p90 ${q(0.9)} ms, min ${q(0)} ms`);
+  console.log(`${s.name}: ${n} workloads, edit → diagnostics (parse + analyze${withLayout ? ' + layout' : ''}${checkFailure ? ', host-failure check on' : ''}), ${typing.length} edits after 10 warm-up: median ${q(0.5)} ms, p90 ${q(0.9)} ms, min ${q(0)} ms`);
 }

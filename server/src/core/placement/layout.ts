@@ -127,168 +127,39 @@ function alignedPrev(x: LayoutInput): BuiltLayout | undefined {
 export function buildLayout(x: LayoutInput): BuiltLayout {
   const { core, hostDecls, decls } = x;
   const { model, specs } = core;
-  const { vmOv } = model;
-  const H = model.hosts.length;
-  const files: string[] = [];
-  const fileIds = new Map<string, number>();
-  // Declarations come file by file: the last answer is usually the next one.
-  let lastFile: string | undefined;
-  let lastIndex = -1;
-  const fileIndex = (f: string): number => {
-    if (f === lastFile) return lastIndex;
-    let i = fileIds.get(f);
-    if (i === undefined) fileIds.set(f, (i = files.push(f) - 1));
-    lastFile = f;
-    lastIndex = i;
-    return i;
-  };
   const prev = alignedPrev(x);
-  // A workload reads as before when its declaration, spec and recommendation are the same
-  // objects (declarations are immutable apart from their spans; specs are immutable).
-  const same = new Uint8Array(specs.length);
-  if (prev) {
-    const [ps, pd, pr, recs] = [prev.core.specs, prev.decls, prev.recs, x.recs];
-    for (let i = 0; i < specs.length; i++) same[i] = ps[i] === specs[i] && pd[i] === decls[i] && pr[i] === recs[i] ? 1 : 0;
-  }
+  const same = prev ? unchangedWorkloads(prev, x) : new Uint8Array(specs.length);
   // One cost object per workload, shared by its instances (the previous layout's when unchanged).
   const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
-  const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
   const seq = hostSeq(core);
-  // Hosts whose previous entry still holds: the same declaration and the same instances
-  // of unchanged workloads. Records (unless a failure simulation made them already) only
-  // for the others.
-  let reuse: Uint8Array | undefined;
-  let others: Set<number> | undefined;
-  if (prev) {
-    reuse = new Uint8Array(H);
-    others = new Set<number>();
-    const { at: pa, data: pd } = prev.seq;
-    const { at, data } = seq;
-    for (let h = 0; h < H; h++) {
-      let ok = prev.hostDecls[h] === hostDecls[h] && !!prev.layout.hosts[h].overPinned === x.overPinned.has(h) && at[h + 1] - at[h] === pa[h + 1] - pa[h];
-      for (let p = 3 * at[h], q = 3 * pa[h], e = 3 * at[h + 1]; ok && p < e; p += 3, q += 3) {
-        ok = data[p] === pd[q] && data[p + 1] === pd[q + 1] && data[p + 2] === pd[q + 2] && same[data[p]] === 1;
-      }
-      if (ok) reuse[h] = 1;
-      else others.add(h);
-    }
-  }
-  const contents = x.contents ?? (contentsOf(core, others, core.order.length, seq) as HostContents[]);
+  // Hosts whose previous entry still holds; contents (unless a failure simulation found
+  // them already) only for the others.
+  const reuse = prev && reusableHosts(prev, x, seq, same);
+  const contents = x.contents ?? (contentsOf(core, reuse?.others, core.order.length, seq) as HostContents[]);
   let used = 0;
+  const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
+    const lh = reuse?.reuse[h.idx] ? prev!.layout.hosts[h.idx] : layoutHost(core, h.idx, hostDecls[h.idx], contents[h.idx], costs, x.overPinned.has(h.idx));
+    if (lh.vms.length || lh.containers.length) used++;
+    return lh;
+  });
+
+  const here = placedPerWorkload(core);
+  // A workload whose entry holds as before: it reads the same and has as many replicas placed.
+  const kept = new Uint8Array(decls.length);
+  if (prev) for (let i = 0; i < decls.length; i++) kept[i] = same[i] && prev.here[i] === here[i] ? 1 : 0;
+  const totals = totalsOf(core, here, prev, kept);
+  const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => (kept[i] ? prev!.layout.workloads[i] : layoutWorkload(decl, i, specs[i], x.recs[i], costs[i], here[i])));
+
   // Where hosts and workloads are declared: the previous refs moved as the parse says,
   // when it can say (reading 10,000 declarations scattered over the heap costs
   // milliseconds); else read from each declaration.
   const moved = prev && x.moves ? movedRefs(prev, hostDecls, decls, x.moves) : undefined;
-  const { hostRefs, workloadRefs } = moved ?? { hostRefs: readRefs(hostDecls, fileIndex), workloadRefs: readRefs(decls, fileIndex) };
-  const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
-    const decl = hostDecls[h.idx];
-    if (reuse?.[h.idx]) {
-      const old = prev!.layout.hosts[h.idx];
-      if (old.vms.length || old.containers.length) used++;
-      return old;
-    }
-    const on = contents[h.idx];
-    let uc = 0;
-    let um = 0;
-    let us = 0;
-    const vms: LayoutVm[] = on.vms.map((v) => {
-      if (v.kind === 'workload') {
-        const s = specs[v.w];
-        uc += s.cpu;
-        um += s.mem;
-        us += s.sto;
-        return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: costs[v.w] };
-      }
-      let c = vmOv.cpu;
-      let m = vmOv.mem;
-      let st = 0;
-      for (const i of v.containers) {
-        const s = specs[i.w];
-        c += s.cpu;
-        m += s.mem;
-        st += s.sto;
-      }
-      uc += c;
-      um += m;
-      us += st;
-      const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, st) };
-      if (v.kind === 'dedicated') vm.w = v.w;
-      return vm;
-    });
-    for (const i of on.containers) {
-      const s = specs[i.w];
-      uc += s.cpu;
-      um += s.mem;
-      us += s.sto;
-    }
-    if (on.vms.length || on.containers.length) used++;
-    const lh: LayoutHost = {
-      name: h.name,
-      role: h.role,
-      capacity: { cpu: decl.cpu ?? 0, memory: decl.memory ?? 0 },
-      overcommit: { cpu: h.ocCpu, memory: h.ocMem },
-      allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
-      used: toRes(uc, um, us),
-      vms,
-      containers: on.containers,
-    };
-    if (decl.storage !== undefined) lh.capacity.storage = decl.storage;
-    if (decl.hypervisor) lh.hypervisor = decl.hypervisor;
-    if (decl.runtime) lh.runtime = decl.runtime;
-    if (decl.os) lh.os = decl.os;
-    else if (h.role === 'container-host') lh.os = 'linux';
-    if (decl.site) lh.site = decl.site;
-    if (x.overPinned.has(h.idx)) lh.overPinned = true;
-    return lh;
-  });
-
-  // Replicas placed per workload, from the decisions alone.
-  const n = decls.length;
-  const here = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = core.stepOf[i];
-    here[i] = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
-  }
-  // A workload whose entry holds as before: it reads the same and has as many replicas placed.
-  const kept = new Uint8Array(n);
-  if (prev) for (let i = 0; i < n; i++) kept[i] = same[i] && prev.here[i] === here[i] ? 1 : 0;
-  // Totals: the previous ones adjusted by the workloads that changed (whole numbers sum
-  // exactly in any order), else summed afresh.
-  let totals: Totals;
-  if (prev && core.exact && prev.core.exact) {
-    totals = { instances: prev.totals.instances, placed: prev.totals.placed, demand: new Map([...prev.totals.demand].map(([k, b]) => [k, { ...b }])) };
-    for (let i = 0; i < n; i++) {
-      if (kept[i]) continue;
-      count(totals, prev.core.specs[i], prev.here[i], -1);
-      count(totals, specs[i], here[i], 1);
-    }
-  } else {
-    totals = { instances: 0, placed: 0, demand: new Map() };
-    for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
-  }
-  const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
-    if (kept[i]) return prev!.layout.workloads[i];
-    const s = specs[i];
-    const rec = x.recs[i];
-    const lw: LayoutWorkload = {
-      name: decl.name ?? `(workload ${i + 1})`,
-      cost: costs[i],
-      os: s.os,
-      deploy: s.deploy,
-      declared: !!decl.deploy,
-      verdict: rec?.verdict ?? null,
-      confidence: rec?.confidenceLabel ?? 'none',
-      // Replicas asked for: those beyond the limits count as asked, unplaced.
-      replicas: s.wanted,
-      placed: here[i],
-    };
-    if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);
-    return lw;
-  });
+  const files = new FileIndex();
+  const { hostRefs, workloadRefs } = moved ?? { hostRefs: readRefs(hostDecls, files), workloadRefs: readRefs(decls, files) };
 
   const layout: Layout = {
     version: PROTOCOL_VERSION,
-    files: moved ? prev!.layout.files : files,
+    files: moved ? prev!.layout.files : files.list,
     hosts: layoutHosts,
     workloads: layoutWorkloads,
     hostRefs,
@@ -304,16 +175,174 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
       instances: totals.instances,
       placed: totals.placed,
     },
-    vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
+    vmOverhead: { cpu: model.vmOv.cpu / 1000, memory: model.vmOv.mem },
   };
   return { layout, core, hostDecls, decls, recs: x.recs, seq, here, totals };
 }
 
+/**
+ * Per workload, 1 when it reads as in `prev`: its declaration, spec and recommendation
+ * are the same objects (declarations are immutable apart from their spans; specs are immutable).
+ */
+function unchangedWorkloads(prev: BuiltLayout, x: LayoutInput): Uint8Array {
+  const { specs } = x.core;
+  const same = new Uint8Array(specs.length);
+  const [ps, pd, pr, decls, recs] = [prev.core.specs, prev.decls, prev.recs, x.decls, x.recs];
+  for (let i = 0; i < specs.length; i++) same[i] = ps[i] === specs[i] && pd[i] === decls[i] && pr[i] === recs[i] ? 1 : 0;
+  return same;
+}
+
+/** Hosts whose previous entry still holds (the same declaration and the same instances of unchanged workloads), and the others. */
+function reusableHosts(prev: BuiltLayout, x: LayoutInput, seq: HostSeq, same: Uint8Array): { reuse: Uint8Array; others: Set<number> } {
+  const H = x.core.model.hosts.length;
+  const reuse = new Uint8Array(H);
+  const others = new Set<number>();
+  const { at: pa, data: pd } = prev.seq;
+  const { at, data } = seq;
+  for (let h = 0; h < H; h++) {
+    let ok = prev.hostDecls[h] === x.hostDecls[h] && !!prev.layout.hosts[h].overPinned === x.overPinned.has(h) && at[h + 1] - at[h] === pa[h + 1] - pa[h];
+    for (let p = 3 * at[h], q = 3 * pa[h], e = 3 * at[h + 1]; ok && p < e; p += 3, q += 3) {
+      ok = data[p] === pd[q] && data[p + 1] === pd[q + 1] && data[p + 2] === pd[q + 2] && same[data[p]] === 1;
+    }
+    if (ok) reuse[h] = 1;
+    else others.add(h);
+  }
+  return { reuse, others };
+}
+
+const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
+
+/** Host h's entry: what runs there (`on`) and what that uses. */
+function layoutHost(core: Core, idx: number, decl: HostDecl, on: HostContents, costs: readonly Resources[], overPinned: boolean): LayoutHost {
+  const { specs, model } = core;
+  const { vmOv } = model;
+  const h = model.hosts[idx];
+  let uc = 0;
+  let um = 0;
+  let us = 0;
+  const vms: LayoutVm[] = on.vms.map((v) => {
+    if (v.kind === 'workload') {
+      const s = specs[v.w];
+      uc += s.cpu;
+      um += s.mem;
+      us += s.sto;
+      return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: costs[v.w] };
+    }
+    let c = vmOv.cpu;
+    let m = vmOv.mem;
+    let st = 0;
+    for (const i of v.containers) {
+      const s = specs[i.w];
+      c += s.cpu;
+      m += s.mem;
+      st += s.sto;
+    }
+    uc += c;
+    um += m;
+    us += st;
+    const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, st) };
+    if (v.kind === 'dedicated') vm.w = v.w;
+    return vm;
+  });
+  for (const i of on.containers) {
+    const s = specs[i.w];
+    uc += s.cpu;
+    um += s.mem;
+    us += s.sto;
+  }
+  const lh: LayoutHost = {
+    name: h.name,
+    role: h.role,
+    capacity: { cpu: decl.cpu ?? 0, memory: decl.memory ?? 0 },
+    overcommit: { cpu: h.ocCpu, memory: h.ocMem },
+    allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
+    used: toRes(uc, um, us),
+    vms,
+    containers: on.containers,
+  };
+  if (decl.storage !== undefined) lh.capacity.storage = decl.storage;
+  if (decl.hypervisor) lh.hypervisor = decl.hypervisor;
+  if (decl.runtime) lh.runtime = decl.runtime;
+  if (decl.os) lh.os = decl.os;
+  else if (h.role === 'container-host') lh.os = 'linux';
+  if (decl.site) lh.site = decl.site;
+  if (overPinned) lh.overPinned = true;
+  return lh;
+}
+
+/** Replicas placed per workload, from the decisions alone. */
+function placedPerWorkload(core: Core): Int32Array {
+  const n = core.specs.length;
+  const here = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = core.stepOf[i];
+    here[i] = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
+  }
+  return here;
+}
+
+/**
+ * Instances asked for and placed, and the demand placed: the previous totals adjusted by
+ * the workloads that changed (whole numbers sum exactly in any order), else summed afresh.
+ */
+function totalsOf(core: Core, here: Int32Array, prev: BuiltLayout | undefined, kept: Uint8Array): Totals {
+  const { specs } = core;
+  const n = specs.length;
+  if (prev && core.exact && prev.core.exact) {
+    const totals: Totals = { instances: prev.totals.instances, placed: prev.totals.placed, demand: new Map([...prev.totals.demand].map(([k, b]) => [k, { ...b }])) };
+    for (let i = 0; i < n; i++) {
+      if (kept[i]) continue;
+      count(totals, prev.core.specs[i], prev.here[i], -1);
+      count(totals, specs[i], here[i], 1);
+    }
+    return totals;
+  }
+  const totals: Totals = { instances: 0, placed: 0, demand: new Map() };
+  for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
+  return totals;
+}
+
+/** Workload i's entry. */
+function layoutWorkload(decl: WorkloadDecl, i: number, s: Spec, rec: Recommendation | undefined, cost: Resources, here: number): LayoutWorkload {
+  const lw: LayoutWorkload = {
+    name: decl.name ?? `(workload ${i + 1})`,
+    cost,
+    os: s.os,
+    deploy: s.deploy,
+    declared: !!decl.deploy,
+    verdict: rec?.verdict ?? null,
+    confidence: rec?.confidenceLabel ?? 'none',
+    // Replicas asked for: those beyond the limits count as asked, unplaced.
+    replicas: s.wanted,
+    placed: here,
+  };
+  if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);
+  return lw;
+}
+
+/** The files refs point into, in order of first mention. */
+class FileIndex {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  // Declarations come file by file: the last answer is usually the next one.
+  private lastFile: string | undefined;
+  private lastIndex = -1;
+
+  of(f: string): number {
+    if (f === this.lastFile) return this.lastIndex;
+    let i = this.ids.get(f);
+    if (i === undefined) this.ids.set(f, (i = this.list.push(f) - 1));
+    this.lastFile = f;
+    this.lastIndex = i;
+    return i;
+  }
+}
+
 /** Each declaration's ref, read from it (none without a name). */
-function readRefs(list: readonly (HostDecl | WorkloadDecl)[], fileIndex: (file: string) => number): number[] {
+function readRefs(list: readonly (HostDecl | WorkloadDecl)[], files: FileIndex): number[] {
   const refs: number[] = [];
   for (const d of list) {
-    if (d.name !== undefined) pushRef(refs, fileIndex(d.file), d.nameSpan.start, d.nameSpan.end);
+    if (d.name !== undefined) pushRef(refs, files.of(d.file), d.nameSpan.start, d.nameSpan.end);
     else pushRef(refs, -1, 0, 0);
   }
   return refs;
