@@ -20,6 +20,7 @@ import type { Recommendation } from '../recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../types';
 import type { FailureOutcome, Layout, UnplacedKind } from '../../../../shared/protocol';
 import type { HostContents } from './contents';
+import { describeHostUse, describeWorkloadPlacement, indexLayout, type LayoutIndex } from './describe';
 import { type BuiltLayout, buildLayout, contentsOf, type LayoutInput } from './layout';
 import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, type HostModel, readSpec, sameSpec, type Spec } from './model';
 import { Packer } from './packer';
@@ -106,6 +107,9 @@ export interface Placement {
   /** The same for the workload at index `w`: the first such host that passes `accept`, and how many there are. */
   findCapableHost(w: number, accept: (h: HostDecl) => boolean): HostDecl | undefined;
   capableCount(w: number): number;
+  /** Hover text: what a host runs and how full it is, and where a workload's replicas landed (`describe.ts`, over the layout, indexed once). */
+  describeHostUse(hostName: string): string | undefined;
+  describeWorkloadPlacement(workload: string | number): string | undefined;
   /** How this placement was computed (from scratch or from the previous one). */
   readonly stats: PlacementStats;
   /** What the next placement resumes from: for the engine alone (the session keeps it by keeping its latest snapshot). */
@@ -333,6 +337,7 @@ class PlacementView implements Placement {
   private contents: HostContents[] | undefined;
   private simulator: Simulator | undefined;
   private index: Map<WorkloadDecl, number> | undefined;
+  private layoutIndex: LayoutIndex | undefined;
   private single: { w: number; host: number; replicas: number }[] | undefined;
 
   constructor(
@@ -366,6 +371,14 @@ class PlacementView implements Placement {
 
   get workloadIndex(): ReadonlyMap<WorkloadDecl, number> {
     return (this.index ??= new Map(this.decls.map((d, i) => [d, i])));
+  }
+
+  describeHostUse(hostName: string): string | undefined {
+    return describeHostUse(this.layout, hostName, (this.layoutIndex ??= indexLayout(this.layout)));
+  }
+
+  describeWorkloadPlacement(workload: string | number): string | undefined {
+    return describeWorkloadPlacement(this.layout, workload, (this.layoutIndex ??= indexLayout(this.layout)));
   }
 
   replicaHosts(w: number): readonly number[] {
