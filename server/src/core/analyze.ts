@@ -120,8 +120,8 @@ export class AnalysisSession {
 
   /**
    * Analyses `input` (the workspace's files, in any order), reusing what did not change
-   * since the latest snapshot; the result is the same as a fresh session's. The latest
-   * snapshot is consumed.
+   * since the latest snapshot; the result is the same as a fresh session's (but for how
+   * far a host-failure check cut short by the budget has got). The latest snapshot is consumed.
    */
   update(input: readonly ParsedFile[], config: Config): Analysis {
     const previous = this.latest;
