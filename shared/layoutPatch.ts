@@ -9,7 +9,7 @@
 // previous one and compare by identity first; `applyLayoutPatch` copies what it changes.
 
 import { type Layout, type LayoutHost, type LayoutInstance, type LayoutPatch, type LayoutRef, type LayoutRefMoves, type LayoutVm, type LayoutWorkload, type Resources } from './protocol';
-import { refAt, refCount, refEnd, refFile, refStart, resizeRefs, setRef, shiftRef } from './refs';
+import { forEachRun, pushRun, refAt, refCount, refEnd, refFile, refStart, resizeRefs, setRef, shiftRef, wholeRuns } from './refs';
 
 /** The layout patches the diff of two layouts. Null when they cannot be patched (another version). */
 export function diffLayout(prev: Layout, next: Layout, since: number): LayoutPatch | null {
@@ -85,7 +85,7 @@ function diffRefs(prev: readonly number[], next: readonly number[], prevCount: n
   let runLength = 0;
   let runDelta = 0;
   const endRun = () => {
-    if (runLength) shifts.push(runStart, runLength, runDelta);
+    if (runLength) pushRun(shifts, runStart, runLength, runDelta);
     runLength = 0;
   };
   const common = Math.min(prevCount, nextCount);
@@ -135,14 +135,13 @@ function applyRefs(prev: readonly number[], prevCount: number, count: number, mo
   if (!moves) return refs;
   const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < count;
   const s = moves.shifts;
-  if (!Array.isArray(s) || s.length % 3 || !Array.isArray(moves.set)) throw new LayoutPatchError(`bad ${what} ref moves`);
-  for (let k = 0; k < s.length; k += 3) {
-    const [first, n, delta] = [s[k], s[k + 1], s[k + 2]];
+  if (!Array.isArray(s) || !wholeRuns(s) || !Array.isArray(moves.set)) throw new LayoutPatchError(`bad ${what} ref moves`);
+  forEachRun(s, (first, n, delta) => {
     if (!inRange(first) || !Number.isInteger(n) || n < 1 || !inRange(first + n - 1) || first + n > prevCount || !Number.isInteger(delta)) {
       throw new LayoutPatchError(`${what} ref shift ${first}+${n} out of range`);
     }
     for (let i = first; i < first + n; i++) if (!shiftRef(refs, i, delta)) throw new LayoutPatchError(`${what} ${i} has no ref to move`);
-  }
+  });
   for (const [i, r] of moves.set) {
     if (!inRange(i)) throw new LayoutPatchError(`${what} ref ${i} out of range`);
     const ok = r === null || (Number.isInteger(r?.file) && r.file >= 0 && Number.isInteger(r.start) && Number.isInteger(r.end));

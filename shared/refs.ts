@@ -68,3 +68,21 @@ export function resizeRefs(refs: readonly number[], count: number): number[] {
   while (out.length < WIDTH * count) out.push(-1, 0, 0);
   return out;
 }
+
+// Moves of refs come as runs, also three numbers each, flat: the first item, how many
+// items, and by how much their offsets moved (`DeclMoves`, `LayoutRefMoves.shifts`).
+
+/** Appends a run. */
+export function pushRun(runs: number[], first: number, count: number, delta: number): void {
+  runs.push(first, count, delta);
+}
+
+/** Calls `fn` for each run, in order. */
+export function forEachRun(runs: readonly number[], fn: (first: number, count: number, delta: number) => void): void {
+  for (let k = 0; k < runs.length; k += 3) fn(runs[k], runs[k + 1], runs[k + 2]);
+}
+
+/** Whether `runs` is a whole number of runs. */
+export function wholeRuns(runs: readonly number[]): boolean {
+  return runs.length % 3 === 0;
+}

@@ -1,5 +1,6 @@
 // The fleet: every host and workload across the workspace's descriptor files.
 
+import { forEachRun, pushRun } from '../../../shared/refs';
 import type { HostDecl, ParsedFile, WorkloadDecl } from './types';
 
 export interface FleetSummary {
@@ -57,7 +58,7 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
 
 /** Appends runs of moves (first index, count, delta) with their indices offset by `base`. */
 function appendRuns(to: number[], runs: readonly number[], base: number): void {
-  for (let j = 0; j < runs.length; j += 3) to.push(runs[j] + base, runs[j + 1], runs[j + 2]);
+  forEachRun(runs, (first, count, delta) => pushRun(to, first + base, count, delta));
 }
 
 /** The moves of every file since the previous fleet's parse of it, as runs over the fleet's lists. */

@@ -7,7 +7,7 @@ import type { HostDecl, WorkloadDecl } from '../types';
 import type { Recommendation } from '../recommend';
 import type { Layout, LayoutHost, LayoutInstance, LayoutUnplaced, LayoutVm, LayoutWorkload, Resources } from '../../../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol';
-import { pushRef, refFile, setRef, shiftRef } from '../../../../shared/refs';
+import { forEachRun, pushRef, refFile, setRef, shiftRef } from '../../../../shared/refs';
 import { type BoundItem, lowerBound } from './bounds';
 import type { Spec } from './model';
 import { addContainerVm, Contents, existingVm, type HostContents } from './contents';
@@ -358,10 +358,9 @@ function movedRefs(prev: BuiltLayout, hostDecls: readonly HostDecl[], decls: rea
   const fileIds = new Map(prev.layout.files.map((f, i) => [f, i]));
   const refsOf = (list: readonly (HostDecl | WorkloadDecl)[], old: readonly (HostDecl | WorkloadDecl)[], oldRefs: readonly number[], runs: readonly number[]): number[] | undefined => {
     const refs = oldRefs.slice();
-    // Runs of moves: first index, count, delta (`DeclMoves`).
-    for (let k = 0; k < runs.length; k += 3) {
-      for (let i = runs[k], end = runs[k] + runs[k + 1], d = runs[k + 2]; i < end; i++) shiftRef(refs, i, d);
-    }
+    forEachRun(runs, (first, count, delta) => {
+      for (let i = first; i < first + count; i++) shiftRef(refs, i, delta);
+    });
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
       if (d === old[i]) continue;
