@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as P from 'vscode-languageserver-protocol';
 import { parseDocument } from 'yaml';
-import { analyze } from '../server/src/core/analyze';
+import { analyze, AnalysisSession } from '../server/src/core/analyze';
 import { defaultConfig } from '../server/src/core/config';
 import { parseFile, PieceCache } from '../server/src/core/parse';
 import { SourceText } from '../server/src/core/sourceText';
@@ -262,11 +262,12 @@ function measureCore(text: string, editOffset: number, n: number): SizeResult['c
     analyzeMs.push(now() - t);
   }
   // After an edit, as the server runs it: the text edited as a SourceText (never copied
-  // whole), the piece cache and the previous analysis carried over.
+  // whole), the piece cache and the session carried over.
   const cache = new PieceCache();
+  const session = new AnalysisSession();
   let cur = SourceText.of(text);
   let parsed = parseFile('bench.workload.yaml', cur, cache);
-  let analysis = analyze([parsed], config);
+  session.update([parsed], config);
   const editParseMs: number[] = [];
   const editAnalyzeMs: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -276,7 +277,7 @@ function measureCore(text: string, editOffset: number, n: number): SizeResult['c
     parsed = parseFile('bench.workload.yaml', cur, cache);
     editParseMs.push(now() - t);
     t = now();
-    analysis = analyze([parsed], config, analysis);
+    session.update([parsed], config);
     editAnalyzeMs.push(now() - t);
   }
   return { parseMs: stat(parseMs), analyzeMs: stat(analyzeMs), editParseMs: stat(editParseMs), editAnalyzeMs: stat(editAnalyzeMs) };

@@ -52,7 +52,7 @@ async function buildCore() {
       contents: `
         export { generate } from './bench/generate';
         export { parseFile } from './server/src/core/parse';
-        export { analyze } from './server/src/core/analyze';
+        export { analyze, AnalysisSession } from './server/src/core/analyze';
         export { defaultConfig } from './server/src/core/config';
         export { place, placementFindings } from './server/src/core/placement';
         export { PieceCache } from './server/src/core/parse';
@@ -150,14 +150,15 @@ function editAt(core, n, count) {
   const out = {};
   for (const [kind, [there, back]] of Object.entries(kinds)) {
     let text = gen.text;
-    let analysis = core.analyze([core.parseFile(file, text, cache)], config);
+    const session = new core.AnalysisSession();
+    let analysis = session.update([core.parseFile(file, text, cache)], config);
     let previous = analysis.placement;
     const resumed = [];
     const full = [];
     const stats = [];
     for (let i = 0; i < count; i++) {
       text = i % 2 ? restore(back(text), gen.text) : there(text);
-      analysis = core.analyze([core.parseFile(file, text, cache)], config, analysis);
+      analysis = session.update([core.parseFile(file, text, cache)], config);
       const { fleet, recommendations } = analysis;
       let t0 = performance.now();
       const p = core.place(fleet, recommendations, config.placement, { previous });

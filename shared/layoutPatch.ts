@@ -8,7 +8,8 @@
 // Layouts are plain JSON data and are never mutated once built: the diff may keep the
 // previous one and compare by identity first; `applyLayoutPatch` copies what it changes.
 
-import { type Layout, type LayoutHost, type LayoutInstance, type LayoutPatch, type LayoutRef, type LayoutRefMoves, type LayoutVm, type LayoutWorkload, type Resources, refAt } from './protocol';
+import { type Layout, type LayoutHost, type LayoutInstance, type LayoutPatch, type LayoutRef, type LayoutRefMoves, type LayoutVm, type LayoutWorkload, type Resources } from './protocol';
+import { forEachRun, pushRun, refAt, refCount, refEnd, refFile, refStart, resizeRefs, setRef, shiftRef, wholeRuns } from './refs';
 
 /** The layout patches the diff of two layouts. Null when they cannot be patched (another version). */
 export function diffLayout(prev: Layout, next: Layout, since: number): LayoutPatch | null {
@@ -84,17 +85,17 @@ function diffRefs(prev: readonly number[], next: readonly number[], prevCount: n
   let runLength = 0;
   let runDelta = 0;
   const endRun = () => {
-    if (runLength) shifts.push(runStart, runLength, runDelta);
+    if (runLength) pushRun(shifts, runStart, runLength, runDelta);
     runLength = 0;
   };
   const common = Math.min(prevCount, nextCount);
-  for (let i = 0, j = 0; i < common; i++, j += 3) {
-    const fa = prev[j];
-    const fb = next[j];
-    const delta = next[j + 1] - prev[j + 1];
-    if (fa === fb && delta === 0 && prev[j + 2] === next[j + 2]) {
+  for (let i = 0; i < common; i++) {
+    const fa = refFile(prev, i);
+    const fb = refFile(next, i);
+    const delta = refStart(next, i) - refStart(prev, i);
+    if (fa === fb && delta === 0 && refEnd(prev, i) === refEnd(next, i)) {
       endRun();
-    } else if (fa === fb && fa >= 0 && next[j + 2] - prev[j + 2] === delta) {
+    } else if (fa === fb && fa >= 0 && refEnd(next, i) - refEnd(prev, i) === delta) {
       if (runLength && runStart + runLength === i && runDelta === delta) runLength++;
       else {
         endRun();
@@ -129,31 +130,23 @@ function applyItems<T>(prev: readonly T[], count: number, changed: readonly [num
 
 /** The refs `moves` make of `prev` (of `prevCount` items) for `count` items; added items have none unless set. */
 function applyRefs(prev: readonly number[], prevCount: number, count: number, moves: LayoutRefMoves | undefined, what: string): number[] {
-  if (prev.length !== 3 * prevCount) throw new LayoutPatchError(`the ${what} refs do not match the ${what}s`);
-  const refs = prev.slice(0, 3 * count);
-  for (let j = refs.length; j < 3 * count; j += 3) refs.push(-1, 0, 0);
+  if (refCount(prev) !== prevCount) throw new LayoutPatchError(`the ${what} refs do not match the ${what}s`);
+  const refs = resizeRefs(prev, count);
   if (!moves) return refs;
   const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < count;
   const s = moves.shifts;
-  if (!Array.isArray(s) || s.length % 3 || !Array.isArray(moves.set)) throw new LayoutPatchError(`bad ${what} ref moves`);
-  for (let k = 0; k < s.length; k += 3) {
-    const [first, n, delta] = [s[k], s[k + 1], s[k + 2]];
+  if (!Array.isArray(s) || !wholeRuns(s) || !Array.isArray(moves.set)) throw new LayoutPatchError(`bad ${what} ref moves`);
+  forEachRun(s, (first, n, delta) => {
     if (!inRange(first) || !Number.isInteger(n) || n < 1 || !inRange(first + n - 1) || first + n > prevCount || !Number.isInteger(delta)) {
       throw new LayoutPatchError(`${what} ref shift ${first}+${n} out of range`);
     }
-    for (let j = 3 * first; j < 3 * (first + n); j += 3) {
-      if (refs[j] < 0) throw new LayoutPatchError(`${what} ${j / 3} has no ref to move`);
-      refs[j + 1] += delta;
-      refs[j + 2] += delta;
-    }
-  }
+    for (let i = first; i < first + n; i++) if (!shiftRef(refs, i, delta)) throw new LayoutPatchError(`${what} ${i} has no ref to move`);
+  });
   for (const [i, r] of moves.set) {
     if (!inRange(i)) throw new LayoutPatchError(`${what} ref ${i} out of range`);
     const ok = r === null || (Number.isInteger(r?.file) && r.file >= 0 && Number.isInteger(r.start) && Number.isInteger(r.end));
     if (!ok) throw new LayoutPatchError(`bad ${what} ref ${i}`);
-    refs[3 * i] = r ? r.file : -1;
-    refs[3 * i + 1] = r ? r.start : 0;
-    refs[3 * i + 2] = r ? r.end : 0;
+    setRef(refs, i, r);
   }
   return refs;
 }

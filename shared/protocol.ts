@@ -22,18 +22,9 @@ export interface SourceRef {
   end: number;
 }
 
-/** A `SourceRef` inside a layout: the file is an index into `Layout.files` (they repeat). */
-export interface LayoutRef {
-  file: number;
-  start: number;
-  end: number;
-}
-
-/** Item `i`'s ref in `Layout.hostRefs` or `Layout.workloadRefs`, if it has one. */
-export function refAt(refs: readonly number[], i: number): LayoutRef | undefined {
-  const file = refs[3 * i];
-  return typeof file === 'number' && file >= 0 ? { file, start: refs[3 * i + 1], end: refs[3 * i + 2] } : undefined;
-}
+/** A `SourceRef` inside a layout (the file is an index into `Layout.files`: they repeat), and how to read them: shared/refs.ts. */
+export { type LayoutRef, refAt } from './refs';
+import type { LayoutRef } from './refs';
 
 export interface Resources {
   /** Cores. */
@@ -148,10 +139,10 @@ export interface Layout {
   hosts: LayoutHost[];
   workloads: LayoutWorkload[];
   /**
-   * Where each host and workload is declared, three numbers per item, flat: index in
-   * `files`, start and end offset of its name (`refAt` reads them; file -1: none). Kept
-   * apart from the items because an edit moves the offsets of everything after it in
-   * its file: then only these numbers change, and the items stay the same objects.
+   * Where each host and workload is declared, three numbers per item, flat (shared/refs.ts
+   * reads and writes them: `refAt`). Kept apart from the items because an edit moves the
+   * offsets of everything after it in its file: then only these numbers change, and the
+   * items stay the same objects.
    */
   hostRefs: number[];
   workloadRefs: number[];

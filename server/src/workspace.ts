@@ -7,7 +7,7 @@
 
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { type Analysis, analyze } from './core/analyze';
+import { type Analysis, AnalysisSession } from './core/analyze';
 import { type Config, defaultConfig } from './core/config';
 import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
@@ -66,7 +66,8 @@ export class Workspace {
   private folders: string[] = [];
   private config: Config = defaultConfig();
   private ignored: (relPath: string) => boolean = () => false;
-  private current: Analysis | undefined;
+  /** Owns the analyses: each flush replaces (consumes) the latest. */
+  private readonly session = new AnalysisSession();
   private dirty = true;
   private timer: NodeJS.Timeout | undefined;
   private removed = new Set<string>();
@@ -313,7 +314,8 @@ export class Workspace {
 
   /** The latest analysis, brought up to date first (synchronous). */
   flush(): Analysis {
-    if (!this.dirty && this.current) return this.current;
+    const current = this.session.current;
+    if (!this.dirty && current) return current;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -334,8 +336,8 @@ export class Workspace {
       if (!f.ignored) parsed.push(f.parsed);
     }
     const t1 = performance.now();
-    // The last analysis is handed over: what did not change is reused, not recomputed.
-    const analysis = analyze(parsed, this.config, this.current);
+    // The session reuses what did not change since its latest analysis, which it consumes.
+    const analysis = this.session.update(parsed, this.config);
     const t2 = performance.now();
     this.lastTimings = { parseMs: t1 - t0, analyzeMs: t2 - t1, parsedFiles };
     if (t2 - t0 > 500) this.log(`Analysis took ${Math.round(t2 - t0)} ms (parse ${Math.round(t1 - t0)} ms over ${parsedFiles} files).`);
@@ -351,7 +353,6 @@ export class Workspace {
     }
     const removed = this.removed;
     this.removed = new Set();
-    this.current = analysis;
     this.dirty = false;
     this.generation++;
     const event: AnalysisEvent = { analysis, generation: this.generation, changed, textChanged, removed };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate';
-import { analyze } from '../../server/src/core/analyze';
+import { analyze, AnalysisSession } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
 import { MAX_FILE_CHARS, parseFile, PieceCache } from '../../server/src/core/parse';
 import { SourceText } from '../../server/src/core/sourceText';
@@ -25,13 +25,14 @@ function checkTexts(files: Record<string, string>, target: string, steps: string
   const caches = new Map(Object.keys(files).map((f) => [f, new PieceCache()]));
   const texts = { ...files };
   const incremental = () => Object.entries(texts).map(([f, t]) => parseFile(f, t, caches.get(f)));
-  // Each analysis hands the next one what it can reuse, as the language server does.
-  let previous = analyze(incremental(), config);
+  // One session for the sequence, as the language server holds one.
+  const session = new AnalysisSession();
+  let previous = session.update(incremental(), config);
   for (const [i, step] of steps.entries()) {
     texts[target] = step;
     const inc = incremental();
     const fresh = Object.entries(texts).map(([f, t]) => parseFile(f, t));
-    previous = analyze(inc, config, previous);
+    previous = session.update(inc, config);
     assert.deepEqual(view(inc, previous), view(fresh, analyze(fresh, config)), `after edit ${i + 1} of ${steps.length}: ${describe(i)}`);
   }
 }
@@ -55,7 +56,8 @@ function checkEdited(files: Record<string, string>, target: string, batches: ((t
   const sources = new Map(Object.entries(files).map(([f, t]) => [f, SourceText.of(t)]));
   const strings = { ...files };
   const incremental = () => [...sources].map(([f, t]) => parseFile(f, t, caches.get(f)));
-  let previous = analyze(incremental(), config);
+  const session = new AnalysisSession();
+  let previous = session.update(incremental(), config);
   const readWhole: SourceText[] = [];
   for (const [i, batch] of batches.entries()) {
     let source = sources.get(target)!;
@@ -68,7 +70,7 @@ function checkEdited(files: Record<string, string>, target: string, batches: ((t
     const inc = incremental();
     if (source.wholeReads) readWhole.push(source);
     const fresh = Object.entries(strings).map(([f, t]) => parseFile(f, t));
-    previous = analyze(inc, config, previous);
+    previous = session.update(inc, config);
     assert.equal(source.slice(0, source.length), strings[target], 'the edited text is the string');
     assert.deepEqual(view(inc, previous), view(fresh, analyze(fresh, config)), `after batch ${i + 1} of ${batches.length}: ${describe(i)}`);
   }
@@ -149,10 +151,11 @@ describe('incremental analysis equals a full re-analysis', () => {
   it('a one-workload edit patches the name index instead of rebuilding it', () => {
     const g = generate({ workloads: 50, seed: 5 });
     const cache = new PieceCache();
-    const before = analyze([parseFile('f', g.text, cache)], config);
+    const session = new AnalysisSession();
+    const before = session.update([parseFile('f', g.text, cache)], config);
     const index = before.fleet.workloadsByName;
     const at = g.osValues[25];
-    const after = analyze([parseFile('f', `${g.text.slice(0, at)}w${g.text.slice(at)}`, cache)], config, before);
+    const after = session.update([parseFile('f', `${g.text.slice(0, at)}w${g.text.slice(at)}`, cache)], config);
     assert.equal(after.fleet.workloadsByName, index, 'the same index object, patched');
     assert.deepEqual([...after.fleet.workloadsByName.keys()].sort(), [...analyze([parseFile('f', g.text)], config).fleet.workloadsByName.keys()].sort());
   });
@@ -162,7 +165,8 @@ describe('incremental analysis equals a full re-analysis', () => {
     const cache = new PieceCache();
     const other = parseFile('other.workload.yaml', 'version: 1\nworkloads:\n  - { name: solo, os: linux, resources: { cpu: 1, memory: 1Gi } }\n', new PieceCache());
     let text = g.text;
-    let previous = analyze([other, parseFile('f.workload.yaml', text, cache)], config);
+    const session = new AnalysisSession();
+    let previous = session.update([other, parseFile('f.workload.yaml', text, cache)], config);
     void previous.layout;
     const hostsAt = previous.fleet.hosts.length;
     const steps: { edit: (t: string) => string; workloads: number[]; hosts: number[] }[] = [
@@ -176,7 +180,7 @@ describe('incremental analysis equals a full re-analysis', () => {
       text = step.edit(text);
       const parsed = parseFile('f.workload.yaml', text, cache);
       assert.equal(parsed.moves?.since, previous.fleet.files.find((f) => f.file === 'f.workload.yaml')?.parseId, 'relative to the previous parse');
-      const next = analyze([other, parsed], config, previous);
+      const next = session.update([other, parsed], config);
       assert.deepEqual(next.fleet.moves, { hosts: step.hosts, workloads: step.workloads });
       const fresh = analyze([other, parseFile('f.workload.yaml', text)], config);
       assert.deepEqual(next.layout, fresh.layout, 'the moved refs are those of a fresh layout');
@@ -187,11 +191,11 @@ describe('incremental analysis equals a full re-analysis', () => {
     const swapped = [items[0], items[2], items[1], ...items.slice(3)].join('');
     const parsed = parseFile('f.workload.yaml', swapped, cache);
     assert.ok(parsed.moves && parsed.moves.hosts.length + parsed.moves.workloads.length >= 6, JSON.stringify(parsed.moves));
-    const next = analyze([other, parsed], config, previous);
+    const next = session.update([other, parsed], config);
     assert.deepEqual(next.layout, analyze([other, parseFile('f.workload.yaml', swapped)], config).layout);
     // A parse without a cache knows nothing of moves, nor does a fleet built from it.
     assert.equal(parseFile('f.workload.yaml', swapped).moves, undefined);
-    assert.equal(analyze([other, parseFile('f.workload.yaml', swapped)], config, next).fleet.moves, undefined);
+    assert.equal(session.update([other, parseFile('f.workload.yaml', swapped)], config).fleet.moves, undefined);
   });
 
   it('undo brings back the same pieces, and moved pieces are reused', () => {

@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, type Analysis } from '../core/analyze';
+import { type Analysis, AnalysisSession } from '../core/analyze';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
@@ -73,7 +73,10 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
     return parse(f);
   });
   progress.update(`Analysing ${files.length} files…`, true);
-  let analysis: Analysis = analyze(parsed, loaded.config);
+  // A fix round re-parses only the files it changed: the session reuses the rest.
+  // The host-failure check runs whole here: no keystroke waits for it.
+  const session = new AnalysisSession({ failureBudget: Infinity });
+  let analysis: Analysis = session.update(parsed, loaded.config);
 
   let fixed: Report['fixed'];
   // Skipped fixes by file, rule and the text their finding covers (which outlives a round's offsets).
@@ -108,7 +111,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
         return kept.parsed && kept.parsed.text === r.text ? kept.parsed : parse(p.file);
       });
       if (!any) break;
-      analysis = analyze(parsed, loaded.config);
+      analysis = session.update(parsed, loaded.config);
     }
     for (const f of files) if (changed.has(f)) writeDescriptor(f, display(f), contents.get(f)!);
     fixed = { fixes: total, files: files.filter((f) => changed.has(f)).map(display), rounds };

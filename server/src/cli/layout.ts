@@ -109,7 +109,7 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
   } else {
     const failures: Record<string, FailureOutcome> = {};
     if (layout.hosts.length <= MAX_PRECOMPUTED_FAILURES) {
-      for (const [h, f] of analysis.placement.simulateEveryFailure()) failures[layout.hosts[h].name] = f;
+      for (const [h, f] of analysis.placement.simulateEveryFailure().outcomes) failures[layout.hosts[h].name] = f;
     }
     if (failure) failures[layout.hosts[failure.host].name] = failure;
     content = staticPageHtml({

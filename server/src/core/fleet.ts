@@ -1,5 +1,6 @@
 // The fleet: every host and workload across the workspace's descriptor files.
 
+import { forEachRun, pushRun } from '../../../shared/refs';
 import type { HostDecl, ParsedFile, WorkloadDecl } from './types';
 
 export interface FleetSummary {
@@ -32,9 +33,9 @@ export interface Fleet {
 const PATCH_LIMIT = 256;
 
 /**
- * Builds the fleet. With `previous` (the fleet of the last analysis of the same
- * workspace), the workload name index is patched where the workload list changed
- * instead of rebuilt: `previous` is handed over and must not be used afterwards.
+ * Builds the fleet. With `previous` (the fleet of the session's latest analysis, which
+ * this build consumes: see `AnalysisSession`), the workload name index is patched where
+ * the workload list changed instead of rebuilt, and becomes this fleet's.
  */
 export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Fleet {
   const hosts: HostDecl[] = [];
@@ -57,7 +58,7 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
 
 /** Appends runs of moves (first index, count, delta) with their indices offset by `base`. */
 function appendRuns(to: number[], runs: readonly number[], base: number): void {
-  for (let j = 0; j < runs.length; j += 3) to.push(runs[j] + base, runs[j + 1], runs[j + 2]);
+  forEachRun(runs, (first, count, delta) => pushRun(to, first + base, count, delta));
 }
 
 /** The moves of every file since the previous fleet's parse of it, as runs over the fleet's lists. */
@@ -99,7 +100,8 @@ function indexByName(workloads: readonly WorkloadDecl[]): Map<string, WorkloadDe
 /**
  * The previous name index, patched where the workload list differs (the declarations
  * of unchanged workloads are the same objects from parse to parse); undefined when too
- * much changed.
+ * much changed or the index does not hold what it should. All or nothing: everything is
+ * checked before anything is changed, so an index given up on is left as it was.
  */
 function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: readonly ParsedFile[]): Map<string, WorkloadDecl[]> | undefined {
   const old = previous.workloads;
@@ -108,16 +110,19 @@ function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: 
   const added = workloads.length - tail - head;
   if (removed > PATCH_LIMIT || added > PATCH_LIMIT) return undefined;
   const m = previous.workloadsByName;
+  // Every removed declaration must be in its bucket (at most 256 lookups).
+  for (let i = head; i < old.length - tail; i++) {
+    const w = old[i];
+    if (w.name !== undefined && !m.get(w.name)?.includes(w)) return undefined;
+  }
   const touched = new Set<string>();
   for (let i = head; i < old.length - tail; i++) {
     const w = old[i];
     if (w.name === undefined) continue;
-    const bucket = m.get(w.name);
-    const at = bucket ? bucket.indexOf(w) : -1;
-    if (!bucket || at < 0) return undefined;
+    const bucket = m.get(w.name)!;
     if (bucket.length === 1) m.delete(w.name);
     else {
-      bucket.splice(at, 1);
+      bucket.splice(bucket.indexOf(w), 1);
       touched.add(w.name);
     }
   }

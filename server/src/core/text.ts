@@ -45,6 +45,18 @@ export function updateLineStarts(starts: number[], window: string, base: number,
   return starts;
 }
 
+/** The first index in [0, n) where `before` is false, `before` being true on a prefix: the binary search the bounds below specialize. */
+export function partitionPoint(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** First index whose value is ≥ x. */
 export function lowerBound(a: readonly number[], x: number): number {
   let lo = 0;

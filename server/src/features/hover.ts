@@ -4,7 +4,6 @@
 
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
-import { describeHostUse, describeWorkloadPlacement } from '../core/placement';
 import { formatBytes } from '../core/quantity';
 import { type Recommendation, givesUp } from '../core/recommend';
 import type { FieldType } from '../core/schema';
@@ -36,7 +35,7 @@ export function hoverAt(parsed: ParsedFile, analysis: Analysis, offset: number):
   const host = hostNameAt(parsed, offset);
   if (host) {
     const decls = analysis.fleet.hostsByName.get(host.name) ?? [];
-    return { text: [hostHover(host.name, decls), describeHostUse(analysis.layout, host.name)].filter(Boolean).join('\n\n'), span: host.span };
+    return { text: [hostHover(host.name, decls), analysis.placement.describeHostUse(host.name)].filter(Boolean).join('\n\n'), span: host.span };
   }
   const w = declAt(parsed.workloads, offset);
   if (w) {
@@ -45,7 +44,7 @@ export function hoverAt(parsed: ParsedFile, analysis: Analysis, offset: number):
     const onDash = offset >= w.span.start && offset < firstKey;
     if (onName || onDash) {
       const rec = analysis.recommendations.get(w);
-      const placed = describeWorkloadPlacement(analysis.layout, analysis.placement.workloadIndex.get(w) ?? -1);
+      const placed = analysis.placement.describeWorkloadPlacement(analysis.placement.workloadIndex.get(w) ?? -1);
       if (rec) return { text: [workloadHover(w, rec), placed].filter(Boolean).join('\n\n'), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
     }
   }

@@ -11,18 +11,15 @@ interface Where {
   vm?: string;
 }
 
-interface Index {
+/** A layout's hosts and workloads by name, and where each workload's replicas run: made once per layout by its placement (`Placement.describeHostUse`). */
+export interface LayoutIndex {
   hosts: Map<string, number>;
   workloads: Map<string, number>;
   where: Where[][];
 }
 
-const indexes = new WeakMap<Layout, Index>();
-
-function indexOf(layout: Layout): Index {
-  let ix = indexes.get(layout);
-  if (ix) return ix;
-  ix = { hosts: new Map(), workloads: new Map(), where: layout.workloads.map(() => []) };
+export function indexLayout(layout: Layout): LayoutIndex {
+  const ix: LayoutIndex = { hosts: new Map(), workloads: new Map(), where: layout.workloads.map(() => []) };
   layout.hosts.forEach((h, i) => {
     if (!ix!.hosts.has(h.name)) ix!.hosts.set(h.name, i);
     for (const c of h.containers) ix!.where[c.w]?.push({ host: i, replica: c.replica, as: 'container' });
@@ -35,13 +32,12 @@ function indexOf(layout: Layout): Index {
     if (!ix!.workloads.has(w.name)) ix!.workloads.set(w.name, i);
   });
   for (const list of ix.where) list.sort((a, b) => a.replica - b.replica);
-  indexes.set(layout, ix);
   return ix;
 }
 
-/** What a host runs and how full it is; undefined when the layout has no such host. */
-export function describeHostUse(layout: Layout, hostName: string): string | undefined {
-  const i = indexOf(layout).hosts.get(hostName);
+/** What a host runs and how full it is; undefined when the layout has no such host. (`ix`: the layout's index, when kept.) */
+export function describeHostUse(layout: Layout, hostName: string, ix = indexLayout(layout)): string | undefined {
+  const i = ix.hosts.get(hostName);
   if (i === undefined) return undefined;
   const h = layout.hosts[i];
   const ownVms = h.vms.filter((v) => v.kind === 'workload').length;
@@ -68,8 +64,7 @@ export function describeHostUse(layout: Layout, hostName: string): string | unde
  * Where a workload's replicas landed, and what was not placed; undefined when unknown.
  * Takes a name (the first workload so named) or an index into `layout.workloads`.
  */
-export function describeWorkloadPlacement(layout: Layout, workload: string | number): string | undefined {
-  const ix = indexOf(layout);
+export function describeWorkloadPlacement(layout: Layout, workload: string | number, ix = indexLayout(layout)): string | undefined {
   const i = typeof workload === 'number' ? (layout.workloads[workload] ? workload : undefined) : ix.workloads.get(workload);
   if (i === undefined) return undefined;
   const w = layout.workloads[i];

@@ -19,7 +19,9 @@ import type { Fleet } from '../fleet';
 import type { Recommendation } from '../recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../types';
 import type { FailureOutcome, Layout, UnplacedKind } from '../../../../shared/protocol';
-import { type BuiltLayout, buildLayout, buildRecs, type HostRec, type LayoutInput } from './layout';
+import type { HostContents } from './contents';
+import { describeHostUse, describeWorkloadPlacement, indexLayout, type LayoutIndex } from './describe';
+import { type BuiltLayout, buildLayout, contentsOf, type LayoutInput } from './layout';
 import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, type HostModel, readSpec, sameSpec, type Spec } from './model';
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
@@ -37,8 +39,8 @@ export interface PlaceOptions {
   strategy?: 'ffd' | 'naive';
   /**
    * The placement of the previous analysis of the same workspace: what did not change is
-   * taken from it. The result is the same as without it. It is only read (it stays
-   * usable), and the new placement keeps no reference to it.
+   * taken from it (its `carry`). The result is the same as without it. It is only read:
+   * it stays usable, and the new placement keeps at most its built layout.
    */
   previous?: Placement;
   /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. The placement keeps the array: leave it as it is. */
@@ -77,6 +79,8 @@ export interface Placement {
   /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
   readonly workloadIndex: ReadonlyMap<WorkloadDecl, number>;
   decls: readonly WorkloadDecl[];
+  /** The host declarations, by host index. */
+  hostDecls: readonly HostDecl[];
   /** Host indices of each workload's placed replicas (by replica; -1 when unplaced). */
   replicaHosts(w: number): readonly number[];
   /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
@@ -90,21 +94,50 @@ export interface Placement {
   deployOf(w: number): Deploy | null;
   /** What happens when the host with this name fails; undefined for an unknown name. */
   simulateFailure(hostName: string): FailureOutcome | undefined;
-  /** Every host failure at once (for `not-failure-tolerant`): host index → outcome. */
-  simulateEveryFailure(): Map<number, FailureOutcome>;
+  /**
+   * Every host failure (for `not-failure-tolerant`), in host order, re-placing at most
+   * `budget` replicas (default: no limit). Outcomes already simulated (by this placement,
+   * or by an earlier one with the same decisions) cost nothing; a host whose replicas
+   * would take the sweep past its budget is skipped (and later, smaller ones still tried),
+   * unless it is the first left (a budget above 0 always buys one host).
+   */
+  simulateEveryFailure(budget?: number): FailureSweep;
   /** Hosts that could run the workload as placed (its deployment, OS, runtime), pins aside. */
   capableHosts(w: WorkloadDecl): HostDecl[];
   /** The same for the workload at index `w`: the first such host that passes `accept`, and how many there are. */
   findCapableHost(w: number, accept: (h: HostDecl) => boolean): HostDecl | undefined;
   capableCount(w: number): number;
+  /** Hover text: what a host runs and how full it is, and where a workload's replicas landed (`describe.ts`, over the layout, indexed once). */
+  describeHostUse(hostName: string): string | undefined;
+  describeWorkloadPlacement(workload: string | number): string | undefined;
   /** How this placement was computed (from scratch or from the previous one). */
   readonly stats: PlacementStats;
+  /** What the next placement resumes from: for the engine alone (the session keeps it by keeping its latest snapshot). */
+  readonly carry: PlacementCarry;
 }
 
-/** Each placement's decisions, for the next placement to resume from. */
-const cores = new WeakMap<Placement, Core>();
-/** Each placement's layout once built, with what it was built from. */
-const layouts = new WeakMap<Placement, BuiltLayout>();
+/** A placement's decisions and, once built, its layout: what the next placement reuses. */
+export interface PlacementCarry {
+  readonly core: Core;
+  /** Set once, when the layout is first built. */
+  layout: BuiltLayout | undefined;
+  /**
+   * Host failures simulated so far, by host index: shared by consecutive placements with
+   * the same decisions (the outcomes are the same), so a sweep cut short goes on where it stopped.
+   */
+  readonly failures: Map<number, FailureOutcome>;
+}
+
+/** The result of `simulateEveryFailure`. */
+export interface FailureSweep {
+  /** Host index → outcome, for the hosts in use that were simulated (or known), in host order. */
+  outcomes: Map<number, FailureOutcome>;
+  /** Hosts in use left out because the budget ran out, in host order. */
+  skipped: number[];
+  /** Replicas re-placed by this sweep (outcomes known before cost nothing), and how many outcomes were known. */
+  work: number;
+  known: number;
+}
 
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
   const decls = fleet.workloads.slice();
@@ -113,12 +146,12 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // An array, not a function per call: a new closure per placement threw away the
   // optimized code calling it.
   const recsIn = inOrder && inOrder.length === decls.length ? inOrder : decls.map((d) => recommendations.get(d));
-  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', placeOptions.previous && cores.get(placeOptions.previous));
+  const prev = placeOptions.previous?.carry;
+  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core);
   // The previous layout, if it was built, lends its unchanged parts to this one's.
-  const prevLayout = placeOptions.previous && layouts.get(placeOptions.previous);
-  const placement = finish(core, hostDecls, decls, recs, stats, special, prevLayout, fleet.moves);
-  cores.set(placement, core);
-  return placement;
+  // The same decisions (shared by a resume that changed nothing) on the same hosts: the same failure outcomes.
+  const failures = prev && prev.core.host === core.host && prev.core.model === core.model ? prev.failures : new Map<number, FailureOutcome>();
+  return finish(core, hostDecls, decls, recs, stats, special, prev?.layout, fleet.moves, failures);
 }
 
 /** The decisions, from scratch or resumed from `prev`. */
@@ -194,7 +227,7 @@ function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Arra
   return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact };
 }
 
-/** The placement's public face over its decisions (sees nothing of a previous placement). */
+/** The placement's public face over its decisions (sees nothing of a previous placement but its built layout). */
 function finish(
   core: Core,
   hostDecls: readonly HostDecl[],
@@ -204,10 +237,16 @@ function finish(
   special: readonly number[],
   prevLayout: BuiltLayout | undefined,
   moves: LayoutInput['moves'],
+  failures: Map<number, FailureOutcome>,
 ): Placement {
-  const { model, specs, replicas, order, start, host, failed, why, stepOf } = core;
-  const { hosts } = model;
+  const unplaced = unplacedOf(core, decls, special);
+  const { overPinned, hosts: overPinnedHosts } = overPinnedOf(core, hostDecls, decls);
+  return new PlacementView(core, hostDecls, decls, recs, stats, unplaced, overPinned, overPinnedHosts, prevLayout, moves, failures);
+}
 
+/** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
+function unplacedOf(core: Core, decls: readonly WorkloadDecl[], special: readonly number[]): UnplacedInfo[] {
+  const { specs, replicas, order, start, host, failed, why } = core;
   const unplaced: UnplacedInfo[] = [];
   for (let k = 0; k < order.length; k++) {
     if (!failed[k]) continue;
@@ -233,114 +272,203 @@ function finish(
     }
   }
   unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
+  return unplaced;
+}
 
-  // Hosts whose pinned workloads do not all fit, in the order the failures came.
-  const overPinnedFailed = new Map<number, Map<WorkloadDecl, number>>();
+/** Hosts whose pinned workloads do not all fit, in the order the failures came, and what is pinned and placed there. */
+function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[]): { overPinned: OverPinnedInfo[]; hosts: Set<number> } {
+  const { model, specs, order, failed, why } = core;
+  const failedOn = new Map<number, Map<WorkloadDecl, number>>();
   for (let k = 0; k < order.length; k++) {
     const y = why.get(k);
     if (!failed[k] || !y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
     const s = specs[order[k]];
     if (!s.pins) continue;
     for (const h of s.group!.hosts) {
-      const m = overPinnedFailed.get(h) ?? overPinnedFailed.set(h, new Map()).get(h)!;
+      const m = failedOn.get(h) ?? failedOn.set(h, new Map()).get(h)!;
       m.set(decls[order[k]], failed[k]);
     }
   }
+  const hosts = new Set(failedOn.keys());
+  if (!hosts.size) return { overPinned: [], hosts };
   let pinnedSteps = order.length;
   // Pinned workloads come first in the placement order, and only they are listed below.
   if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
-  const pinnedOn = overPinnedFailed.size ? buildRecs(core, new Set(overPinnedFailed.keys()), pinnedSteps) : [];
-  const overPinned: OverPinnedInfo[] = [...overPinnedFailed].map(([h, failedHere]) => {
-    const rec = pinnedOn[h]!;
+  const pinnedOn = contentsOf(core, hosts, pinnedSteps);
+  const overPinned = [...failedOn].map(([h, failedHere]): OverPinnedInfo => {
+    const on = pinnedOn[h]!;
+    const placed = new Set([...on.containers.map((x) => x.w), ...on.vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))]);
     return {
       host: hostDecls[h],
-      allocatable: { cpu: hosts[h].allocCpu / 1000, memory: hosts[h].allocMem },
+      allocatable: { cpu: model.hosts[h].allocCpu / 1000, memory: model.hosts[h].allocMem },
       failed: [...failedHere].map(([workload, replicas]) => ({ workload, replicas })),
-      placed: [...new Set([...rec.containers.map((x) => x.w), ...rec.vms.flatMap((v) => (v.instance ? [v.instance.w] : v.containers.map((x) => x.w)))])].filter((i) => specs[i].pins).map((i) => decls[i]),
+      placed: [...placed].filter((i) => specs[i].pins).map((i) => decls[i]),
     };
   });
+  return { overPinned, hosts };
+}
 
-  let onHosts: HostRec[] | undefined;
-  const instances = () => (onHosts ??= buildRecs(core) as HostRec[]);
-  let layout: Layout | undefined;
-  let simulator: Simulator | undefined;
-  const simulate = (h: number) => (simulator ??= new Simulator(core, instances())).simulate(h);
-  let workloadIndex: Map<WorkloadDecl, number> | undefined;
-  let single: { w: number; host: number; replicas: number }[] | undefined;
-  const capableOf = (w: number): number[] => {
-    const s = specs[w];
-    return s && s.deploy ? capableHosts(model, s.deploy, s.os) : [];
-  };
+/** Workloads with at least 2 replicas placed, all on one host, in declaration order. */
+function singleHostOf(core: Core): { w: number; host: number; replicas: number }[] {
+  const { order, start, host } = core;
+  const single: { w: number; host: number; replicas: number }[] = [];
+  for (let k = 0; k < order.length; k++) {
+    let at = -1;
+    let placed = 0;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      if (placed++ === 0) at = h;
+      else if (h !== at) {
+        at = -1;
+        break;
+      }
+    }
+    if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
+  }
+  return single.sort((a, b) => a.w - b.w);
+}
 
-  const placement: Placement = {
-    get layout() {
-      if (!layout) {
-        const built = buildLayout({ core, hostDecls, decls, recs, recsOnHosts: onHosts, unplaced, overPinned: new Set(overPinnedFailed.keys()), prev: prevLayout, moves });
-        layout = built.layout;
-        // Only the newest layout is lent on: no chain of older ones stays alive.
-        prevLayout = undefined;
-        layouts.set(placement, built);
-      }
-      return layout;
-    },
-    unplaced,
-    overPinned,
-    get workloadIndex() {
-      return (workloadIndex ??= new Map(decls.map((d, i) => [d, i])));
-    },
-    decls,
-    replicaHosts(w) {
-      const k = stepOf[w] ?? -1;
-      return k < 0 ? [] : Array.from(host.subarray(start[k], start[k + 1]));
-    },
-    singleHostWorkloads() {
-      if (!single) {
-        single = [];
-        for (let k = 0; k < order.length; k++) {
-          let at = -1;
-          let placed = 0;
-          for (let i = start[k]; i < start[k + 1]; i++) {
-            const h = host[i];
-            if (h < 0) continue;
-            if (placed++ === 0) at = h;
-            else if (h !== at) {
-              at = -1;
-              break;
-            }
-          }
-          if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
-        }
-        single.sort((a, b) => a.w - b.w);
-      }
-      return single;
-    },
-    hostCount: hosts.length,
-    hostName: (h) => hosts[h]?.name ?? '?',
-    hasHost: (name) => model.hostsByName.has(name),
-    replicasOf: (w) => specs[w]?.wanted ?? 0,
-    deployOf: (w) => specs[w]?.deploy ?? null,
-    simulateFailure(name) {
-      const h = model.hostsByName.get(name)?.[0];
-      return h === undefined ? undefined : simulate(h);
-    },
-    simulateEveryFailure() {
-      const out = new Map<number, FailureOutcome>();
-      const recsOnHosts = instances();
-      for (const h of hosts) if (recsOnHosts[h.idx].containers.length || recsOnHosts[h.idx].vms.length) out.set(h.idx, simulate(h.idx));
-      return out;
-    },
-    capableHosts(decl) {
-      const i = this.workloadIndex.get(decl);
-      return i === undefined ? [] : capableOf(i).map((h) => hostDecls[h]);
-    },
-    findCapableHost(w, accept) {
-      for (const h of capableOf(w)) if (accept(hostDecls[h])) return hostDecls[h];
-      return undefined;
-    },
-    capableCount: (w) => capableOf(w).length,
-    stats,
-  };
-  return placement;
+/** A placement: its decisions, and what is derived from them on first use (the layout, the failure simulations, indexes). */
+class PlacementView implements Placement {
+  readonly carry: PlacementCarry;
+  readonly hostCount: number;
+  private built: Layout | undefined;
+  private contents: HostContents[] | undefined;
+  private simulator: Simulator | undefined;
+  private index: Map<WorkloadDecl, number> | undefined;
+  private layoutIndex: LayoutIndex | undefined;
+  private single: { w: number; host: number; replicas: number }[] | undefined;
+
+  constructor(
+    private readonly core: Core,
+    readonly hostDecls: readonly HostDecl[],
+    readonly decls: readonly WorkloadDecl[],
+    private readonly recs: readonly (Recommendation | undefined)[],
+    readonly stats: PlacementStats,
+    readonly unplaced: UnplacedInfo[],
+    readonly overPinned: OverPinnedInfo[],
+    private readonly overPinnedHosts: ReadonlySet<number>,
+    /** The previous layout, until this one is built (only the newest is lent on: no chain of older ones stays alive). */
+    private prevLayout: BuiltLayout | undefined,
+    private readonly moves: LayoutInput['moves'],
+    failures: Map<number, FailureOutcome>,
+  ) {
+    this.carry = { core, layout: undefined, failures };
+    this.hostCount = core.model.hosts.length;
+  }
+
+  get layout(): Layout {
+    if (!this.built) {
+      const { core, hostDecls, decls, recs, contents, prevLayout: prev, moves } = this;
+      const built = buildLayout({ core, hostDecls, decls, recs, contents, unplaced: this.unplaced, overPinned: this.overPinnedHosts, prev, moves });
+      this.built = built.layout;
+      this.prevLayout = undefined;
+      this.carry.layout = built;
+    }
+    return this.built;
+  }
+
+  get workloadIndex(): ReadonlyMap<WorkloadDecl, number> {
+    return (this.index ??= new Map(this.decls.map((d, i) => [d, i])));
+  }
+
+  describeHostUse(hostName: string): string | undefined {
+    return describeHostUse(this.layout, hostName, (this.layoutIndex ??= indexLayout(this.layout)));
+  }
+
+  describeWorkloadPlacement(workload: string | number): string | undefined {
+    return describeWorkloadPlacement(this.layout, workload, (this.layoutIndex ??= indexLayout(this.layout)));
+  }
+
+  replicaHosts(w: number): readonly number[] {
+    const { stepOf, host, start } = this.core;
+    const k = stepOf[w] ?? -1;
+    return k < 0 ? [] : Array.from(host.subarray(start[k], start[k + 1]));
+  }
+
+  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[] {
+    return (this.single ??= singleHostOf(this.core));
+  }
+
+  hostName(h: number): string {
+    return this.core.model.hosts[h]?.name ?? '?';
+  }
+
+  hasHost(name: string): boolean {
+    return this.core.model.hostsByName.has(name);
+  }
+
+  replicasOf(w: number): number {
+    return this.core.specs[w]?.wanted ?? 0;
+  }
+
+  deployOf(w: number): Deploy | null {
+    return this.core.specs[w]?.deploy ?? null;
+  }
+
+  private contentsOfHosts(): HostContents[] {
+    return (this.contents ??= contentsOf(this.core) as HostContents[]);
+  }
+
+  private simulate(h: number): FailureOutcome {
+    const known = this.carry.failures.get(h);
+    if (known) return known;
+    const outcome = this.simulatorOf().simulate(h);
+    this.carry.failures.set(h, outcome);
+    return outcome;
+  }
+
+  private simulatorOf(): Simulator {
+    return (this.simulator ??= new Simulator(this.core, this.contentsOfHosts()));
+  }
+
+  simulateFailure(name: string): FailureOutcome | undefined {
+    const h = this.core.model.hostsByName.get(name)?.[0];
+    return h === undefined ? undefined : this.simulate(h);
+  }
+
+  simulateEveryFailure(budget = Infinity): FailureSweep {
+    const sweep: FailureSweep = { outcomes: new Map(), skipped: [], work: 0, known: 0 };
+    const { failures } = this.carry;
+    // Replicas per host in the final packing: a host's failure re-places that many.
+    const { load } = this.core.packer;
+    for (let h = 0; h < load.length; h++) {
+      if (load[h] === 0) continue;
+      const known = failures.get(h);
+      if (known) {
+        sweep.outcomes.set(h, known);
+        sweep.known++;
+      } else if (sweep.work + load[h] <= budget || (budget > 0 && sweep.work === 0)) {
+        // (The first host left is simulated whatever its size: each sweep makes progress.)
+        const sim = this.simulatorOf();
+        const before = sim.work;
+        sweep.outcomes.set(h, this.simulate(h));
+        // As counted by the simulator: the host's replicas.
+        sweep.work += sim.work - before;
+      } else sweep.skipped.push(h);
+    }
+    return sweep;
+  }
+
+  private capableOf(w: number): number[] {
+    const s = this.core.specs[w];
+    return s && s.deploy ? capableHosts(this.core.model, s.deploy, s.os) : [];
+  }
+
+  capableHosts(decl: WorkloadDecl): HostDecl[] {
+    const i = this.workloadIndex.get(decl);
+    return i === undefined ? [] : this.capableOf(i).map((h) => this.hostDecls[h]);
+  }
+
+  findCapableHost(w: number, accept: (h: HostDecl) => boolean): HostDecl | undefined {
+    for (const h of this.capableOf(w)) if (accept(this.hostDecls[h])) return this.hostDecls[h];
+    return undefined;
+  }
+
+  capableCount(w: number): number {
+    return this.capableOf(w).length;
+  }
 }
 
 function range(n: number): number[] {

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import { formatBytes, formatCpu } from '../quantity';
 import { fieldSpan } from '../recommend';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
-import { list, type Placement } from './engine';
+import { type FailureSweep, list, type Placement } from './engine';
 
 export interface FileFinding {
   file: string;
@@ -16,7 +16,12 @@ export interface FileFinding {
 /** Kinds already reported by another rule (deploy-impossible, unknown-host, …). */
 const REPORTED_ELSEWHERE = new Set(['deploy']);
 
-export function placementFindings(p: Placement, config: Config): FileFinding[] {
+/**
+ * What the placement says about the descriptors. The opt-in host-failure check
+ * re-places at most `failureBudget` replicas (default: no limit); when that cuts it
+ * short, an information finding on the first host left out says so.
+ */
+export function placementFindings(p: Placement, config: Config, failureBudget = Infinity): FileFinding[] {
   const out: FileFinding[] = [];
   // Everything here reads the placement directly: building the layout is for its viewers.
   if (!p.hostCount) return out;
@@ -80,7 +85,8 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
   const setting = config.rules['not-failure-tolerant'];
   if (config.placement.checkHostFailure || (setting !== undefined && setting !== 'off')) {
     const byWorkload = new Map<number, { hosts: string[]; reason: string }>();
-    for (const outcome of p.simulateEveryFailure().values()) {
+    const sweep = p.simulateEveryFailure(failureBudget);
+    for (const outcome of sweep.outcomes.values()) {
       for (const l of outcome.lost) {
         const e = byWorkload.get(l.w) ?? byWorkload.set(l.w, { hosts: [], reason: l.reason }).get(l.w)!;
         e.hosts.push(p.hostName(outcome.host));
@@ -100,8 +106,28 @@ export function placementFindings(p: Placement, config: Config): FileFinding[] {
         },
       });
     });
+    if (sweep.skipped.length) out.push(cutShort(p, sweep, failureBudget));
   }
   return out;
+}
+
+/** The note that the host-failure check stopped at its budget, on the first host it left out. */
+function cutShort(p: Placement, sweep: FailureSweep, budget: number): FileFinding {
+  const first = p.hostDecls[sweep.skipped[0]];
+  const done = sweep.outcomes.size;
+  const total = done + sweep.skipped.length;
+  const others = sweep.skipped.length - 1;
+  return {
+    file: first.file,
+    finding: {
+      ruleId: 'not-failure-tolerant',
+      message:
+        `The host-failure check stopped early: it simulated the failure of ${done} of the ${total} hosts in use, re-placing at most ${budget.toLocaleString('en')} replicas per analysis. ` +
+        `The failure of '${first.name ?? 'this host'}'${others ? ` and ${others} other${others > 1 ? 's' : ''}` : ''} was not simulated yet; the check goes on with the next analysis while the placement stays the same, and \`workload-placement check\` runs it whole.`,
+      span: first.nameSpan,
+      severity: 'information',
+    },
+  };
 }
 
 /** The `host` or `hosts` entry, whichever comes first. */

@@ -7,43 +7,11 @@ import type { HostDecl, WorkloadDecl } from '../types';
 import type { Recommendation } from '../recommend';
 import type { Layout, LayoutHost, LayoutInstance, LayoutUnplaced, LayoutVm, LayoutWorkload, Resources } from '../../../../shared/protocol';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol';
+import { forEachRun, pushRef, refFile, setRef, shiftRef } from '../../../../shared/refs';
 import { type BoundItem, lowerBound } from './bounds';
 import type { Spec } from './model';
+import { addContainerVm, Contents, existingVm, type HostContents } from './contents';
 import { type Core, KIND } from './state';
-
-export interface VmRec {
-  id: string;
-  kind: 'workload' | 'pool' | 'dedicated';
-  os: string;
-  host: number;
-  /** `workload` VMs: the instance's workload; `dedicated`: the owning workload. */
-  w: number;
-  instance: LayoutInstance | undefined;
-  /** Shared with the layout: the instances are the layout's own objects. */
-  containers: LayoutInstance[];
-}
-
-export interface HostRec {
-  containers: LayoutInstance[];
-  vms: VmRec[];
-  /** Container VMs: shared ones by guest OS, dedicated ones by workload index. */
-  pools: Map<string, VmRec>;
-  dedicated: Map<number, VmRec>;
-}
-
-/** A host's record; its container-VM maps are made on first use (most hosts have none). */
-class HostRecord implements HostRec {
-  containers: LayoutInstance[] = [];
-  vms: VmRec[] = [];
-  private poolMap: Map<string, VmRec> | undefined;
-  private dedicatedMap: Map<number, VmRec> | undefined;
-  get pools(): Map<string, VmRec> {
-    return (this.poolMap ??= new Map());
-  }
-  get dedicated(): Map<number, VmRec> {
-    return (this.dedicatedMap ??= new Map());
-  }
-}
 
 /**
  * What the decisions put on each host, in placement order: per instance its workload,
@@ -85,19 +53,19 @@ export function hostSeq(core: Core, steps = core.order.length): HostSeq {
 }
 
 /**
- * What runs on each host, in the order it was placed. With `only`, just those hosts get a
- * record; with `steps`, only the first steps of the placement order count.
+ * What runs on each host, in the order it was placed. With `only`, just those hosts get
+ * their contents; with `steps`, only the first steps of the placement order count.
  */
-export function buildRecs(core: Core, only?: ReadonlySet<number>, steps = core.order.length, seq = hostSeq(core, steps)): (HostRec | undefined)[] {
+export function contentsOf(core: Core, only?: ReadonlySet<number>, steps = core.order.length, seq = hostSeq(core, steps)): (HostContents | undefined)[] {
   const H = core.model.hosts.length;
-  const recs: (HostRec | undefined)[] = new Array(H);
-  if (only) for (const h of only) recs[h] = hostRec(core, seq, h);
-  else for (let h = 0; h < H; h++) recs[h] = hostRec(core, seq, h);
-  return recs;
+  const out: (HostContents | undefined)[] = new Array(H);
+  if (only) for (const h of only) out[h] = contentsOfHost(core, seq, h);
+  else for (let h = 0; h < H; h++) out[h] = contentsOfHost(core, seq, h);
+  return out;
 }
 
-function hostRec(core: Core, seq: HostSeq, h: number): HostRec {
-  const rec = new HostRecord();
+function contentsOfHost(core: Core, seq: HostSeq, h: number): HostContents {
+  const on = new Contents();
   const { specs } = core;
   const { at, data } = seq;
   for (let p = 3 * at[h]; p < 3 * at[h + 1]; p += 3) {
@@ -105,28 +73,15 @@ function hostRec(core: Core, seq: HostSeq, h: number): HostRec {
     const r = data[p + 1];
     const s = specs[w];
     if (s.deploy === 'vm') {
-      rec.vms.push({ id: `v${data[p + 2]}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
+      on.vms.push({ id: `v${data[p + 2]}`, kind: 'workload', os: s.os, host: h, w, instance: { w, replica: r }, containers: [] });
     } else if (s.deploy === 'container-in-vm') {
       // The packer makes a container VM exactly when the replica has none to join.
-      let vm = existingVm(rec, s, w);
-      if (!vm) {
-        vm = { id: `v${data[p + 2]}`, kind: s.strict ? 'dedicated' : 'pool', os: s.os === 'any' ? 'linux' : s.os, host: h, w, instance: undefined, containers: [] };
-        if (s.strict) rec.dedicated.set(w, vm);
-        else rec.pools.set(vm.os, vm);
-        rec.vms.push(vm);
-      }
+      let vm = existingVm(on, s, w);
+      if (!vm) on.vms.push((vm = addContainerVm(on, s, w, h, `v${data[p + 2]}`)));
       vm.containers.push({ w, replica: r });
-    } else rec.containers.push({ w, replica: r });
+    } else on.containers.push({ w, replica: r });
   }
-  return rec;
-}
-
-/** The container VM a container-in-vm replica of workload `w` would join, if one exists. */
-export function existingVm(rec: HostRec, s: Spec, w: number): VmRec | undefined {
-  if (s.strict) return rec.dedicated.get(w);
-  if (s.os !== 'any') return rec.pools.get(s.os);
-  // A portable workload joins any container VM already on the host, Linux first.
-  return rec.pools.get('linux') ?? rec.pools.values().next().value;
+  return on;
 }
 
 export interface LayoutInput {
@@ -134,8 +89,8 @@ export interface LayoutInput {
   hostDecls: readonly HostDecl[];
   decls: readonly WorkloadDecl[];
   recs: readonly (Recommendation | undefined)[];
-  /** What runs on each host, when already built (else built here, for the hosts that changed). */
-  recsOnHosts?: HostRec[];
+  /** What runs on each host, when already known (else found here, for the hosts that changed). */
+  contents?: HostContents[];
   unplaced: readonly LayoutUnplaced[];
   overPinned: ReadonlySet<number>;
   /** The previous placement's layout and what it was built from: unchanged parts are reused. */
@@ -172,168 +127,39 @@ function alignedPrev(x: LayoutInput): BuiltLayout | undefined {
 export function buildLayout(x: LayoutInput): BuiltLayout {
   const { core, hostDecls, decls } = x;
   const { model, specs } = core;
-  const { vmOv } = model;
-  const H = model.hosts.length;
-  const files: string[] = [];
-  const fileIds = new Map<string, number>();
-  // Declarations come file by file: the last answer is usually the next one.
-  let lastFile: string | undefined;
-  let lastIndex = -1;
-  const fileIndex = (f: string): number => {
-    if (f === lastFile) return lastIndex;
-    let i = fileIds.get(f);
-    if (i === undefined) fileIds.set(f, (i = files.push(f) - 1));
-    lastFile = f;
-    lastIndex = i;
-    return i;
-  };
   const prev = alignedPrev(x);
-  // A workload reads as before when its declaration, spec and recommendation are the same
-  // objects (declarations are immutable apart from their spans; specs are immutable).
-  const same = new Uint8Array(specs.length);
-  if (prev) {
-    const [ps, pd, pr, recs] = [prev.core.specs, prev.decls, prev.recs, x.recs];
-    for (let i = 0; i < specs.length; i++) same[i] = ps[i] === specs[i] && pd[i] === decls[i] && pr[i] === recs[i] ? 1 : 0;
-  }
+  const same = prev ? unchangedWorkloads(prev, x) : new Uint8Array(specs.length);
   // One cost object per workload, shared by its instances (the previous layout's when unchanged).
   const costs: Resources[] = specs.map((s, i) => (same[i] ? prev!.layout.workloads[i].cost : { cpu: s.cpu / 1000, memory: s.mem, storage: s.sto }));
-  const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
   const seq = hostSeq(core);
-  // Hosts whose previous entry still holds: the same declaration and the same instances
-  // of unchanged workloads. Records (unless a failure simulation made them already) only
-  // for the others.
-  let reuse: Uint8Array | undefined;
-  let others: Set<number> | undefined;
-  if (prev) {
-    reuse = new Uint8Array(H);
-    others = new Set<number>();
-    const { at: pa, data: pd } = prev.seq;
-    const { at, data } = seq;
-    for (let h = 0; h < H; h++) {
-      let ok = prev.hostDecls[h] === hostDecls[h] && !!prev.layout.hosts[h].overPinned === x.overPinned.has(h) && at[h + 1] - at[h] === pa[h + 1] - pa[h];
-      for (let p = 3 * at[h], q = 3 * pa[h], e = 3 * at[h + 1]; ok && p < e; p += 3, q += 3) {
-        ok = data[p] === pd[q] && data[p + 1] === pd[q + 1] && data[p + 2] === pd[q + 2] && same[data[p]] === 1;
-      }
-      if (ok) reuse[h] = 1;
-      else others.add(h);
-    }
-  }
-  const recsOnHosts = x.recsOnHosts ?? (buildRecs(core, others, core.order.length, seq) as HostRec[]);
+  // Hosts whose previous entry still holds; contents (unless a failure simulation found
+  // them already) only for the others.
+  const reuse = prev && reusableHosts(prev, x, seq, same);
+  const contents = x.contents ?? (contentsOf(core, reuse?.others, core.order.length, seq) as HostContents[]);
   let used = 0;
+  const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
+    const lh = reuse?.reuse[h.idx] ? prev!.layout.hosts[h.idx] : layoutHost(core, h.idx, hostDecls[h.idx], contents[h.idx], costs, x.overPinned.has(h.idx));
+    if (lh.vms.length || lh.containers.length) used++;
+    return lh;
+  });
+
+  const here = placedPerWorkload(core);
+  // A workload whose entry holds as before: it reads the same and has as many replicas placed.
+  const kept = new Uint8Array(decls.length);
+  if (prev) for (let i = 0; i < decls.length; i++) kept[i] = same[i] && prev.here[i] === here[i] ? 1 : 0;
+  const totals = totalsOf(core, here, prev, kept);
+  const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => (kept[i] ? prev!.layout.workloads[i] : layoutWorkload(decl, i, specs[i], x.recs[i], costs[i], here[i])));
+
   // Where hosts and workloads are declared: the previous refs moved as the parse says,
   // when it can say (reading 10,000 declarations scattered over the heap costs
   // milliseconds); else read from each declaration.
   const moved = prev && x.moves ? movedRefs(prev, hostDecls, decls, x.moves) : undefined;
-  const { hostRefs, workloadRefs } = moved ?? { hostRefs: readRefs(hostDecls, fileIndex), workloadRefs: readRefs(decls, fileIndex) };
-  const layoutHosts: LayoutHost[] = model.hosts.map((h) => {
-    const decl = hostDecls[h.idx];
-    if (reuse?.[h.idx]) {
-      const old = prev!.layout.hosts[h.idx];
-      if (old.vms.length || old.containers.length) used++;
-      return old;
-    }
-    const rec = recsOnHosts[h.idx];
-    let uc = 0;
-    let um = 0;
-    let us = 0;
-    const vms: LayoutVm[] = rec.vms.map((v) => {
-      if (v.kind === 'workload') {
-        const s = specs[v.w];
-        uc += s.cpu;
-        um += s.mem;
-        us += s.sto;
-        return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: costs[v.w] };
-      }
-      let c = vmOv.cpu;
-      let m = vmOv.mem;
-      let st = 0;
-      for (const i of v.containers) {
-        const s = specs[i.w];
-        c += s.cpu;
-        m += s.mem;
-        st += s.sto;
-      }
-      uc += c;
-      um += m;
-      us += st;
-      const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, st) };
-      if (v.kind === 'dedicated') vm.w = v.w;
-      return vm;
-    });
-    for (const i of rec.containers) {
-      const s = specs[i.w];
-      uc += s.cpu;
-      um += s.mem;
-      us += s.sto;
-    }
-    if (rec.vms.length || rec.containers.length) used++;
-    const lh: LayoutHost = {
-      name: h.name,
-      role: h.role,
-      capacity: { cpu: decl.cpu ?? 0, memory: decl.memory ?? 0 },
-      overcommit: { cpu: h.ocCpu, memory: h.ocMem },
-      allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
-      used: toRes(uc, um, us),
-      vms,
-      containers: rec.containers,
-    };
-    if (decl.storage !== undefined) lh.capacity.storage = decl.storage;
-    if (decl.hypervisor) lh.hypervisor = decl.hypervisor;
-    if (decl.runtime) lh.runtime = decl.runtime;
-    if (decl.os) lh.os = decl.os;
-    else if (h.role === 'container-host') lh.os = 'linux';
-    if (decl.site) lh.site = decl.site;
-    if (x.overPinned.has(h.idx)) lh.overPinned = true;
-    return lh;
-  });
-
-  // Replicas placed per workload, from the decisions alone.
-  const n = decls.length;
-  const here = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = core.stepOf[i];
-    here[i] = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
-  }
-  // A workload whose entry holds as before: it reads the same and has as many replicas placed.
-  const kept = new Uint8Array(n);
-  if (prev) for (let i = 0; i < n; i++) kept[i] = same[i] && prev.here[i] === here[i] ? 1 : 0;
-  // Totals: the previous ones adjusted by the workloads that changed (whole numbers sum
-  // exactly in any order), else summed afresh.
-  let totals: Totals;
-  if (prev && core.exact && prev.core.exact) {
-    totals = { instances: prev.totals.instances, placed: prev.totals.placed, demand: new Map([...prev.totals.demand].map(([k, b]) => [k, { ...b }])) };
-    for (let i = 0; i < n; i++) {
-      if (kept[i]) continue;
-      count(totals, prev.core.specs[i], prev.here[i], -1);
-      count(totals, specs[i], here[i], 1);
-    }
-  } else {
-    totals = { instances: 0, placed: 0, demand: new Map() };
-    for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
-  }
-  const layoutWorkloads: LayoutWorkload[] = decls.map((decl, i) => {
-    if (kept[i]) return prev!.layout.workloads[i];
-    const s = specs[i];
-    const rec = x.recs[i];
-    const lw: LayoutWorkload = {
-      name: decl.name ?? `(workload ${i + 1})`,
-      cost: costs[i],
-      os: s.os,
-      deploy: s.deploy,
-      declared: !!decl.deploy,
-      verdict: rec?.verdict ?? null,
-      confidence: rec?.confidenceLabel ?? 'none',
-      // Replicas asked for: those beyond the limits count as asked, unplaced.
-      replicas: s.wanted,
-      placed: here[i],
-    };
-    if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);
-    return lw;
-  });
+  const files = new FileIndex();
+  const { hostRefs, workloadRefs } = moved ?? { hostRefs: readRefs(hostDecls, files), workloadRefs: readRefs(decls, files) };
 
   const layout: Layout = {
     version: PROTOCOL_VERSION,
-    files: moved ? prev!.layout.files : files,
+    files: moved ? prev!.layout.files : files.list,
     hosts: layoutHosts,
     workloads: layoutWorkloads,
     hostRefs,
@@ -349,17 +175,175 @@ export function buildLayout(x: LayoutInput): BuiltLayout {
       instances: totals.instances,
       placed: totals.placed,
     },
-    vmOverhead: { cpu: vmOv.cpu / 1000, memory: vmOv.mem },
+    vmOverhead: { cpu: model.vmOv.cpu / 1000, memory: model.vmOv.mem },
   };
   return { layout, core, hostDecls, decls, recs: x.recs, seq, here, totals };
 }
 
-/** Each declaration's ref, read from it: file index, start and end of its name (file -1: none). */
-function readRefs(list: readonly (HostDecl | WorkloadDecl)[], fileIndex: (file: string) => number): number[] {
+/**
+ * Per workload, 1 when it reads as in `prev`: its declaration, spec and recommendation
+ * are the same objects (declarations are immutable apart from their spans; specs are immutable).
+ */
+function unchangedWorkloads(prev: BuiltLayout, x: LayoutInput): Uint8Array {
+  const { specs } = x.core;
+  const same = new Uint8Array(specs.length);
+  const [ps, pd, pr, decls, recs] = [prev.core.specs, prev.decls, prev.recs, x.decls, x.recs];
+  for (let i = 0; i < specs.length; i++) same[i] = ps[i] === specs[i] && pd[i] === decls[i] && pr[i] === recs[i] ? 1 : 0;
+  return same;
+}
+
+/** Hosts whose previous entry still holds (the same declaration and the same instances of unchanged workloads), and the others. */
+function reusableHosts(prev: BuiltLayout, x: LayoutInput, seq: HostSeq, same: Uint8Array): { reuse: Uint8Array; others: Set<number> } {
+  const H = x.core.model.hosts.length;
+  const reuse = new Uint8Array(H);
+  const others = new Set<number>();
+  const { at: pa, data: pd } = prev.seq;
+  const { at, data } = seq;
+  for (let h = 0; h < H; h++) {
+    let ok = prev.hostDecls[h] === x.hostDecls[h] && !!prev.layout.hosts[h].overPinned === x.overPinned.has(h) && at[h + 1] - at[h] === pa[h + 1] - pa[h];
+    for (let p = 3 * at[h], q = 3 * pa[h], e = 3 * at[h + 1]; ok && p < e; p += 3, q += 3) {
+      ok = data[p] === pd[q] && data[p + 1] === pd[q + 1] && data[p + 2] === pd[q + 2] && same[data[p]] === 1;
+    }
+    if (ok) reuse[h] = 1;
+    else others.add(h);
+  }
+  return { reuse, others };
+}
+
+const toRes = (c: number, m: number, s: number): Resources => ({ cpu: c / 1000, memory: m, storage: s });
+
+/** Host h's entry: what runs there (`on`) and what that uses. */
+function layoutHost(core: Core, idx: number, decl: HostDecl, on: HostContents, costs: readonly Resources[], overPinned: boolean): LayoutHost {
+  const { specs, model } = core;
+  const { vmOv } = model;
+  const h = model.hosts[idx];
+  let uc = 0;
+  let um = 0;
+  let us = 0;
+  const vms: LayoutVm[] = on.vms.map((v) => {
+    if (v.kind === 'workload') {
+      const s = specs[v.w];
+      uc += s.cpu;
+      um += s.mem;
+      us += s.sto;
+      return { id: v.id, kind: 'workload', os: v.os, instance: v.instance, containers: [], cost: costs[v.w] };
+    }
+    let c = vmOv.cpu;
+    let m = vmOv.mem;
+    let st = 0;
+    for (const i of v.containers) {
+      const s = specs[i.w];
+      c += s.cpu;
+      m += s.mem;
+      st += s.sto;
+    }
+    uc += c;
+    um += m;
+    us += st;
+    const vm: LayoutVm = { id: v.id, kind: v.kind, os: v.os, containers: v.containers, cost: toRes(c, m, st) };
+    if (v.kind === 'dedicated') vm.w = v.w;
+    return vm;
+  });
+  for (const i of on.containers) {
+    const s = specs[i.w];
+    uc += s.cpu;
+    um += s.mem;
+    us += s.sto;
+  }
+  const lh: LayoutHost = {
+    name: h.name,
+    role: h.role,
+    capacity: { cpu: decl.cpu ?? 0, memory: decl.memory ?? 0 },
+    overcommit: { cpu: h.ocCpu, memory: h.ocMem },
+    allocatable: { cpu: h.allocCpu / 1000, memory: h.allocMem },
+    used: toRes(uc, um, us),
+    vms,
+    containers: on.containers,
+  };
+  if (decl.storage !== undefined) lh.capacity.storage = decl.storage;
+  if (decl.hypervisor) lh.hypervisor = decl.hypervisor;
+  if (decl.runtime) lh.runtime = decl.runtime;
+  if (decl.os) lh.os = decl.os;
+  else if (h.role === 'container-host') lh.os = 'linux';
+  if (decl.site) lh.site = decl.site;
+  if (overPinned) lh.overPinned = true;
+  return lh;
+}
+
+/** Replicas placed per workload, from the decisions alone. */
+function placedPerWorkload(core: Core): Int32Array {
+  const n = core.specs.length;
+  const here = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = core.stepOf[i];
+    here[i] = k < 0 ? 0 : core.start[k + 1] - core.start[k] - core.failed[k];
+  }
+  return here;
+}
+
+/**
+ * Instances asked for and placed, and the demand placed: the previous totals adjusted by
+ * the workloads that changed (whole numbers sum exactly in any order), else summed afresh.
+ */
+function totalsOf(core: Core, here: Int32Array, prev: BuiltLayout | undefined, kept: Uint8Array): Totals {
+  const { specs } = core;
+  const n = specs.length;
+  if (prev && core.exact && prev.core.exact) {
+    const totals: Totals = { instances: prev.totals.instances, placed: prev.totals.placed, demand: new Map([...prev.totals.demand].map(([k, b]) => [k, { ...b }])) };
+    for (let i = 0; i < n; i++) {
+      if (kept[i]) continue;
+      count(totals, prev.core.specs[i], prev.here[i], -1);
+      count(totals, specs[i], here[i], 1);
+    }
+    return totals;
+  }
+  const totals: Totals = { instances: 0, placed: 0, demand: new Map() };
+  for (let i = 0; i < n; i++) count(totals, specs[i], here[i], 1);
+  return totals;
+}
+
+/** Workload i's entry. */
+function layoutWorkload(decl: WorkloadDecl, i: number, s: Spec, rec: Recommendation | undefined, cost: Resources, here: number): LayoutWorkload {
+  const lw: LayoutWorkload = {
+    name: decl.name ?? `(workload ${i + 1})`,
+    cost,
+    os: s.os,
+    deploy: s.deploy,
+    declared: !!decl.deploy,
+    verdict: rec?.verdict ?? null,
+    confidence: rec?.confidenceLabel ?? 'none',
+    // Replicas asked for: those beyond the limits count as asked, unplaced.
+    replicas: s.wanted,
+    placed: here,
+  };
+  if (decl.pins.length) lw.pins = decl.pins.map((p) => p.name);
+  return lw;
+}
+
+/** The files refs point into, in order of first mention. */
+class FileIndex {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  // Declarations come file by file: the last answer is usually the next one.
+  private lastFile: string | undefined;
+  private lastIndex = -1;
+
+  of(f: string): number {
+    if (f === this.lastFile) return this.lastIndex;
+    let i = this.ids.get(f);
+    if (i === undefined) this.ids.set(f, (i = this.list.push(f) - 1));
+    this.lastFile = f;
+    this.lastIndex = i;
+    return i;
+  }
+}
+
+/** Each declaration's ref, read from it (none without a name). */
+function readRefs(list: readonly (HostDecl | WorkloadDecl)[], files: FileIndex): number[] {
   const refs: number[] = [];
   for (const d of list) {
-    if (d.name !== undefined) refs.push(fileIndex(d.file), d.nameSpan.start, d.nameSpan.end);
-    else refs.push(-1, 0, 0);
+    if (d.name !== undefined) pushRef(refs, files.of(d.file), d.nameSpan.start, d.nameSpan.end);
+    else pushRef(refs, -1, 0, 0);
   }
   return refs;
 }
@@ -374,22 +358,16 @@ function movedRefs(prev: BuiltLayout, hostDecls: readonly HostDecl[], decls: rea
   const fileIds = new Map(prev.layout.files.map((f, i) => [f, i]));
   const refsOf = (list: readonly (HostDecl | WorkloadDecl)[], old: readonly (HostDecl | WorkloadDecl)[], oldRefs: readonly number[], runs: readonly number[]): number[] | undefined => {
     const refs = oldRefs.slice();
-    for (let k = 0; k < runs.length; k += 3) {
-      for (let i = runs[k], end = runs[k] + runs[k + 1], d = runs[k + 2]; i < end; i++) {
-        if (refs[3 * i] < 0) continue;
-        refs[3 * i + 1] += d;
-        refs[3 * i + 2] += d;
-      }
-    }
+    forEachRun(runs, (first, count, delta) => {
+      for (let i = first; i < first + count; i++) shiftRef(refs, i, delta);
+    });
     for (let i = 0; i < list.length; i++) {
       const d = list[i];
       if (d === old[i]) continue;
       const named = d.name !== undefined;
       const file = fileIds.get(d.file);
-      if (d.file !== old[i].file || named !== oldRefs[3 * i] >= 0 || file === undefined) return undefined;
-      refs[3 * i] = named ? file : -1;
-      refs[3 * i + 1] = named ? d.nameSpan.start : 0;
-      refs[3 * i + 2] = named ? d.nameSpan.end : 0;
+      if (d.file !== old[i].file || named !== refFile(oldRefs, i) >= 0 || file === undefined) return undefined;
+      setRef(refs, i, named ? { file, start: d.nameSpan.start, end: d.nameSpan.end } : undefined);
     }
     return refs;
   };

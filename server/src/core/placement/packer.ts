@@ -6,7 +6,7 @@
 
 import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
-import { existingVm, type HostRec } from './layout';
+import { containerVmOs, existingVm, type HostContents, joinsSharedVm } from './contents';
 import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
 
 export class Packer {
@@ -39,7 +39,7 @@ export class Packer {
    * While a failure is simulated: the container VMs on each host, and the workload being
    * re-placed (else the packing's own pools and dedicated marks are used).
    */
-  simVms: { recs: HostRec[]; w: number } | null = null;
+  simVms: { contents: HostContents[]; w: number } | null = null;
   /** Replicas placed by a search (for tests and the benchmark). */
   searched = 0;
   /** Set while a failure is simulated: every change of free capacity, to undo. */
@@ -134,10 +134,9 @@ export class Packer {
   private hasVm(h: number): boolean {
     const s = this.cur;
     const sim = this.simVms;
-    if (sim) return existingVm(sim.recs[h], s, sim.w) !== undefined;
+    if (sim) return existingVm(sim.contents[h], s, sim.w) !== undefined;
     if (s.strict) return this.dedicated[h] === this.stamp;
-    const pools = this.pools[h];
-    return s.os === 'any' ? pools.length > 0 : pools.includes(s.os);
+    return joinsSharedVm(this.pools[h], s);
   }
 
   /** Room for a new container VM too, when the replica would need one. */
@@ -162,7 +161,7 @@ export class Packer {
       c += this.m.vmOv.cpu;
       m += this.m.vmOv.mem;
       if (s.strict) this.dedicated[h] = this.stamp;
-      else this.addPool(h, s.os === 'any' ? 'linux' : s.os);
+      else this.addPool(h, containerVmOs(s));
     }
     this.load[h]++;
     const { free } = this;

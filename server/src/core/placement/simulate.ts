@@ -2,16 +2,18 @@
 // same rules, then undo every change so that the placement stays as it was.
 
 import type { FailureMove, FailureOutcome, LayoutUnplaced } from '../../../../shared/protocol';
-import { existingVm, type HostRec, type VmRec } from './layout';
+import { addContainerVm, existingVm, type HostContents, type PlacedVm, removeContainerVm } from './contents';
 import type { Blocked } from './model';
 import { type Core, MAX_LISTED } from './state';
 
 export class Simulator {
   private rankOf: Int32Array | undefined;
+  /** Work done so far: replicas re-placed (what the time of a simulation follows). */
+  work = 0;
 
   constructor(
     private readonly core: Core,
-    private readonly recs: HostRec[],
+    private readonly contents: HostContents[],
   ) {}
 
   /** Instances on a host, in the order they were placed (largest first). */
@@ -23,9 +25,9 @@ export class Simulator {
     }
     const rankOf = this.rankOf;
     const out: { w: number; r: number }[] = [];
-    const rec = this.recs[h];
-    for (const x of rec.containers) out.push({ w: x.w, r: x.replica });
-    for (const v of rec.vms) {
+    const on = this.contents[h];
+    for (const x of on.containers) out.push({ w: x.w, r: x.replica });
+    for (const v of on.vms) {
       if (v.instance) out.push({ w: v.instance.w, r: v.instance.replica });
       else for (const x of v.containers) out.push({ w: x.w, r: x.replica });
     }
@@ -35,23 +37,24 @@ export class Simulator {
 
   /** Whether a host runs anything (only those are worth failing). */
   runs(h: number): boolean {
-    const rec = this.recs[h];
-    return rec.containers.length > 0 || rec.vms.length > 0;
+    const on = this.contents[h];
+    return on.containers.length > 0 || on.vms.length > 0;
   }
 
   simulate(h0: number): FailureOutcome {
-    const { core, recs } = this;
+    const { core, contents } = this;
     const { packer, specs, model } = core;
     const { hosts, vmOv } = model;
-    const made: VmRec[] = [];
+    const made: PlacedVm[] = [];
     let vms = 0;
-    const sim = (packer.simVms = { recs, w: -1 });
+    const sim = (packer.simVms = { contents, w: -1 });
     packer.undo = [];
     const moved: FailureMove[] = [];
     const lost: LayoutUnplaced[] = [];
     try {
       packer.setFree(h0, -1, -1, -1);
       const items = this.onHost(h0);
+      this.work += items.length;
       let i = 0;
       while (i < items.length) {
         const w = items[i].w;
@@ -73,17 +76,15 @@ export class Simulator {
           }
           let c = s.cpu;
           let m = s.mem;
-          let vm: VmRec | undefined;
+          let vm: PlacedVm | undefined;
           let isNew = false;
           if (s.deploy === 'container-in-vm') {
-            vm = existingVm(recs[h], s, w);
+            vm = existingVm(contents[h], s, w);
             if (!vm) {
               isNew = true;
-              vm = { id: `f${++vms}`, kind: s.strict ? 'dedicated' : 'pool', os: s.os === 'any' ? 'linux' : s.os, host: h, w, instance: undefined, containers: [] };
+              vm = addContainerVm(contents[h], s, w, h, `f${++vms}`);
               c += vmOv.cpu;
               m += vmOv.mem;
-              if (s.strict) recs[h].dedicated.set(w, vm);
-              else recs[h].pools.set(vm.os, vm);
               made.push(vm);
             }
           }
@@ -113,10 +114,7 @@ export class Simulator {
       const log = packer.undo!;
       packer.undo = null;
       for (let k = log.length - 4; k >= 0; k -= 4) packer.setFree(log[k], log[k + 1], log[k + 2], log[k + 3]);
-      for (const vm of made) {
-        if (vm.kind === 'dedicated') recs[vm.host].dedicated.delete(vm.w);
-        else recs[vm.host].pools.delete(vm.os);
-      }
+      for (const vm of made) removeContainerVm(contents[vm.host], vm);
       packer.simVms = null;
     }
     return { host: h0, moved, lost };

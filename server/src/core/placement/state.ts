@@ -4,6 +4,7 @@
 // went to. Nothing here refers to declaration objects or to an older placement.
 
 import type { Packer } from './packer';
+import { containerVmOs } from './contents';
 import { type Blocked, type HostModel, type Spec, poolId } from './model';
 
 /** Unplaced replica numbers listed per entry (the count is always exact). */
@@ -82,7 +83,7 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
     cpu[k] = s.cpu;
     mem[k] = s.mem;
     sto[k] = s.sto;
-    if (s.deploy === 'container-in-vm' && !s.strict) pool[k] = poolId(m, s.os === 'any' ? 'linux' : s.os);
+    if (s.deploy === 'container-in-vm' && !s.strict) pool[k] = poolId(m, containerVmOs(s));
     kind[k] = s.deploy ? KIND[s.deploy] : 0;
   }
   return { order: own, stepOf, start, host, made, failed, why: new Map(), group, cpu, mem, sto, pool, kind };

@@ -1,0 +1,49 @@
+// The core keeps no state between calls in module variables: incremental state belongs
+// to an AnalysisSession (docs/architecture.md, "The analysis session"). This scans the
+// core's sources for module-level `let`/`var` and collections made at module level, and
+// fails on any not listed here with the reason it may stay.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CORE = join(ROOT, 'server', 'src', 'core');
+
+/** file:name → why it may stay. */
+const ALLOWED: Record<string, string> = {
+  // Counters that make ids unique (the parser's and the source text's): no state a result depends on.
+  'parse.ts:generation': 'id counter',
+  'parse.ts:parseIds': 'id counter',
+  'sourceText.ts:nextId': 'id counter',
+  // Derived once from constant tables, never changed.
+  'validate.ts:fieldMaps': 'cache of a pure function of constant field tables',
+  'recommend.ts:UNIX_OSES': 'constant',
+  'recommend.ts:DOC': 'constant',
+  'config.ts:LEVELS': 'constant',
+  'rules.ts:RULES_BY_ID': 'constant',
+  'placement/findings.ts:REPORTED_ELSEWHERE': 'constant',
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('core module state', () => {
+  it('no module-level mutable state outside the allowed list', () => {
+    const found: string[] = [];
+    for (const file of sources(CORE)) {
+      const rel = relative(CORE, file).split('\\').join('/');
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const m = /^(?:export )?(?:(?:let|var) (\w+)|const (\w+)(?::[^=]+)? = new (?:Map|WeakMap|Set|WeakSet)\b)/.exec(line);
+        if (!m) continue;
+        const key = `${rel}:${m[1] ?? m[2]}`;
+        if (!(key in ALLOWED)) found.push(`${key}: ${line.trim()}`);
+      }
+    }
+    assert.deepEqual(found, [], 'module-level state in the core: move it into the AnalysisSession (or the object it belongs to)');
+  });
+});
