@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RULES } from '../../shared/rules';
-import { type Completion, type CompletionOptions, completeAt } from '../../server/src/features/completion';
+import { type Completion, type CompletionOptions, completeAt, escapeSnippet, plainText } from '../../server/src/features/completion';
 import { APPS, HOSTS } from '../lsp/fixtures';
 import { caret, fixture, insertAfter, twoFiles } from './helpers';
 
@@ -158,5 +158,68 @@ describe('completion insert text (in process)', () => {
     const items = complete(inApps('  - $0')).items.filter((i) => i.kind === 'key');
     const sorted = [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
     assert.deepEqual(sorted.slice(0, 2).map((i) => i.label), ['name', 'os']);
+  });
+});
+
+// Issue #14: a `$` in a host name is text, not a tab stop: without snippet support it
+// goes in as written; with it, it is escaped (`\$`, `\}`, `\\`) so the editor inserts
+// it as written too.
+describe('completion of names with snippet syntax in them (in process)', () => {
+  const fleet = (names: string[]) =>
+    `//- hosts.workload.yaml\nversion: 1\nhosts:\n${names.map((n) => `  - { name: '${n}', role: container-host, os: linux, cpu: 4, memory: 8Gi }\n`).join('')}`;
+  const cases: { name: string; snippet: string; plain: string }[] = [
+    { name: 'cost$1', snippet: '"cost\\$1"', plain: '"cost$1"' },
+    { name: '$HOME', snippet: '"\\$HOME"', plain: '"$HOME"' },
+    { name: '${1:evil}', snippet: '"\\${1:evil\\}"', plain: '"${1:evil}"' },
+    { name: 'x}y', snippet: '"x\\}y"', plain: '"x}y"' },
+    { name: 'back\\slash', snippet: '"back\\\\\\\\slash"', plain: '"back\\\\slash"' },
+    { name: 'a|b,c', snippet: '"a|b,c"', plain: '"a|b,c"' },
+  ];
+  const where: [string, string][] = [
+    ['after host:', 'version: 1\nworkloads:\n  - name: w\n    os: linux\n    host: $0\n'],
+    ['in a flow list', 'version: 1\nworkloads:\n  - name: w\n    os: linux\n    hosts: [$0]\n'],
+    ['in a block list', 'version: 1\nworkloads:\n  - name: w\n    os: linux\n    hosts:\n      - $0\n'],
+  ];
+  for (const k of cases) {
+    for (const [place, apps] of where) {
+      it(`${JSON.stringify(k.name)} ${place}`, () => {
+        const src = `${fleet([k.name])}//- apps.workload.yaml\n${apps}`;
+        for (const [options, expected] of [
+          [SNIPPETS, k.snippet],
+          [PLAIN, k.plain],
+        ] as const) {
+          const item = complete(src, options).items.find((i) => i.label === k.name);
+          assert.ok(item, `${k.name} offered`);
+          assert.equal(item.insert, expected, options.snippets ? 'snippet' : 'plain text');
+          // The plain text is what a snippet-capable editor would insert.
+          if (!options.snippets) assert.ok(!/\$\{?\d/.test(item.insert) || k.name.includes('$'), item.insert);
+        }
+      });
+    }
+  }
+
+  it('plain text written in YAML reads back as the name', () => {
+    for (const k of cases) assert.equal(JSON.parse(k.plain), k.name);
+  });
+});
+
+describe('plain text of a snippet', () => {
+  const cases: [string, string][] = [
+    ['name: ${1:web}', 'name: web'],
+    ['os: ${1|linux,windows|}', 'os: linux'],
+    ['x: ${1|a\\,b,c|}', 'x: a,b'],
+    ['host: $1$0', 'host: '],
+    ['cost\\$1', 'cost$1'],
+    ['\\${1:x\\}', '${1:x}'],
+    ['${1:a ${2:b}} c', 'a b c'],
+    ['${1:\\}}', '}'],
+    ['back\\\\slash', 'back\\slash'],
+    ['x}y|z', 'x}y|z'],
+    ['$HOME', '$HOME'],
+  ];
+  for (const [snippet, plain] of cases) it(JSON.stringify(snippet), () => assert.equal(plainText(snippet), plain));
+
+  it('escaped text reads back as itself', () => {
+    for (const t of ['a$1b', '${1:x}', 'x}y', 'a\\b', '$', '\\', 'plain']) assert.equal(plainText(escapeSnippet(t)), t);
   });
 });

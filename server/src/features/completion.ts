@@ -218,22 +218,22 @@ function keySnippet(f: FieldSpec, ind: string): string {
   const t = f.type;
   switch (t.kind) {
     case 'enum':
-      return `${f.key}: \${1|${t.values.map((v) => String(v.value)).join(',')}|}`;
+      return `${f.key}: \${1|${t.values.map((v) => escapeChoice(String(v.value))).join(',')}|}`;
     case 'boolean':
       return `${f.key}: \${1|true,false|}`;
     case 'hostRef':
       return `${f.key}: $1`;
     case 'object':
-      return `${f.key}: { ${t.fields.map((x, i) => `${x.key}: \${${i + 1}:${x.example ?? ''}}`).join(', ')} }`;
+      return `${f.key}: { ${t.fields.map((x, i) => `${x.key}: \${${i + 1}:${escapeSnippet(x.example ?? '')}}`).join(', ')} }`;
     case 'array':
       if (t.items.kind === 'hostRef') return `${f.key}: [$1]`;
       if (t.items.kind === 'object') {
         if (f.key === 'hosts' || f.key === 'workloads') return `${f.key}:\n${ind}  - $0`;
-        return `${f.key}:\n${ind}  - { ${t.items.fields.map((x, i) => `${x.key}: \${${i + 1}:${x.example ?? ''}}`).join(', ')} }`;
+        return `${f.key}:\n${ind}  - { ${t.items.fields.map((x, i) => `${x.key}: \${${i + 1}:${escapeSnippet(x.example ?? '')}}`).join(', ')} }`;
       }
       return `${f.key}: [$1]`;
     default:
-      return f.example !== undefined ? `${f.key}: \${1:${f.example}}` : `${f.key}: $1`;
+      return f.example !== undefined ? `${f.key}: \${1:${escapeSnippet(f.example)}}` : `${f.key}: $1`;
   }
 }
 
@@ -277,7 +277,7 @@ function hostItems(c: Ctx, prefix = ''): Completion[] {
 }
 
 function ruleItems(c: Ctx): Completion[] {
-  return RULES.map((r) => item(c, { label: r.id, kind: 'value', detail: r.category, documentation: r.summary, snippet: r.id }));
+  return RULES.map((r) => item(c, { label: r.id, kind: 'value', detail: r.category, documentation: r.summary, snippet: escapeSnippet(r.id) }));
 }
 
 // Flow collections.
@@ -352,7 +352,7 @@ function flowItems(c: Ctx, lines: LineSource, line: number, prefix: string, flow
         kind: 'key',
         detail: typeName(f.type).replace(/`/g, ''),
         documentation: fieldDoc(f.key, f.doc, f.type, f.required, f.default),
-        snippet: f.type.kind === 'enum' ? `${f.key}: \${1|${f.type.values.map((v) => String(v.value)).join(',')}|}` : `${f.key}: \${1:${f.example ?? ''}}`,
+        snippet: f.type.kind === 'enum' ? `${f.key}: \${1|${f.type.values.map((v) => escapeChoice(String(v.value))).join(',')}|}` : `${f.key}: \${1:${escapeSnippet(f.example ?? '')}}`,
       }),
     );
 }
@@ -456,17 +456,65 @@ function item(c: Ctx, s: ItemSpec): Completion {
   return out;
 }
 
-/** A snippet with its placeholders replaced by their defaults (first choice). */
+/**
+ * What a snippet inserts when every placeholder keeps its default (a choice its first
+ * option) and every tab stop is left empty: the text for a client without snippets.
+ * Read with the snippet grammar, so an escaped `\$1` stays the text `$1` (a name with a
+ * `$` in it is not a tab stop).
+ */
 export function plainText(snippet: string): string {
-  return snippet
-    .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1')
-    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
-    .replace(/\$\d+/g, '')
-    .replace(/\\([$}\\])/g, '$1');
+  let i = 0;
+  const digits = () => {
+    const start = i;
+    while (i < snippet.length && snippet[i] >= '0' && snippet[i] <= '9') i++;
+    return i > start;
+  };
+  // Text up to an unescaped `stop` character (or the end), placeholders expanded.
+  const text = (stops: string): string => {
+    let out = '';
+    while (i < snippet.length && !stops.includes(snippet[i])) {
+      const ch = snippet[i];
+      if (ch === '\\' && i + 1 < snippet.length && '$}\\,|'.includes(snippet[i + 1])) {
+        out += snippet[i + 1];
+        i += 2;
+      } else if (ch === '$' && snippet[i + 1] === '{' && /\d/.test(snippet[i + 2] ?? '')) {
+        i += 2;
+        digits();
+        if (snippet[i] === ':') {
+          i++;
+          out += text('}');
+        } else if (snippet[i] === '|') {
+          i++;
+          out += text(',|');
+          while (i < snippet.length && snippet[i] === ',') {
+            i++;
+            text(',|');
+          }
+          if (snippet[i] === '|') i++;
+        }
+        if (snippet[i] === '}') i++;
+      } else if (ch === '$' && /\d/.test(snippet[i + 1] ?? '')) {
+        i++;
+        digits();
+      } else {
+        out += ch;
+        i++;
+      }
+    }
+    return out;
+  };
+  // At the top level nothing stops the text: an unbalanced `}` or `|` is text.
+  return text('');
 }
 
-function escapeSnippet(s: string): string {
+/** Text for a snippet: `$`, `}` and `\` escaped, so the editor inserts it as written. */
+export function escapeSnippet(s: string): string {
   return s.replace(/[$}\\]/g, '\\$&');
+}
+
+/** An option of a choice (`${1|a,b|}`): also `,` and `|` escaped. */
+function escapeChoice(s: string): string {
+  return s.replace(/[$}\\,|]/g, '\\$&');
 }
 
 function needsQuotes(name: string): boolean {
