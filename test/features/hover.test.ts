@@ -139,3 +139,67 @@ describe('hover (in process)', () => {
     assert.equal(unescapeMarkdown('**a\\-b** \\(x\\) &lt;b&gt; &amp;'), '**a-b** (x) <b> &');
   });
 });
+
+// Issue #14: descriptor text is untrusted. Direction overrides (U+202E and friends) would
+// make a hover read differently from the file; they are shown as visible escapes. A URL
+// or an address in a name must not become a link.
+describe('hover on hostile names (in process)', () => {
+  const RAW_BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+  const fleetWith = (name: string, site = 'dc-1') =>
+    `//- hosts.workload.yaml\nversion: 1\nhosts:\n  - { name: "${name}", role: container-host, os: linux, cpu: 4, memory: 8Gi, site: "${site}" }\n`;
+  const cases: { name: string; fixture: string; contains: string[]; lacks: string[] }[] = [
+    {
+      name: 'a right-to-left override in a workload name',
+      fixture: one('  - name: "invoice\u202Efdp.exe$0"\n    os: linux\n'),
+      contains: ['**invoice\\\\u202Efdp\\.exe** →'],
+      lacks: ['\u202E'],
+    },
+    {
+      name: 'isolates and marks in a workload name',
+      fixture: one('  - name: "a\u2066b\u2069c\u200Fd\u061Ce$0"\n    os: linux\n'),
+      contains: ['**a\\\\u2066b\\\\u2069c\\\\u200Fd\\\\u061Ce** →'],
+      lacks: ['\u2066', '\u2069', '\u200F', '\u061C'],
+    },
+    {
+      name: 'an override in a host name and its site (also in the placement part)',
+      fixture: `${fleetWith('k\u202E1', 'dc\u202Eeast')}//- apps.workload.yaml\n${one('  - name: w\n    os: linux\n    host: "k\u202E$01"\n')}`,
+      contains: ['**k\\\\u202E1** (host)', '- Site: dc\\\\u202Eeast'],
+      lacks: ['\u202E'],
+    },
+    {
+      name: 'a URL in a workload name is not linkified',
+      fixture: one('  - name: "https://evil.example/login$0"\n    os: linux\n'),
+      contains: ['**https&#58;//evil\\.example/login** →'],
+      lacks: ['https://', 'http://'],
+    },
+    {
+      name: 'a URL as a host name, in the host hover and the placement',
+      fixture: `${fleetWith('http://h.example')}//- apps.workload.yaml\n${one('  - name: w\n    os: linux\n    host: "http://h$0.example"\n')}`,
+      contains: ['**http&#58;//h\\.example** (host)'],
+      lacks: ['http://'],
+    },
+    {
+      name: 'an address in a workload name is not linkified',
+      fixture: one('  - name: "ops@evil.example$0"\n    os: linux\n'),
+      contains: ['**ops&#64;evil\\.example** →'],
+      lacks: ['@'],
+    },
+  ];
+  for (const k of cases) {
+    it(k.name, () => {
+      const f = fixture(k.fixture);
+      const h = hoverAt(f.parsed, f.analysis, f.offset);
+      assert.ok(h, 'a hover');
+      for (const s of k.contains) assert.ok(h.text.includes(s), `hover should contain ${JSON.stringify(s)}:\n${h.text}`);
+      for (const s of k.lacks) assert.ok(!h.text.includes(s), `hover should not contain ${JSON.stringify(s)}:\n${h.text}`);
+      assert.doesNotMatch(h.text, RAW_BIDI);
+      // A client without Markdown sees the escapes as text, the address as written.
+      const plain = unescapeMarkdown(h.text);
+      assert.doesNotMatch(plain, RAW_BIDI);
+    });
+  }
+
+  it('plain text shows the escapes and the original characters of a URL', () => {
+    assert.equal(unescapeMarkdown('**a\\\\u202Eb** https&#58;//x\\.example ops&#64;y'), '**a\\u202Eb** https://x.example ops@y');
+  });
+});
