@@ -153,3 +153,31 @@ describe('completion', { timeout: 120_000 }, () => {
     });
   }
 });
+
+describe('completion for a client without snippets', { timeout: 120_000 }, () => {
+  it('gets plain text: no placeholders, no re-trigger command, names as written', async () => {
+    const hosts = HOSTS.replace('name: k8s-01', `name: 'k8s$1'`);
+    const c = await TestClient.start({ files: { 'hosts.workload.yaml': hosts, 'apps.workload.yaml': APPS }, snippets: false });
+    try {
+      const text = insertAfter(APPS, '    startup: fast\n', '    |');
+      const bar = text.indexOf('|');
+      await c.open(S, text.replace('|', ''));
+      const list = await c.conn.sendRequest<P.CompletionList | null>('textDocument/completion', { textDocument: { uri: c.uri(S) }, position: positionAt(text, bar) });
+      const items = list?.items ?? [];
+      const iso = items.find((i) => i.label === 'isolation')!;
+      assert.equal(iso.insertTextFormat, 1);
+      assert.equal((iso.textEdit as P.TextEdit).newText, 'isolation: standard');
+      assert.equal(iso.command, undefined);
+      for (const i of items) assert.doesNotMatch((i.textEdit as P.TextEdit).newText, /\$\{?\d/, i.label);
+
+      const pin = insertAfter(APPS, '    startup: fast\n', '    host: |');
+      await c.change(S, pin.replace('|', ''));
+      const pins = await c.conn.sendRequest<P.CompletionList | null>('textDocument/completion', { textDocument: { uri: c.uri(S) }, position: positionAt(pin, pin.indexOf('|')) });
+      const k8s = pins?.items.find((i) => i.label === 'k8s$1');
+      assert.ok(k8s, JSON.stringify(pins?.items.map((i) => i.label)));
+      assert.equal((k8s.textEdit as P.TextEdit).newText, '"k8s$1"');
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
