@@ -16,6 +16,7 @@ export function showInvisible(text: string): string {
 /** Escapes text for markdown prose: no emphasis, links, autolinks, HTML or code spans. */
 export function md(text: unknown): string {
   const s = showInvisible(String(text ?? ''));
+  // Every `@` of descriptor text: whatever precedes it in the final Markdown.
   return noAutolinks(
     s
       .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
@@ -24,16 +25,17 @@ export function md(text: unknown): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/\r?\n|\r/g, ' '),
-  );
+  ).replace(/@/g, '&#64;');
 }
 
 /**
  * Breaks what a renderer would turn into a link by itself (GFM's `https://…` and
- * `user@host`; `www.` is already broken by the escaped dot): the `:` of `://` and the
- * `@` become character references, which show as the same characters.
+ * `user@host`; `www.` is already broken by the escaped dot): the `:` of `://` and an
+ * `@` after a name's character become character references, which show as the same
+ * characters. An `@` after a space starts no address (our own "host @ site").
  */
 function noAutolinks(markdown: string): string {
-  return markdown.replace(/:\/\//g, '&#58;//').replace(/@/g, '&#64;');
+  return markdown.replace(/:\/\//g, '&#58;//').replace(/(?<=\S)@/g, '&#64;');
 }
 
 /**

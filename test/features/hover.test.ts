@@ -179,6 +179,18 @@ describe('hover on hostile names (in process)', () => {
       lacks: ['http://'],
     },
     {
+      name: 'an address as a site, also in the placement part (escaped there)',
+      fixture: `${fleetWith('k1', 'ops@evil.example')}//- apps.workload.yaml\n${one('  - name: w\n    os: linux\n    host: k$01\n')}`,
+      contains: ['- Site: ops&#64;evil\\.example'],
+      lacks: ['ops@'],
+    },
+    {
+      name: 'our own "host @ site" keeps its @',
+      fixture: `${fleetWith('k1', 'east')}//- apps.workload.yaml\n${one('  - name: w$0\n    os: linux\n    host: k1\n')}`,
+      contains: ['- On: k1 @ east'],
+      lacks: ['&#64;'],
+    },
+    {
       name: 'an address in a workload name is not linkified',
       fixture: one('  - name: "ops@evil.example$0"\n    os: linux\n'),
       contains: ['**ops&#64;evil\\.example** →'],
