@@ -1,13 +1,13 @@
 // Writes the `contributes` and `activationEvents` parts of package.json: the language,
 // grammars, schema, settings (one severity setting per rule, from the rule catalogue),
-// commands and menus. Run after `tsc -b server` (it reads the compiled catalogue):
+// commands and menus. Run after `tsc -b server` (it reads the compiled catalogue, out/shared/rules.js):
 //   npx tsc -b server && node scripts/genManifest.mjs
 // test/lsp/manifest.test.ts fails when package.json and the catalogue disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { RULES } = require('../out/server/src/core/rules.js');
+const { RULES } = require('../out/shared/rules.js');
 
 // The settings: the one definition (server/src/core/configSchema.ts) the server also
 // validates `.workload-placement.json` and the settings it receives against.

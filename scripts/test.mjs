@@ -1,5 +1,8 @@
-// `npm test`: type-check, build the bundles, then run every node:test file.
-// Usage: node scripts/test.mjs [substring filter...]
+// The test tiers.
+//   npm test             type-check, build the bundles, then every node:test file.
+//   npm run test:fast    type-check, then the core and the in-process feature tests
+//                        (no bundles, no server, no browser): seconds, while you work.
+// Usage: node scripts/test.mjs [--fast] [substring filter...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,16 +14,26 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-run(process.execPath, ['node_modules/typescript/bin/tsc', '-b']);
-run(process.execPath, ['esbuild.mjs']);
+/**
+ * The fast tier: tests that call the core and the feature functions in process. A test
+ * belongs here when it needs neither `dist/` nor a child process and takes well under a
+ * second a file; the tier as a whole stays under 30 s on a 2-core machine.
+ */
+const FAST = ['out/test/core/', 'out/test/features/', 'out/test/placement/engine.test.js'];
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const fast = args.includes('--fast');
+const filters = args.filter((a) => a !== '--fast');
+
+run(process.execPath, ['node_modules/typescript/bin/tsc', '-b']);
+if (!fast) run(process.execPath, ['esbuild.mjs']);
+
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith('.test.js') && (!filters.length || filters.some((f) => p.includes(f)))) files.push(p);
+    else if (name.endsWith('.test.js') && (!fast || FAST.some((f) => p.startsWith(f))) && (!filters.length || filters.some((f) => p.includes(f)))) files.push(p);
   }
 };
 walk('out/test');

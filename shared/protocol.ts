@@ -12,8 +12,8 @@ export type DeployKind = 'vm' | 'container' | 'container-in-vm';
 // ---------------------------------------------------------------------------
 // The layout: what runs where. Built by the placement engine
 // (server/src/core/placement), sent as is to the client and the webview, and drawn by
-// shared/layoutSvg.ts. Plain JSON; workloads are referred to by index to keep it small
-// at 10,000 workloads.
+// shared/layoutView.ts (a scene of SVG nodes). Plain JSON; workloads are referred to by
+// index to keep it small at 10,000 workloads.
 
 /** Where a host or workload is declared: a file and a UTF-16 offset span of its name. */
 export interface SourceRef {

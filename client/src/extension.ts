@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { RULES, RULES_BY_ID, ruleDocUrl } from '../../server/src/core/rules';
+import { isRuleId, RULES, ruleDocUrl } from '../../shared/rules';
 import { COMMANDS, LANGUAGE_ID, SETTINGS_SECTION } from './commands';
 import { registerLayoutPanel } from './layoutPanel';
 import { RestartPolicy } from './restartPolicy';
@@ -59,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => c.outputChannel.show(true)),
     vscode.commands.registerCommand(COMMANDS.openRuleDocs, async (ruleId?: unknown) => {
-      const id = typeof ruleId === 'string' && RULES_BY_ID.has(ruleId) ? ruleId : await pickRule();
+      const id = typeof ruleId === 'string' && isRuleId(ruleId) ? ruleId : await pickRule();
       if (id) await vscode.env.openExternal(vscode.Uri.parse(ruleDocUrl(id)));
     }),
   );

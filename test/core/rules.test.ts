@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { defaultConfig } from '../../server/src/core/config';
 import { applyEdits } from '../../server/src/core/fix';
-import { RULES } from '../../server/src/core/rules';
+import { isRuleId, RULES, type RuleId } from '../../server/src/core/rules';
+import type { Finding } from '../../server/src/core/types';
+import { RULES as SHARED_RULES } from '../../shared/rules';
 import { diagnostics, FLEET } from './helpers';
 
 interface Case {
@@ -162,6 +164,19 @@ describe('rules', () => {
       ids.add(r.id);
       for (const k of ['summary', 'why', 'example', 'fix'] as const) assert.ok(r[k].length > 5, `${r.id}.${k}`);
     }
+  });
+
+  it('rule ids are typed: a finding with an id outside the catalogue does not compile', () => {
+    const ok: Finding = { ruleId: 'unknown-key', message: 'm', span: { start: 0, end: 0 } };
+    // @ts-expect-error: not a rule of the catalogue (the compiler checks every finding's id).
+    const misspelt: Finding = { ruleId: 'unknown-keys', message: 'm', span: { start: 0, end: 0 } };
+    const ids: RuleId[] = RULES.map((r) => r.id);
+    assert.ok(ids.includes(ok.ruleId));
+    assert.ok(!isRuleId(misspelt.ruleId));
+  });
+
+  it('the catalogue is shared/rules.ts; server/src/core/rules.ts re-exports the same objects', () => {
+    assert.equal(RULES, SHARED_RULES);
   });
 });
 

@@ -1,6 +1,7 @@
-// Completion over the protocol, one case per context: the cursor is the `|` in a
-// line inserted into the fixture, and the case lists labels that must and must not
-// be offered.
+// Completion over the protocol: the cursor is the `|` in a line inserted into the
+// fixture, and the case lists labels that must and must not be offered. A few contexts
+// only, one per kind of item (documentation, text edit, snippets): every context is
+// covered in process by test/features/completion.test.ts.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -36,22 +37,11 @@ const cases: Case[] = [
     doc: ['isolation', /How strongly the workload must be isolated/],
   },
   {
-    name: 'keys of a workload when the cursor is between keys',
-    text: APPS.replace('    kernel: custom\n', '    kernel: custom\n    li|\n'),
-    has: ['liveMigration', 'deploy'],
-    hasNot: ['kernel', 'replicaz', 'hosts', 'name', 'os'],
-  },
-  {
     name: 'enum values with their docs',
     text: insertAfter(APPS, '    startup: fast\n', '    isolation: |'),
     has: ['standard', 'strict'],
     hasNot: ['vm', 'linux'],
     doc: ['strict', /kernel flaw on a container host/],
-  },
-  {
-    name: 'deploy values',
-    text: insertAfter(APPS, '    startup: fast\n', '    deploy: con|'),
-    has: ['vm', 'container', 'container-in-vm'],
   },
   {
     name: 'host names after host:',
@@ -67,56 +57,10 @@ const cases: Case[] = [
     hasNot: ['esx-01'],
   },
   {
-    name: 'host names in a block list of pins',
-    text: APPS.replace('    hosts: [esx-02]\n', '    hosts:\n      - |\n'),
-    has: ['esx-01', 'k8s-01'],
-    hasNot: ['name', 'workload: web service'],
-  },
-  {
-    name: 'root keys, minus those present',
-    text: `${APPS}|`,
-    has: ['hosts'],
-    hasNot: ['version', 'workloads', 'name'],
-  },
-  {
     name: 'a new workload item: snippets and keys',
     text: insertAfter(APPS, '    startup: fast\n', '  - |'),
     has: ['workload: web service', 'workload: database', 'workload: Windows app', 'workload: batch job', 'name', 'os'],
     hasNot: ['host: hypervisor host', 'role'],
-  },
-  {
-    name: 'a new item position without a dash yet',
-    text: insertAfter(APPS, '    startup: fast\n', '  |'),
-    has: ['workload: web service'],
-  },
-  {
-    name: 'a new host item: host snippets and host keys',
-    text: insertAfter(HOSTS, '    memory: 128Gi\n', '  - |'),
-    has: ['host: hypervisor host', 'host: container host', 'role', 'cpu'],
-    hasNot: ['workload: web service', 'architecture'],
-  },
-  {
-    name: 'keys of a host, minus those present',
-    text: insertAfter(HOSTS, '    site: dc-east\n', '    |'),
-    has: ['os', 'storage', 'overcommit'],
-    hasNot: ['name', 'role', 'hypervisor', 'runtime', 'cpu', 'memory', 'site', 'deploy'],
-  },
-  {
-    name: 'host enum values',
-    text: HOSTS.replace('hypervisor: esxi', 'hypervisor: |'),
-    has: ['esxi', 'kvm', 'hyper-v', 'ahv', 'xen'],
-  },
-  {
-    name: 'keys inside a flow mapping, minus those written',
-    text: APPS.replace('resources: { cpu: 500m, memory: 512Mi }', 'resources: { cpu: 500m, | }'),
-    has: ['memory'],
-    hasNot: ['cpu', 'name', 'os'],
-  },
-  {
-    name: 'keys of a nested block mapping',
-    text: insertAfter(APPS, '    startup: fast\n', '    scaling:\n      |'),
-    has: ['min', 'max'],
-    hasNot: ['name', 'os'],
   },
   {
     name: 'rule ids in a suppression comment',
@@ -208,4 +152,32 @@ describe('completion', { timeout: 120_000 }, () => {
       );
     });
   }
+});
+
+describe('completion for a client without snippets', { timeout: 120_000 }, () => {
+  it('gets plain text: no placeholders, no re-trigger command, names as written', async () => {
+    const hosts = HOSTS.replace('name: k8s-01', `name: 'k8s$1'`);
+    const c = await TestClient.start({ files: { 'hosts.workload.yaml': hosts, 'apps.workload.yaml': APPS }, snippets: false });
+    try {
+      const text = insertAfter(APPS, '    startup: fast\n', '    |');
+      const bar = text.indexOf('|');
+      await c.open(S, text.replace('|', ''));
+      const list = await c.conn.sendRequest<P.CompletionList | null>('textDocument/completion', { textDocument: { uri: c.uri(S) }, position: positionAt(text, bar) });
+      const items = list?.items ?? [];
+      const iso = items.find((i) => i.label === 'isolation')!;
+      assert.equal(iso.insertTextFormat, 1);
+      assert.equal((iso.textEdit as P.TextEdit).newText, 'isolation: standard');
+      assert.equal(iso.command, undefined);
+      for (const i of items) assert.doesNotMatch((i.textEdit as P.TextEdit).newText, /\$\{?\d/, i.label);
+
+      const pin = insertAfter(APPS, '    startup: fast\n', '    host: |');
+      await c.change(S, pin.replace('|', ''));
+      const pins = await c.conn.sendRequest<P.CompletionList | null>('textDocument/completion', { textDocument: { uri: c.uri(S) }, position: positionAt(pin, pin.indexOf('|')) });
+      const k8s = pins?.items.find((i) => i.label === 'k8s$1');
+      assert.ok(k8s, JSON.stringify(pins?.items.map((i) => i.label)));
+      assert.equal((k8s.textEdit as P.TextEdit).newText, '"k8s$1"');
+    } finally {
+      await c.shutdown();
+    }
+  });
 });

@@ -14,7 +14,7 @@ const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFO_URI = 'https://github.com/workload-placement/workload-placement';
 
 export function toSarif(report: Report, cwd: string): Sarif.Log {
-  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const index = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
   const artifacts: Sarif.Artifact[] = [];
   const artifactIndex = new Map<string, number>();
   const location = (file: string): Sarif.ArtifactLocation => {

@@ -3,6 +3,7 @@
 // that the hover can show why the verdict fell. Weights are documented in docs/rules.md
 // (generated from FACTOR_DOCS below).
 
+import type { RuleId } from './rules';
 import type { FleetSummary } from './fleet';
 import { DEPLOYS, type Deploy, type Span, type WorkloadDecl } from './types';
 
@@ -26,7 +27,7 @@ export interface Constraint {
   span: Span;
   reason: string;
   /** The rule that reports a declared `deploy` breaking this constraint. */
-  ruleId: 'deploy-impossible' | 'live-migration-container' | 'pinned-host-mismatch';
+  ruleId: Extract<RuleId, 'deploy-impossible' | 'live-migration-container' | 'pinned-host-mismatch'>;
 }
 
 export interface Recommendation {

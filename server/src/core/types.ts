@@ -1,6 +1,7 @@
 // Plain data shared by every stage of the core. Spans are UTF-16 offsets into a
 // file's text; the protocol shell turns them into LSP ranges.
 
+import type { RuleId } from '../../../shared/rules';
 import type { SourceText } from './sourceText';
 
 export interface Span {
@@ -26,7 +27,8 @@ export interface Fix {
 
 /** A finding before severities and suppressions are applied. */
 export interface Finding {
-  ruleId: string;
+  /** Checked against the catalogue (shared/rules.ts) by the compiler. */
+  ruleId: RuleId;
   message: string;
   span: Span;
   /** Overrides the rule's default severity for this finding (e.g. by strength). */

@@ -3,6 +3,7 @@
 
 import { insertAbove, insertIntoMap } from './edits';
 import { parseCpu, parseMemory } from './quantity';
+import type { RuleId } from './rules';
 import type { Chars } from './sourceText';
 import { type FieldSpec, type FieldType, hostFields, rootFields, workloadFields } from './schema';
 import { closest, show } from './text';
@@ -150,7 +151,7 @@ function fieldMap(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
 }
 
 /** Rule ids that do not make a value unusable (they concern keys, not the value). */
-function harmless(ruleId: string): boolean {
+function harmless(ruleId: RuleId): boolean {
   return ruleId === 'unknown-key' || ruleId === 'missing-field' || ruleId === 'duplicate-key';
 }
 

@@ -3,11 +3,13 @@
 // so a big file's lenses are made in slices that a cancellation stops (slices.ts).
 
 import type { CodeLens } from 'vscode-languageserver';
+import type { Analysis } from '../core/analyze';
 import type { Recommendation } from '../core/recommend';
-import type { WorkloadDecl } from '../core/types';
+import type { ParsedFile, Span, WorkloadDecl } from '../core/types';
 import type { ServerContext } from '../context';
 import { toRange } from '../convert';
-import { runLong } from '../slices';
+import { runLong, type Work } from '../slices';
+import { unsliced } from './symbols';
 
 export function registerCodeLens(ctx: ServerContext): void {
   ctx.connection.onCodeLens((params, token, progress) =>
@@ -15,17 +17,26 @@ export function registerCodeLens(ctx: ServerContext): void {
       if (!ctx.editor.codeLensEnable) return [];
       const hit = ctx.workspace.parsed(params.textDocument.uri);
       if (!hit) return [];
-      const out: CodeLens[] = [];
-      work.start(hit.parsed.workloads.length, 'workloads');
-      await work.each(hit.parsed.workloads, (w) => {
-        const rec = hit.analysis.recommendations.get(w);
-        if (!rec) return;
-        // A lens without a command id is shown as plain text.
-        out.push({ range: toRange(hit.parsed, { start: w.nameSpan.start, end: w.nameSpan.start }), command: { title: lensTitle(w, rec), command: '' } });
-      });
-      return out;
+      // A lens without a command id is shown as plain text.
+      return (await codeLenses(hit.parsed, hit.analysis, work)).map((l) => ({ range: toRange(hit.parsed, l.span), command: { title: l.title, command: '' } }));
     }),
   );
+}
+
+/** A lens: its text, at the start of a workload's name (an empty span). */
+export interface Lens {
+  span: Span;
+  title: string;
+}
+
+export async function codeLenses(parsed: ParsedFile, analysis: Analysis, work: Work = unsliced()): Promise<Lens[]> {
+  const out: Lens[] = [];
+  work.start(parsed.workloads.length, 'workloads');
+  await work.each(parsed.workloads, (w) => {
+    const rec = analysis.recommendations.get(w);
+    if (rec) out.push({ span: { start: w.nameSpan.start, end: w.nameSpan.start }, title: lensTitle(w, rec) });
+  });
+  return out;
 }
 
 export function lensTitle(w: WorkloadDecl, rec: Recommendation): string {

@@ -3,21 +3,13 @@
 // enum values with their docs, host names after `host:` / in `hosts:`, rule ids in
 // `# placement-ignore:` comments, and snippets for typical workloads and hosts.
 
-import {
-  type CompletionItem,
-  CompletionItemKind,
-  type CompletionList,
-  InsertTextFormat,
-  InsertTextMode,
-  MarkupKind,
-  type Range,
-} from 'vscode-languageserver';
+import { type CompletionItem, CompletionItemKind, type CompletionList, InsertTextFormat, InsertTextMode, MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
 import { RULES } from '../core/rules';
 import { type FieldSpec, type FieldType, fieldsAt } from '../core/schema';
-import type { ParsedFile } from '../core/types';
+import type { ParsedFile, Span } from '../core/types';
 import type { ClientFeatures, ServerContext } from '../context';
-import { toOffset, toPosition } from '../convert';
+import { toOffset, toPosition, toRange } from '../convert';
 import { blockPathAt, declAt, type LineSource, lineInfo, lineSource, type Path, siblingKeys, specAt } from '../locate';
 import { lineOf } from '../core/text';
 import { fieldDoc, hostHover, typeName } from './hover';
@@ -28,29 +20,80 @@ export function registerCompletion(ctx: ServerContext): void {
       const hit = ctx.workspace.parsed(params.textDocument.uri);
       if (!hit) return null;
       const offset = toOffset(hit.parsed, params.position);
-      return { isIncomplete: false, items: completeAt(hit.parsed, hit.analysis, offset, ctx.client) };
+      const items = completeAt(hit.parsed, hit.analysis, offset, ctx.client).map((c) => toLspCompletion(hit.parsed, c, ctx.client));
+      return { isIncomplete: false, items };
     }),
   );
+}
+
+/** What a completion offers, in the core's terms: the shell turns it into a CompletionItem. */
+export interface Completion {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  sortText?: string;
+  filterText?: string;
+  /** Replaces `span`: a snippet when `format` is `snippet`, else the text as is. */
+  insert: string;
+  format: 'snippet' | 'plain';
+  /** The word before the cursor, which the item replaces. */
+  span: Span;
+  /** Opens the suggestions again once inserted (a value comes next). */
+  retrigger?: boolean;
+}
+
+export type CompletionKind = 'key' | 'enum' | 'value' | 'host' | 'snippet';
+
+/** What of the client's abilities shapes the items (ClientFeatures satisfies it). */
+export interface CompletionOptions {
+  snippets: boolean;
+  /** Continuation lines go in as written (absolute columns), not re-indented. */
+  insertTextModeAsIs: boolean;
+}
+
+const LSP_KIND: Record<CompletionKind, CompletionItemKind> = {
+  key: CompletionItemKind.Property,
+  enum: CompletionItemKind.EnumMember,
+  value: CompletionItemKind.Value,
+  host: CompletionItemKind.Reference,
+  snippet: CompletionItemKind.Snippet,
+};
+
+export function toLspCompletion(parsed: ParsedFile, c: Completion, client: ClientFeatures): CompletionItem {
+  const it: CompletionItem = {
+    label: c.label,
+    kind: LSP_KIND[c.kind],
+    detail: c.detail,
+    documentation: c.documentation ? (client.markdownCompletion ? { kind: MarkupKind.Markdown, value: c.documentation } : c.documentation) : undefined,
+    sortText: c.sortText,
+    filterText: c.filterText,
+    insertTextFormat: c.format === 'snippet' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    textEdit: { range: toRange(parsed, c.span), newText: c.insert },
+  };
+  if (c.insert.includes('\n') && client.insertTextModeAsIs) it.insertTextMode = InsertTextMode.asIs;
+  if (c.retrigger) it.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+  return it;
 }
 
 interface Ctx {
   parsed: ParsedFile;
   analysis: Analysis;
-  client: ClientFeatures;
-  /** Range replaced by an item: the word before the cursor. */
-  range: Range;
+  options: CompletionOptions;
+  /** Replaced by an item: the word before the cursor. */
+  span: Span;
   word: string;
 }
 
-export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: number, client: ClientFeatures): CompletionItem[] {
+export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: number, options: CompletionOptions): Completion[] {
   const pos = toPosition(parsed, offset);
   const { lines, line: lineNo } = linesAround(parsed, offset, pos.line);
   const line = lines.get(lineNo);
   const prefix = line.slice(0, pos.character);
   const wordMatch = /[\w.-]*$/.exec(prefix);
   const word = wordMatch ? wordMatch[0] : '';
-  const range: Range = { start: { line: pos.line, character: pos.character - word.length }, end: pos };
-  const c: Ctx = { parsed, analysis, client, range, word };
+  const c: Ctx = { parsed, analysis, options, span: { start: offset - word.length, end: offset }, word };
 
   // Rule ids inside a suppression comment.
   if (/#\s*placement-ignore(-file)?\s*:\s*([\w-]+\s*,\s*)*[\w-]*$/.test(prefix)) return ruleItems(c);
@@ -134,7 +177,7 @@ function previousContent(lines: LineSource, line: number, col: number): { line: 
  * Completions for the first thing of a list item: keys (and snippets) for lists of
  * mappings, host names for `hosts:` pins. `withDash` adds the `- ` the line lacks.
  */
-function itemItems(c: Ctx, lines: LineSource, line: number, path: Path, col: number, dashCol: number, withDash: boolean): CompletionItem[] {
+function itemItems(c: Ctx, lines: LineSource, line: number, path: Path, col: number, dashCol: number, withDash: boolean): Completion[] {
   const list = specAt(path.slice(0, -1));
   if (list.type?.kind !== 'array') return [];
   const items = list.type.items;
@@ -142,7 +185,7 @@ function itemItems(c: Ctx, lines: LineSource, line: number, path: Path, col: num
   if (items.kind === 'hostRef') return hostItems(c, dash);
   if (items.kind === 'enum') return valueItems(c, items, list.field?.key ?? '', dash);
   if (items.kind !== 'object') return [];
-  const out: CompletionItem[] = [];
+  const out: Completion[] = [];
   const root = path.length === 2 && (path[0] === 'workloads' || path[0] === 'hosts');
   if (root) out.push(...snippetItems(c, path[0] as 'workloads' | 'hosts', col, dashCol, dash));
   const present = withDash ? new Set<string>() : siblingKeys(lines, line, col, true);
@@ -150,7 +193,7 @@ function itemItems(c: Ctx, lines: LineSource, line: number, path: Path, col: num
   return out;
 }
 
-function keyItems(c: Ctx, path: Path, present: Set<string>, keyCol: number, lineIndent: number, dash = ''): CompletionItem[] {
+function keyItems(c: Ctx, path: Path, present: Set<string>, keyCol: number, lineIndent: number, dash = ''): Completion[] {
   const fields = fieldsAt(path);
   if (!fields) return [];
   const ind = indentFor(c, keyCol, lineIndent);
@@ -160,12 +203,12 @@ function keyItems(c: Ctx, path: Path, present: Set<string>, keyCol: number, line
       const snippet = dash + keySnippet(f, ind);
       return item(c, {
         label: f.key,
-        kind: CompletionItemKind.Property,
+        kind: 'key',
         detail: typeName(f.type).replace(/`/g, ''),
         documentation: fieldDoc(f.key, f.doc, f.type, f.required, f.default),
         sortText: `${f.required ? '0' : '1'}${f.key}`,
         snippet,
-        command: f.type.kind === 'hostRef' || f.type.kind === 'enum' ? 'editor.action.triggerSuggest' : undefined,
+        retrigger: f.type.kind === 'hostRef' || f.type.kind === 'enum',
       });
     });
 }
@@ -175,32 +218,32 @@ function keySnippet(f: FieldSpec, ind: string): string {
   const t = f.type;
   switch (t.kind) {
     case 'enum':
-      return `${f.key}: \${1|${t.values.map((v) => String(v.value)).join(',')}|}`;
+      return `${f.key}: \${1|${t.values.map((v) => escapeChoice(String(v.value))).join(',')}|}`;
     case 'boolean':
       return `${f.key}: \${1|true,false|}`;
     case 'hostRef':
       return `${f.key}: $1`;
     case 'object':
-      return `${f.key}: { ${t.fields.map((x, i) => `${x.key}: \${${i + 1}:${x.example ?? ''}}`).join(', ')} }`;
+      return `${f.key}: { ${t.fields.map((x, i) => `${x.key}: \${${i + 1}:${escapeSnippet(x.example ?? '')}}`).join(', ')} }`;
     case 'array':
       if (t.items.kind === 'hostRef') return `${f.key}: [$1]`;
       if (t.items.kind === 'object') {
         if (f.key === 'hosts' || f.key === 'workloads') return `${f.key}:\n${ind}  - $0`;
-        return `${f.key}:\n${ind}  - { ${t.items.fields.map((x, i) => `${x.key}: \${${i + 1}:${x.example ?? ''}}`).join(', ')} }`;
+        return `${f.key}:\n${ind}  - { ${t.items.fields.map((x, i) => `${x.key}: \${${i + 1}:${escapeSnippet(x.example ?? '')}}`).join(', ')} }`;
       }
       return `${f.key}: [$1]`;
     default:
-      return f.example !== undefined ? `${f.key}: \${1:${f.example}}` : `${f.key}: $1`;
+      return f.example !== undefined ? `${f.key}: \${1:${escapeSnippet(f.example)}}` : `${f.key}: $1`;
   }
 }
 
-function valueItems(c: Ctx, t: FieldType, key: string, prefix = ''): CompletionItem[] {
+function valueItems(c: Ctx, t: FieldType, key: string, prefix = ''): Completion[] {
   switch (t.kind) {
     case 'enum':
       return t.values.map((v, i) =>
         item(c, {
           label: String(v.value),
-          kind: CompletionItemKind.EnumMember,
+          kind: 'enum',
           detail: `${key}: ${v.value}`,
           documentation: v.doc,
           sortText: String(i).padStart(3, '0'),
@@ -208,7 +251,7 @@ function valueItems(c: Ctx, t: FieldType, key: string, prefix = ''): CompletionI
         }),
       );
     case 'boolean':
-      return ['true', 'false'].map((v) => item(c, { label: v, kind: CompletionItemKind.Value, snippet: prefix + v }));
+      return ['true', 'false'].map((v) => item(c, { label: v, kind: 'value', snippet: prefix + v }));
     case 'hostRef':
       return hostItems(c, prefix);
     default:
@@ -216,14 +259,14 @@ function valueItems(c: Ctx, t: FieldType, key: string, prefix = ''): CompletionI
   }
 }
 
-function hostItems(c: Ctx, prefix = ''): CompletionItem[] {
-  const out: CompletionItem[] = [];
+function hostItems(c: Ctx, prefix = ''): Completion[] {
+  const out: Completion[] = [];
   for (const [name, decls] of c.analysis.fleet.hostsByName) {
     const h = decls[0];
     out.push(
       item(c, {
         label: name,
-        kind: CompletionItemKind.Reference,
+        kind: 'host',
         detail: [h.role, h.hypervisor ?? h.runtime, h.os, h.site].filter(Boolean).join(' · '),
         documentation: hostHover(name, decls),
         snippet: prefix + escapeSnippet(needsQuotes(name) ? JSON.stringify(name) : name),
@@ -233,8 +276,8 @@ function hostItems(c: Ctx, prefix = ''): CompletionItem[] {
   return out;
 }
 
-function ruleItems(c: Ctx): CompletionItem[] {
-  return RULES.map((r) => item(c, { label: r.id, kind: CompletionItemKind.Value, detail: r.category, documentation: r.summary, snippet: r.id }));
+function ruleItems(c: Ctx): Completion[] {
+  return RULES.map((r) => item(c, { label: r.id, kind: 'value', detail: r.category, documentation: r.summary, snippet: escapeSnippet(r.id) }));
 }
 
 // Flow collections.
@@ -263,7 +306,7 @@ function openFlow(prefix: string): Flow | undefined {
   return stack.length === 1 ? stack[0] : undefined;
 }
 
-function flowItems(c: Ctx, lines: LineSource, line: number, prefix: string, flow: Flow): CompletionItem[] {
+function flowItems(c: Ctx, lines: LineSource, line: number, prefix: string, flow: Flow): Completion[] {
   const before = prefix.slice(0, flow.at);
   const inside = prefix.slice(flow.at + 1);
   // The owner: `key: [`/`key: {`, or `- {` (an item of a list).
@@ -306,10 +349,10 @@ function flowItems(c: Ctx, lines: LineSource, line: number, prefix: string, flow
     .map((f) =>
       item(c, {
         label: f.key,
-        kind: CompletionItemKind.Property,
+        kind: 'key',
         detail: typeName(f.type).replace(/`/g, ''),
         documentation: fieldDoc(f.key, f.doc, f.type, f.required, f.default),
-        snippet: f.type.kind === 'enum' ? `${f.key}: \${1|${f.type.values.map((v) => String(v.value)).join(',')}|}` : `${f.key}: \${1:${f.example ?? ''}}`,
+        snippet: f.type.kind === 'enum' ? `${f.key}: \${1|${f.type.values.map((v) => escapeChoice(String(v.value))).join(',')}|}` : `${f.key}: \${1:${escapeSnippet(f.example ?? '')}}`,
       }),
     );
 }
@@ -358,13 +401,13 @@ export const HOST_TEMPLATES: Template[] = [
   },
 ];
 
-function snippetItems(c: Ctx, list: 'workloads' | 'hosts', keyCol: number, lineIndent: number, dash: string): CompletionItem[] {
+function snippetItems(c: Ctx, list: 'workloads' | 'hosts', keyCol: number, lineIndent: number, dash: string): Completion[] {
   const ind = indentFor(c, keyCol, lineIndent);
   const templates = list === 'workloads' ? WORKLOAD_TEMPLATES : HOST_TEMPLATES;
   return templates.map((t) =>
     item(c, {
       label: `${list === 'workloads' ? 'workload' : 'host'}: ${t.label}`,
-      kind: CompletionItemKind.Snippet,
+      kind: 'snippet',
       detail: t.detail,
       documentation: `\`\`\`yaml\n${dash}${plainText(t.body.join(`\n${dash ? '  ' : ''}`))}\n\`\`\``,
       sortText: `~${t.label}`,
@@ -381,49 +424,97 @@ function snippetItems(c: Ctx, list: 'workloads' | 'hosts', keyCol: number, lineI
  * written (absolute columns); otherwise clients indent new lines like the current one.
  */
 function indentFor(c: Ctx, keyCol: number, lineIndent: number): string {
-  return ' '.repeat(c.client.insertTextModeAsIs ? keyCol : Math.max(0, keyCol - lineIndent));
+  return ' '.repeat(c.options.insertTextModeAsIs ? keyCol : Math.max(0, keyCol - lineIndent));
 }
 
 interface ItemSpec {
   label: string;
-  kind: CompletionItemKind;
+  kind: CompletionKind;
   detail?: string;
   documentation?: string;
   sortText?: string;
   filterText?: string;
   snippet: string;
-  command?: string;
+  retrigger?: boolean;
 }
 
-function item(c: Ctx, s: ItemSpec): CompletionItem {
-  const snippets = c.client.snippets;
-  const text = snippets ? s.snippet : plainText(s.snippet);
-  const it: CompletionItem = {
+function item(c: Ctx, s: ItemSpec): Completion {
+  const snippets = c.options.snippets;
+  const out: Completion = {
     label: s.label,
     kind: s.kind,
-    detail: s.detail,
-    documentation: s.documentation ? (c.client.markdownCompletion ? { kind: MarkupKind.Markdown, value: s.documentation } : s.documentation) : undefined,
-    sortText: s.sortText,
-    filterText: s.filterText,
-    insertTextFormat: snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-    textEdit: { range: c.range, newText: text },
+    insert: snippets ? s.snippet : plainText(s.snippet),
+    format: snippets ? 'snippet' : 'plain',
+    span: c.span,
   };
-  if (text.includes('\n') && c.client.insertTextModeAsIs) it.insertTextMode = InsertTextMode.asIs;
-  if (s.command && snippets) it.command = { title: 'Suggest', command: s.command };
-  return it;
+  if (s.detail !== undefined) out.detail = s.detail;
+  if (s.documentation !== undefined) out.documentation = s.documentation;
+  if (s.sortText !== undefined) out.sortText = s.sortText;
+  if (s.filterText !== undefined) out.filterText = s.filterText;
+  // Without snippets nothing is left to fill in, so there is nothing to suggest next.
+  if (s.retrigger && snippets) out.retrigger = true;
+  return out;
 }
 
-/** A snippet with its placeholders replaced by their defaults (first choice). */
+/**
+ * What a snippet inserts when every placeholder keeps its default (a choice its first
+ * option) and every tab stop is left empty: the text for a client without snippets.
+ * Read with the snippet grammar, so an escaped `\$1` stays the text `$1` (a name with a
+ * `$` in it is not a tab stop).
+ */
 export function plainText(snippet: string): string {
-  return snippet
-    .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1')
-    .replace(/\$\{\d+:([^}]*)\}/g, '$1')
-    .replace(/\$\d+/g, '')
-    .replace(/\\([$}\\])/g, '$1');
+  let i = 0;
+  const digits = () => {
+    const start = i;
+    while (i < snippet.length && snippet[i] >= '0' && snippet[i] <= '9') i++;
+    return i > start;
+  };
+  // Text up to an unescaped `stop` character (or the end), placeholders expanded.
+  const text = (stops: string): string => {
+    let out = '';
+    while (i < snippet.length && !stops.includes(snippet[i])) {
+      const ch = snippet[i];
+      if (ch === '\\' && i + 1 < snippet.length && '$}\\,|'.includes(snippet[i + 1])) {
+        out += snippet[i + 1];
+        i += 2;
+      } else if (ch === '$' && snippet[i + 1] === '{' && /\d/.test(snippet[i + 2] ?? '')) {
+        i += 2;
+        digits();
+        if (snippet[i] === ':') {
+          i++;
+          out += text('}');
+        } else if (snippet[i] === '|') {
+          i++;
+          out += text(',|');
+          while (i < snippet.length && snippet[i] === ',') {
+            i++;
+            text(',|');
+          }
+          if (snippet[i] === '|') i++;
+        }
+        if (snippet[i] === '}') i++;
+      } else if (ch === '$' && /\d/.test(snippet[i + 1] ?? '')) {
+        i++;
+        digits();
+      } else {
+        out += ch;
+        i++;
+      }
+    }
+    return out;
+  };
+  // At the top level nothing stops the text: an unbalanced `}` or `|` is text.
+  return text('');
 }
 
-function escapeSnippet(s: string): string {
+/** Text for a snippet: `$`, `}` and `\` escaped, so the editor inserts it as written. */
+export function escapeSnippet(s: string): string {
   return s.replace(/[$}\\]/g, '\\$&');
+}
+
+/** An option of a choice (`${1|a,b|}`): also `,` and `|` escaped. */
+function escapeChoice(s: string): string {
+  return s.replace(/[$}\\,|]/g, '\\$&');
 }
 
 function needsQuotes(name: string): boolean {

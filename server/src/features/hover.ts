@@ -7,12 +7,12 @@ import type { Analysis } from '../core/analyze';
 import { formatBytes } from '../core/quantity';
 import { type Recommendation, givesUp } from '../core/recommend';
 import type { FieldType } from '../core/schema';
-import type { HostDecl, ParsedFile, WorkloadDecl } from '../core/types';
+import type { HostDecl, ParsedFile, Span, WorkloadDecl } from '../core/types';
 import { DEPLOYS } from '../core/types';
 import type { ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import { contains, declAt, hitAt, hostNameAt, specAt } from '../locate';
-import { cell, clip, md } from '../markdown';
+import { cell, clip, md, untrusted } from '../markdown';
 
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) =>
@@ -31,7 +31,18 @@ export function registerHover(ctx: ServerContext): void {
   );
 }
 
-export function hoverAt(parsed: ParsedFile, analysis: Analysis, offset: number): { text: string; span: { start: number; end: number } } | undefined {
+/** A hover: Markdown, and the span of the text it is about. */
+export interface HoverResult {
+  text: string;
+  span: Span;
+}
+
+export function hoverAt(parsed: ParsedFile, analysis: Analysis, offset: number): HoverResult | undefined {
+  const found = hoverParts(parsed, analysis, offset);
+  return found && { text: untrusted(found.text), span: found.span };
+}
+
+function hoverParts(parsed: ParsedFile, analysis: Analysis, offset: number): HoverResult | undefined {
   const host = hostNameAt(parsed, offset);
   if (host) {
     const decls = analysis.fleet.hostsByName.get(host.name) ?? [];
@@ -173,5 +184,6 @@ export function unescapeMarkdown(text: string): string {
     .replace(/\\([\\`*_{}[\]()#+\-.!|~])/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .replace(/&amp;/g, '&');
 }

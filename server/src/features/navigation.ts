@@ -20,9 +20,8 @@ export function registerNavigation(ctx: ServerContext): void {
     ctx.safe<Location[] | null>('definition', token, null, () => {
       const hit = workspace.parsed(params.textDocument.uri);
       if (!hit) return null;
-      const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
-      if (!name) return null;
-      return declarations(hit.analysis, name.name).map((o) => location(o.file, o.span));
+      const found = definitionAt(hit.parsed, hit.analysis, toOffset(hit.parsed, params.position));
+      return found ? found.map((o) => location(o.file, o.span)) : null;
     }),
   );
 
@@ -30,11 +29,8 @@ export function registerNavigation(ctx: ServerContext): void {
     runLong<Location[] | null>(ctx, 'references', 'Finding references', token, progress, null, async (work) => {
       const hit = workspace.parsed(params.textDocument.uri);
       if (!hit) return null;
-      const name = hostNameAt(hit.parsed, toOffset(hit.parsed, params.position));
-      if (!name) return null;
-      const occ = await occurrences(hit.analysis, name.name, work);
-      const list = params.context.includeDeclaration ? [...occ.decls, ...occ.pins] : occ.pins;
-      return list.map((o) => location(o.file, o.span));
+      const found = await referencesAt(hit.parsed, hit.analysis, toOffset(hit.parsed, params.position), params.context.includeDeclaration, work);
+      return found ? found.map((o) => location(o.file, o.span)) : null;
     }),
   );
 
@@ -71,9 +67,24 @@ export function registerNavigation(ctx: ServerContext): void {
   );
 }
 
+/** A host name in a file: its declaration or a pin. */
 export interface Occurrence {
   file: ParsedFile;
   span: Span;
+}
+
+/** Go to definition: from a host name (a pin or a declaration) to where it is declared. */
+export function definitionAt(parsed: ParsedFile, analysis: Analysis, offset: number): Occurrence[] | undefined {
+  const name = hostNameAt(parsed, offset);
+  return name && declarations(analysis, name.name);
+}
+
+/** Find references: every pin of the host name at `offset`, and its declarations if asked. */
+export async function referencesAt(parsed: ParsedFile, analysis: Analysis, offset: number, includeDeclaration: boolean, work?: Work): Promise<Occurrence[] | undefined> {
+  const name = hostNameAt(parsed, offset);
+  if (!name) return undefined;
+  const occ = await occurrences(analysis, name.name, work);
+  return includeDeclaration ? [...occ.decls, ...occ.pins] : occ.pins;
 }
 
 function filesOf(analysis: Analysis): Map<string, ParsedFile> {
