@@ -23,6 +23,12 @@ const ALLOWED: Record<string, string> = {
   'config.ts:LEVELS': 'constant',
   'rules.ts:RULES_BY_ID': 'constant',
   'placement/findings.ts:REPORTED_ELSEWHERE': 'constant',
+  'configSchema.ts:EDITOR_ONLY': 'constant',
+  'configSchema.ts:cached': 'cache of a pure function of the constant settings table',
+  'parse.ts:NO_ANCHORS': 'constant (an empty map, never written)',
+  // Scratch rows of the edit distance: their contents never outlive one call.
+  'text.ts:rowA': 'scratch buffer',
+  'text.ts:rowB': 'scratch buffer',
 };
 
 function sources(dir: string): string[] {
