@@ -172,7 +172,8 @@ export class LspClient {
   async stop(): Promise<void> {
     const exited = new Promise<void>((r) => (this.exited ? r() : this.child.once('exit', () => r())));
     try {
-      if (!this.exited) {
+      // A child already killed (or dying) gets no shutdown: writing to its closed stdin would fail.
+      if (!this.exited && !this.child.killed && this.child.exitCode === null && this.child.signalCode === null) {
         await withTimeout(this.conn.sendRequest('shutdown'), 5000);
         await this.conn.sendNotification('exit');
       }

@@ -1,6 +1,7 @@
 // The bundled server (dist/server.js) over stdio, under the events that break editors:
 // a branch switch that changes 500 descriptor files at once, and the server killed in
 // the middle of a session (the client starts a new one and replays its documents).
+import type { Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,9 +111,23 @@ describe('the server under workspace-wide events', { timeout: 300_000 }, () => {
     try {
       firstDiagnostics = await session(first);
       assert.ok(Object.values(firstDiagnostics).some((d) => d.length > 0), 'the example has diagnostics');
+      const exited = new Promise((r) => first.child.once('exit', r));
+      const stdin = first.child.stdin as Socket; // a pipe: a net.Socket
+      const before = stdin.bytesWritten;
+      // Stopped, the server cannot answer, so the request is surely pending when it dies.
+      first.child.kill('SIGSTOP');
       const pending = first.pull(files[0].uri);
+      // Kill only once the request is on the wire: vscode-jsonrpc turns a failed write into an
+      // unhandled rejection.
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'textDocument/diagnostic', params: { textDocument: { uri: files[0].uri } } });
+      const deadline = Date.now() + 30_000;
+      while (stdin.bytesWritten - before < Buffer.byteLength(body) || stdin.writableLength > 0) {
+        assert.ok(Date.now() < deadline, 'the request was written within 30 s');
+        await new Promise((r) => setImmediate(r));
+      }
       first.child.kill('SIGKILL');
       await assert.rejects(pending, 'a request pending when the server dies is rejected');
+      await exited;
     } finally {
       await first.stop();
     }
