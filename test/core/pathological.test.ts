@@ -15,6 +15,7 @@ import { SourceText } from '../../server/src/core/sourceText';
 import { computeLineStarts } from '../../server/src/core/text';
 import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
 import { view } from '../incremental/support';
+import { props } from '../properties';
 
 function analyzeOne(text: string, file = 'x.workload.yaml'): { parsed: ParsedFile; diagnostics: Diagnostic[] } {
   const parsed = parseFile(file, text);
@@ -249,7 +250,7 @@ describe('aliases of the first header\'s anchors in items are read piece by piec
           same(inc, whole(t));
         }
       }),
-      { numRuns: 60, seed: 1414 },
+      props(60, 1414),
     );
   });
 });

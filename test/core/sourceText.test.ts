@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type Change, SourceText } from '../../server/src/core/sourceText';
+import { props } from '../properties';
 
 /** An edit at fractions of the text's length, so that it fits any text. */
 const editArb = fc.record({
@@ -50,7 +51,7 @@ describe('SourceText', () => {
         }
         assert.equal(t.text, s);
       }),
-      { numRuns: 60, seed: 42 },
+      props(60, 42),
     );
   });
 
@@ -71,7 +72,7 @@ describe('SourceText', () => {
           assertChange(v.s, last.s, c);
         }
       }),
-      { numRuns: 100, seed: 7 },
+      props(100, 7),
     );
   });
 

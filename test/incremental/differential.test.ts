@@ -10,6 +10,7 @@ import { defaultConfig } from '../../server/src/core/config';
 import { MAX_FILE_CHARS, parseFile, PieceCache } from '../../server/src/core/parse';
 import { SourceText } from '../../server/src/core/sourceText';
 import { applyEdit, type Edit, editArb, editRange, exampleFleets, generatedFleets, view } from './support';
+import { props } from '../properties';
 
 const config = defaultConfig();
 
@@ -95,7 +96,7 @@ describe('incremental analysis equals a full re-analysis', () => {
       it(`random edit sequences in ${target} (${fleet.name})`, () => {
         fc.assert(
           fc.property(fc.array(editArb, { minLength: 1, maxLength: 12 }), (edits) => checkSequence(fleet.files, target, edits)),
-          { numRuns: 15, seed: 20261127 + target.length },
+          props(15, 20261127 + target.length),
         );
       });
     }
@@ -107,7 +108,7 @@ describe('incremental analysis equals a full re-analysis', () => {
       fc.property(fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.constantFrom(0, 1), insert: fc.constantFrom('', 'x', ' ', '\n', '-', ':', '#') }), { minLength: 1, maxLength: 10 }), (edits) =>
         checkSequence({ 'big.workload.yaml': g.text }, 'big.workload.yaml', edits),
       ),
-      { numRuns: 3, seed: 7 },
+      props(3, 7),
     );
   });
 
@@ -238,7 +239,7 @@ describe('incremental analysis equals a full re-analysis', () => {
             fc.property(fc.array(fc.array(editArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 10 }), (batches) => {
               checkEdited(fleet.files, target, batches.map((b) => b.map(random)), (i) => JSON.stringify(batches[i]));
             }),
-            { numRuns: 15, seed: 20261128 + target.length },
+            props(15, 20261128 + target.length),
           );
         });
       }

@@ -19,6 +19,7 @@ import { toLspDiagnostic } from '../../server/src/convert';
 import { editorDocuments } from '../../server/src/document';
 import { startServer } from '../../server/src/server';
 import { capabilities, positionAt } from './helpers';
+import { props } from '../properties';
 
 describe('the open documents\' store', () => {
   const change = fc.record({
@@ -70,7 +71,7 @@ describe('the open documents\' store', () => {
         const range = { start: ref.positionAt(probe % (n + 1)), end: ref.positionAt(n) };
         assert.equal(ours.getText(range), ref.getText(range));
       }),
-      { numRuns: 150, seed: 3 },
+      props(150, 3),
     );
   });
 });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type * as P from 'vscode-languageserver-protocol';
 import { APPS, FILES } from './fixtures';
 import { at, hoverText, positionAt, TestClient, waitFor } from './helpers';
+import { props } from '../properties';
 
 const A = 'apps.workload.yaml';
 const X = 'hostile.workload.yaml';
@@ -154,7 +155,7 @@ describe('malformed and hostile input', { timeout: 120_000 }, () => {
           return !c.died;
         },
       ),
-      { numRuns: 40, seed: 42 },
+      props(40, 42),
     );
     assert.doesNotMatch(c.stderr, /failed|Unhandled/, c.stderr.slice(0, 2000));
   });

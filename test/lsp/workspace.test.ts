@@ -10,6 +10,7 @@ import type * as P from 'vscode-languageserver-protocol';
 import { analyzeTexts } from '../core/helpers';
 import { APPS, FILES, HOSTS } from './fixtures';
 import { positionAt, TestClient, waitFor } from './helpers';
+import { props } from '../properties';
 
 const A = 'apps.workload.yaml';
 const H = 'hosts.workload.yaml';
@@ -234,7 +235,7 @@ describe('incremental edits', { timeout: 120_000 }, () => {
           });
           assert.deepEqual(got, want);
         }),
-        { numRuns: 30, seed: 7 },
+        props(30, 7),
       );
     } finally {
       await c.shutdown();

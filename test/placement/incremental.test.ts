@@ -19,6 +19,7 @@ import { MAX_REPLICAS, type Placement, place, placementFindings } from '../../se
 import { type Recommendation, recommend } from '../../server/src/core/recommend';
 import type { Deploy, HostDecl, WorkloadDecl } from '../../server/src/core/types';
 import { applyEdit, editArb, exampleFleets, generatedFleets } from '../incremental/support';
+import { props } from '../properties';
 
 // Findings with every host failure simulated, so that those are compared too.
 const CHECK: Config = (() => {
@@ -211,7 +212,7 @@ describe('placement resumed from the previous one equals a placement from scratc
           modes[previous.stats.mode]++;
         }
       }),
-      { numRuns: 80, seed: 5150 },
+      props(80, 5150),
     );
     // Most edits leave the hosts and options alone: those must not fall back to a full placement.
     assert.ok(modes.resumed + modes.reused > modes.full, JSON.stringify(modes));
@@ -234,7 +235,7 @@ describe('placement resumed from the previous one equals a placement from scratc
               previous = check(a.fleet, a.recommendations, CHECK.placement, previous, `${target} after edit ${i + 1}: ${JSON.stringify(e)}`);
             }
           }),
-          { numRuns: 12, seed: 42 + target.length },
+          props(12, 42 + target.length),
         );
       }
     }

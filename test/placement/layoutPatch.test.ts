@@ -12,6 +12,7 @@ import { parseFile } from '../../server/src/core/parse';
 import { applyLayoutPatch, diffLayout, emptyPatch, LayoutPatchError, patchWorthSending, same } from '../../shared/layoutPatch';
 import type { Layout, LayoutPatch } from '../../shared/protocol';
 import { applyEdit, editArb } from '../incremental/support';
+import { props } from '../properties';
 
 const json = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -211,7 +212,7 @@ describe('layout patches', () => {
           prev = applyLayoutPatch(prev, patch);
         }
       }),
-      { numRuns: 60, seed: 20240605 },
+      props(60, 20240605),
     );
     assert.ok(patched > 30, `${patched} edits changed the layout`);
   });

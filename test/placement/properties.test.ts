@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkInvariants, hosts, run, workloads } from './helpers';
+import { props } from '../properties';
 
 const GI = 1024;
 
@@ -77,7 +78,7 @@ describe('placement properties', () => {
         });
         assert.equal(JSON.stringify(layout), before);
       }),
-      { numRuns: 150 },
+      props(150, 150),
     );
   });
 
@@ -133,7 +134,7 @@ describe('placement properties', () => {
         assert.deepEqual(layout.unplaced, []);
         assert.equal(layout.quality.placed, layout.quality.instances);
       }),
-      { numRuns: 150 },
+      props(150, 150),
     );
   });
 });

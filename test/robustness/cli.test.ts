@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseFile } from '../../server/src/core/parse';
 import { applyEdit, editArb, exampleFleets } from '../incremental/support';
+import { props } from '../properties';
 
 const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -47,7 +48,7 @@ describe('the command line on untrusted files', { timeout: 300_000 }, () => {
         writeFileSync(join(dir, 'r.workload.yaml'), bytes);
         clean(check(dir, ['r.workload.yaml']), `bytes ${Buffer.from(bytes.slice(0, 40)).toString('hex')}`);
       }),
-      { numRuns: 8, seed: 201 },
+      props(8, 201),
     );
   });
 
@@ -68,7 +69,7 @@ describe('the command line on untrusted files', { timeout: 300_000 }, () => {
         const fixed = readFileSync(join(dir, names[0]), 'utf8');
         if (syntaxErrors(before) === 0) assert.equal(syntaxErrors(fixed), 0, '--fix broke the YAML');
       }),
-      { numRuns: 6, seed: 202 },
+      props(6, 202),
     );
   });
 });

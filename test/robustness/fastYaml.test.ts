@@ -10,6 +10,7 @@ import { fastTree, resolvePlain } from '../../server/src/core/fastYaml';
 import { segment } from '../../server/src/core/segments';
 import { parseWithLibrary } from '../../server/src/core/yamlTree';
 import { applyEdit, editArb, exampleFleets, generatedFleets } from '../incremental/support';
+import { props } from '../properties';
 
 /** Fails unless the fast reader gives up or agrees with the library (which must see no problem). */
 function agrees(text: string, base = 3): boolean {
@@ -118,7 +119,7 @@ describe('fast YAML reader', () => {
         for (const e of edits) t = applyEdit(t, e);
         if (agrees(t)) taken++;
       }),
-      { numRuns: 300, seed: 4242 },
+      props(300, 4242),
     );
     assert.ok(taken > 10, `the fast reader took only ${taken} of 300 edited files`);
   });
@@ -128,7 +129,7 @@ describe('fast YAML reader', () => {
       fc.property(docArb, (text) => {
         agrees(text);
       }),
-      { numRuns: 1500, seed: 77 },
+      props(1500, 77),
     );
   });
 
@@ -138,7 +139,7 @@ describe('fast YAML reader', () => {
       fc.property(treeDocArb, (text) => {
         if (agrees(text)) taken++;
       }),
-      { numRuns: 1500, seed: 78 },
+      props(1500, 78),
     );
     assert.ok(taken > 750, `the fast reader took only ${taken} of 1500 documents`);
   });

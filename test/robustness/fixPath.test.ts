@@ -6,8 +6,8 @@
 //   2. clears its finding,
 //   3. adds no error (no rule has more error findings in the parse than before),
 //   4. and applied a second time changes nothing.
-// Fixed seed; FIX_PROPERTY_RUNS sets the run count and FIX_PROPERTY_SEED the seed (a
-// longer nightly run: `FIX_PROPERTY_RUNS=2000 FIX_PROPERTY_SEED=$RANDOM node scripts/test.mjs robustness/fixPath`).
+// Fixed seed; PROPERTY_SCALE and PROPERTY_SEED make a longer run with other seeds
+// (test/properties.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -18,9 +18,8 @@ import { parseFile } from '../../server/src/core/parse';
 import { RULES_BY_ID } from '../../server/src/core/rules';
 import type { Diagnostic, Finding } from '../../server/src/core/types';
 import { applyEdit, editArb, exampleFleets, generatedFleets } from '../incremental/support';
+import { props } from '../properties';
 
-const RUNS = Number(process.env.FIX_PROPERTY_RUNS) || 60;
-const SEED = Number(process.env.FIX_PROPERTY_SEED) || 1410;
 const config = defaultConfig();
 const fleets = [...exampleFleets(), ...generatedFleets()];
 const targets = fleets.flatMap((f) => Object.keys(f.files).map((t) => ({ files: f.files, target: t })));
@@ -119,7 +118,7 @@ function checkDocument(files: Record<string, string>, file: string, pick: number
 }
 
 describe('the one fix path, as a property', { timeout: 600_000 }, () => {
-  it(`every offered fix on generated and mutated documents (${RUNS} runs, seed ${SEED})`, () => {
+  it("every offered fix on generated and mutated documents", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...targets),
@@ -133,7 +132,7 @@ describe('the one fix path, as a property', { timeout: 600_000 }, () => {
           checkDocument({ ...files, [target]: text }, target, pick);
         },
       ),
-      { numRuns: RUNS, seed: SEED, includeErrorInReport: true },
+      props(60, 1410, { includeErrorInReport: true }),
     );
   });
 

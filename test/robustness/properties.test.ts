@@ -12,6 +12,7 @@ import { fixFile } from '../../server/src/core/fix';
 import { parseFile } from '../../server/src/core/parse';
 import type { Diagnostic, Span } from '../../server/src/core/types';
 import { applyEdit, editArb, exampleFleets, generatedFleets } from '../incremental/support';
+import { props } from '../properties';
 
 const config = defaultConfig();
 const fleets = [...exampleFleets(), ...generatedFleets()];
@@ -100,7 +101,7 @@ describe('robustness properties of the core', { timeout: 300_000 }, () => {
         for (const e of edits) text = applyEdit(text, e);
         checkInvariants({ ...files, [target]: text });
       }),
-      { numRuns: 100, seed: 101 },
+      props(100, 101),
     );
   });
 
@@ -110,7 +111,7 @@ describe('robustness properties of the core', { timeout: 300_000 }, () => {
         const text = Buffer.from(bytes).toString(utf8 ? 'utf8' : 'latin1');
         checkInvariants({ 'bytes.workload.yaml': text });
       }),
-      { numRuns: 200, seed: 102 },
+      props(200, 102),
     );
   });
 
@@ -122,7 +123,7 @@ describe('robustness properties of the core', { timeout: 300_000 }, () => {
         const i = Math.floor(at * text.length);
         checkInvariants({ ...fleet.files, [name]: text.slice(0, i) + Buffer.from(bytes).toString('latin1') + text.slice(i) });
       }),
-      { numRuns: 100, seed: 103 },
+      props(100, 103),
     );
   });
 
@@ -132,7 +133,7 @@ describe('robustness properties of the core', { timeout: 300_000 }, () => {
         checkInvariants({ 'u.workload.yaml': s });
         checkInvariants({ 'u.workload.yaml': `version: 1\nworkloads:\n  - name: ${s}\n    os: linux\n` });
       }),
-      { numRuns: 200, seed: 104 },
+      props(200, 104),
     );
   });
 
@@ -153,7 +154,7 @@ describe('robustness properties of the core', { timeout: 300_000 }, () => {
         checkSafeFixes(edited, target, 6);
         checkFixAllSettles(edited, target);
       }),
-      { numRuns: 25, seed: 105 },
+      props(25, 105),
     );
   });
 });
