@@ -8,6 +8,7 @@
 import {
   type CancellationToken,
   DiagnosticRefreshRequest,
+  DiagnosticSeverity,
   type DiagnosticServerCancellationData,
   type DocumentDiagnosticReport,
   DocumentDiagnosticReportKind,
@@ -16,8 +17,59 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
-import { toLspDiagnostic } from '../convert';
+import { SOURCE, toLspDiagnostic, toRange } from '../convert';
+import type { Diagnostic, ParsedFile, Severity } from '../core/types';
 import type { AnalysisEvent, FileState } from '../workspace';
+
+/**
+ * The most diagnostics one file shows in the editor. Thousands (a file of misspelt keys)
+ * cost more to convert and send than the analysis itself and help nobody; the CLI still
+ * reports them all.
+ */
+export const MAX_DIAGNOSTICS = 1000;
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * At most `max` diagnostics, the most severe first, kept in file order; `hidden` is how
+ * many were left out and `firstHidden` the first of them in file order.
+ */
+export function limitDiagnostics(diags: readonly Diagnostic[], max = MAX_DIAGNOSTICS): { shown: Diagnostic[]; hidden: number; firstHidden?: Diagnostic } {
+  if (diags.length <= max) return { shown: diags.slice(), hidden: 0 };
+  const count = [0, 0, 0, 0];
+  for (const d of diags) count[RANK[d.severity]]++;
+  // Whole severities while they fit, then the start of the next one in file order.
+  const quota = [0, 0, 0, 0];
+  let left = max;
+  for (let r = 0; r < 4; r++) {
+    quota[r] = Math.min(count[r], left);
+    left -= quota[r];
+  }
+  const shown: Diagnostic[] = [];
+  let firstHidden: Diagnostic | undefined;
+  for (const d of diags) {
+    const r = RANK[d.severity];
+    if (quota[r] > 0) {
+      quota[r]--;
+      shown.push(d);
+    } else firstHidden ??= d;
+  }
+  return { shown, hidden: diags.length - shown.length, firstHidden };
+}
+
+/** The file's diagnostics as LSP ones, limited, with a note of how many were left out. */
+export function toLspDiagnostics(parsed: ParsedFile, diags: readonly Diagnostic[]): LspDiagnostic[] {
+  const { shown, hidden, firstHidden } = limitDiagnostics(diags);
+  const out = shown.map((d) => toLspDiagnostic(parsed, d));
+  if (hidden && firstHidden) {
+    out.push({
+      range: toRange(parsed, firstHidden.span),
+      severity: DiagnosticSeverity.Information,
+      source: SOURCE,
+      message: `${hidden.toLocaleString('en-US')} more problems in this file are not shown: the editor shows at most ${MAX_DIAGNOSTICS.toLocaleString('en-US')} per file, the most severe first. \`workload-placement check\` lists them all.`,
+    });
+  }
+  return out;
+}
 
 /** Prefix of result ids: a restarted server never matches an old id. */
 const SESSION = Math.random().toString(36).slice(2, 8);
@@ -31,8 +83,7 @@ export function resultIdOf(f: FileState): string {
 export function lspDiagnosticsOf(ctx: ServerContext, uri: string): LspDiagnostic[] {
   const hit = ctx.workspace.parsed(uri);
   if (!hit) return [];
-  const diags = hit.analysis.diagnostics.get(uri) ?? [];
-  return diags.map((d) => toLspDiagnostic(hit.parsed, d));
+  return toLspDiagnostics(hit.parsed, hit.analysis.diagnostics.get(uri) ?? []);
 }
 
 export function registerDiagnostics(ctx: ServerContext): void {
@@ -123,7 +174,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
         void connection.sendDiagnostics({ uri, diagnostics: [] });
         continue;
       }
-      const diags = (e.analysis.diagnostics.get(uri) ?? []).map((d) => toLspDiagnostic(f.parsed!, d));
+      const diags = toLspDiagnostics(f.parsed, e.analysis.diagnostics.get(uri) ?? []);
       void connection.sendDiagnostics({ uri, version: f.version ?? undefined, diagnostics: diags });
     }
   });
