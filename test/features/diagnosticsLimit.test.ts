@@ -27,9 +27,9 @@ describe('diagnostics limit', () => {
     });
   }
 
-  it('a file of 3,000 unknown keys and one bad value: the error, 999 warnings and a note', () => {
-    const keys = Array.from({ length: 3000 }, (_, i) => `    zzkey${i}: 1`).join('\n');
-    const text = `version: 1\nworkloads:\n  - name: w\n    os: linux\n${keys}\n    deploy: nowhere\n`;
+  it('1,500 workloads with two unknown keys each and one bad value: the error, 999 warnings and a note', () => {
+    const items = Array.from({ length: 1500 }, (_, i) => `  - name: w${i}\n    os: linux\n    zzkey: 1\n    zzother: 2`).join('\n');
+    const text = `version: 1\nworkloads:\n${items}\n  - name: last\n    os: linux\n    deploy: nowhere\n`;
     const { analysis, parsed } = analyzeTexts({ 'hosts.workload.yaml': FLEET, 'w.workload.yaml': text });
     const file = parsed.find((p) => p.file === 'w.workload.yaml')!;
     const all = analysis.diagnostics.get('w.workload.yaml') ?? [];

@@ -195,6 +195,19 @@ function checkObject(node: YMap, fields: readonly FieldSpec[], findings: Finding
   return checked;
 }
 
+/**
+ * Unknown keys one mapping reports one by one; past it, one finding counts the rest.
+ * Thousands of guesses (a list pasted at the wrong level) cost a keystroke tens of
+ * milliseconds and help nobody.
+ */
+export const MAX_UNKNOWN_KEYS = 100;
+
+function countUnknown(node: YMap, byKey: ReadonlyMap<string, unknown>): number {
+  let n = 0;
+  for (const e of node.entries) if (!byKey.has(e.key)) n++;
+  return n;
+}
+
 /** Linear in the entries: the keys present and the candidates for a guess are collected once, not per unknown key. */
 function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[], what: string): void {
   const byKey = fieldMap(fields);
@@ -202,12 +215,21 @@ function checkKeys(node: YMap, fields: readonly FieldSpec[], findings: Finding[]
   let candidates: string[] | undefined;
   let lowered: string[] | undefined;
   let known: string | undefined;
+  let unknown = 0;
   for (const e of node.entries) {
     if (seen.has(e.key)) {
       findings.push({ ruleId: 'duplicate-key', message: `\`${e.key}\` appears twice in ${what}; YAML keeps only one.`, span: e.keySpan });
     }
     seen.add(e.key);
     if (byKey.has(e.key)) continue;
+    if (++unknown > MAX_UNKNOWN_KEYS) continue;
+    if (unknown === MAX_UNKNOWN_KEYS) {
+      const more = countUnknown(node, byKey) - MAX_UNKNOWN_KEYS + 1;
+      if (more > 1) {
+        findings.push({ ruleId: 'unknown-key', message: `${more.toLocaleString('en-US')} more unknown keys in ${what}, from ${show(e.key)} on: not listed one by one. Is this the right place for them?`, span: e.keySpan });
+        continue;
+      }
+    }
     if (!candidates) {
       const present = new Set<string>();
       for (const x of node.entries) present.add(x.key);
