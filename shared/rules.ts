@@ -107,6 +107,16 @@ const CATALOGUE = [
     fixable: false,
   },
   {
+    id: 'name-not-dns-label',
+    category: 'schema',
+    defaultSeverity: 'warning',
+    summary: 'A host or workload name that is not a DNS-1123 label: lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters.',
+    why: 'Names become VM names, host names and Kubernetes object names, and most of those must be DNS labels (see Kubernetes, [Object Names and IDs](https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names)). A name with spaces, capitals, `_` or markup is refused or rewritten by the platform, so the name you review is not the one that runs.',
+    example: '  - name: My App\n    os: linux',
+    fix: 'The quick fix proposes a label: lower-case, each run of other characters made one `-`, trimmed, at most 63 characters, not a name already taken. On a host it also renames the pins to it in the same file; when other files pin the host it is not applied by "fix all" (use Rename, which renames every pin).',
+    fixable: true,
+  },
+  {
     id: 'unknown-host',
     category: 'workspace',
     defaultSeverity: 'error',
