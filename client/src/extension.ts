@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { isRuleId, RULES, ruleDocUrl } from '../../shared/rules';
+import { isRuleId, RULES, RULES_DOC_PATH, ruleDocAnchor, ruleDocHeadings, SHOW_RULE_DOCS_COMMAND } from '../../shared/rules';
 import { COMMANDS, LANGUAGE_ID, SETTINGS_SECTION } from './commands';
 import { registerLayoutPanel } from './layoutPanel';
 import { RestartPolicy } from './restartPolicy';
@@ -31,6 +31,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // Descriptor text reaches hovers: never trust the markdown.
     markdown: { isTrusted: false, supportHtml: false },
+    middleware: {
+      // "Show documentation" (a code action running the server's command): opened here,
+      // in the Markdown preview, rather than by the server as a plain file.
+      executeCommand: async (command, args, next) => {
+        if (command === SHOW_RULE_DOCS_COMMAND && typeof args[0] === 'string' && isRuleId(args[0])) return openRuleDocs(context, args[0]);
+        return next(command, args);
+      },
+    },
     errorHandler: {
       error: (_error, _message, count) => ({ action: policy.onError(count) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown }),
       closed: () => {
@@ -60,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(COMMANDS.showOutput, () => c.outputChannel.show(true)),
     vscode.commands.registerCommand(COMMANDS.openRuleDocs, async (ruleId?: unknown) => {
       const id = typeof ruleId === 'string' && isRuleId(ruleId) ? ruleId : await pickRule();
-      if (id) await vscode.env.openExternal(vscode.Uri.parse(ruleDocUrl(id)));
+      if (id) await openRuleDocs(context, id);
     }),
   );
 
@@ -98,6 +106,25 @@ export async function deactivate(): Promise<void> {
 }
 
 /** A rule from the catalogue; the one under the cursor comes first. */
+/**
+ * Opens the rule's section of the docs/rules.md packaged with the extension: in the
+ * Markdown preview at the rule's anchor when the built-in Markdown extension is there,
+ * else as text at the rule's heading.
+ */
+async function openRuleDocs(context: vscode.ExtensionContext, id: string): Promise<void> {
+  const file = vscode.Uri.joinPath(context.extensionUri, RULES_DOC_PATH);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', file.with({ fragment: ruleDocAnchor(id) }));
+    return;
+  } catch {
+    // No Markdown preview (the extension is disabled): the text will do.
+  }
+  const doc = await vscode.workspace.openTextDocument(file);
+  const line = ruleDocHeadings(doc.getText()).get(id) ?? 0;
+  const at = new vscode.Position(line, 0);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at) });
+}
+
 async function pickRule(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   const here = new Set<string>();

@@ -2,10 +2,10 @@
 // module that knows both sides of the seam.
 
 import { type Diagnostic as LspDiagnostic, DiagnosticSeverity, type Position, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { ruleDocUrl } from './core/rules';
 import { lineOf } from './core/text';
 import type { SourceText } from './core/sourceText';
 import type { Diagnostic, Severity, Span, TextEdit } from './core/types';
+import { editorLink } from './ruleDocs';
 
 export const SOURCE = 'workload-placement';
 
@@ -57,11 +57,14 @@ export function toLspSeverity(s: Severity): DiagnosticSeverity {
 export function toLspDiagnostic(f: Lines, d: Diagnostic): LspDiagnostic {
   // Fixes do not travel with the diagnostic: code actions take them from the current
   // analysis, which keeps a pull of thousands of diagnostics small.
+  // The code links to the rule's section of the docs/rules.md shipped with the server
+  // (ruleDocs.ts); without that file, no link rather than one that does not resolve.
+  const href = editorLink(d.ruleId);
   return {
     range: toRange(f, d.span),
     severity: toLspSeverity(d.severity),
     code: d.ruleId,
-    codeDescription: { href: ruleDocUrl(d.ruleId) },
+    ...(href ? { codeDescription: { href } } : {}),
     source: SOURCE,
     message: d.message,
   };

@@ -174,7 +174,7 @@ describe('check: JSON output', () => {
     for (const d of report.diagnostics) {
       assert.ok(RULES_BY_ID.has(d.rule));
       assert.equal(d.file, 'mistakes.workload.yaml');
-      assert.match(d.docs, new RegExp(`#${d.rule}$`));
+      assert.match(d.docs, new RegExp(`^file://.*/docs/rules\\.md#${d.rule}$`));
       assert.ok(d.range.start.line >= 1 && d.range.start.column >= 1);
       // 1-based, end-exclusive columns: the range covers the reported text.
       const line = text[d.range.start.line - 1];

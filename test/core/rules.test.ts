@@ -53,6 +53,13 @@ const cases: Case[] = [
     at: 'esx-01',
   },
   {
+    rule: 'name-not-dns-label',
+    files: { 'hosts.yaml': FLEET, 'w.yaml': W('  - name: my app # keep me\n    os: linux\n') },
+    at: 'my app',
+    severity: 'warning',
+    fixed: 'name: my-app # keep me',
+  },
+  {
     rule: 'unknown-host',
     files: { 'hosts.yaml': FLEET, 'w.yaml': W('  - name: api\n    os: linux\n    host: esx-0l\n') },
     at: 'esx-0l',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type * as P from 'vscode-languageserver-protocol';
-import { ruleDocUrl } from '../../server/src/core/rules';
+import { bundledRuleDocs } from '../../server/src/ruleDocs';
 import { computeLineStarts, lineOf } from '../../server/src/core/text';
 import { diagnostics as coreDiagnostics } from '../core/helpers';
 import { APPS, FILES } from './fixtures';
@@ -113,7 +113,10 @@ describe('code actions', { timeout: 120_000 }, () => {
     const show = (await c.codeActions(A, d.range, [d])).find((a) => a.title === 'Show documentation for elastic-vm');
     assert.ok(show?.command);
     await c.conn.sendRequest('workspace/executeCommand', { command: show.command.command, arguments: show.command.arguments });
-    assert.deepEqual(c.shownDocuments, [{ uri: ruleDocUrl('elastic-vm'), external: true }]);
+    // The docs/rules.md the server ships with, in the editor, at the rule's heading.
+    const docs = bundledRuleDocs()!;
+    const line = docs.headings.get('elastic-vm')!;
+    assert.deepEqual(c.shownDocuments, [{ uri: docs.uri, takeFocus: true, selection: { start: { line, character: 0 }, end: { line, character: 0 } } }]);
   });
 
   it('offers "Set deploy: <verdict> (recommended)" on a workload without deploy, and it lands', async () => {

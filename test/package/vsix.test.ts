@@ -80,6 +80,7 @@ const allowed: RegExp[] = [
   /^extension\/schema\/[\w.-]+\.json$/,
   /^extension\/language-configuration\.json$/,
   /^extension\/docs\/images\/[\w.-]+\.(png|svg|gif)$/,
+  /^extension\/docs\/rules\.md$/,
 ];
 
 test('the .vsix holds only files on the allowlist', () => {
@@ -199,6 +200,14 @@ test('the bundled server starts from the unpacked .vsix and reports what the bun
     const diags = await withDeadline(published, 30_000, 'diagnostics for the opened example');
     const got = [...new Set(diags.diagnostics.map((d) => String(d.code)))].sort();
     assert.deepEqual(got, expected, 'the server and the CLI give the same rule ids');
+    // Each rule code links to the docs/rules.md inside the package, at the rule's heading.
+    const docs = entry('extension/docs/rules.md').data().toString('utf8').split('\n');
+    for (const d of diags.diagnostics) {
+      const href = /^(file:\/\/.+)#L(\d+)$/.exec(d.codeDescription?.href ?? '');
+      assert.ok(href, `${String(d.code)} links ${d.codeDescription?.href}`);
+      assert.equal(href[1], pathToFileURL(join(extDir, 'extension', 'docs', 'rules.md')).href);
+      assert.equal(docs[Number(href[2]) - 1], `## ${String(d.code)}`);
+    }
 
     // Hover on a workload's name reads back the verdict the CLI gives for it.
     const w = report.workloads[0];

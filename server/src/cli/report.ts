@@ -6,9 +6,9 @@
 import type { Analysis } from '../core/analyze';
 import { ownFix } from '../core/fix';
 import { givesUp } from '../core/recommend';
-import { ruleDocUrl } from '../core/rules';
 import { lineOf } from '../core/text';
 import { DEPLOYS, type Deploy, type Fix, type ParsedFile, type Severity, type Span } from '../core/types';
+import { anchorLink } from '../ruleDocs';
 
 export const REPORT_VERSION = 1;
 
@@ -136,7 +136,7 @@ export function buildReport(
         message: d.message,
         file: display(f.file),
         range: rangeOf(f, d.span),
-        docs: ruleDocUrl(d.ruleId),
+        docs: anchorLink(d.ruleId),
         // As the editor offers them: only fixes whose edits the fix path owns (core/fix.ts).
         fixes: (d.fixes ?? []).flatMap((x) => {
           const edits = ownFix(f.source, x);

@@ -1,7 +1,8 @@
 // `workload-placement rules`: the catalogue, as a table or as JSON, or one rule's
 // documentation in full.
 
-import { RULES, RULES_BY_ID, ruleDocUrl } from '../core/rules';
+import { RULES, RULES_BY_ID } from '../core/rules';
+import { anchorLink } from '../ruleDocs';
 import { closest } from '../core/text';
 import { UsageError } from './args';
 import { safe, safeJson } from './style';
@@ -14,7 +15,7 @@ export function runRules(format: 'text' | 'json', ids: readonly string[]): strin
     }
   }
   const rules = ids.length ? ids.map((id) => RULES_BY_ID.get(id)!) : RULES;
-  if (format === 'json') return `${safeJson(JSON.stringify(rules.map((r) => ({ ...r, docs: ruleDocUrl(r.id) })), null, 2))}\n`;
+  if (format === 'json') return `${safeJson(JSON.stringify(rules.map((r) => ({ ...r, docs: anchorLink(r.id) })), null, 2))}\n`;
   if (ids.length) {
     return rules
       .map((r) =>
@@ -25,7 +26,7 @@ export function runRules(format: 'text' | 'json', ids: readonly string[]): strin
           '  Example:',
           ...r.example.split('\n').map((l) => `    ${l}`),
           `  Fix: ${r.fix}`,
-          `  Docs: ${ruleDocUrl(r.id)}`,
+          `  Docs: ${anchorLink(r.id)}`,
         ].join('\n'),
       )
       .join('\n\n')

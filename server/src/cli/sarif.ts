@@ -6,12 +6,11 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { RULES, ruleDocUrl, type RuleDoc } from '../core/rules';
+import { RULES, type RuleDoc } from '../core/rules';
 import type { Severity } from '../core/types';
 import type { Range, Report, ReportFix } from './report';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFO_URI = 'https://github.com/workload-placement/workload-placement';
 
 export function toSarif(report: Report, cwd: string): Sarif.Log {
   const index = new Map<string, number>(RULES.map((r, i) => [r.id, i]));
@@ -53,7 +52,6 @@ export function toSarif(report: Report, cwd: string): Sarif.Log {
             fullName: 'Workload Placement Advisor',
             version: report.tool.version,
             semanticVersion: /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined,
-            informationUri: INFO_URI,
             rules: RULES.map(ruleDescriptor),
           },
         },
@@ -79,16 +77,15 @@ function ruleDescriptor(r: RuleDoc): Sarif.ReportingDescriptor {
     '```',
     '',
     `**Fix:** ${r.fix}`,
-    '',
-    `[Documentation](${ruleDocUrl(r.id)})`,
   ].join('\n');
   return {
     id: r.id,
     name: pascal(r.id),
     shortDescription: { text: r.summary },
     fullDescription: { text: `${r.summary} ${r.why}` },
-    help: { text: `${r.summary}\nWhy: ${r.why}\nExample:\n${r.example}\nFix: ${r.fix}\nDocs: ${ruleDocUrl(r.id)}`, markdown },
-    helpUri: ruleDocUrl(r.id),
+    help: { text: `${r.summary}\nWhy: ${r.why}\nExample:\n${r.example}\nFix: ${r.fix}`, markdown },
+    // No helpUri: SARIF wants an absolute URI that a code-scanning service can open, and
+    // the docs ship with the tool, not at an address; the help above is the whole entry.
     defaultConfiguration: r.defaultSeverity === 'off' ? { enabled: false, level: 'none' } : { level: level(r.defaultSeverity) },
     properties: { tags: [r.category], category: r.category, fixable: r.fixable },
   };

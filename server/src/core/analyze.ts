@@ -5,7 +5,7 @@
 // docs/architecture.md, "The analysis session"): `session.update(files, config)` gives
 // an immutable snapshot, and the snapshot it replaces is consumed.
 
-import { checkHosts, checkNames, checkWorkload } from './checks';
+import { checkDnsNames, checkHosts, checkNames, checkWorkload } from './checks';
 import type { Config } from './config';
 import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { shiftFindings } from './parse';
@@ -145,6 +145,7 @@ export class AnalysisSession {
     const emit = (file: string, finding: Finding) => byFile.get(file)?.push(finding);
 
     checkNames(fleet, emit);
+    checkDnsNames(fleet, emit);
     checkHosts(fleet, emit);
 
     const { memo } = this;

@@ -6,8 +6,9 @@ import { insertIntoMap } from './edits';
 import type { Fleet } from './fleet';
 import type { Recommendation } from './recommend';
 import type { Chars } from './sourceText';
-import { closest } from './text';
-import type { Deploy, Finding, Fix, WorkloadDecl, YEntry } from './types';
+import { dnsLabelFor, freeLabel, isDnsLabel, yamlLabel } from './names';
+import { closest, show } from './text';
+import type { Deploy, Finding, Fix, HostDecl, Span, WorkloadDecl, YEntry } from './types';
 
 type Emit = (f: Finding) => void;
 
@@ -28,6 +29,69 @@ export function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => voi
           span: d.nameSpan,
         });
       }
+    }
+  }
+}
+
+/**
+ * Names that are not DNS-1123 labels (`name-not-dns-label`), with a fix proposing one that
+ * no other host (or workload) has or is proposed. A host's fix renames the pins to it in
+ * its own file too; when other files pin it, the fix is not safe (one fix edits one file).
+ */
+export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void): void {
+  let pinsByHost: Map<string, { file: string; span: Span }[]> | undefined;
+  const pinsTo = (name: string) => {
+    if (!pinsByHost) {
+      pinsByHost = new Map();
+      for (const w of fleet.workloads) {
+        for (const p of w.pins) {
+          let list = pinsByHost.get(p.name);
+          if (!list) pinsByHost.set(p.name, (list = []));
+          list.push({ file: w.file, span: p.span });
+        }
+      }
+    }
+    return pinsByHost.get(name) ?? [];
+  };
+  for (const [kind, decls, byName] of [
+    ['Host', fleet.hosts, fleet.hostsByName],
+    ['Workload', fleet.workloads, fleet.workloadsByName],
+  ] as const) {
+    let proposed: Set<string> | undefined;
+    for (const d of decls as readonly (HostDecl | WorkloadDecl)[]) {
+      const name = d.name;
+      if (name === undefined || isDnsLabel(name)) continue;
+      const base = dnsLabelFor(name);
+      let fixes: Fix[] | undefined;
+      let suggestion = '';
+      if (base !== undefined) {
+        const taken = (proposed ??= new Set());
+        const label = freeLabel(base, (n) => byName.has(n) || taken.has(n));
+        taken.add(label);
+        suggestion = ` Suggested: '${label}'.`;
+        const value = yamlLabel(label);
+        const edits = [{ span: d.nameSpan, newText: value }];
+        let safe = true;
+        let title = `Rename to '${label}'`;
+        if (d.kind === 'host') {
+          const pins = pinsTo(name);
+          const elsewhere = [...new Set(pins.filter((p) => p.file !== d.file).map((p) => baseName(p.file)))];
+          for (const p of pins) if (p.file === d.file) edits.push({ span: p.span, newText: value });
+          const here = pins.length - pins.filter((p) => p.file !== d.file).length;
+          if (here) title += ` (and ${here === 1 ? 'its pin' : `its ${here} pins`} in this file)`;
+          if (elsewhere.length) {
+            safe = false;
+            title += `; pinned in ${elsewhere.join(', ')} too: use Rename to rename those`;
+          }
+        }
+        fixes = [{ title, edits, safe, preferred: true }];
+      }
+      emit(d.file, {
+        ruleId: 'name-not-dns-label',
+        message: `${kind} name ${show(name)} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters); it becomes a VM, host or Kubernetes object name.${suggestion}`,
+        span: d.nameSpan,
+        fixes,
+      });
     }
   }
 }

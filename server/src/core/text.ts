@@ -195,7 +195,8 @@ export function closest(word: string, candidates: Iterable<string>, lowered?: re
 /** Quotes a value for a message, keeping it short and on one line. */
 export function show(value: unknown): string {
   let s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // Controls, and direction controls (U+202E would reverse what follows it in the message).
+  s = s.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (s.length > 60) s = `${s.slice(0, 57)}...`;
   return `'${s}'`;
 }

@@ -9,7 +9,8 @@ import { type CodeAction, CodeActionKind, MessageType, ShowMessageNotification, 
 import type { Analysis } from '../core/analyze';
 import { eolOf, insertIntoMap } from '../core/edits';
 import { chooseFixesAsync, ownFix, type Reparse, reparser, verifyChoice, verifyFixes } from '../core/fix';
-import { RULES_BY_ID, ruleDocUrl } from '../core/rules';
+import { RULES_BY_ID, SHOW_RULE_DOCS_COMMAND } from '../core/rules';
+import { anchorLink, bundledRuleDocs } from '../ruleDocs';
 import { lineOf } from '../core/text';
 import type { Diagnostic, Fix, ParsedFile, Span, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
@@ -18,7 +19,7 @@ import { declAt } from '../locate';
 import { runLong, type Work } from '../slices';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.workloadPlacement`;
-export const SHOW_RULE_DOCS_COMMAND = 'workloadPlacement.showRuleDocs';
+export { SHOW_RULE_DOCS_COMMAND };
 
 /** A code action as plain data (core spans and edits); the handler turns it into LSP. */
 export interface ActionData {
@@ -177,17 +178,20 @@ export function registerCodeActions(ctx: ServerContext): void {
       if (params.command !== SHOW_RULE_DOCS_COMMAND) return null;
       const id = params.arguments?.[0];
       if (typeof id !== 'string' || !RULES_BY_ID.has(id)) return null;
-      const url = ruleDocUrl(id);
+      // The docs/rules.md shipped with the server, in the editor, at the rule's heading.
+      const docs = bundledRuleDocs();
+      const line = docs?.headings.get(id);
       let shown = false;
-      if (ctx.client.showDocument) {
+      if (docs && line !== undefined && ctx.client.showDocument) {
+        const at = { line, character: 0 };
         try {
-          shown = (await connection.window.showDocument({ uri: url, external: true })).success;
+          shown = (await connection.window.showDocument({ uri: docs.uri, takeFocus: true, selection: { start: at, end: at } })).success;
         } catch (err) {
-          ctx.log(`The client could not open ${url}: ${String(err)}`);
+          ctx.log(`The client could not open ${docs.uri}: ${String(err)}`);
         }
       }
       // Without showDocument (or when it fails) the link goes in a message.
-      if (!shown) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Documentation for ${id}: ${url}` });
+      if (!shown) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `Documentation for ${id}: ${anchorLink(id)}` });
       return null;
     }),
   );
