@@ -37,13 +37,14 @@ export function loadConfig(cwd: string, explicit: string | undefined, firstInput
   let dir = isDir(start) ? start : path.dirname(start);
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
-    if (isFile(candidate)) return readConfig(candidate);
+    // Anything there but a folder is read: a FIFO or a device is refused by name, not skipped in silence.
+    if (isPresent(candidate)) return readConfig(candidate);
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   const inCwd = path.join(cwd, CONFIG_FILE_NAME);
-  if (isFile(inCwd)) return readConfig(inCwd);
+  if (isPresent(inCwd)) return readConfig(inCwd);
   return { config: defaultConfig(), root: cwd };
 }
 
@@ -167,9 +168,9 @@ function describe(e: unknown): string {
   }
 }
 
-function isFile(p: string): boolean {
+function isPresent(p: string): boolean {
   try {
-    return fs.statSync(p).isFile();
+    return !fs.statSync(p).isDirectory();
   } catch {
     return false;
   }
