@@ -449,15 +449,22 @@ export function formatCores(cores: number): string {
   return `${Math.ceil(cores * 1000 - 1e-6)}m`;
 }
 
-/** Bytes as a Kubernetes quantity: the largest binary suffix that divides it exactly, else bytes. */
+/**
+ * Bytes as a Kubernetes quantity, exactly: the largest binary suffix that divides it
+ * (`512Mi`), else the largest decimal one (`1G`), else plain bytes.
+ */
 export function formatSize(bytes: number): string {
   const n = Math.round(bytes);
-  const units = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
-  let i = 0;
-  let v = n;
-  while (i < units.length - 1 && v >= 1024 && v % 1024 === 0) {
-    v /= 1024;
-    i++;
-  }
-  return `${v}${units[i]}`;
+  const exact = (base: number, units: string[]) => {
+    let i = 0;
+    let v = n;
+    while (i < units.length - 1 && v >= base && v % base === 0) {
+      v /= base;
+      i++;
+    }
+    return { i, text: `${v}${units[i]}` };
+  };
+  const binary = exact(1024, ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei']);
+  const decimal = exact(1000, ['', 'k', 'M', 'G', 'T', 'P', 'E']);
+  return decimal.i > binary.i ? decimal.text : binary.text;
 }
