@@ -2,6 +2,8 @@
 // what its objects must hold. Every object every row emits is validated with
 // kubernetes-models (KubeVirt's with the schema in validate.ts).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ANNOTATION_PREFIX as P, exportK8s, formatCores, formatSize, type K8sExport, type K8sObject } from '../../server/src/export/k8s';
@@ -405,6 +407,46 @@ workloads:
     matches(rc[0].toJS(), { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'kata' }, handler: 'kata', overhead: { podFixed: { cpu: '250m', memory: '160Mi' } } });
     const k = (parseAllDocuments(r.files[3].text) as unknown as { toJS(): { resources: string[] } }[])[0].toJS();
     assert.deepEqual(k.resources, ['a.yaml', 'b.yaml', 'runtimeclass-kata.yaml']);
+  });
+});
+
+describe('export k8s: claim names', () => {
+  it('claims and DataVolumes of different workloads never share a name', () => {
+    const text = `version: 1
+workloads:
+  - { name: a, os: linux, architecture: microservice, volumes: [{ name: b-c, size: 1Gi }], resources: { cpu: 1, memory: 1Gi }, deploy: container }
+  - { name: a-b, os: linux, architecture: microservice, volumes: [{ name: c, size: 1Gi }], resources: { cpu: 1, memory: 1Gi }, deploy: container }
+  - { name: a-b-c, os: linux, architecture: monolith, volumes: [{ name: d, size: 1Gi }], resources: { cpu: 1, memory: 1Gi }, deploy: vm }
+`;
+    const r = run({ 'c.workload.yaml': text });
+    const claims = r.exported.flatMap((e) =>
+      e.objects.flatMap((o) => (o.kind === 'PersistentVolumeClaim' ? [o.metadata.name] : o.kind === 'VirtualMachine' ? (o.spec as { dataVolumeTemplates: { metadata: { name: string } }[] }).dataVolumeTemplates.map((d) => d.metadata.name) : [])),
+    );
+    assert.deepEqual(claims, ['a-b-c', 'a-b-c-2', 'a-b-c-3-d']);
+    // The third workload's own name, and the next, were taken by claims first.
+    assert.deepEqual(r.exported.map((e) => e.name), ['a', 'a-b', 'a-b-c-3']);
+    const dep = r.exported[1].objects[0] as K8sObject & { spec: { template: { spec: { volumes: { persistentVolumeClaim: { claimName: string } }[] } } } };
+    assert.equal(dep.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, 'a-b-c-2');
+  });
+
+  it('pins are lower-cased, as the kubelet writes the hostname label', () => {
+    const fleet = FLEET.replace('name: k8s-01', 'name: K8S-01');
+    const { analysis, parsed } = analyzeTexts({ 'fleet.workload.yaml': fleet, 'w.workload.yaml': one('os: linux\narchitecture: microservice\nresources: { cpu: 1, memory: 1Gi }\ndeploy: container\nhost: K8S-01') });
+    const [e] = exportK8s(analysis, parsed).exported;
+    matches(e.objects[0], { spec: { template: { spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ values: ['k8s-01'] }] }] } } } } } } });
+    assert.ok(e.notes.some((n) => n.includes("pin 'K8S-01' matches the node 'k8s-01'")), JSON.stringify(e.notes));
+  });
+});
+
+describe('export k8s: the module is pure', () => {
+  it('server/src/export imports neither the file system nor the command line', () => {
+    const dir = path.join(__dirname, '..', '..', '..', 'server', 'src', 'export');
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]/gm)) {
+        assert.ok(!/^(node:)?(fs|child_process|net|http|https|process)$/.test(m[1]) && !m[1].includes('/cli/') && !/^vscode/.test(m[1]), `${f} imports ${m[1]}`);
+      }
+    }
   });
 });
 

@@ -237,8 +237,9 @@ function podWorkload(ctx: Ctx): K8sObject[] {
   const extra: K8sObject[] = [];
   if (!stateful && volumes.length) {
     // One claim per volume, shared by the instances (a StatefulSet gives each its own).
-    pod.volumes = volumes.map((v): Volume => ({ name: v.name, persistentVolumeClaim: { claimName: v.claim } }));
-    for (const v of volumes) extra.push(claim(ctx, v));
+    const claims = volumes.map((v) => claimName(ctx, name, v.name));
+    pod.volumes = volumes.map((v, i): Volume => ({ name: v.name, persistentVolumeClaim: { claimName: claims[i] } }));
+    volumes.forEach((v, i) => extra.push(claim(ctx, claims[i], v)));
     if (instancesOf(w).max > 1) notes.push('its volumes are claims shared by every instance: they need a storage class that allows it (ReadWriteMany), or a StatefulSet (`state: stateful`)');
   }
   if (stateful && !volumes.length) notes.push('stateful without volumes: its data is lost when a pod is replaced');
@@ -321,7 +322,9 @@ function virtualMachines(ctx: Ctx): K8sObject[] {
     const affinity = pinAffinity(ctx);
     if (affinity) spec.affinity = affinity;
     if (n > 1) spec.topologySpreadConstraints = spread(selector);
-    if (volumes.length) spec.volumes = volumes.map((v) => ({ name: v.name, dataVolume: { name: `${vmName.slice(0, 62 - v.name.length)}-${v.name}` } }));
+    // A DataVolume makes a claim of the same name: its name is taken like every other.
+    const dataVolumes = volumes.map((v) => claimName(ctx, vmName, v.name));
+    if (volumes.length) spec.volumes = volumes.map((v, i) => ({ name: v.name, dataVolume: { name: dataVolumes[i] } }));
     const vm: K8sObject = {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachine',
@@ -330,8 +333,8 @@ function virtualMachines(ctx: Ctx): K8sObject[] {
         runStrategy,
         ...(volumes.length
           ? {
-              dataVolumeTemplates: volumes.map((v) => ({
-                metadata: { name: `${vmName.slice(0, 62 - v.name.length)}-${v.name}` },
+              dataVolumeTemplates: volumes.map((v, i) => ({
+                metadata: { name: dataVolumes[i] },
                 spec: { source: { blank: {} }, storage: { resources: { requests: { storage: formatSize(v.size) } } } },
               })),
             }
@@ -373,8 +376,11 @@ function requestsOf(w: WorkloadDecl): Record<string, string> | undefined {
 function pinAffinity(ctx: Ctx): Affinity | undefined {
   const values: string[] = [];
   for (const p of ctx.w.pins) {
-    if (isLabelValue(p.name)) {
-      if (!values.includes(p.name)) values.push(p.name);
+    // The kubelet lower-cases the host name it puts in this label.
+    const node = p.name.toLowerCase();
+    if (isLabelValue(node)) {
+      if (node !== p.name && !ctx.notes.some((n) => n.includes(`pin '${p.name}'`))) ctx.notes.push(`pin '${p.name}' matches the node '${node}' (the hostname label is lower-case)`);
+      if (!values.includes(node)) values.push(node);
     } else if (!ctx.notes.some((n) => n.includes(`pin '${p.name}'`))) {
       ctx.notes.push(`pin '${p.name}' is not a valid node label value: left out of the node affinity`);
     }
@@ -397,8 +403,6 @@ function spread(labelSelector: LabelSelector): TopologySpreadConstraint[] {
 interface VolumeName {
   /** The volume's name in the pod or VM (a DNS-1123 label). */
   name: string;
-  /** The standalone claim's name (Deployments and Jobs). */
-  claim: string;
   mountPath: string;
   size: number;
 }
@@ -424,16 +428,26 @@ function volumeNames(ctx: Ctx): VolumeName[] {
       mountPath = `/mnt/${name}`;
       if (ctx.deploy !== 'vm') notes.push(`volume '${v.name}' has no mountPath: mounted at ${mountPath}`);
     }
-    out.push({ name, claim: `${ctx.name.slice(0, 62 - name.length)}-${name}`, mountPath, size: v.size });
+    out.push({ name, mountPath, size: v.size });
   }
   return out;
 }
 
-function claim(ctx: Ctx, v: VolumeName): PersistentVolumeClaim & K8sObject {
+/**
+ * `<owner>-<volume>` as a free name: claims (and DataVolumes, which make claims) share
+ * one namespace with each other, so `a` + `b-c` and `a-b` + `c` must not meet.
+ */
+function claimName(ctx: Ctx, owner: string, volume: string): string {
+  const name = freeLabel(dnsLabelFor(`${owner.slice(0, 62 - volume.length)}-${volume}`) ?? volume, (n) => ctx.taken.has(n));
+  ctx.taken.add(name);
+  return name;
+}
+
+function claim(ctx: Ctx, name: string, v: VolumeName): PersistentVolumeClaim & K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: meta(ctx, v.claim),
+    metadata: meta(ctx, name),
     spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: formatSize(v.size) } } },
   };
 }
