@@ -164,6 +164,15 @@ describe('export k8s (command line)', () => {
     assert.ok(!fs.existsSync(path.join(dir, 'o')));
   });
 
+  it('every descriptor ignored by the configuration: a note, exit 0, nothing written', () => {
+    const dir = tempTree({ 'fleet.workload.yaml': CLEAN, '.workload-placement.json': '{ "ignore": ["*.workload.yaml"] }' });
+    const run = cli(['export', 'k8s', '.', '--out', 'k8s'], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /every descriptor found is ignored by the configuration \(1\); nothing exported/);
+    assert.ok(!fs.existsSync(path.join(dir, 'k8s')));
+  });
+
   it('--help describes the command; the main help lists it', () => {
     const help = cli(['export', '--help']);
     assert.equal(help.code, 0);

@@ -85,8 +85,13 @@ export function runExport(args: string[], io: ExportIo = { cwd: process.cwd(), s
 
   const paths = rest.length ? rest : ['.'];
   const loaded = loadConfig(io.cwd, values.config as string | undefined, paths[0]);
-  const { files } = collectFiles(io.cwd, paths, loaded);
-  if (!files.length) throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${paths.map(safe).join(', ')}.`);
+  const { files, ignored } = collectFiles(io.cwd, paths, loaded);
+  if (!files.length) {
+    if (!ignored.length) throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${paths.map(safe).join(', ')}.`);
+    // As `check` does: not an error, but nothing to do (and nothing written).
+    io.stderr.write(`workload-placement: every descriptor found is ignored by the configuration (${ignored.length}); nothing exported.\n`);
+    return 0;
+  }
   const display = (abs: string) => displayPath(io.cwd, abs);
   const parsed = files.map((f) => parseFile(f, readDescriptor(f, display(f)).text));
   const analysis = analyze(parsed, loaded.config);
