@@ -22,7 +22,8 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'check'; options: CheckOptions }
   | { kind: 'rules'; format: 'text' | 'json'; ids: string[] }
-  | { kind: 'layout'; args: string[] };
+  | { kind: 'layout'; args: string[] }
+  | { kind: 'export'; args: string[] };
 
 export class UsageError extends Error {}
 
@@ -32,6 +33,9 @@ Commands:
   check [paths...]   Check descriptor files and folders (default: the current folder)
   rules [ids...]     List the rule catalogue, or show the rules named
   layout [args...]   Print the host layout (see \`workload-placement layout --help\`)
+  export k8s [paths...] --out <folder>
+                     Write the plan as Kubernetes and KubeVirt objects (see
+                     \`workload-placement export --help\`)
 
 Options:
   -h, --help         Show help (\`workload-placement check --help\` for check's options)
@@ -69,10 +73,11 @@ export function parseCommand(argv: readonly string[]): Command {
   if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'check' || rest[0] === 'rules' ? rest[0] : undefined };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'layout') return { kind: 'layout', args: rest };
+  if (first === 'export') return { kind: 'export', args: rest };
   if (first === 'check') return parseCheck(rest);
   if (first === 'rules') return parseRules(rest);
   if (first.startsWith('-')) throw new UsageError(`Unknown option '${safe(first)}' before the command.`);
-  throw new UsageError(`Unknown command '${safe(first)}' (commands: check, rules, layout).`);
+  throw new UsageError(`Unknown command '${safe(first)}' (commands: check, rules, layout, export).`);
 }
 
 /** Runs Node's parser, turning its errors into usage errors. */

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECK_HELP, HELP, parseCommand, RULES_HELP, UsageError } from './args';
 import { runCheck } from './check';
+import { runExport } from './export';
 import { InputError } from './inputs';
 import { runRules } from './rules';
 import { safeLines } from './style';
@@ -25,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'layout':
         return await runLayoutCommand(cmd.args);
+      case 'export':
+        return runExport(cmd.args);
       case 'check':
         return runCheck(cmd.options, { cwd: process.cwd(), env: process.env, stdout, stderr, toolVersion: toolVersion() });
     }
