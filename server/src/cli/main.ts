@@ -3,8 +3,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_HELP, HELP, parseCommand, RULES_HELP, UsageError } from './args';
+import { CHECK_HELP, HELP, IMPORT_HELP, parseCommand, RULES_HELP, UsageError } from './args';
 import { runCheck } from './check';
+import { runImport } from './import';
 import { InputError } from './inputs';
 import { runRules } from './rules';
 import { safeLines } from './style';
@@ -15,7 +16,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const cmd = parseCommand(argv);
     switch (cmd.kind) {
       case 'help':
-        stdout.write(`${cmd.topic === 'check' ? CHECK_HELP : cmd.topic === 'rules' ? RULES_HELP : HELP}\n`);
+        stdout.write(`${cmd.topic === 'check' ? CHECK_HELP : cmd.topic === 'rules' ? RULES_HELP : cmd.topic === 'import' ? IMPORT_HELP : HELP}\n`);
         return 0;
       case 'version':
         stdout.write(`${toolVersion()}\n`);
@@ -25,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'layout':
         return await runLayoutCommand(cmd.args);
+      case 'import':
+        return await runImport(cmd.options, { cwd: process.cwd(), stdout, stderr });
       case 'check':
         return runCheck(cmd.options, { cwd: process.cwd(), env: process.env, stdout, stderr, toolVersion: toolVersion() });
     }
