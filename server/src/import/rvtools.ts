@@ -182,8 +182,9 @@ export function cellText(c: Cell): string {
 }
 
 /**
- * A number from a cell: plain (`4096`, `1.5`), grouped by thousands (`4,096`, `4.096`,
- * `4 096`), or with a decimal comma (`1,5`). Undefined when empty or unreadable.
+ * A number from a cell: plain (`4096`, `1.5`), grouped by thousands (`4,096`, `4 096`,
+ * `1.048.576`), or with a decimal comma (`1,5`). One point is a decimal point (`4.096` is
+ * 4.096). Undefined when empty, 'bad' when unreadable.
  */
 export function cellNumber(c: Cell): number | undefined | 'bad' {
   if (typeof c === 'number') return Number.isFinite(c) ? c : 'bad';
@@ -191,7 +192,8 @@ export function cellNumber(c: Cell): number | undefined | 'bad' {
   if (!t) return undefined;
   let s: string;
   if (/^\d+(?:\.\d+)?$/.test(t)) s = t;
-  else if (/^\d{1,3}(?:([,. '])\d{3})(?:\1\d{3})*$/.test(t)) s = t.replace(/[,. ']/g, '');
+  else if (/^\d{1,3}(?:([, '])\d{3})(?:\1\d{3})*$/.test(t)) s = t.replace(/[, ']/g, '');
+  else if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(t)) s = t.replace(/\./g, '');
   else if (/^\d{1,3}(?:,\d{3})+\.\d+$/.test(t)) s = t.replace(/,/g, '');
   else if (/^\d{1,3}(?:\.\d{3})+,\d+$/.test(t)) s = t.replace(/\./g, '').replace(',', '.');
   else if (/^\d+,\d+$/.test(t)) s = t.replace(',', '.');
