@@ -47,31 +47,59 @@ async function readXlsx(file: string, display: string, size: number, onStep?: (m
   onStep?.(`Reading ${path.basename(file)}…`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ExcelJS = require('exceljs') as typeof import('exceljs');
+  const fail = (e: unknown) => {
+    const why = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+    return new ReadError(`Cannot read ${display} as an .xlsx workbook (${why}). Give an RVTools .xlsx export or a folder of its .csv files.`);
+  };
+  // A real export has two dozen sheets (vDisk, vNetwork, vPartition… as long as vInfo):
+  // the streaming reader parses only the two wanted and skips the rest unparsed.
+  const sheets: ReadExport['sheets'] = {};
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+    for await (const ws of reader) {
+      const want = SHEETS.find((s) => s.toLowerCase() === String((ws as { name?: string }).name ?? '').trim().toLowerCase());
+      if (!want || sheets[want]) continue;
+      onStep?.(`Reading sheet ${want}…`);
+      const rows: Cell[][] = [];
+      for await (const row of ws) rows[row.number - 1] = rowCells(row.values);
+      sheets[want] = toSheet(want, rows);
+    }
+  } catch (e) {
+    throw fail(e);
+  }
+  if (sheets.vInfo && sheets.vHost) return { kind: 'xlsx', sheets, files: [file] };
+  // Sheet names come from xl/workbook.xml; a workbook that stores it after the sheets
+  // leaves the streaming reader without them: read it whole before saying a sheet is missing.
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(file);
   } catch (e) {
-    const why = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
-    throw new ReadError(`Cannot read ${display} as an .xlsx workbook (${why}). Give an RVTools .xlsx export or a folder of its .csv files.`);
+    throw fail(e);
   }
-  const sheets: ReadExport['sheets'] = {};
   for (const want of SHEETS) {
     const ws = workbook.worksheets.find((w) => w.name.trim().toLowerCase() === want.toLowerCase());
     if (!ws) continue;
-    onStep?.(`Reading sheet ${want}…`);
     const rows: Cell[][] = [];
     ws.eachRow({ includeEmpty: true }, (row, n) => {
-      const values = row.values as unknown[];
-      // exceljs rows are 1-based: values[0] is always empty.
-      const cells: Cell[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(cellOf(values[i]));
-      rows[n - 1] = cells;
+      rows[n - 1] = rowCells(row.values);
     });
-    for (let i = 0; i < rows.length; i++) if (!rows[i]) rows[i] = [];
-    const [header = [], ...data] = rows;
-    sheets[want] = { name: want, headers: header.map((h) => (h === null || h === undefined ? '' : String(h))), rows: data };
+    sheets[want] = toSheet(want, rows);
   }
   return { kind: 'xlsx', sheets, files: [file] };
+}
+
+/** exceljs row values (1-based: values[0] is always empty) → cells. */
+function rowCells(values: unknown): Cell[] {
+  const v = Array.isArray(values) ? values : [];
+  const cells: Cell[] = [];
+  for (let i = 1; i < v.length; i++) cells.push(cellOf(v[i]));
+  return cells;
+}
+
+function toSheet(name: string, rows: Cell[][]): Sheet {
+  for (let i = 0; i < rows.length; i++) if (!rows[i]) rows[i] = [];
+  const [header = [], ...data] = rows;
+  return { name, headers: header.map((h) => (h === null || h === undefined ? '' : String(h))), rows: data };
 }
 
 /** An exceljs cell value → a plain cell: rich text joined, formulas by their result, hyperlinks by their text, errors empty. */
