@@ -2,12 +2,13 @@
 // `check` on what it wrote; bad exports; --force; a 20,000-VM export; and the bundles
 // (exceljs in the CLI only).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { bigEstate, estateSheets, IMPORTED, POWERED_OFF, TEMPLATES, writeCsvFolder, writeXlsx } from '../import/estate';
-import { cli, json, ROOT, tempTree } from './helpers';
+import { cleanEnv, CLI, cli, json, ROOT, tempTree } from './helpers';
 
 const FILES = ['hosts.workload.yaml', 'vms-core-banking.workload.yaml', 'vms-dmz.workload.yaml', 'vms-payments.workload.yaml'];
 const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at |internal error/, s);
@@ -154,8 +155,20 @@ describe('import rvtools (CLI)', () => {
     const r = cli(['import', 'rvtools', 'bank.xlsx', '--out', 'prog', '--progress'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /Reading bank\.xlsx…/);
-    assert.match(r.stderr, /Mapping 36\/41 VMs…|Mapping 41\/41 VMs…|Writing/);
+    assert.match(r.stderr, /Writing descriptors…\n/);
+    // Off a terminal: plain lines, no escape sequences.
+    assert.doesNotMatch(r.stderr, /[\u001b\r]/);
     assert.doesNotMatch(r.stdout, /Reading|Mapping/);
+    const quiet = cli(['import', 'rvtools', 'bank.xlsx', '--out', 'prog2'], { cwd: dir });
+    assert.equal(quiet.stderr, '');
+  });
+
+  it('shows progress in place on a terminal', { skip: spawnSync('script', ['--version']).status === 0 ? false : 'util-linux `script` is not installed' }, () => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} import rvtools bank.xlsx --out tty > summary.txt`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    assert.equal(r.status, 0, r.stdout);
+    assert.match(r.stdout, /\r\u001b\[KReading bank\.xlsx…/);
+    assert.match(fs.readFileSync(path.join(dir, 'summary.txt'), 'utf8'), /^Read bank\.xlsx \(xlsx\)/);
   });
 
   it('imports a 20,000-VM export completely', () => {
