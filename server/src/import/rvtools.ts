@@ -285,14 +285,14 @@ export function mapRvtools(sheets: { vInfo?: Sheet; vHost?: Sheet }, opts: Impor
   const get = (row: readonly Cell[], i: number): Cell => (i >= 0 ? row[i] : undefined);
 
   // Hosts.
-  const hostRows: { row: readonly Cell[]; n: number }[] = [];
+  const hostRows: { row: readonly Cell[] }[] = [];
   sheets.vHost.rows.forEach((row, k) => {
     const original = cellText(get(row, host.index.name));
     if (!original) {
       if (row.some((c) => cellText(c))) skipped.push({ sheet: 'vHost', row: k + 2, original: '', reason: 'no name' });
       return;
     }
-    hostRows.push({ row, n: k });
+    hostRows.push({ row });
   });
   const hostNames = uniqueLabels(hostRows.map((h) => cellText(get(h.row, host.index.name))), 'host');
   const hostByOriginal = new Map<string, string>();
