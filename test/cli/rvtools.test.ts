@@ -135,6 +135,18 @@ describe('import rvtools (CLI)', () => {
       noStack(r.stderr);
     }
     assert.ok(!fs.existsSync(path.join(dir, 'o')));
+    for (const help of [['import', '--help'], ['import', 'rvtools', '-h'], ['help', 'import']]) {
+      const h = cli(help, { cwd: dir });
+      assert.equal(h.code, 0);
+      assert.match(h.stdout, /^Usage: workload-placement import rvtools <file\.xlsx \| folder of csv> --out DIR/);
+    }
+    assert.match(cli(['--help']).stdout, /import rvtools <file\.xlsx \| folder> --out DIR/);
+  });
+
+  it('quotes the --out folder in the command it suggests', () => {
+    const r = cli(['import', 'rvtools', 'bank.xlsx', '--out', "my estate's"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Next: workload-placement check 'my estate'\\''s'\n$/);
   });
 
   it('escapes hostile cells in its summary', () => {

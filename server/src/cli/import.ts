@@ -80,7 +80,7 @@ export async function runImport(opts: ImportCommandOptions, io: ImportIo): Promi
     const unreadable = [...model.hosts.map((h) => ({ name: h.name, u: h.unreadable })), ...model.vms.map((v) => ({ name: v.name, u: v.unreadable }))].filter((x) => x.u.length);
     if (unreadable.length) notes.push(`${plural(unreadable.length, 'host or VM', 'hosts or VMs')} with unreadable numbers, left out (see the comments): ${names(unreadable.map((x) => `${x.name} (${x.u.join('; ')})`))}`);
     if (notes.length) lines.push('Notes:', ...notes.map((n) => `  ${n}`));
-    lines.push(`Next: workload-placement check ${display(out)}`);
+    lines.push(`Next: workload-placement check ${shellWord(display(out))}`);
     io.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
@@ -108,6 +108,11 @@ function skippedLines(skipped: readonly Skipped[]): string[] {
 function names(list: readonly string[]): string {
   const shown = list.slice(0, LIST_NAMES).map(safe).join(', ');
   return list.length > LIST_NAMES ? `${shown} and ${list.length - LIST_NAMES} more` : shown;
+}
+
+/** A path as one shell word: quoted when it holds anything but letters, digits and `_./-`. */
+function shellWord(p: string): string {
+  return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
