@@ -15,6 +15,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { estateSheets, writeCsvFolder, writeXlsx } from '../import/estate';
 import { readZip, type ZipEntry } from './zip';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -154,6 +155,18 @@ const withDeadline = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
     p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
   });
+
+test('the bundled CLI imports an RVTools export from the unpacked .vsix (exceljs and csv-parse are inside the bundle)', async () => {
+  const dir = join(scratch, 'rvtools');
+  mkdirSync(dir);
+  await writeXlsx(join(dir, 'bank.xlsx'), estateSheets('current'));
+  writeCsvFolder(join(dir, 'csv'), estateSheets('older'));
+  for (const input of ['bank.xlsx', 'csv']) {
+    const r = spawnSync(process.execPath, [join(extDir, 'extension', 'bin', 'workload-placement.js'), 'import', 'rvtools', input, '--out', `out-${input}`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Imported 36 VMs and 9 ESXi hosts\./);
+  }
+});
 
 test('the bundled server starts from the unpacked .vsix and reports what the bundled CLI reports', async () => {
   const ws = join(scratch, 'ws');
