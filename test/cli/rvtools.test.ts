@@ -33,6 +33,7 @@ describe('import rvtools (CLI)', () => {
       assert.match(r.stdout, /Imported 36 VMs and 9 ESXi hosts\./);
       assert.match(r.stdout, /Skipped 5 VMs:\n  3 templates \(not workloads\): tpl-rhel8, tpl-win2019, tpl-ubuntu\n  2 VMs powered off \(import them with --include-powered-off\): old-crm-01, test-migration\n/);
       assert.match(r.stdout, /VMs renamed to DNS-1123 labels/);
+      assert.doesNotMatch(r.stdout, /Optional columns/);
       assert.match(r.stdout, new RegExp(`Next: workload-placement check ${out}`));
 
       const { run, report } = json(['check', out], { cwd: dir });
@@ -158,6 +159,7 @@ describe('import rvtools (CLI)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout, /[\u001b\u0007\u202e]/);
     assert.match(r.stdout, /1 template \(not workloads\): tpl\\u001b\]0;x\\u0007/);
+    assert.match(r.stdout, /Optional columns not in the export \(what they give is left out; without Powerstate or Template no VM is skipped for it\): vInfo 'Powerstate', vInfo 'Provisioned MB', vInfo 'Host', vInfo 'Cluster', vInfo 'Datacenter', vHost 'Cluster', vHost 'Datacenter'\./);
     assert.match(r.stdout, /OS not recognised.*evil-2j \(Other \(64-bit\)\)/);
     const wl = parse(fs.readFileSync(path.join(t, 'o', 'vms-no-cluster.workload.yaml'), 'utf8')) as { workloads: { description: string }[] };
     assert.equal(wl.workloads[0].description, 'evil\u001b[2J\u202e');

@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mapRvtools, type OutputFile, type Skipped, writeDescriptors } from '../import/rvtools';
+import { mapRvtools, type OutputFile, type Skipped, VHOST_COLUMNS, VINFO_COLUMNS, writeDescriptors } from '../import/rvtools';
 import { ReadError, readExport } from '../import/rvtoolsRead';
 import type { ImportCommandOptions } from './args';
 import { displayPath } from './check';
@@ -61,6 +61,11 @@ export async function runImport(opts: ImportCommandOptions, io: ImportIo): Promi
     lines.push(`Imported ${plural(model.vms.length, 'VM')} and ${plural(model.hosts.length, 'ESXi host')}.`);
     lines.push(...skippedLines(model.skipped));
     const notes: string[] = [];
+    const absent = [
+      ...VINFO_COLUMNS.filter((c) => !c.required && !c.key.startsWith('os') && !(c.key in model.columns.vInfo)).map((c) => `vInfo '${c.aliases[0]}'`),
+      ...VHOST_COLUMNS.filter((c) => !c.required && !(c.key in model.columns.vHost)).map((c) => `vHost '${c.aliases[0]}'`),
+    ];
+    if (absent.length) notes.push(`Optional columns not in the export (what they give is left out${absent.some((a) => /Powerstate|Template/.test(a)) ? '; without Powerstate or Template no VM is skipped for it' : ''}): ${absent.join(', ')}.`);
     const renamed = model.vms.filter((v) => v.name !== v.original).length;
     if (renamed) notes.push(`${plural(renamed, 'VM')} renamed to DNS-1123 labels; the original names are the descriptions.`);
     const unknownOs = model.vms.filter((v) => !v.os);
