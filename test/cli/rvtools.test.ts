@@ -211,10 +211,11 @@ describe('import rvtools (CLI)', () => {
     assert.ok(names.has('vm-00000') && names.has('vm-19999'));
   });
 
-  it('bundles exceljs into the CLI only, not into the extension or the server', () => {
-    const has = (f: string) => fs.readFileSync(path.join(ROOT, 'dist', f), 'utf8').includes('node_modules/exceljs/');
-    assert.ok(has('cli.js'), 'dist/cli.js should carry exceljs');
-    assert.ok(!has('server.js'), 'dist/server.js must not carry exceljs');
-    assert.ok(!has('client.js'), 'dist/client.js must not carry exceljs');
+  it('bundles exceljs and csv-parse apart, for the CLI to load when it imports: not into the CLI, the extension or the server', () => {
+    const read = (f: string) => fs.readFileSync(path.join(ROOT, 'dist', f), 'utf8');
+    assert.ok(read('importLibs.js').includes('node_modules/exceljs/'), 'dist/importLibs.js should carry exceljs');
+    assert.ok(read('importLibs.js').includes('node_modules/csv-parse/'), 'dist/importLibs.js should carry csv-parse');
+    for (const f of ['cli.js', 'server.js', 'client.js']) assert.ok(!/node_modules\/(exceljs|csv-parse)\//.test(read(f)), `dist/${f} must not carry exceljs or csv-parse`);
+    assert.match(read('cli.js'), /require\("\.\/importLibs"\)/);
   });
 });

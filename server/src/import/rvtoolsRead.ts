@@ -2,14 +2,21 @@
 // .csv files RVTools writes (`RVTools_tabvInfo.csv`, csv-parse). Only vInfo and vHost are
 // read. Every failure is a ReadError with a message naming the file, never a stack trace.
 //
-// exceljs and csv-parse are required when first used: they are bundled into the CLI only
-// (dist/cli.js), and `check` does not pay for loading them.
+// exceljs and csv-parse come from ./importLibs, required when first used: a bundle of its
+// own beside dist/cli.js, so `check` does not load them and the editor's bundles never
+// carry them.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cell, Sheet } from './rvtools';
 
 export class ReadError extends Error {}
+
+/** Required on first use (see the top of this file). */
+function libs(): typeof import('./importLibs') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./importLibs') as typeof import('./importLibs');
+}
 
 /** The sheets the import reads, by their RVTools names. */
 export const SHEETS = ['vInfo', 'vHost'] as const;
@@ -45,8 +52,7 @@ export async function readExport(input: string, display: string, onStep?: (messa
 async function readXlsx(file: string, display: string, size: number, onStep?: (message: string) => void): Promise<ReadExport> {
   if (size > MAX_EXPORT_BYTES) throw new ReadError(`${display} is larger than ${MAX_EXPORT_BYTES / 1024 / 1024} MB.`);
   onStep?.(`Reading ${path.basename(file)}…`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ExcelJS = require('exceljs') as typeof import('exceljs');
+  const { ExcelJS } = libs();
   const fail = (e: unknown) => {
     const why = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
     return new ReadError(`Cannot read ${display} as an .xlsx workbook (${why}). Give an RVTools .xlsx export or a folder of its .csv files.`);
@@ -183,8 +189,7 @@ export function sniffDelimiter(text: string): string {
 }
 
 export function parseCsvSheet(text: string, name: string, display: string): Sheet {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parse } = require('csv-parse/sync') as { parse: (input: string, options: Record<string, unknown>) => string[][] };
+  const parse = libs().parseCsv;
   let records: string[][];
   try {
     records = parse(text, { delimiter: sniffDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true });
