@@ -15,7 +15,10 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { server: 'server/src/main.ts', cli: 'server/src/cli.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' },
+  // The import's libraries (exceljs, csv-parse) are a bundle of their own that the CLI
+  // requires only when it imports: `check` does not load them.
+  { ...common, entryPoints: { server: 'server/src/main.ts', cli: 'server/src/cli.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: ['./importLibs'] },
+  { ...common, entryPoints: { importLibs: 'server/src/import/importLibs.ts' }, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' },
   { ...common, entryPoints: { webview: 'webview/src/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022', outdir: 'dist' },
 ];
 

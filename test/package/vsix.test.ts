@@ -15,6 +15,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { estateSheets, writeCsvFolder, writeXlsx } from '../import/estate';
 import { readZip, type ZipEntry } from './zip';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -73,7 +74,7 @@ const allowed: RegExp[] = [
   /^extension\/package\.json$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(client|server|webview|cli)\.js$/,
+  /^extension\/dist\/(client|server|webview|cli|importLibs)\.js$/,
   /^extension\/dist\/webview\.css$/,
   /^extension\/bin\/[\w-]+\.js$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
@@ -91,8 +92,8 @@ test('the .vsix holds only files on the allowlist', () => {
   }
 });
 
-test('the .vsix holds the four bundles, the launchers, the readme and the licence', () => {
-  for (const name of ['client', 'server', 'webview', 'cli']) entry(`extension/dist/${name}.js`);
+test('the .vsix holds the bundles, the launchers, the readme and the licence', () => {
+  for (const name of ['client', 'server', 'webview', 'cli', 'importLibs']) entry(`extension/dist/${name}.js`);
   assert.ok(names.some((n) => /^extension\/readme\.md$/i.test(n)), 'README missing');
   assert.ok(names.some((n) => /^extension\/LICENSE/.test(n)), 'LICENSE missing');
   const bin = manifest().bin as Record<string, string> | undefined;
@@ -131,7 +132,7 @@ test('every file the manifest points at is inside the .vsix', () => {
 });
 
 test('the bundles are minified production builds without source maps', () => {
-  for (const name of ['client', 'server', 'webview', 'cli']) {
+  for (const name of ['client', 'server', 'webview', 'cli', 'importLibs']) {
     const text = entry(`extension/dist/${name}.js`).data().toString('utf8');
     assert.doesNotMatch(text, /sourceMappingURL/, `${name}.js links a source map`);
     // Production bundles of any size are minified: few lines for their length.
@@ -155,6 +156,18 @@ const withDeadline = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
     p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
   });
+
+test('the bundled CLI imports an RVTools export from the unpacked .vsix (exceljs and csv-parse travel in dist/importLibs.js)', async () => {
+  const dir = join(scratch, 'rvtools');
+  mkdirSync(dir);
+  await writeXlsx(join(dir, 'bank.xlsx'), estateSheets('current'));
+  writeCsvFolder(join(dir, 'csv'), estateSheets('older'));
+  for (const input of ['bank.xlsx', 'csv']) {
+    const r = spawnSync(process.execPath, [join(extDir, 'extension', 'bin', 'workload-placement.js'), 'import', 'rvtools', input, '--out', `out-${input}`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Imported 36 VMs and 9 ESXi hosts\./);
+  }
+});
 
 test('the bundled server starts from the unpacked .vsix and reports what the bundled CLI reports', async () => {
   const ws = join(scratch, 'ws');

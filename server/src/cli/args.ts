@@ -18,12 +18,27 @@ export interface CheckOptions {
 }
 
 export type Command =
-  | { kind: 'help'; topic?: 'check' | 'rules' }
+  | { kind: 'help'; topic?: 'check' | 'rules' | 'import' }
   | { kind: 'version' }
   | { kind: 'check'; options: CheckOptions }
   | { kind: 'rules'; format: 'text' | 'json'; ids: string[] }
   | { kind: 'layout'; args: string[] }
-  | { kind: 'export'; args: string[] };
+  | { kind: 'export'; args: string[] }
+  | { kind: 'import'; options: ImportCommandOptions };
+
+export interface ImportCommandOptions {
+  source: 'rvtools';
+  /** The .xlsx export, or the folder of its .csv files. */
+  input: string;
+  out: string;
+  force: boolean;
+  pinCurrentHost: boolean;
+  includePoweredOff: boolean;
+  perFile?: number;
+  /** True: show progress even when stderr is not a terminal. */
+  progress: boolean;
+  quiet: boolean;
+}
 
 export class UsageError extends Error {}
 
@@ -36,6 +51,8 @@ Commands:
   export k8s [paths...] --out <folder>
                      Write the plan as Kubernetes and KubeVirt objects (see
                      \`workload-placement export --help\`)
+  import rvtools <file.xlsx | folder> --out DIR
+                     Write descriptor files from a VMware inventory (RVTools export)
 
 Options:
   -h, --help         Show help (\`workload-placement check --help\` for check's options)
@@ -67,17 +84,40 @@ export const RULES_HELP = `Usage: workload-placement rules [ids...] [--format te
 Lists every rule with its default severity, category and whether a quick fix exists;
 with rule ids, shows their full documentation.`;
 
+export const IMPORT_HELP = `Usage: workload-placement import rvtools <file.xlsx | folder of csv> --out DIR [options]
+
+Reads an RVTools export (the vInfo and vHost sheets of the .xlsx, or the folder of
+RVTools_tabvInfo.csv / RVTools_tabvHost.csv) and writes descriptor files into DIR:
+hosts.workload.yaml (the ESXi hosts) and one vms-<cluster>.workload.yaml per cluster,
+split every --per-file VMs. Templates are skipped; so are powered-off VMs unless
+--include-powered-off. Prints what was written and what was skipped, and why.
+
+Options:
+  --out <DIR>              The folder to write into (created if missing)
+  --force                  Replace files of the same names in DIR (default: refuse)
+  --pin-current-host       Write each VM's current host as \`host:\` (a pin); by default
+                           it is a comment, so placement stays free
+  --include-powered-off    Import powered-off VMs too, marked with a comment
+  --per-file <N>           VMs per file (default 1000)
+  --progress               Show progress on stderr even when it is not a terminal
+  --quiet, -q              Print nothing but errors
+  -h, --help               Show this help
+
+Exit codes: 0 written, 2 usage error, unreadable export, missing sheets or columns, or
+files that exist without --force.`;
+
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('No command given. Try `workload-placement check <paths...>`.');
-  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'check' || rest[0] === 'rules' ? rest[0] : undefined };
+  if (first === '-h' || first === '--help' || first === 'help') return { kind: 'help', topic: rest[0] === 'check' || rest[0] === 'rules' || rest[0] === 'import' ? rest[0] : undefined };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'layout') return { kind: 'layout', args: rest };
   if (first === 'export') return { kind: 'export', args: rest };
   if (first === 'check') return parseCheck(rest);
   if (first === 'rules') return parseRules(rest);
+  if (first === 'import') return parseImport(rest);
   if (first.startsWith('-')) throw new UsageError(`Unknown option '${safe(first)}' before the command.`);
-  throw new UsageError(`Unknown command '${safe(first)}' (commands: check, rules, layout, export).`);
+  throw new UsageError(`Unknown command '${safe(first)}' (commands: check, rules, layout, import, export).`);
 }
 
 /** Runs Node's parser, turning its errors into usage errors. */
@@ -150,4 +190,51 @@ function parseRules(args: readonly string[]): Command {
   const format = (values.format ?? 'text') as string;
   if (format !== 'text' && format !== 'json') throw new UsageError(`rules --format must be text or json (got '${safe(format)}').`);
   return { kind: 'rules', format, ids: positionals };
+}
+
+function parseImport(argv: readonly string[]): Command {
+  const { values, positionals } = guard(() =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        force: { type: 'boolean' },
+        'pin-current-host': { type: 'boolean' },
+        'include-powered-off': { type: 'boolean' },
+        'per-file': { type: 'string' },
+        progress: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) return { kind: 'help', topic: 'import' };
+  const [source, input, ...extra] = positionals;
+  if (source === undefined) throw new UsageError('import needs a source: `workload-placement import rvtools <file.xlsx | folder> --out DIR`.');
+  if (source !== 'rvtools') throw new UsageError(`Unknown import source '${safe(source)}' (sources: rvtools).`);
+  if (input === undefined) throw new UsageError('import rvtools needs the export: an .xlsx file or a folder of RVTools csv files.');
+  if (extra.length) throw new UsageError(`import rvtools takes one export (got also '${safe(extra[0])}').`);
+  if (values.out === undefined || !String(values.out).trim()) throw new UsageError('import rvtools needs --out DIR, the folder to write the descriptors into.');
+  let perFile: number | undefined;
+  if (values['per-file'] !== undefined) {
+    const raw = String(values['per-file']);
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new UsageError(`--per-file needs a whole number of 1 or more (got '${safe(raw)}').`);
+    perFile = Number(raw);
+  }
+  return {
+    kind: 'import',
+    options: {
+      source: 'rvtools',
+      input,
+      out: String(values.out),
+      force: Boolean(values.force),
+      pinCurrentHost: Boolean(values['pin-current-host']),
+      includePoweredOff: Boolean(values['include-powered-off']),
+      perFile,
+      progress: Boolean(values.progress),
+      quiet: Boolean(values.quiet),
+    },
+  };
 }

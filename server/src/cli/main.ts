@@ -3,9 +3,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECK_HELP, HELP, parseCommand, RULES_HELP, UsageError } from './args';
+import { CHECK_HELP, HELP, IMPORT_HELP, parseCommand, RULES_HELP, UsageError } from './args';
 import { runCheck } from './check';
 import { runExport } from './export';
+import { runImport } from './import';
 import { InputError } from './inputs';
 import { runRules } from './rules';
 import { safeLines } from './style';
@@ -16,7 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const cmd = parseCommand(argv);
     switch (cmd.kind) {
       case 'help':
-        stdout.write(`${cmd.topic === 'check' ? CHECK_HELP : cmd.topic === 'rules' ? RULES_HELP : HELP}\n`);
+        stdout.write(`${cmd.topic === 'check' ? CHECK_HELP : cmd.topic === 'rules' ? RULES_HELP : cmd.topic === 'import' ? IMPORT_HELP : HELP}\n`);
         return 0;
       case 'version':
         stdout.write(`${toolVersion()}\n`);
@@ -28,6 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runLayoutCommand(cmd.args);
       case 'export':
         return runExport(cmd.args);
+      case 'import':
+        return await runImport(cmd.options, { cwd: process.cwd(), stdout, stderr });
       case 'check':
         return runCheck(cmd.options, { cwd: process.cwd(), env: process.env, stdout, stderr, toolVersion: toolVersion() });
     }
