@@ -84,7 +84,7 @@ describe('document symbols (in process)', () => {
       expected: [
         'workloads [group] @ 1:0 workloads:',
         '  checkout-api [workload] → container · declared vm @ 3:2 - name: checkout-api',
-        '  orders-db [workload] → container @ 11:2 - name: orders-db',
+        '  orders-db [workload] no capable host · declared container @ 11:2 - name: orders-db',
         '  legacy [workload] → vm @ 17:2 - name: legacy',
         '  reports [workload] → container @ 22:2 - name: reports',
       ],
@@ -148,10 +148,10 @@ describe('code lens (in process)', () => {
       name: 'verdict, confidence and the declared deploy on each workload',
       fixture: twoFiles(HOSTS, `$0${APPS}`),
       expected: [
-        '3:10 → container (medium, 65%) · declared vm',
-        '11:10 → container (forced, 100%) · as declared',
-        '17:10 → vm (medium, 63%)',
-        '22:10 → container (medium, 70%)',
+        '3:10 → container (high, 80%) · declared vm',
+        '11:10 → no host can run this workload',
+        '17:10 → vm (high, 80%)',
+        '22:10 → container (high, 80%)',
       ],
     },
     { name: 'a workload without hosts: no preference', fixture: `$0version: 1\nworkloads:\n  - name: w\n    os: linux\n`, expected: ['2:10 → container (low, 50%)'] },

@@ -47,7 +47,7 @@ function workloadLines(w: ReportWorkload, paint: Paint): string[] {
   let verdict: string;
   if (w.verdict === null) verdict = paint('red', 'no host can run it in any form');
   else {
-    const conf = w.confidenceLabel === 'forced' ? 'the only possible option' : `${w.confidenceLabel} confidence (${Math.round(w.confidence * 100)}%)`;
+    const conf = w.confidenceLabel === 'required' ? 'required: the only option left' : `${w.confidenceLabel} confidence (${Math.round(w.confidence * 100)}%)`;
     verdict = `${paint('cyan', w.verdict)}, ${conf}`;
   }
   const out = [head + verdict];
