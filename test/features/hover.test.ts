@@ -53,7 +53,7 @@ const cases: Case[] = [
     name: 'requirements met and unmet, apart from the trade-offs',
     fixture: apps('  $0- name: orders-db'),
     span: '-',
-    contains: ['**orders\\-db**: nothing in the fleet meets its needs', '**Requirements**', '- met: its pins (host) rules out vm, container-in-vm', '- **unmet**: state: stateful without volumes (state) rules out container, container-in-vm'],
+    contains: ['**orders\\-db** → no option: nothing in the fleet meets its needs', '**Requirements**', '- met: its pins (host) rules out vm, container-in-vm', '- **unmet**: state: stateful without volumes (state) rules out container, container-in-vm'],
     lacks: ['**Trade-offs**'],
   },
   { name: 'start of a workload name', fixture: apps('name: $0reports'), span: 'reports', contains: ['**reports** →'] },
@@ -106,7 +106,7 @@ const cases: Case[] = [
     name: 'a workload no host can run',
     fixture: `//- h.workload.yaml\nversion: 1\nhosts:\n  - { name: k1, role: container-host, os: linux, cpu: 4, memory: 8Gi }\n//- w.workload.yaml\n${one('  - name: lo$0ne\n    os: windows\n')}`,
     span: 'lone',
-    contains: ['**lone**: nothing in the fleet meets its needs', '- **unmet**: os: windows (os) rules out container'],
+    contains: ['**lone** → no option: nothing in the fleet meets its needs', '- **unmet**: os: windows (os) rules out container'],
   },
   {
     name: 'Markdown in a name is escaped (on the name)',

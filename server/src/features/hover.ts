@@ -94,7 +94,7 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
     const margin = rec.confidenceLabel === 'required' ? 'the only option left' : `margin ${rec.margin}`;
     out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}, ${margin}) · scores: ${rec.feasible.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
   } else {
-    out.push(`**${name}**: nothing in the fleet meets its needs`);
+    out.push(`**${name}** → no option: nothing in the fleet meets its needs`);
   }
   if (w.deploy) {
     if (w.deploy === rec.verdict) out.push(`Declared \`deploy: ${w.deploy}\`: matches the recommendation.`);
