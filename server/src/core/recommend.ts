@@ -192,34 +192,42 @@ function collector(w: WorkloadDecl, out: Constraint[]): Add {
 function hardConstraints(w: WorkloadDecl, fleet: FleetSummary, pinRoles: PinRoles): Constraint[] {
   const out: Constraint[] = [];
   const rule = collector(w, out);
+  osConstraints(w, fleet, rule);
+  if (w.kernel === 'custom') rule('container', 'kernel: custom', 'kernel', "a container shares its host's kernel, so it cannot have a custom kernel");
+  if (w.liveMigration === true) rule('container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
+  if (fleet.declaresHosts) fleetConstraints(fleet, rule);
+  if (pinRoles && pinRoles.size) pinConstraints(w, pinRoles, rule);
+  return out;
+}
+
+function osConstraints(w: WorkloadDecl, fleet: FleetSummary, rule: Add): void {
   const os = w.os;
   if (os && UNIX_OSES.has(os)) {
     rule('container', `os: ${os}`, 'os', `a ${os} workload cannot be a container: OCI containers run on Linux and Windows kernels only`);
     rule('container-in-vm', `os: ${os}`, 'os', `a ${os} workload cannot be a container, even inside a VM`);
   } else if (fleet.declaresHosts && os) {
     const hasHost = os === 'any' ? fleet.containerHostOses.size > 0 : fleet.containerHostOses.has(os);
-    const label = os === 'any' ? 'a container host' : `a ${cap(os)} container host`;
-    if (!hasHost) rule('container', `os: ${os}`, 'os', `the fleet has no ${label.slice(2)}, and a container must use its host's OS and kernel`, 'deploy-impossible', label);
+    const host = os === 'any' ? 'container host' : `${cap(os)} container host`;
+    if (!hasHost) rule('container', `os: ${os}`, 'os', `the fleet has no ${host}, and a container must use its host's OS and kernel`, 'deploy-impossible', `a ${host}`);
   }
-  if (w.kernel === 'custom') rule('container', 'kernel: custom', 'kernel', "a container shares its host's kernel, so it cannot have a custom kernel");
-  if (w.liveMigration === true) rule('container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
-  if (fleet.declaresHosts) {
-    if (fleet.hypervisors === 0) {
-      rule('vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host');
-      rule('container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:` (a sandboxed container-in-vm)');
-    } else if (fleet.hypervisorsWithRuntime === 0) {
-      rule('container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor (a sandboxed container-in-vm)');
-    }
+}
+
+function fleetConstraints(fleet: FleetSummary, rule: Add): void {
+  if (fleet.hypervisors === 0) {
+    rule('vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host');
+    rule('container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:` (a sandboxed container-in-vm)');
+  } else if (fleet.hypervisorsWithRuntime === 0) {
+    rule('container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor (a sandboxed container-in-vm)');
   }
-  if (pinRoles && pinRoles.size) {
-    const field = w.node.entries.some((e) => e.key === 'host') ? 'host' : 'hosts';
-    if (!pinRoles.has('container-host')) rule('container', 'its pins', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
-    if (!pinRoles.has('hypervisor')) {
-      rule('vm', 'its pins', field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
-      rule('container-in-vm', 'its pins', field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
-    }
+}
+
+function pinConstraints(w: WorkloadDecl, pinRoles: ReadonlySet<string>, rule: Add): void {
+  const field = w.node.entries.some((e) => e.key === 'host') ? 'host' : 'hosts';
+  if (!pinRoles.has('container-host')) rule('container', 'its pins', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
+  if (!pinRoles.has('hypervisor')) {
+    rule('vm', 'its pins', field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+    rule('container-in-vm', 'its pins', field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
   }
-  return out;
 }
 
 /** The workload's needs that rule options out though they could run. */
