@@ -5,7 +5,9 @@
 //      error and no advice finding (capacity aside: whether the replicas fit is the
 //      placement's question, which the decision does not ask);
 //   c. adding a requirement the verdict meets never lowers its confidence;
-//   d. ±10 % cpu or memory, or ±1 replica, never flips a verdict labelled high.
+//   d. ±10 % cpu or memory, or ±1 replica, never flips a verdict labelled high;
+//   e. `runtime:` on the hypervisors keeps a high container verdict high unless a
+//      VM-side factor (disaster recovery) makes container-in-vm a contender.
 // Fixed seed; DECISION_PROPERTY_RUNS sets the run count and DECISION_PROPERTY_SEED the
 // seed (a longer run: `DECISION_PROPERTY_RUNS=2000 DECISION_PROPERTY_SEED=$RANDOM node scripts/test.mjs core/decisionProperties`).
 import assert from 'node:assert/strict';
@@ -182,6 +184,21 @@ describe('decision properties (issue #11)', () => {
         const moved = perturb(s);
         const next = run(moved, f).rec;
         assert.equal(next.verdict, rec.verdict, `${workloadText(s, f)}→\n${workloadText(moved, f)}\n${fleetText(f)}`);
+      }),
+      params,
+    );
+  });
+
+  it('e. runtime on the hypervisors keeps a high container verdict high', () => {
+    fc.assert(
+      fc.property(specArb, fleetArb, (s, f) => {
+        if (!f.hypervisors.length || s.disasterRecovery) return;
+        const without = { ...f, hypervisors: f.hypervisors.map(() => ({ runtime: false })) };
+        const { rec } = run({ ...s, deploy: undefined }, without);
+        if (rec.verdict !== 'container' || rec.confidenceLabel !== 'high') return;
+        const next = run({ ...s, deploy: undefined }, { ...f, hypervisors: f.hypervisors.map(() => ({ runtime: true })) }).rec;
+        assert.equal(next.verdict, 'container');
+        assert.equal(next.confidenceLabel, 'high', JSON.stringify(next.scores));
       }),
       params,
     );
