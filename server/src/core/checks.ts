@@ -3,7 +3,7 @@
 
 import { insertIntoMap } from './edits';
 import type { Fleet } from './fleet';
-import { type Recommendation, ruledOut } from './recommend';
+import { type Constraint, needLabel, type Recommendation, ruledOut } from './recommend';
 import type { Chars } from './sourceText';
 import { closest } from './text';
 import { DEPLOYS, type Deploy, type Finding, type Fix, type WorkloadDecl, type YEntry } from './types';
@@ -54,13 +54,22 @@ export function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet
 /** Which requirement nothing in the fleet meets, and what would meet it. */
 function nothingLeft(w: WorkloadDecl, rec: Recommendation): string {
   const all = ruledOut(rec);
-  const parts = DEPLOYS.map((d) => {
-    const c = rec.requirements.find((x) => x.deploy === d) ?? all.find((x) => x.deploy === d);
-    return c ? `${d} is ruled out by ${c.what} (${c.reason})` : '';
-  }).filter(Boolean);
-  const remedies = [...new Set(all.map((c) => c.remedy).filter((r): r is string => r !== undefined))];
-  const would = remedies.length ? ` What would meet it: ${remedies.join(', or ')}.` : '';
-  return `Nothing in the fleet meets the needs of '${w.name ?? 'this workload'}': ${parts.join('; ')}.${would}`;
+  const byWhy = new Map<string, Deploy[]>();
+  for (const c of [...all.filter((x) => x.source === 'workload'), ...all.filter((x) => x.source === 'fleet')]) {
+    const why = c.source === 'workload' ? `${needLabel(c)} rules out` : c.reason;
+    byWhy.set(why, [...(byWhy.get(why) ?? []), c.deploy]);
+  }
+  const parts = [...byWhy].map(([why, ds]) => (why.endsWith('rules out') ? `${why} ${ds.join(', ')}` : `${why} (ruling out ${ds.join(', ')})`));
+  const would = DEPLOYS.map((d) => remedyFor(all.filter((c) => c.deploy === d), d)).filter((r): r is string => r !== undefined);
+  const meet = would.length ? ` What would meet it: ${[...new Set(would)].join(', or ')}.` : '';
+  return `Nothing in the fleet meets the needs of '${w.name ?? 'this workload'}': ${parts.join('; ')}.${meet}`;
+}
+
+/** What would make `d` possible: every ruling of it lifted, when each can be. */
+function remedyFor(rulings: readonly Constraint[], d: Deploy): string | undefined {
+  if (!rulings.every((c) => c.remedy !== undefined)) return undefined;
+  const target = d === 'container-in-vm' ? 'a sandboxed container-in-vm' : `a ${d}`;
+  return `${[...new Set(rulings.map((c) => c.remedy))].join(' and ')} for ${target}`;
 }
 
 /** Pins to hosts that do not exist. */

@@ -33,6 +33,8 @@ export interface Constraint {
   ruleId: Extract<RuleId, 'deploy-impossible' | 'live-migration-container' | 'pinned-host-mismatch' | 'strict-isolation-container' | 'stateful-without-volumes'>;
   /** What would lift it (a host to add, a field to declare), when something would. */
   remedy?: string;
+  /** Whether it rests on the workload's own fields or on the fleet (hosts, pins). */
+  source: 'workload' | 'fleet';
 }
 
 export type ConfidenceLabel = 'required' | 'high' | 'medium' | 'low' | 'none';
@@ -180,9 +182,9 @@ function band(margin: number): ConfidenceLabel {
 
 type Add = (deploy: Deploy, what: string, field: string, reason: string, ruleId?: Constraint['ruleId'], remedy?: string) => void;
 
-function collector(w: WorkloadDecl, out: Constraint[]): Add {
+function collector(w: WorkloadDecl, out: Constraint[], source: Constraint['source'] = 'workload'): Add {
   return (deploy, what, field, reason, ruleId = 'deploy-impossible', remedy) => {
-    const c: Constraint = { deploy, what, field, span: fieldSpan(w, field), reason, ruleId };
+    const c: Constraint = { deploy, what, field, span: fieldSpan(w, field), reason, ruleId, source };
     if (remedy) c.remedy = remedy;
     out.push(c);
   };
@@ -192,15 +194,16 @@ function collector(w: WorkloadDecl, out: Constraint[]): Add {
 function hardConstraints(w: WorkloadDecl, fleet: FleetSummary, pinRoles: PinRoles): Constraint[] {
   const out: Constraint[] = [];
   const rule = collector(w, out);
-  osConstraints(w, fleet, rule);
+  const fleetRule = collector(w, out, 'fleet');
+  osConstraints(w, fleet, rule, fleetRule);
   if (w.kernel === 'custom') rule('container', 'kernel: custom', 'kernel', "a container shares its host's kernel, so it cannot have a custom kernel");
   if (w.liveMigration === true) rule('container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
-  if (fleet.declaresHosts) fleetConstraints(fleet, rule);
+  if (fleet.declaresHosts) fleetConstraints(fleet, fleetRule);
   if (pinRoles && pinRoles.size) pinConstraints(w, pinRoles, rule);
   return out;
 }
 
-function osConstraints(w: WorkloadDecl, fleet: FleetSummary, rule: Add): void {
+function osConstraints(w: WorkloadDecl, fleet: FleetSummary, rule: Add, fleetRule: Add): void {
   const os = w.os;
   if (os && UNIX_OSES.has(os)) {
     rule('container', `os: ${os}`, 'os', `a ${os} workload cannot be a container: OCI containers run on Linux and Windows kernels only`);
@@ -208,25 +211,26 @@ function osConstraints(w: WorkloadDecl, fleet: FleetSummary, rule: Add): void {
   } else if (fleet.declaresHosts && os) {
     const hasHost = os === 'any' ? fleet.containerHostOses.size > 0 : fleet.containerHostOses.has(os);
     const host = os === 'any' ? 'container host' : `${cap(os)} container host`;
-    if (!hasHost) rule('container', `os: ${os}`, 'os', `the fleet has no ${host}, and a container must use its host's OS and kernel`, 'deploy-impossible', `a ${host}`);
+    if (!hasHost) fleetRule('container', `os: ${os}`, 'os', `the fleet has no ${host}, and a container must use its host's OS and kernel`, 'deploy-impossible', `a ${host}`);
   }
 }
 
 function fleetConstraints(fleet: FleetSummary, rule: Add): void {
   if (fleet.hypervisors === 0) {
     rule('vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host');
-    rule('container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:` (a sandboxed container-in-vm)');
+    rule('container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:`');
   } else if (fleet.hypervisorsWithRuntime === 0) {
-    rule('container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor (a sandboxed container-in-vm)');
+    rule('container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor');
   }
 }
 
 function pinConstraints(w: WorkloadDecl, pinRoles: ReadonlySet<string>, rule: Add): void {
   const field = w.node.entries.some((e) => e.key === 'host') ? 'host' : 'hosts';
-  if (!pinRoles.has('container-host')) rule('container', 'its pins', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
+  if (!pinRoles.has('container-host')) rule('container', 'its pins to hypervisors only', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
   if (!pinRoles.has('hypervisor')) {
-    rule('vm', 'its pins', field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
-    rule('container-in-vm', 'its pins', field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+    const what = 'its pins to container hosts only';
+    rule('vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+    rule('container-in-vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
   }
 }
 
@@ -276,6 +280,11 @@ function isHeavy(w: WorkloadDecl): boolean {
 
 function isLight(w: WorkloadDecl): boolean {
   return w.memory !== undefined && w.cpu !== undefined && w.memory <= LIGHT_MEMORY && w.cpu <= LIGHT_CPU;
+}
+
+/** A need as shown in a message: a field and its value as code, anything else as words. */
+export function needLabel(c: Constraint): string {
+  return c.what.includes(':') ? `\`${c.what}\`` : c.what;
 }
 
 /** Every constraint and requirement: what rules options out. */

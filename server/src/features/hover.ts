@@ -6,7 +6,7 @@
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
 import { formatBytes } from '../core/quantity';
-import { type Constraint, type Recommendation, givesUp, ruledOut } from '../core/recommend';
+import { type Constraint, givesUp, needLabel, type Recommendation, ruledOut } from '../core/recommend';
 import type { FieldType } from '../core/schema';
 import type { HostDecl, ParsedFile, Span, WorkloadDecl } from '../core/types';
 import { DEPLOYS } from '../core/types';
@@ -111,18 +111,21 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
   return out.join('\n\n');
 }
 
-/** Stage 1: each need or fleet fact, whether the chosen deployment meets it, and what it rules out. */
+/** Stage 1: each need (met or not by the chosen deployment) and each fleet fact, with what it rules out. */
 function requirementLines(w: WorkloadDecl, rec: Recommendation): string[] {
   const chosen = w.deploy ?? rec.verdict;
   const groups = new Map<string, Constraint[]>();
   for (const c of ruledOut(rec)) {
-    const key = `${c.what}\u0000${c.field}`;
+    const key = c.source === 'workload' ? `${c.what}\u0000${c.field}` : c.reason;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   return [...groups.values()].map((cs) => {
-    const met = chosen !== null && !cs.some((c) => c.deploy === chosen);
-    const reasons = [...new Set(cs.map((c) => c.reason))].map(md).join('; ');
-    return `- ${met ? 'met' : '**unmet**'}: ${md(cs[0].what)} (${md(cs[0].field)}) rules out ${cs.map((c) => c.deploy).join(', ')}: ${reasons}`;
+    const c = cs[0];
+    const ds = cs.map((x) => x.deploy).join(', ');
+    if (c.source === 'fleet') return `- fleet: ${md(c.reason)} (rules out ${ds})`;
+    const met = chosen !== null && !cs.some((x) => x.deploy === chosen);
+    const reasons = [...new Set(cs.map((x) => x.reason))].map(md).join('; ');
+    return `- ${met ? 'met' : '**unmet**'}: ${needLabel(c)} (${md(c.field)}) rules out ${ds}: ${reasons}`;
   });
 }
 
