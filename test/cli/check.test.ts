@@ -191,9 +191,10 @@ describe('check: JSON output', () => {
     const sandbox = report.workloads.find((w) => w.name === 'sandbox')!;
     assert.equal(sandbox.verdict, 'container-in-vm');
     assert.equal(sandbox.declared, 'container');
-    assert.ok(sandbox.givesUp.includes('isolation-strict'));
+    // Strict isolation is a requirement: it rules the declared container out, it is not a factor.
+    assert.ok(sandbox.constraints.some((c) => c.deploy === 'container' && c.rule === 'strict-isolation-container' && c.field === 'isolation'));
     assert.ok(sandbox.confidence > 0.5 && sandbox.confidence <= 1);
-    assert.ok(sandbox.factors.some((f) => f.id === 'isolation-strict' && f.field === 'isolation' && f.reason.length > 0));
+    assert.ok(sandbox.factors.some((f) => f.id === 'startup' && f.field === 'scaling' && f.reason.length > 0));
     assert.deepEqual(Object.keys(sandbox.scores).sort(), ['container', 'container-in-vm', 'vm']);
     assert.equal(report.summary.workloads, report.workloads.length);
     assert.equal(report.summary.errors, report.diagnostics.filter((d) => d.severity === 'error').length);

@@ -18,24 +18,27 @@ function verdict(lines: string, fleet = FLEET) {
   return rec;
 }
 
-const cases: { name: string; lines: string; fleet?: string; verdict: string | null; factor?: string }[] = [
-  { name: 'elastic stateless microservice → container', lines: 'os: linux\narchitecture: microservice\nstate: stateless\nscaling: { min: 2, max: 20 }\nstartup: fast', verdict: 'container', factor: 'elastic' },
-  { name: 'heavy monolith → vm', lines: 'os: linux\narchitecture: monolith\nresources: { cpu: 16, memory: 64Gi }', verdict: 'vm', factor: 'monolith' },
-  { name: 'batch job → container', lines: 'os: linux\narchitecture: batch', verdict: 'container', factor: 'batch' },
-  { name: 'Unix family → vm only', lines: 'os: solaris\narchitecture: microservice\nscaling: { min: 1, max: 9 }', verdict: 'vm', factor: 'os-unix' },
-  { name: 'Windows without a Windows container host → not a container', lines: 'os: windows\narchitecture: microservice\nstartup: fast', verdict: 'container-in-vm' },
-  { name: 'a Windows container host makes Windows containers possible', lines: 'os: windows\narchitecture: microservice\nstartup: fast', fleet: FLEET + WINDOWS_HOST, verdict: 'container', factor: 'os-windows-host' },
-  { name: 'custom kernel + container traits → container-in-vm', lines: 'os: linux\nkernel: custom\narchitecture: microservice\nscaling: { min: 2, max: 10 }', verdict: 'container-in-vm', factor: 'kernel-custom' },
-  { name: 'custom kernel monolith → vm', lines: 'os: linux\nkernel: custom\narchitecture: monolith', verdict: 'vm', factor: 'kernel-custom' },
-  { name: 'strict isolation + container traits → container-in-vm', lines: 'os: linux\nisolation: strict\narchitecture: microservice\nscaling: { min: 2, max: 10 }\nstartup: fast', verdict: 'container-in-vm', factor: 'isolation-strict' },
-  { name: 'strict isolation heavy monolith → vm', lines: 'os: linux\nisolation: strict\narchitecture: monolith\nresources: { cpu: 8, memory: 32Gi }', verdict: 'vm', factor: 'isolation-strict' },
-  { name: 'live migration → never a plain container', lines: 'os: linux\nliveMigration: true\narchitecture: microservice', verdict: 'container-in-vm', factor: 'live-migration' },
-  { name: 'disaster recovery leans to VMs', lines: 'os: linux\ndisasterRecovery: true\nstartup: normal', verdict: 'vm', factor: 'disaster-recovery' },
-  { name: 'stateful without volumes leans to vm', lines: 'os: linux\nstate: stateful', verdict: 'vm', factor: 'stateful-no-volumes' },
-  { name: 'stateful with volumes is neutral', lines: 'os: linux\nstate: stateful\nvolumes: [{ name: d, size: 1Gi }]\narchitecture: microservice', verdict: 'container', factor: 'stateful-volumes' },
-  { name: 'light instance', lines: 'os: linux\nresources: { cpu: 250m, memory: 256Mi }', verdict: 'container', factor: 'light' },
-  { name: 'fixed replicas', lines: 'os: linux\nreplicas: 5', verdict: 'container', factor: 'replicated' },
-  { name: 'normal startup', lines: 'os: linux\nstartup: normal', verdict: 'vm', factor: 'startup-normal' },
+const cases: { name: string; lines: string; fleet?: string; verdict: string | null; factor?: string; rules?: string; label?: string }[] = [
+  { name: 'elastic stateless microservice → container', lines: 'os: linux\narchitecture: microservice\nstate: stateless\nscaling: { min: 2, max: 20 }\nstartup: fast', verdict: 'container', factor: 'startup', label: 'high' },
+  { name: 'heavy monolith → vm', lines: 'os: linux\narchitecture: monolith\nresources: { cpu: 16, memory: 64Gi }', verdict: 'vm', factor: 'heavy-monolith', label: 'high' },
+  { name: 'monolith → vm', lines: 'os: linux\narchitecture: monolith', verdict: 'vm', factor: 'monolith', label: 'medium' },
+  { name: 'batch job → container', lines: 'os: linux\narchitecture: batch', verdict: 'container', factor: 'startup' },
+  { name: 'Unix family → vm, required', lines: 'os: solaris\narchitecture: microservice\nscaling: { min: 1, max: 9 }', verdict: 'vm', rules: 'container-in-vm', label: 'required' },
+  { name: 'Windows without a Windows container host → not a container', lines: 'os: windows\narchitecture: microservice\nstartup: fast', verdict: 'container-in-vm', rules: 'container' },
+  { name: 'a Windows container host makes Windows containers possible, not preferred', lines: 'os: windows\narchitecture: microservice\nstartup: fast', fleet: FLEET + WINDOWS_HOST, verdict: 'container', factor: 'density' },
+  { name: 'custom kernel + container traits → container-in-vm', lines: 'os: linux\nkernel: custom\narchitecture: microservice\nscaling: { min: 2, max: 10 }', verdict: 'container-in-vm', rules: 'container' },
+  { name: 'custom kernel monolith → vm', lines: 'os: linux\nkernel: custom\narchitecture: monolith', verdict: 'vm', rules: 'container' },
+  { name: 'strict isolation + container traits → container-in-vm', lines: 'os: linux\nisolation: strict\narchitecture: microservice\nscaling: { min: 2, max: 10 }\nstartup: fast', verdict: 'container-in-vm', rules: 'container' },
+  { name: 'strict isolation heavy monolith → vm', lines: 'os: linux\nisolation: strict\narchitecture: monolith\nresources: { cpu: 8, memory: 32Gi }', verdict: 'vm', rules: 'container', label: 'high' },
+  { name: 'strict isolation alone → vm: the second layer is not worth it', lines: 'os: linux\nisolation: strict', verdict: 'vm', factor: 'second-layer', label: 'high' },
+  { name: 'live migration → never a plain container', lines: 'os: linux\nliveMigration: true\narchitecture: microservice\nscaling: { min: 2, max: 10 }', verdict: 'container-in-vm', rules: 'container' },
+  { name: 'disaster recovery leans to VMs', lines: 'os: linux\ndisasterRecovery: true', verdict: 'vm', factor: 'disaster-recovery' },
+  { name: 'disaster recovery on an elastic stateless service → container: nothing on its disks to replicate', lines: 'os: linux\ndisasterRecovery: true\nscaling: { min: 2, max: 10 }\nstate: stateless', verdict: 'container', factor: 'disaster-recovery' },
+  { name: 'stateful without volumes → vm, required', lines: 'os: linux\nstate: stateful', verdict: 'vm', rules: 'container-in-vm', label: 'required' },
+  { name: 'stateful with volumes is neutral', lines: 'os: linux\nstate: stateful\nvolumes: [{ name: d, size: 1Gi }]\narchitecture: microservice', verdict: 'container', factor: 'density' },
+  { name: 'light instance', lines: 'os: linux\nresources: { cpu: 250m, memory: 256Mi }', verdict: 'container', factor: 'density' },
+  { name: 'fixed replicas', lines: 'os: linux\nreplicas: 5', verdict: 'container', factor: 'density' },
+  { name: 'nothing to go on → container, low', lines: 'os: linux\nstartup: normal', verdict: 'container', label: 'low' },
   { name: 'solaris on a container-only fleet → nothing', lines: 'os: solaris', fleet: 'version: 1\nhosts:\n  - { name: n1, role: container-host, os: linux, cpu: 4, memory: 8Gi }\n', verdict: null },
 ];
 
@@ -46,6 +49,8 @@ describe('recommend', () => {
       assert.ok(rec, 'a recommendation');
       assert.equal(rec.verdict, c.verdict, JSON.stringify(rec.scores));
       if (c.factor) assert.ok(rec.factors.some((f) => f.id === c.factor), `factor ${c.factor} in ${rec.factors.map((f) => f.id)}`);
+      if (c.rules) assert.ok(!rec.feasible.includes(c.rules as never), `${c.rules} ruled out`);
+      if (c.label) assert.equal(rec.confidenceLabel, c.label, JSON.stringify(rec.scores));
       for (const f of rec.factors) assert.ok(f.span.end >= f.span.start);
     });
   }
@@ -57,9 +62,9 @@ describe('recommend', () => {
     assert.equal(a.confidence, b.confidence);
   });
 
-  it('gives full confidence when only one option is possible', () => {
+  it('labels a verdict required when only one option is left', () => {
     const rec = verdict('os: aix');
-    assert.equal(rec.confidenceLabel, 'forced');
+    assert.equal(rec.confidenceLabel, 'required');
     assert.equal(rec.confidence, 1);
   });
 });

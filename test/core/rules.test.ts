@@ -79,7 +79,7 @@ const cases: Case[] = [
   },
   {
     rule: 'live-migration-container',
-    files: { 'hosts.yaml': FLEET, 'w.yaml': W('  - name: api\n    os: linux\n    architecture: microservice\n    liveMigration: true\n    deploy: container\n') },
+    files: { 'hosts.yaml': FLEET, 'w.yaml': W('  - name: api\n    os: linux\n    architecture: microservice\n    scaling: { min: 2, max: 10 }\n    liveMigration: true\n    deploy: container\n') },
     at: 'container',
     fixed: 'deploy: container-in-vm',
   },
@@ -118,7 +118,7 @@ const cases: Case[] = [
     rule: 'strict-isolation-container',
     files: { 'hosts.yaml': FLEET, 'w.yaml': W('  - name: api\n    os: linux\n    isolation: strict\n    deploy: container\n') },
     at: 'container',
-    fixed: 'deploy: container-in-vm',
+    fixed: 'deploy: vm',
   },
   {
     rule: 'elastic-vm',

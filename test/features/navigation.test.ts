@@ -84,7 +84,7 @@ describe('document symbols (in process)', () => {
       expected: [
         'workloads [group] @ 1:0 workloads:',
         '  checkout-api [workload] → container · declared vm @ 3:2 - name: checkout-api',
-        '  orders-db [workload] → container @ 11:2 - name: orders-db',
+        '  orders-db [workload] → no option · declared container @ 11:2 - name: orders-db',
         '  legacy [workload] → vm @ 17:2 - name: legacy',
         '  reports [workload] → container @ 22:2 - name: reports',
       ],
@@ -148,17 +148,17 @@ describe('code lens (in process)', () => {
       name: 'verdict, confidence and the declared deploy on each workload',
       fixture: twoFiles(HOSTS, `$0${APPS}`),
       expected: [
-        '3:10 → container (medium, 65%) · declared vm',
-        '11:10 → container (forced, 100%) · as declared',
-        '17:10 → vm (medium, 63%)',
-        '22:10 → container (medium, 70%)',
+        '3:10 → container (high, 80%) · declared vm',
+        '11:10 → no option: nothing in the fleet meets its needs · declared container',
+        '17:10 → vm (high, 80%)',
+        '22:10 → container (high, 80%)',
       ],
     },
     { name: 'a workload without hosts: no preference', fixture: `$0version: 1\nworkloads:\n  - name: w\n    os: linux\n`, expected: ['2:10 → container (low, 50%)'] },
     {
       name: 'a workload no host can run',
       fixture: `//- h.workload.yaml\nversion: 1\nhosts:\n  - { name: k1, role: container-host, os: linux, cpu: 4, memory: 8Gi }\n//- w.workload.yaml\n$0version: 1\nworkloads:\n  - name: w\n    os: windows\n`,
-      expected: ['2:10 → no host can run this workload'],
+      expected: ['2:10 → no option: nothing in the fleet meets its needs'],
     },
     { name: 'hosts get none', fixture: twoFiles(`$0${HOSTS}`, APPS), expected: [] },
   ];

@@ -40,7 +40,7 @@ describe('symbols, code lens and host navigation', { timeout: 120_000 }, () => {
       apps[0].children!.map((s) => [s.name, s.detail]),
       [
         ['checkout-api', `→ ${verdict('checkout-api')} · declared vm`],
-        ['orders-db', `→ ${verdict('orders-db')}`],
+        ['orders-db', `→ ${verdict('orders-db') ?? 'no option'} · declared container`],
         ['legacy', `→ ${verdict('legacy')}`],
         ['reports', `→ ${verdict('reports')}`],
       ],
@@ -61,6 +61,7 @@ describe('symbols, code lens and host navigation', { timeout: 120_000 }, () => {
     const { analysis } = analyzeTexts(FILES);
     const lenses = await c!.codeLens(A);
     const expected = [...analysis.recommendations].map(([w, r]) => {
+      if (!r.verdict) return `→ no option: nothing in the fleet meets its needs · declared ${w.deploy}`;
       const base = `→ ${r.verdict} (${r.confidenceLabel}, ${Math.round(r.confidence * 100)}%)`;
       return w.deploy ? `${base} · ${w.deploy === r.verdict ? 'as declared' : `declared ${w.deploy}`}` : base;
     });

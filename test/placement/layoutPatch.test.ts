@@ -225,6 +225,10 @@ describe('layout patches', () => {
     const patch = roundTrip(prev, next);
     assert.ok(patch.workloads.length <= 2 && patch.hosts.length <= 4, `${patch.workloads.length} workloads, ${patch.hosts.length} hosts`);
     assert.equal(patch.workloadRefs?.shifts.length, 3, 'one run of moved refs');
-    assert.ok(JSON.stringify(patch).length * 50 < JSON.stringify(next).length, `${JSON.stringify(patch).length} vs ${JSON.stringify(next).length} bytes`);
+    // Nothing but what changed: the hosts that changed go whole, and one full hypervisor
+    // holds a hundred VMs (the decision model puts more workloads in VMs than it did).
+    const changed = JSON.stringify(patch.hosts).length + JSON.stringify(patch.workloads).length;
+    assert.ok(JSON.stringify(patch).length < changed + 1000, `${JSON.stringify(patch).length} bytes for ${changed} bytes of changes`);
+    assert.ok(JSON.stringify(patch).length * 20 < JSON.stringify(next).length, `${JSON.stringify(patch).length} vs ${JSON.stringify(next).length} bytes`);
   });
 });

@@ -5,7 +5,7 @@
 
 import type { Analysis } from '../core/analyze';
 import { ownFix } from '../core/fix';
-import { givesUp } from '../core/recommend';
+import { givesUp, ruledOut } from '../core/recommend';
 import { lineOf } from '../core/text';
 import { DEPLOYS, type Deploy, type Fix, type ParsedFile, type Severity, type Span } from '../core/types';
 import { anchorLink } from '../ruleDocs';
@@ -65,7 +65,7 @@ export interface ReportWorkload {
   verdict: Deploy | null;
   /** 0.5 (a coin toss) to 1 (the only possible option), three decimals. */
   confidence: number;
-  confidenceLabel: 'forced' | 'high' | 'medium' | 'low' | 'none';
+  confidenceLabel: 'required' | 'high' | 'medium' | 'low' | 'none';
   scores: Record<Deploy, number>;
   feasible: Deploy[];
   /** The `deploy:` the file declares, or null. */
@@ -167,7 +167,7 @@ export function buildReport(
       declared,
       givesUp: declared ? givesUp(rec, declared).map((f) => f.id) : [],
       factors: rec.factors.map((f) => ({ id: f.id, field: f.field, favours: f.favours, weights: { ...f.weights }, reason: f.reason, range: rangeOf(file, f.span) })),
-      constraints: rec.constraints.map((c) => ({ deploy: c.deploy, field: c.field, rule: c.ruleId, reason: c.reason, range: rangeOf(file, c.span) })),
+      constraints: ruledOut(rec).map((c) => ({ deploy: c.deploy, field: c.field, rule: c.ruleId, reason: c.reason, range: rangeOf(file, c.span) })),
     });
     summary.workloads++;
     summary.verdicts[rec.verdict ?? 'none']++;

@@ -45,9 +45,9 @@ function workloadLines(w: ReportWorkload, paint: Paint): string[] {
   const name = w.name === null ? '(unnamed)' : safe(w.name);
   const head = `  ${paint('bold', name)} ${paint('dim', `(line ${w.range.start.line})`)}: `;
   let verdict: string;
-  if (w.verdict === null) verdict = paint('red', 'no host can run it in any form');
+  if (w.verdict === null) verdict = paint('red', 'no option: nothing in the fleet meets its needs');
   else {
-    const conf = w.confidenceLabel === 'forced' ? 'the only possible option' : `${w.confidenceLabel} confidence (${Math.round(w.confidence * 100)}%)`;
+    const conf = w.confidenceLabel === 'required' ? 'required: the only option left' : `${w.confidenceLabel} confidence (${Math.round(w.confidence * 100)}%)`;
     verdict = `${paint('cyan', w.verdict)}, ${conf}`;
   }
   const out = [head + verdict];

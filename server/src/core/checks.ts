@@ -1,14 +1,13 @@
 // The checks that need the fleet: duplicate names, host fields that do not fit the
-// host's role, and per workload its pins, its deployment against the recommendation and
-// its volumes. Pure: each emits findings, none reads anything but its arguments.
+// host's role, and per workload its pins and its deployment against the decision. Pure: each emits findings, none reads anything but its arguments.
 
 import { insertIntoMap } from './edits';
 import type { Fleet } from './fleet';
-import type { Recommendation } from './recommend';
+import { type Constraint, needLabel, type Recommendation, ruledOut } from './recommend';
 import type { Chars } from './sourceText';
 import { dnsLabelFor, freeLabel, isDnsLabel, yamlLabel } from './names';
 import { closest, show } from './text';
-import type { Deploy, Finding, Fix, HostDecl, Span, WorkloadDecl, YEntry } from './types';
+import { DEPLOYS, type Deploy, type Finding, type Fix, type HostDecl, type Span, type WorkloadDecl, type YEntry } from './types';
 
 type Emit = (f: Finding) => void;
 
@@ -111,13 +110,30 @@ export function checkHosts(fleet: Fleet, emit: (file: string, f: Finding) => voi
 /** Every check of one workload; `text` is its file's source (some fixes read around it). */
 export function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text: Chars, emit: Emit): void {
   checkPins(w, fleet, emit);
-  if (rec.verdict === null && fleet.summary.declaresHosts) {
-    const why = [...new Set(rec.constraints.map((c) => `${c.deploy}: ${c.reason}`))].join('; ');
-    emit({ ruleId: 'no-capable-host', message: `No host in the fleet can run '${w.name ?? 'this workload'}' in any form (${why}).`, span: w.nameSpan });
-  }
+  if (rec.verdict === null && fleet.summary.declaresHosts) emit({ ruleId: 'no-capable-host', message: nothingLeft(w, rec), span: w.nameSpan });
   const deploy = entryOf(w, 'deploy');
   if (w.deploy && deploy?.value) checkDeclaredDeploy(w, w.deploy, deploy.value.span, rec, text, emit);
-  checkVolumes(w, rec, text, emit);
+}
+
+/** Which requirement nothing in the fleet meets, and what would meet it. */
+function nothingLeft(w: WorkloadDecl, rec: Recommendation): string {
+  const all = ruledOut(rec);
+  const byWhy = new Map<string, Deploy[]>();
+  for (const c of [...all.filter((x) => x.source === 'workload'), ...all.filter((x) => x.source === 'fleet')]) {
+    const why = c.source === 'workload' ? `${needLabel(c)} rules out` : c.reason;
+    byWhy.set(why, [...(byWhy.get(why) ?? []), c.deploy]);
+  }
+  const parts = [...byWhy].map(([why, ds]) => (why.endsWith('rules out') ? `${why} ${ds.join(', ')}` : `${why} (ruling out ${ds.join(', ')})`));
+  const would = DEPLOYS.map((d) => remedyFor(all.filter((c) => c.deploy === d), d)).filter((r): r is string => r !== undefined);
+  const meet = would.length ? ` What would meet it: ${[...new Set(would)].join(', or ')}.` : '';
+  return `Nothing in the fleet meets the needs of '${w.name ?? 'this workload'}': ${parts.join('; ')}.${meet}`;
+}
+
+/** What would make `d` possible: every ruling of it lifted, when each can be. */
+function remedyFor(rulings: readonly Constraint[], d: Deploy): string | undefined {
+  if (!rulings.every((c) => c.remedy !== undefined)) return undefined;
+  const target = d === 'container-in-vm' ? 'a sandboxed container-in-vm' : `a ${d}`;
+  return `${[...new Set(rulings.map((c) => c.remedy))].join(' and ')} for ${target}`;
 }
 
 /** Pins to hosts that do not exist. */
@@ -139,70 +155,50 @@ function checkPins(w: WorkloadDecl, fleet: Fleet, emit: Emit): void {
  * choice the user made, so "fix all" and `check --fix` apply it (`safe`) only where the
  * declared one cannot run at all.
  */
-function setDeploy(w: WorkloadDecl, rec: Recommendation, text: Chars, to: Deploy, preferred = true, label?: string, safe = false): Fix {
+function setDeploy(w: WorkloadDecl, rec: Recommendation, text: Chars, to: Deploy, preferred = true, safe = false): Fix {
   const e = entryOf(w, 'deploy');
-  const title = label ?? `Set \`deploy: ${to}\`${to === rec.verdict ? ' (recommended)' : ''}`;
+  const title = `Set \`deploy: ${to}\`${to === rec.verdict ? ' (recommended)' : ''}`;
   if (e?.value) return { title, edits: [{ span: e.value.span, newText: to }], safe, preferred };
   if (e) return { title, edits: [{ span: { start: e.colonEnd, end: e.colonEnd }, newText: ` ${to}` }], safe, preferred };
   return { title, edits: [insertIntoMap(text, w.node, [`deploy: ${to}`])], safe, preferred };
 }
 
-/** The declared deployment: impossible here, unwise, or against the recommendation. */
+/**
+ * The declared deployment against the decision: impossible here, breaking a requirement,
+ * or against the recommendation. Every finding derives from the same recommendation, so
+ * declaring the verdict raises none, and every fix that changes `deploy` sets the
+ * verdict: the one option that is feasible and raises no advice.
+ */
 function checkDeclaredDeploy(w: WorkloadDecl, declared: Deploy, span: Finding['span'], rec: Recommendation, text: Chars, emit: Emit): void {
-  const fix = (to: Deploy, preferred?: boolean, label?: string, safe?: boolean) => setDeploy(w, rec, text, to, preferred, label, safe);
+  const toVerdict = (preferred: boolean, safe: boolean): Fix[] => (rec.verdict ? [setDeploy(w, rec, text, rec.verdict, preferred, safe)] : []);
+  const recommended = rec.verdict ? ` Recommended: ${rec.verdict}.` : '';
   const broken = rec.constraints.filter((c) => c.deploy === declared);
   for (const c of uniqueBy(broken, (c) => c.ruleId)) {
-    const fixes: Fix[] = [];
-    if (c.ruleId === 'live-migration-container') {
-      const cin = rec.verdict !== 'vm';
-      if (rec.feasible.includes('container-in-vm')) fixes.push(fix('container-in-vm', cin, 'Switch to `container-in-vm`', cin));
-      if (rec.feasible.includes('vm')) fixes.push(fix('vm', !cin, undefined, !cin));
-    } else if (rec.verdict) fixes.push(fix(rec.verdict, true, undefined, true));
-    emit({ ruleId: c.ruleId, message: `\`deploy: ${declared}\` is impossible here: ${c.reason}.${rec.verdict ? ` Recommended: ${rec.verdict}.` : ''}`, span, fixes });
+    emit({ ruleId: c.ruleId, message: `\`deploy: ${declared}\` is impossible here: ${c.reason}.${recommended}`, span, fixes: toVerdict(true, true) });
   }
   if (broken.length) return;
-  let specific = false;
-  if (declared === 'container' && w.isolation === 'strict') {
-    specific = true;
-    emit({
-      ruleId: 'strict-isolation-container',
-      message: 'Strict isolation in a plain container: a kernel flaw on the host reaches every container there. Run it as container-in-vm (or vm).',
-      span,
-      fixes: [fix('container-in-vm', true, 'Switch to `container-in-vm`')],
-    });
+  const unmet = rec.requirements.filter((c) => c.deploy === declared);
+  for (const c of uniqueBy(unmet, (c) => c.ruleId)) {
+    if (c.ruleId === 'stateful-without-volumes') {
+      const message = `A stateful workload deployed as ${declared} declares no volumes: ${c.reason}.${recommended}`;
+      emit({ ruleId: c.ruleId, message, span: c.span, fixes: [volumeStub(w, text), ...toVerdict(false, false)] });
+    } else {
+      emit({ ruleId: c.ruleId, message: `\`deploy: ${declared}\` breaks \`${c.what}\`: ${c.reason}.${recommended || ' Nothing in the fleet meets it.'}`, span, fixes: toVerdict(true, false) });
+    }
   }
+  if (unmet.length || !rec.verdict || rec.verdict === declared) return;
+  const severity = rec.confidenceLabel === 'high' ? 'warning' : 'information';
   if (declared === 'vm' && w.scaling && w.scaling.max > w.scaling.min) {
-    specific = true;
-    const to: Deploy = rec.feasible.includes('container') ? 'container' : 'container-in-vm';
-    emit({
-      ruleId: 'elastic-vm',
-      message: `Elastic scaling (${w.scaling.min} to ${w.scaling.max}) as VMs boots a whole OS per instance; containers start in seconds. Consider ${to}.`,
-      span,
-      fixes: rec.feasible.includes(to) ? [fix(to)] : [],
-    });
+    const message = `Elastic scaling (${w.scaling.min} to ${w.scaling.max}) as VMs boots a whole OS per instance; containers start in seconds. Recommended: ${rec.verdict} (${rec.confidenceLabel}).`;
+    emit({ ruleId: 'elastic-vm', message, span, severity, fixes: toVerdict(true, false) });
+    return;
   }
-  if (!specific && rec.verdict && rec.verdict !== declared) {
-    const strong = rec.confidenceLabel === 'high' || rec.confidenceLabel === 'forced';
-    emit({
-      ruleId: 'deploy-against-recommendation',
-      message: `\`deploy: ${declared}\` goes against the recommendation: ${rec.verdict} (${Math.round(rec.confidence * 100)}% confidence; scores ${declared} ${rec.scores[declared]}, ${rec.verdict} ${rec.scores[rec.verdict]}). Hover the workload for what ${declared} gives up.`,
-      span,
-      severity: strong ? 'warning' : 'information',
-      fixes: [fix(rec.verdict)],
-    });
-  }
-}
-
-/** A stateful workload in a container with nowhere to keep its data. */
-function checkVolumes(w: WorkloadDecl, rec: Recommendation, text: Chars, emit: Emit): void {
-  const declared = w.deploy;
-  const effective = declared ?? rec.verdict;
-  if (w.state !== 'stateful' || w.volumes.length !== 0 || (effective !== 'container' && effective !== 'container-in-vm')) return;
   emit({
-    ruleId: 'stateful-without-volumes',
-    message: `A stateful workload deployed as ${effective}${declared ? '' : ' (recommended)'} declares no volumes: its data is lost when the container is replaced.`,
-    span: entryOf(w, 'state')?.value?.span ?? w.nameSpan,
-    fixes: [volumeStub(w, text)],
+    ruleId: 'deploy-against-recommendation',
+    message: `\`deploy: ${declared}\` goes against the recommendation: ${rec.verdict} (${rec.confidenceLabel}, ${Math.round(rec.confidence * 100)}%; scores ${declared} ${rec.scores[declared]}, ${rec.verdict} ${rec.scores[rec.verdict]}). Hover the workload for what ${declared} gives up.`,
+    span,
+    severity,
+    fixes: toVerdict(true, false),
   });
 }
 

@@ -1,7 +1,8 @@
 // The recommendation engine: a pure function of one workload and a summary of the
-// fleet. It returns the verdict, a confidence and every factor that produced it, so
-// that the hover can show why the verdict fell. Weights are documented in docs/rules.md
-// (generated from FACTOR_DOCS below).
+// fleet, in two stages. Stage 1 (constraints and requirements) rules options out, each
+// with a reason and the field it rests on; stage 2 (factors) only ranks what is left.
+// Every constraint and factor traces to a claim of the trade-off between VMs and
+// containers; docs/engine.md is generated from CONSTRAINT_DOCS and FACTOR_DOCS below.
 
 import type { RuleId } from './rules';
 import type { FleetSummary } from './fleet';
@@ -10,7 +11,7 @@ import { DEPLOYS, type Deploy, type Span, type WorkloadDecl } from './types';
 export interface Factor {
   /** Stable id, documented in docs/engine.md. */
   id: string;
-  /** The field the factor rests on. */
+  /** The field the factor rests on (the first, when several trigger it). */
   field: string;
   span: Span;
   reason: string;
@@ -23,146 +24,275 @@ export interface Factor {
 export interface Constraint {
   /** The deployment this rules out. */
   deploy: Deploy;
+  /** The need or fact, short: `isolation: strict`, `no hypervisor host`. */
+  what: string;
   field: string;
   span: Span;
   reason: string;
-  /** The rule that reports a declared `deploy` breaking this constraint. */
-  ruleId: Extract<RuleId, 'deploy-impossible' | 'live-migration-container' | 'pinned-host-mismatch'>;
+  /** The rule that reports a declared `deploy` breaking this. */
+  ruleId: Extract<RuleId, 'deploy-impossible' | 'live-migration-container' | 'pinned-host-mismatch' | 'strict-isolation-container' | 'stateful-without-volumes'>;
+  /** What would lift it (a host to add, a field to declare), when something would. */
+  remedy?: string;
+  /** Whether it rests on the workload's own fields or on the fleet (hosts, pins). */
+  source: 'workload' | 'fleet';
 }
 
+export type ConfidenceLabel = 'required' | 'high' | 'medium' | 'low' | 'none';
+
 export interface Recommendation {
-  /** Null when no deployment is possible on this fleet. */
+  /** Null when constraints and requirements leave no deployment. */
   verdict: Deploy | null;
-  /** 0.5 (a coin toss) to 1 (only one option is possible). */
+  /** 1 when required; else 0.5 (a coin toss) + 0.1 per point of margin, at most 0.95. */
   confidence: number;
-  confidenceLabel: 'forced' | 'high' | 'medium' | 'low' | 'none';
+  confidenceLabel: ConfidenceLabel;
+  /** The verdict's score minus the runner-up's (0 when there is none). */
+  margin: number;
   scores: Record<Deploy, number>;
   feasible: Deploy[];
   factors: Factor[];
+  /** What cannot run at all (the OS, the kernel, the fleet, pins, live migration). */
   constraints: Constraint[];
+  /** The workload's needs that rule options out though they could run (isolation, storage). */
+  requirements: Constraint[];
 }
 
 export const UNIX_OSES = new Set(['freebsd', 'solaris', 'aix']);
-/** Per-instance size from which a workload counts as heavy. */
+/** Per-instance size from which a monolith counts as heavy. */
 export const HEAVY_MEMORY = 16 * 2 ** 30;
 export const HEAVY_CPU = 8;
+/** Per-instance size up to which a workload counts as light. */
 export const LIGHT_MEMORY = 2 ** 30;
 export const LIGHT_CPU = 1;
+/** Instances from which a workload counts as many (`replicas`, or `scaling.max`). */
+export const MANY_INSTANCES = 3;
 
-/** Each factor's id, weights and reason, for the docs. */
-export const FACTOR_DOCS: { id: string; when: string; weights: Partial<Record<Deploy, number>>; why: string }[] = [
-  { id: 'os-unix', when: '`os` is freebsd, solaris or aix', weights: { vm: 5 }, why: 'OCI containers run only on Linux and Windows kernels; VMs run different OSes side by side.' },
-  { id: 'os-windows-host', when: '`os: windows` and the fleet has a Windows container host', weights: { container: 1 }, why: 'A Windows container host makes Windows containers possible.' },
-  { id: 'kernel-custom', when: '`kernel: custom`', weights: { vm: 3, 'container-in-vm': 2 }, why: 'A container shares its host\'s kernel; its own kernel, modules or tuning need a VM.' },
-  { id: 'isolation-strict', when: '`isolation: strict`', weights: { vm: 4, 'container-in-vm': 4, container: -3 }, why: 'A kernel vulnerability on a container host reaches every container there; VM escape is rare.' },
-  { id: 'monolith', when: '`architecture: monolith`', weights: { vm: 3 }, why: 'Heavy, traditional applications suit VMs: one OS image, managed and patched as a unit.' },
-  { id: 'microservice', when: '`architecture: microservice`', weights: { container: 3, 'container-in-vm': 2 }, why: 'Small services that scale out suit containers: megabytes, start in seconds, many per host.' },
-  { id: 'batch', when: '`architecture: batch`', weights: { container: 2, 'container-in-vm': 1 }, why: 'Jobs that run to completion suit containers: no OS to boot, densely packed.' },
-  { id: 'heavy', when: 'an instance needs ≥ 8 cores or ≥ 16Gi', weights: { vm: 2 }, why: 'A heavy instance uses a host well as a VM; the guest OS costs little beside it.' },
-  { id: 'light', when: 'an instance needs ≤ 1 core and ≤ 1Gi', weights: { container: 1, 'container-in-vm': 1 }, why: 'A light instance would cost less than its own guest OS as a VM.' },
-  { id: 'stateless', when: '`state: stateless`', weights: { container: 1, 'container-in-vm': 1 }, why: 'Interchangeable instances suit containers, which are replaced rather than repaired.' },
-  { id: 'stateful-volumes', when: '`state: stateful` with `volumes`', weights: {}, why: 'Data on declared volumes survives a container restart: no preference either way.' },
-  { id: 'stateful-no-volumes', when: '`state: stateful` without `volumes`', weights: { vm: 1 }, why: 'A container\'s writable layer is lost on restart; without volumes only a VM disk keeps the data.' },
-  { id: 'elastic', when: '`scaling.max` > `scaling.min`', weights: { container: 3, 'container-in-vm': 2 }, why: 'Elastic scaling needs instances that start in seconds and pack densely.' },
-  { id: 'replicated', when: '`replicas` ≥ 3', weights: { container: 1, 'container-in-vm': 1 }, why: 'Many identical instances are cheaper as containers sharing one OS.' },
-  { id: 'startup-fast', when: '`startup: fast`', weights: { container: 2, 'container-in-vm': 1 }, why: 'A container starts in seconds or less; a VM boots a whole OS.' },
-  { id: 'startup-normal', when: '`startup: normal`', weights: { vm: 1 }, why: 'Minutes to boot are acceptable, so a VM\'s full boot costs nothing.' },
-  { id: 'live-migration', when: '`liveMigration: true`', weights: { vm: 3, 'container-in-vm': 3 }, why: 'Moving a running workload between hosts (vMotion, Live Migration) is a VM feature.' },
-  { id: 'disaster-recovery', when: '`disasterRecovery: true`', weights: { vm: 2, 'container-in-vm': 2 }, why: 'Replicating VM files to a DR site that need not mirror the first is a VM feature.' },
+type Weights = Partial<Record<Deploy, number>>;
+
+interface FactorDoc {
+  id: string;
+  /** The claim of the trade-off it stands for. */
+  claim: string;
+  when: string;
+  weights: Weights;
+  why: string;
+}
+
+/** One factor per claim of the trade-off; a claim counts once however many fields trigger it. */
+export const FACTOR_DOCS: readonly FactorDoc[] = [
+  {
+    id: 'startup',
+    claim: 'start-up',
+    when: '`startup: fast`, elastic `scaling` (`max` > `min`) or `architecture: batch`',
+    weights: { container: 2, 'container-in-vm': 2 },
+    why: 'A container starts in seconds or less; a VM boots a whole OS. Scaling out and job runs wait on start-up.',
+  },
+  {
+    id: 'density',
+    claim: 'footprint and density',
+    when: `a light instance (≤ ${LIGHT_CPU} core and ≤ 1Gi), many instances (\`replicas\` or \`scaling.max\` ≥ ${MANY_INSTANCES}) or \`architecture: microservice\``,
+    weights: { container: 2, 'container-in-vm': 2 },
+    why: 'A container costs megabytes, a VM gigabytes: a host runs far more containers, and small or many instances feel the difference most.',
+  },
+  {
+    id: 'monolith',
+    claim: 'shape',
+    when: '`architecture: monolith`',
+    weights: { vm: 2 },
+    why: 'A traditional application is managed as one OS image: installed, patched and moved as a unit, as VMs are.',
+  },
+  {
+    id: 'heavy-monolith',
+    claim: 'shape',
+    when: `\`architecture: monolith\` and an instance needs ≥ ${HEAVY_CPU} cores or ≥ 16Gi (replaces \`monolith\`)`,
+    weights: { vm: 3 },
+    why: 'Heavy monoliths suit VMs: the guest OS costs little beside them, and they gain nothing from density.',
+  },
+  {
+    id: 'stateless',
+    claim: 'state',
+    when: '`state: stateless`',
+    weights: { container: 1, 'container-in-vm': 1 },
+    why: 'Interchangeable instances suit containers, which are replaced rather than repaired.',
+  },
+  {
+    id: 'disaster-recovery',
+    claim: 'portability and migration',
+    when: '`disasterRecovery: true`',
+    weights: { vm: 2, 'container-in-vm': 2 },
+    why: 'A VM\'s disk image replicates to a DR site that need not mirror the first (vSphere Replication and SRM, Hyper-V Replica).',
+  },
+  {
+    id: 'second-layer',
+    claim: 'patching',
+    when: 'container-in-vm is possible',
+    weights: { 'container-in-vm': -3 },
+    why: 'Containers in a VM add a layer: a guest OS per VM to patch and its memory, on top of the containers. It pays only where both sides are needed.',
+  },
 ];
 
-const DOC = new Map(FACTOR_DOCS.map((d) => [d.id, d]));
+/** The claims that are requirements only (stage 1): they rule out, never add points. */
+export const REQUIREMENT_CLAIMS = ['OS', 'kernel', 'isolation', 'live migration', 'persistent storage'];
+
+/** Stage 1, for the docs: what rules each deployment out. */
+export const CONSTRAINT_DOCS: readonly { rulesOut: string; when: string; rule: RuleId; source: string }[] = [
+  { rulesOut: 'container, container-in-vm', when: '`os` is freebsd, solaris or aix', rule: 'deploy-impossible', source: 'OCI runtimes run on Linux and Windows kernels only (OCI runtime spec); a VM runs its own OS.' },
+  { rulesOut: 'container', when: 'no container host of the workload\'s OS (`any`: no container host)', rule: 'deploy-impossible', source: 'Every container on a host uses that host\'s OS and kernel (Kubernetes: Windows pods need Windows nodes).' },
+  { rulesOut: 'container', when: '`kernel: custom`', rule: 'deploy-impossible', source: 'A container shares its host\'s kernel; its own kernel, modules or tuning need a VM.' },
+  { rulesOut: 'container', when: '`liveMigration: true`', rule: 'live-migration-container', source: 'vMotion, Hyper-V Live Migration and KubeVirt live migration move VMs; a plain container is restarted elsewhere.' },
+  { rulesOut: 'container', when: '`isolation: strict`', rule: 'strict-isolation-container', source: 'A kernel flaw on a container host reaches every container there; VM escape is rare. Container-in-vm meets it in VMs of its own workload (Kata Containers, KubeVirt).' },
+  { rulesOut: 'container, container-in-vm', when: '`state: stateful` without `volumes`', rule: 'stateful-without-volumes', source: 'A container\'s writable layer is lost when it is replaced (Kubernetes: persistent volumes); a VM\'s disk keeps its data.' },
+  { rulesOut: 'vm, container-in-vm', when: 'the fleet has no hypervisor', rule: 'deploy-impossible', source: 'A VM needs a hypervisor.' },
+  { rulesOut: 'container-in-vm', when: 'no hypervisor offers a container runtime (`runtime:`) to its VMs', rule: 'deploy-impossible', source: 'Containers in a VM need a runtime in the guest.' },
+  { rulesOut: 'container', when: 'pinned only to hypervisors', rule: 'pinned-host-mismatch', source: 'A pin is a hard requirement.' },
+  { rulesOut: 'vm, container-in-vm', when: 'pinned only to container hosts', rule: 'pinned-host-mismatch', source: 'A pin is a hard requirement.' },
+];
+
+/** The largest change one factor toggled by a size or instance-count threshold makes to any two scores. */
+export const THRESHOLD_SWING = Math.max(swing(doc('density').weights, {}), swing(doc('heavy-monolith').weights, doc('monolith').weights));
+/**
+ * Confidence bands on the margin between the verdict and the runner-up. High is wider
+ * than any threshold's swing, so ±10 % cpu or memory, or ±1 replica (each crosses one
+ * threshold at most), cannot flip a verdict labelled high.
+ */
+export const HIGH_MARGIN = THRESHOLD_SWING + 1;
+export const MEDIUM_MARGIN = 2;
 
 /** Roles of the hosts a workload is pinned to (known pins only). */
 export type PinRoles = ReadonlySet<string> | undefined;
 
 export function recommend(w: WorkloadDecl, fleet: FleetSummary, pinRoles?: PinRoles): Recommendation {
-  const factors: Factor[] = [];
-  const constraints: Constraint[] = [];
-  const at = (field: string): Span => fieldSpan(w, field);
-  const add = (id: string, field: string, reason?: string) => {
-    const d = DOC.get(id)!;
-    factors.push({ id, field, span: at(field), reason: reason ?? d.why, weights: d.weights, favours: favourite(d.weights) });
-  };
-  const rule = (deploy: Deploy, field: string, reason: string, ruleId: Constraint['ruleId'] = 'deploy-impossible') =>
-    constraints.push({ deploy, field, span: at(field), reason, ruleId });
-
-  // The OS and the kernel: containers share both with their host.
-  const os = w.os;
-  if (os && UNIX_OSES.has(os)) {
-    add('os-unix', 'os', `${os} is a Unix family that container runtimes do not run; VMs run different OSes side by side.`);
-    rule('container', 'os', `a ${os} workload cannot be a container: OCI containers run on Linux and Windows kernels only`);
-    rule('container-in-vm', 'os', `a ${os} workload cannot be a container, even inside a VM`);
-  } else if (fleet.declaresHosts && os) {
-    const hasHost = os === 'any' ? fleet.containerHostOses.size > 0 : fleet.containerHostOses.has(os);
-    if (!hasHost) {
-      const label = os === 'any' ? 'no container host' : `no ${cap(os)} container host`;
-      rule('container', 'os', `the fleet has ${label}, and a container must use its host's OS and kernel`);
-    } else if (os === 'windows') add('os-windows-host', 'os');
-  }
-  if (w.kernel === 'custom') {
-    add('kernel-custom', 'kernel');
-    rule('container', 'kernel', 'a container shares its host\'s kernel, so it cannot have a custom kernel');
-  }
-  if (w.liveMigration === true) {
-    add('live-migration', 'liveMigration');
-    rule('container', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
-  }
-  if (w.disasterRecovery === true) add('disaster-recovery', 'disasterRecovery');
-  if (w.isolation === 'strict') add('isolation-strict', 'isolation');
-
-  // The workload's shape.
-  if (w.architecture === 'monolith') add('monolith', 'architecture');
-  else if (w.architecture === 'microservice') add('microservice', 'architecture');
-  else if (w.architecture === 'batch') add('batch', 'architecture');
-  if ((w.memory !== undefined && w.memory >= HEAVY_MEMORY) || (w.cpu !== undefined && w.cpu >= HEAVY_CPU)) add('heavy', 'resources');
-  else if (w.memory !== undefined && w.cpu !== undefined && w.memory <= LIGHT_MEMORY && w.cpu <= LIGHT_CPU) add('light', 'resources');
-  if (w.state === 'stateless') add('stateless', 'state');
-  else if (w.state === 'stateful') add(w.volumes.length ? 'stateful-volumes' : 'stateful-no-volumes', 'state');
-  if (w.scaling && w.scaling.max > w.scaling.min) add('elastic', 'scaling', `Elastic scaling (${w.scaling.min} to ${w.scaling.max}) needs instances that start in seconds and pack densely.`);
-  else if (w.replicas !== undefined && w.replicas >= 3) add('replicated', 'replicas');
-  if (w.startup === 'fast') add('startup-fast', 'startup');
-  else if (w.startup === 'normal') add('startup-normal', 'startup');
-
-  // What the fleet can run at all.
-  if (fleet.declaresHosts) {
-    if (fleet.hypervisors === 0) {
-      rule('vm', 'name', 'the fleet has no hypervisor host');
-      rule('container-in-vm', 'name', 'the fleet has no hypervisor host');
-    } else if (fleet.hypervisorsWithRuntime === 0) {
-      rule('container-in-vm', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)');
-    }
-  }
-  if (pinRoles && pinRoles.size) {
-    const field = w.node.entries.some((e) => e.key === 'host') ? 'host' : 'hosts';
-    if (!pinRoles.has('container-host')) rule('container', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch');
-    if (!pinRoles.has('hypervisor')) {
-      rule('vm', field, 'it is pinned to container hosts only', 'pinned-host-mismatch');
-      rule('container-in-vm', field, 'it is pinned to container hosts only', 'pinned-host-mismatch');
-    }
-  }
-
+  const constraints = hardConstraints(w, fleet, pinRoles);
+  const requirements = needs(w);
+  const feasible = DEPLOYS.filter((d) => !constraints.some((c) => c.deploy === d) && !requirements.some((c) => c.deploy === d));
+  const factors = preferences(w, feasible.includes('container-in-vm'));
   const scores = { vm: 0, container: 0, 'container-in-vm': 0 } as Record<Deploy, number>;
   for (const f of factors) for (const d of DEPLOYS) scores[d] += f.weights[d] ?? 0;
-  const feasible = DEPLOYS.filter((d) => !constraints.some((c) => c.deploy === d));
   // Ties go to the lighter option first, then the simpler one.
-  const order: Deploy[] = ['container', 'vm', 'container-in-vm'];
-  const ranked = order.filter((d) => feasible.includes(d)).sort((a, b) => scores[b] - scores[a]);
-  if (ranked.length === 0) return { verdict: null, confidence: 0, confidenceLabel: 'none', scores, feasible, factors, constraints };
-  const best = ranked[0];
-  let confidence = 1;
-  let confidenceLabel: Recommendation['confidenceLabel'] = 'forced';
-  if (ranked.length > 1) {
-    const a = scores[best];
-    const b = scores[ranked[1]];
-    // Only a forced choice is certain; a strong preference tops out below it.
-    confidence = Math.min(0.95, 0.5 + (0.5 * (a - b)) / Math.max(a, 4));
-    confidenceLabel = confidence >= 0.75 ? 'high' : confidence >= 0.6 ? 'medium' : 'low';
-  }
-  return { verdict: best, confidence, confidenceLabel, scores, feasible, factors, constraints };
+  const ranked = (['container', 'vm', 'container-in-vm'] as Deploy[]).filter((d) => feasible.includes(d)).sort((a, b) => scores[b] - scores[a]);
+  const base = { scores, feasible, factors, constraints, requirements };
+  if (ranked.length === 0) return { verdict: null, confidence: 0, confidenceLabel: 'none', margin: 0, ...base };
+  if (ranked.length === 1) return { verdict: ranked[0], confidence: 1, confidenceLabel: 'required', margin: 0, ...base };
+  const margin = scores[ranked[0]] - scores[ranked[1]];
+  return { verdict: ranked[0], confidence: Math.min(0.95, 0.5 + 0.1 * margin), confidenceLabel: band(margin), margin, ...base };
 }
 
-/** Factors that favour `better` over `declared`: what choosing `declared` gives up. */
+function band(margin: number): ConfidenceLabel {
+  return margin >= HIGH_MARGIN ? 'high' : margin >= MEDIUM_MARGIN ? 'medium' : 'low';
+}
+
+type Add = (deploy: Deploy, what: string, field: string, reason: string, ruleId?: Constraint['ruleId'], remedy?: string) => void;
+
+function collector(w: WorkloadDecl, out: Constraint[], source: Constraint['source'] = 'workload'): Add {
+  return (deploy, what, field, reason, ruleId = 'deploy-impossible', remedy) => {
+    const c: Constraint = { deploy, what, field, span: fieldSpan(w, field), reason, ruleId, source };
+    if (remedy) c.remedy = remedy;
+    out.push(c);
+  };
+}
+
+/** What cannot run at all: the OS, the kernel, live migration, the fleet, the pins. */
+function hardConstraints(w: WorkloadDecl, fleet: FleetSummary, pinRoles: PinRoles): Constraint[] {
+  const out: Constraint[] = [];
+  const rule = collector(w, out);
+  const fleetRule = collector(w, out, 'fleet');
+  osConstraints(w, fleet, rule, fleetRule);
+  if (w.kernel === 'custom') rule('container', 'kernel: custom', 'kernel', "a container shares its host's kernel, so it cannot have a custom kernel");
+  if (w.liveMigration === true) rule('container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
+  if (fleet.declaresHosts) fleetConstraints(fleet, fleetRule);
+  if (pinRoles && pinRoles.size) pinConstraints(w, pinRoles, rule);
+  return out;
+}
+
+function osConstraints(w: WorkloadDecl, fleet: FleetSummary, rule: Add, fleetRule: Add): void {
+  const os = w.os;
+  if (os && UNIX_OSES.has(os)) {
+    rule('container', `os: ${os}`, 'os', `a ${os} workload cannot be a container: OCI containers run on Linux and Windows kernels only`);
+    rule('container-in-vm', `os: ${os}`, 'os', `a ${os} workload cannot be a container, even inside a VM`);
+  } else if (fleet.declaresHosts && os) {
+    const hasHost = os === 'any' ? fleet.containerHostOses.size > 0 : fleet.containerHostOses.has(os);
+    const host = os === 'any' ? 'container host' : `${cap(os)} container host`;
+    if (!hasHost) fleetRule('container', `os: ${os}`, 'os', `the fleet has no ${host}, and a container must use its host's OS and kernel`, 'deploy-impossible', `a ${host}`);
+  }
+}
+
+function fleetConstraints(fleet: FleetSummary, rule: Add): void {
+  if (fleet.hypervisors === 0) {
+    rule('vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host');
+    rule('container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:`');
+  } else if (fleet.hypervisorsWithRuntime === 0) {
+    rule('container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor');
+  }
+}
+
+function pinConstraints(w: WorkloadDecl, pinRoles: ReadonlySet<string>, rule: Add): void {
+  const field = w.node.entries.some((e) => e.key === 'host') ? 'host' : 'hosts';
+  if (!pinRoles.has('container-host')) rule('container', 'its pins to hypervisors only', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
+  if (!pinRoles.has('hypervisor')) {
+    const what = 'its pins to container hosts only';
+    rule('vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+    rule('container-in-vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+  }
+}
+
+/** The workload's needs that rule options out though they could run. */
+function needs(w: WorkloadDecl): Constraint[] {
+  const out: Constraint[] = [];
+  const need = collector(w, out);
+  if (w.isolation === 'strict') {
+    need('container', 'isolation: strict', 'isolation', 'a kernel flaw on a container host reaches every container there, while VM escape is rare: it needs a VM of its own (vm, or container-in-vm in VMs of its own workload)', 'strict-isolation-container');
+  }
+  if (w.state === 'stateful' && w.volumes.length === 0) {
+    const why = "its data would live in the container's writable layer, lost when the container is replaced; a VM's disk keeps it";
+    need('container', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
+    need('container-in-vm', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
+  }
+  return out;
+}
+
+/** Stage 2: one factor per claim, among the options stage 1 left. */
+function preferences(w: WorkloadDecl, withSecondLayer: boolean): Factor[] {
+  const out: Factor[] = [];
+  const add = (id: string, triggers: string[], reason?: string) => {
+    const d = doc(id);
+    const field = triggers[0];
+    out.push({ id, field, span: fieldSpan(w, field), reason: reason ?? d.why, weights: d.weights, favours: favourite(d.weights) });
+  };
+  const elastic = w.scaling !== undefined && w.scaling.max > w.scaling.min;
+  const start = triggered([w.startup === 'fast' && 'startup', elastic && 'scaling', w.architecture === 'batch' && 'architecture']);
+  if (start.length) add('startup', start, `${doc('startup').why} (from ${start.join(', ')})`);
+  const many = (w.scaling ? w.scaling.max : (w.replicas ?? 1)) >= MANY_INSTANCES;
+  const dense = triggered([isLight(w) && 'resources', many && (w.scaling ? 'scaling' : 'replicas'), w.architecture === 'microservice' && 'architecture']);
+  if (dense.length) add('density', dense, `${doc('density').why} (from ${dense.join(', ')})`);
+  if (w.architecture === 'monolith') add(isHeavy(w) ? 'heavy-monolith' : 'monolith', ['architecture']);
+  if (w.state === 'stateless') add('stateless', ['state']);
+  if (w.disasterRecovery === true) add('disaster-recovery', ['disasterRecovery']);
+  if (withSecondLayer) add('second-layer', ['name']);
+  return out;
+}
+
+function triggered(xs: (string | false)[]): string[] {
+  return xs.filter((x): x is string => x !== false);
+}
+
+function isHeavy(w: WorkloadDecl): boolean {
+  return (w.memory !== undefined && w.memory >= HEAVY_MEMORY) || (w.cpu !== undefined && w.cpu >= HEAVY_CPU);
+}
+
+function isLight(w: WorkloadDecl): boolean {
+  return w.memory !== undefined && w.cpu !== undefined && w.memory <= LIGHT_MEMORY && w.cpu <= LIGHT_CPU;
+}
+
+/** A need as shown in a message: a field and its value as code, anything else as words. */
+export function needLabel(c: Constraint): string {
+  return c.what.includes(':') ? `\`${c.what}\`` : c.what;
+}
+
+/** Every constraint and requirement: what rules options out. */
+export function ruledOut(rec: Recommendation): Constraint[] {
+  return rec.requirements.length ? [...rec.constraints, ...rec.requirements] : rec.constraints;
+}
+
+/** Factors that favour the verdict over `declared`: what choosing `declared` gives up. */
 export function givesUp(rec: Recommendation, declared: Deploy): Factor[] {
   if (!rec.verdict || rec.verdict === declared) return [];
   const v = rec.verdict;
@@ -175,7 +305,17 @@ export function fieldSpan(w: WorkloadDecl, field: string): Span {
   return w.nameSpan;
 }
 
-function favourite(weights: Partial<Record<Deploy, number>>): Deploy | 'neutral' {
+function doc(id: string): FactorDoc {
+  return FACTOR_DOCS.find((d) => d.id === id)!;
+}
+
+/** How far replacing weights `b` by `a` moves the difference between any two deployments. */
+function swing(a: Weights, b: Weights): number {
+  const xs = DEPLOYS.map((d) => (a[d] ?? 0) - (b[d] ?? 0));
+  return Math.max(...xs) - Math.min(...xs);
+}
+
+function favourite(weights: Weights): Deploy | 'neutral' {
   // A cost points away from an option: shown as favouring nothing in particular.
   let best: Deploy | 'neutral' = 'neutral';
   let bw = 0;

@@ -40,7 +40,7 @@ export async function codeLenses(parsed: ParsedFile, analysis: Analysis, work: W
 }
 
 export function lensTitle(w: WorkloadDecl, rec: Recommendation): string {
-  if (!rec.verdict) return '→ no host can run this workload';
+  if (!rec.verdict) return `→ no option: nothing in the fleet meets its needs${w.deploy ? ` · declared ${w.deploy}` : ''}`;
   let s = `→ ${rec.verdict} (${rec.confidenceLabel}, ${Math.round(rec.confidence * 100)}%)`;
   if (w.deploy && w.deploy !== rec.verdict) s += ` · declared ${w.deploy}`;
   else if (w.deploy) s += ' · as declared';

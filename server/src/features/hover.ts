@@ -1,11 +1,12 @@
-// Hover: on a workload's name, why the verdict fell (factor table, constraints, and
-// what a different declared `deploy` gives up); on a host name, what the host is; on
+// Hover: on a workload's name, why the verdict fell (the requirements met and unmet,
+// apart from the trade-offs among what they leave, and what a different declared
+// `deploy` gives up); on a host name, what the host is; on
 // a key or an enum value, its documentation from the schema.
 
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from '../core/analyze';
 import { formatBytes } from '../core/quantity';
-import { type Recommendation, givesUp } from '../core/recommend';
+import { type Constraint, givesUp, needLabel, type Recommendation, ruledOut } from '../core/recommend';
 import type { FieldType } from '../core/schema';
 import type { HostDecl, ParsedFile, Span, WorkloadDecl } from '../core/types';
 import { DEPLOYS } from '../core/types';
@@ -90,39 +91,54 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
   const out: string[] = [];
   if (rec.verdict) {
     out.push(`**${name}** → **${rec.verdict}**`);
-    out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}) · scores: ${DEPLOYS.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
+    const margin = rec.confidenceLabel === 'required' ? 'the only option left' : `margin ${rec.margin}`;
+    out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}, ${margin}) · scores: ${rec.feasible.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
   } else {
-    out.push(`**${name}**: no host in the fleet can run it in any form`);
+    out.push(`**${name}** → no option: nothing in the fleet meets its needs`);
   }
   if (w.deploy) {
     if (w.deploy === rec.verdict) out.push(`Declared \`deploy: ${w.deploy}\`: matches the recommendation.`);
     else out.push(`Declared \`deploy: ${w.deploy}\`${rec.verdict ? `, against the recommendation (${rec.verdict})` : ''}.`);
   }
+  const needs = requirementLines(w, rec);
+  if (needs.length) out.push(`**Requirements**\n\n${needs.join('\n')}`);
   const factors = rec.factors.filter((f) => Object.values(f.weights).some((x) => x !== 0));
-  if (factors.length) {
-    out.push(
-      [
-        '| Factor | Field | Favours | Weights | Reason |',
-        '|---|---|---|---|---|',
-        ...factors.map(
-          (f) =>
-            `| ${cell(f.id)} | ${cell(f.field)} | ${cell(f.favours)} | ${cell(
-              DEPLOYS.filter((d) => f.weights[d])
-                .map((d) => `${d} ${f.weights[d]! > 0 ? '+' : ''}${f.weights[d]}`)
-                .join(', '),
-            )} | ${cell(f.reason)} |`,
-        ),
-      ].join('\n'),
-    );
-  }
-  if (rec.constraints.length) {
-    out.push(`**Ruled out**\n\n${rec.constraints.map((c) => `- ${c.deploy} (${md(c.field)}): ${md(c.reason)}`).join('\n')}`);
-  }
+  if (factors.length && rec.feasible.length) out.push(`**Trade-offs** (among ${rec.feasible.join(', ')})\n\n${factorTable(factors)}`);
   if (w.deploy && rec.verdict && w.deploy !== rec.verdict) {
     const lost = givesUp(rec, w.deploy);
     if (lost.length) out.push(`**\`${w.deploy}\` gives up**\n\n${lost.map((f) => `- ${md(f.id)} (${md(f.field)}): ${md(f.reason)}`).join('\n')}`);
   }
   return out.join('\n\n');
+}
+
+/** Stage 1: each need (met or not by the chosen deployment) and each fleet fact, with what it rules out. */
+function requirementLines(w: WorkloadDecl, rec: Recommendation): string[] {
+  const chosen = w.deploy ?? rec.verdict;
+  const groups = new Map<string, Constraint[]>();
+  for (const c of ruledOut(rec)) {
+    const key = c.source === 'workload' ? `${c.what}\u0000${c.field}` : c.reason;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups.values()].map((cs) => {
+    const c = cs[0];
+    const ds = cs.map((x) => x.deploy).join(', ');
+    if (c.source === 'fleet') return `- fleet: ${md(c.reason)} (rules out ${ds})`;
+    const met = chosen !== null && !cs.some((x) => x.deploy === chosen);
+    const reasons = [...new Set(cs.map((x) => x.reason))].map(md).join('; ');
+    return `- ${met ? 'met' : '**unmet**'}: ${needLabel(c)} (${md(c.field)}) rules out ${ds}: ${reasons}`;
+  });
+}
+
+function factorTable(factors: Recommendation['factors']): string {
+  const weights = (f: Recommendation['factors'][number]) =>
+    DEPLOYS.filter((d) => f.weights[d])
+      .map((d) => `${d} ${f.weights[d]! > 0 ? '+' : ''}${f.weights[d]}`)
+      .join(', ');
+  return [
+    '| Factor | Field | Favours | Weights | Reason |',
+    '|---|---|---|---|---|',
+    ...factors.map((f) => `| ${cell(f.id)} | ${cell(f.field)} | ${cell(f.favours)} | ${cell(weights(f))} | ${cell(f.reason)} |`),
+  ].join('\n');
 }
 
 export function hostHover(name: string, decls: readonly HostDecl[]): string {

@@ -81,7 +81,7 @@ export async function documentSymbols(parsed: ParsedFile, analysis: Analysis, wo
   const workloads: OutlineSymbol[] = [];
   await work.each(parsed.workloads, (w) => {
     const rec = analysis.recommendations.get(w);
-    const verdict = rec ? (rec.verdict ? `→ ${rec.verdict}` : 'no capable host') : '';
+    const verdict = rec ? (rec.verdict ? `→ ${rec.verdict}` : '→ no option') : '';
     const declared = w.deploy && w.deploy !== rec?.verdict ? ` · declared ${w.deploy}` : '';
     workloads.push(symbol(w.name, 'workload', verdict + declared, w.span, w.nameSpan));
   });
