@@ -47,9 +47,6 @@ describe('check: usage and unreadable input → 2 with a message', () => {
   const fifoDir = tempTree({});
   const fifo = path.join(fifoDir, 'pipe.workload.yaml');
   const hasFifo = spawnSync('mkfifo', [fifo]).status === 0;
-  // A FIFO where the configuration file is looked for: refused by name, not skipped in silence.
-  const configFifoDir = tempTree({ 'a.workload.yaml': 'version: 1\n' });
-  const hasConfigFifo = spawnSync('mkfifo', [path.join(configFifoDir, '.workload-placement.json')]).status === 0;
   const cases: { name: string; args: string[]; files?: Record<string, string | Buffer>; stderr: RegExp; skip?: string | false }[] = [
     { name: 'no command', args: [], stderr: /No command given/ },
     { name: 'unknown command', args: ['lint'], stderr: /Unknown command 'lint'/ },
@@ -63,7 +60,6 @@ describe('check: usage and unreadable input → 2 with a message', () => {
     { name: 'not UTF-8', args: ['check', 'latin1.workload.yaml'], files: { 'latin1.workload.yaml': Buffer.from('version: 1\n# caf\xe9\n', 'latin1') }, stderr: /not valid UTF-8/ },
     { name: 'a device', args: ['check', '/dev/null'], stderr: /\/dev\/null: not a regular file/ },
     { name: 'a FIFO (must not hang)', args: ['check', fifo], stderr: /not a regular file/, skip: hasFifo ? false : 'mkfifo unavailable' },
-    { name: 'a FIFO as .workload-placement.json (must not hang, nor be ignored)', args: ['check', configFifoDir], stderr: /\.workload-placement\.json: not a file/, skip: hasConfigFifo ? false : 'mkfifo unavailable' },
     { name: '--config that does not exist', args: ['check', '.', '--config', 'nope.json'], files: { 'a.workload.yaml': 'version: 1\n' }, stderr: /Cannot read the configuration --config nope\.json: no such file/ },
     { name: 'unknown rule in config', args: ['check', '.'], files: { 'a.workload.yaml': 'version: 1\n', '.workload-placement.json': '{"rules":{"no-such-rule":"off"}}' }, stderr: /Unknown rule id 'no-such-rule'/ },
     { name: 'unknown key in config', args: ['check', '.'], files: { 'a.workload.yaml': 'version: 1\n', '.workload-placement.json': '{"severity":{}}' }, stderr: /Unknown configuration key 'severity'/ },

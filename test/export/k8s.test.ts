@@ -172,7 +172,7 @@ const ROWS: Row[] = [
     workload: 'os: linux\narchitecture: microservice\nstate: stateful\nresources: { cpu: 1, memory: 2Gi }\ndeploy: container',
     kinds: ['StatefulSet'],
     expect: [{ spec: { volumeClaimTemplates: undefined } }],
-    notes: ['stateful without volumes'],
+    notes: ['exported as declared (container); the recommendation is vm', 'stateful without volumes'],
   },
   {
     name: 'stateless with a volume → Deployment + PersistentVolumeClaim',
@@ -303,8 +303,8 @@ const ROWS: Row[] = [
   {
     name: 'an infeasible declared deploy gives way to the verdict',
     workload: 'os: linux\narchitecture: microservice\nliveMigration: true\nresources: { cpu: 1, memory: 1Gi }\ndeploy: container',
-    kinds: ['Deployment'],
-    expect: [{ metadata: { annotations: { [`${P}declared`]: 'container', [`${P}deploy`]: 'container-in-vm', [`${P}live-migration`]: 'true' } }, spec: { template: { spec: { runtimeClassName: 'kata' } } } }],
+    kinds: ['VirtualMachine'],
+    expect: [{ metadata: { annotations: { [`${P}declared`]: 'container', [`${P}deploy`]: 'vm', [`${P}live-migration`]: 'true' } }, spec: { template: { spec: { evictionStrategy: 'LiveMigrate' } } } }],
     notes: ['the declared container cannot run'],
   },
   {

@@ -127,7 +127,7 @@ describe('export k8s: round trip over the example fleets', () => {
         assert.equal(got.verdict, analysis.recommendations.get(w)!.verdict ?? 'none', `${e.file}: verdict`);
         // The declared deploy when the fleet can run it, else the verdict.
         const rec = analysis.recommendations.get(w)!;
-        const deploy = w.deploy && rec.feasible.includes(w.deploy) ? w.deploy : rec.verdict!;
+        const deploy = w.deploy && !rec.constraints.some((c) => c.deploy === w.deploy) ? w.deploy : rec.verdict!;
         const want = expected(w, deploy);
         for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k as keyof ReadBack], v, `${folder}/${e.file}: ${k}`);
         // The source annotation points at the workload's name in its descriptor.

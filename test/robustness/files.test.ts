@@ -82,11 +82,12 @@ describe('reading only regular files within a limit', { skip: !posix, timeout: 1
     }
   });
 
-  it('the command line skips a FIFO configuration and refuses a named one', () => {
+  it('the command line skips a FIFO configuration, saying so as the editor does, and refuses a named one', () => {
     const root = tempTree({ 'a/hosts.workload.yaml': FILES['hosts.workload.yaml'] });
     mkfifo(path.join(root, 'a', '.workload-placement.json'));
     const { run } = json(['check', 'a'], { cwd: root });
     assert.notEqual(run.code, 2, run.stderr);
+    assert.match(run.stderr, /\.workload-placement\.json: not a regular file; ignored/);
     const named = cli(['check', 'a', '--config', 'a/.workload-placement.json'], { cwd: root });
     assert.equal(named.code, 2);
     assert.match(named.stderr, /not a file/);

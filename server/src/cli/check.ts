@@ -35,6 +35,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   const note = (msg: string) => {
     if (!opts.quiet) io.stderr.write(`workload-placement: ${msg}\n`);
   };
+  for (const n of loaded.notes ?? []) note(n);
   if (!files.length) {
     if (!ignored.length) {
       throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${opts.paths.map(safe).join(', ')}.`);

@@ -85,6 +85,7 @@ export function runExport(args: string[], io: ExportIo = { cwd: process.cwd(), s
 
   const paths = rest.length ? rest : ['.'];
   const loaded = loadConfig(io.cwd, values.config as string | undefined, paths[0]);
+  for (const n of loaded.notes ?? []) io.stderr.write(`workload-placement: ${n}\n`);
   const { files, ignored } = collectFiles(io.cwd, paths, loaded);
   if (!files.length) {
     if (!ignored.length) throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${paths.map(safe).join(', ')}.`);

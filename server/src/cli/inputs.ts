@@ -22,6 +22,8 @@ export interface LoadedConfig {
   path?: string;
   /** The folder `ignore` patterns are relative to. */
   root: string;
+  /** Said on stderr: a configuration file that was there but not read. */
+  notes?: string[];
 }
 
 /**
@@ -37,14 +39,17 @@ export function loadConfig(cwd: string, explicit: string | undefined, firstInput
   let dir = isDir(start) ? start : path.dirname(start);
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
-    // Anything there but a folder is read: a FIFO or a device is refused by name, not skipped in silence.
-    if (isPresent(candidate)) return readConfig(candidate);
+    if (isRegular(candidate)) return readConfig(candidate);
+    // A FIFO or a device there is not read (it could hang or never end), and, as in the
+    // editor, the user is told it was ignored rather than left to wonder.
+    if (isPresent(candidate)) return { config: defaultConfig(), root: cwd, notes: [`${safe(candidate)}: not a regular file; ignored (the defaults apply).`] };
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   const inCwd = path.join(cwd, CONFIG_FILE_NAME);
-  if (isPresent(inCwd)) return readConfig(inCwd);
+  if (isRegular(inCwd)) return readConfig(inCwd);
+  if (isPresent(inCwd)) return { config: defaultConfig(), root: cwd, notes: [`${safe(inCwd)}: not a regular file; ignored (the defaults apply).`] };
   return { config: defaultConfig(), root: cwd };
 }
 
@@ -165,6 +170,14 @@ function describe(e: unknown): string {
       return 'the path is too long.';
     default:
       return err?.message ? `${err.message}.` : String(e);
+  }
+}
+
+function isRegular(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -80,6 +80,7 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
 
   const paths = positionals.length ? positionals : ['.'];
   const loaded = loadConfig(io.cwd, values.config as string | undefined, paths[0]);
+  for (const n of loaded.notes ?? []) io.stderr.write(`workload-placement: ${n}\n`);
   const { files } = collectFiles(io.cwd, paths, loaded);
   const parsed = files.map((f) => parseFile(f, readDescriptor(f, path.relative(io.cwd, f) || f).text));
   const analysis = analyze(parsed, loaded.config);

@@ -159,8 +159,12 @@ export function exportK8s(analysis: Analysis, files: readonly ParsedFile[], opts
  * user's choice wins, as in the editor), else the verdict. Null when neither can run.
  */
 export function chooseDeploy(w: WorkloadDecl, rec: Recommendation): { deploy: Deploy | null; reason: string; notes: string[] } {
-  if (w.deploy && rec.feasible.includes(w.deploy)) {
+  // A declared deploy that breaks a requirement (stateful without volumes) can still run:
+  // the user's choice is exported, with the requirement it breaks as a note.
+  if (w.deploy && !rec.constraints.some((c) => c.deploy === w.deploy)) {
     const notes = rec.verdict && rec.verdict !== w.deploy ? [`exported as declared (${w.deploy}); the recommendation is ${rec.verdict}`] : [];
+    // Stateful without volumes has a note of its own where the objects are built.
+    for (const r of rec.requirements) if (r.deploy === w.deploy && r.field !== 'state') notes.push(`the declared ${w.deploy} breaks a requirement: ${r.reason}`);
     return { deploy: w.deploy, reason: '', notes };
   }
   if (!rec.verdict) return { deploy: null, reason: 'no deployment can run it on this fleet (see `workload-placement check`)', notes: [] };
