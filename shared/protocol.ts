@@ -77,6 +77,11 @@ export interface LayoutHost {
   runtime?: string;
   os?: string;
   site?: string;
+  /** Cluster (failover stays inside it), compliance zone, CPU architecture (when not x86_64) and GPUs, as declared. */
+  cluster?: string;
+  zone?: string;
+  arch?: string;
+  gpus?: number;
   /** Physical capacity; storage absent when the host does not declare it (unchecked). */
   capacity: { cpu: number; memory: number; storage?: number };
   /** Over-commit ratios in force (the host's own or the defaults). */
@@ -154,19 +159,26 @@ export interface Layout {
 
 /** What happens when one host fails: a delta over the base layout (see `applyFailure`). */
 export interface FailureOutcome {
-  /** Index of the failed host in `Layout.hosts`. */
+  /** Index of the failed host in `Layout.hosts` (the first, when a cluster or a site failed). */
   host: number;
+  /** Every failed host, in host order (one for a host failure). */
+  hosts?: number[];
+  /** What failed, as asked: a host, a cluster or a site, by name. */
+  target?: { kind: 'host' | 'cluster' | 'site'; name: string };
   moved: FailureMove[];
-  /** Instances that ran on the failed host and fit nowhere else. */
+  /** Instances that ran on the failed hosts and fit nowhere else. */
   lost: LayoutUnplaced[];
+  /** Workloads whose replicas now share a host they did not share before the failure (a second failure there takes several). */
+  shared?: { w: number; host: number; replicas: number }[];
 }
 
 export interface FailureMove {
   w: number;
   replica: number;
   deploy: DeployKind;
-  /** Destination host index. */
+  /** Destination host index, and the failed host it came from. */
   to: number;
+  from?: number;
   /** For container-in-vm: the VM that takes it (an existing one, or `newVm`). */
   vm?: string;
   newVm?: { id: string; kind: 'pool' | 'dedicated'; os: string };

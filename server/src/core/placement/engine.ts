@@ -92,8 +92,11 @@ export interface Placement {
   /** Replicas asked for (placed or not) and the deployment placed. */
   replicasOf(w: number): number;
   deployOf(w: number): Deploy | null;
-  /** What happens when the host with this name fails; undefined for an unknown name. */
-  simulateFailure(hostName: string): FailureOutcome | undefined;
+  /**
+   * What happens when the host with this name fails, else every host of the cluster, else
+   * of the site, with this name; undefined for a name that is none of them.
+   */
+  simulateFailure(name: string): FailureOutcome | undefined;
   /**
    * Every host failure (for `not-failure-tolerant`), in host order, re-placing at most
    * `budget` replicas (default: no limit). Outcomes already simulated (by this placement,
@@ -112,6 +115,10 @@ export interface Placement {
   describeWorkloadPlacement(workload: string | number): string | undefined;
   /** How this placement was computed (from scratch or from the previous one). */
   readonly stats: PlacementStats;
+  /** The hosts as placement read them, each workload's spec, and the free capacity left (for the promise checks: promises.ts). */
+  readonly model: HostModel;
+  spec(w: number): Spec | undefined;
+  readonly packer: Packer;
   /** What the next placement resumes from: for the engine alone (the session keeps it by keeping its latest snapshot). */
   readonly carry: PlacementCarry;
 }
@@ -395,6 +402,18 @@ class PlacementView implements Placement {
     return this.core.model.hosts[h]?.name ?? '?';
   }
 
+  get model(): HostModel {
+    return this.core.model;
+  }
+
+  get packer(): Packer {
+    return this.core.packer;
+  }
+
+  spec(w: number): Spec | undefined {
+    return this.core.specs[w];
+  }
+
   hasHost(name: string): boolean {
     return this.core.model.hostsByName.has(name);
   }
@@ -424,8 +443,14 @@ class PlacementView implements Placement {
   }
 
   simulateFailure(name: string): FailureOutcome | undefined {
-    const h = this.core.model.hostsByName.get(name)?.[0];
-    return h === undefined ? undefined : this.simulate(h);
+    const { hosts, hostsByName } = this.core.model;
+    const h = hostsByName.get(name)?.[0];
+    if (h !== undefined) return { ...this.simulate(h), target: { kind: 'host', name } };
+    for (const kind of ['cluster', 'site'] as const) {
+      const failed = hosts.filter((x) => (kind === 'cluster' ? x.clusterName : x.siteName) === name).map((x) => x.idx);
+      if (name && failed.length) return { ...this.simulatorOf().simulate(failed[0], failed), target: { kind, name } };
+    }
+    return undefined;
   }
 
   simulateEveryFailure(budget = Infinity): FailureSweep {
@@ -453,7 +478,7 @@ class PlacementView implements Placement {
 
   private capableOf(w: number): number[] {
     const s = this.core.specs[w];
-    return s && s.deploy ? capableHosts(this.core.model, s.deploy, s.os) : [];
+    return s && s.need ? capableHosts(this.core.model, s.need) : [];
   }
 
   capableHosts(decl: WorkloadDecl): HostDecl[] {

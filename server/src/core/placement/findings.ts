@@ -7,6 +7,7 @@ import { formatBytes, formatCpu } from '../quantity';
 import { fieldSpan } from '../recommend';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
+import { promiseFindings } from './promises';
 
 export interface FileFinding {
   file: string;
@@ -81,6 +82,10 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
     out.push({ file: decl.file, finding: { ruleId: 'single-point-of-failure', message, span: fieldSpan(decl, field), fixes } });
   }
 
+  // single-point-of-failure, partial: replicas share hosts while hosts that could run them
+  // run none (they are full), so one host's failure takes several.
+  for (const c of crowded(p)) out.push(c);
+
   // not-failure-tolerant (opt-in: every host failure is simulated)
   const setting = config.rules['not-failure-tolerant'];
   if (config.placement.checkHostFailure || (setting !== undefined && setting !== 'off')) {
@@ -108,6 +113,32 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
     });
     if (sweep.skipped.length) out.push(cutShort(p, sweep, failureBudget));
   }
+  for (const f of promiseFindings(p)) out.push(f);
+  return out;
+}
+
+/** Workloads whose replicas share hosts on at least 2 hosts while more of their hosts could take them, had they room. */
+function crowded(p: Placement): FileFinding[] {
+  const out: FileFinding[] = [];
+  p.decls.forEach((decl, w) => {
+    if (p.replicasOf(w) < 3) return;
+    const group = p.spec(w)?.group;
+    const per = new Map<number, number>();
+    for (const h of p.replicaHosts(w)) if (h >= 0) per.set(h, (per.get(h) ?? 0) + 1);
+    let placed = 0;
+    for (const n of per.values()) placed += n;
+    if (!group || per.size < 2 || per.size >= Math.min(placed, group.hosts.length)) return;
+    const most = [...per].reduce((a, b) => (b[1] > a[1] ? b : a));
+    const field = pinEntryOf(decl)?.key ?? (decl.replicas !== undefined ? 'replicas' : 'scaling');
+    out.push({
+      file: decl.file,
+      finding: {
+        ruleId: 'single-point-of-failure',
+        message: `The ${placed} replicas of '${decl.name ?? 'this workload'}' share ${per.size} hosts (${most[1]} on '${p.hostName(most[0])}') though ${group.hosts.length} of the ${group.label} could run them: the others are full, so one host's failure stops several.`,
+        span: fieldSpan(decl, field),
+      },
+    });
+  });
   return out;
 }
 

@@ -23,9 +23,18 @@ export class Packer {
   private readonly dirty: Uint8Array;
   private readonly dirtyList: number[] = [];
 
-  // Spreading state of the workload being placed: hosts that run it, per-site counts.
+  /** Free GPUs per host. */
+  readonly gpu: Int32Array;
+  // Spreading state of the workload being placed: replicas per host (valid where
+  // `mark` is the current stamp), per-site counts, and the fewest replicas a host with
+  // room may run (hosts running fewer have no room: replicas spread evenly).
   readonly mark: Int32Array;
+  readonly count: Int32Array;
   stamp = 0;
+  private level = 0;
+  private most = 0;
+  /** The second part of the last `keyOf` (its first part is returned). */
+  keyLo = 0;
   readonly siteCount: Int32Array;
   private readonly touchedSites: number[] = [];
   /** Hosts with a dedicated container VM of the workload being placed (marked with `stamp`). */
@@ -68,7 +77,10 @@ export class Packer {
     this.openFree = { cpu: new Float64Array(H), mem: new Float64Array(H), sto: new Float64Array(H) };
     this.resetOpen();
     this.dirty = new Uint8Array(H);
+    // Placements that use GPUs are never resumed, so a copied state has every GPU free.
+    this.gpu = Int32Array.from(m.hosts, (h) => h.gpus);
     this.mark = new Int32Array(H);
+    this.count = new Int32Array(H);
     this.dedicated = new Int32Array(H);
     this.siteCount = new Int32Array(Math.max(1, m.sites));
   }
@@ -118,6 +130,8 @@ export class Packer {
   begin(s: Spec, held?: readonly number[]): void {
     this.cur = s;
     this.stamp++;
+    this.level = 0;
+    this.most = 0;
     for (const site of this.touchedSites) this.siteCount[site] = 0;
     this.touchedSites.length = 0;
     if (held) for (const h of held) if (h >= 0) this.note(h);
@@ -125,7 +139,10 @@ export class Packer {
 
   /** Records that the current workload now runs on `h`. */
   note(h: number): void {
+    const c = this.mark[h] === this.stamp ? this.count[h] + 1 : 1;
     this.mark[h] = this.stamp;
+    this.count[h] = c;
+    if (c > this.most) this.most = c;
     const s = this.m.hosts[h].site;
     if (this.siteCount[s]++ === 0) this.touchedSites.push(s);
   }
@@ -139,13 +156,23 @@ export class Packer {
     return joinsSharedVm(this.pools[h], s);
   }
 
-  /** Room for a new container VM too, when the replica would need one. */
+  /** Replicas of the current workload on `h`. */
+  countOn(h: number): number {
+    return this.mark[h] === this.stamp ? this.count[h] : 0;
+  }
+
+  /**
+   * What the fit trees do not check: no VM gets more vCPUs than its host has cores
+   * (vSphere and Hyper-V refuse it), free GPUs, and room for a new container VM too
+   * when the replica would need one.
+   */
   readonly fitsVm = (h: number): boolean => {
     const s = this.cur;
+    if (s.vcpus > this.m.hosts[h].cpu + EPS || this.gpu[h] < s.gpus) return false;
     if (s.deploy !== 'container-in-vm' || this.hasVm(h)) return true;
     return this.free.cpu[h] + EPS >= s.cpu + this.m.vmOv.cpu && this.free.mem[h] + EPS >= s.mem + this.m.vmOv.mem;
   };
-  readonly spread = (h: number): boolean => this.mark[h] !== this.stamp && this.fitsVm(h);
+  readonly spread = (h: number): boolean => this.countOn(h) <= this.level && this.fitsVm(h);
 
   /**
    * Puts a replica of the current workload on `h` in the packing; returns 1 when it made
@@ -164,6 +191,7 @@ export class Packer {
       else this.addPool(h, containerVmOs(s));
     }
     this.load[h]++;
+    this.gpu[h] -= s.gpus;
     const { free } = this;
     this.setFree(h, free.cpu[h] - c, free.mem[h] - m, free.sto[h] - s.sto);
     this.note(h);
@@ -242,6 +270,19 @@ export class Packer {
     const c = s.cpu - EPS;
     const m = s.mem - EPS;
     const st = s.sto - EPS;
+    // Hosts running fewest replicas first: the level rises only when no host at it has
+    // room, which stays so (counts only grow, room only shrinks), so replicas end even.
+    for (;;) {
+      const pos = this.searchLevel(g, tree, open, c, m, st);
+      if (pos >= 0) return g.hosts[pos];
+      if (this.level >= this.most) return -1;
+      this.level++;
+    }
+  }
+
+  /** The first host, by site order, running at most `level` replicas with room. */
+  private searchLevel(g: Group, tree: FitTree, open: FitTree, c: number, m: number, st: number): number {
+    const n = g.hosts.length;
     let pos = -1;
     if (g.sites.length) {
       // Sites running fewest replicas of this workload first (insertion sort, stable: a few sites).
@@ -261,9 +302,7 @@ export class Packer {
         if ((pos = open.find(r.lo, r.hi, c, m, st, this.spread)) >= 0 || (pos = tree.find(r.lo, r.hi, c, m, st, this.spread)) >= 0) break;
       }
     } else if ((pos = open.find(0, n, c, m, st, this.spread)) < 0) pos = tree.find(0, n, c, m, st, this.spread);
-    // No host free of this workload has room: share a host rather than stay unplaced.
-    if (pos < 0 && (pos = open.find(0, n, c, m, st, this.fitsVm)) < 0) pos = tree.find(0, n, c, m, st, this.fitsVm);
-    return pos < 0 ? -1 : g.hosts[pos];
+    return pos;
   }
 
   /**
@@ -276,7 +315,6 @@ export class Packer {
     const { free } = this;
     if (free.cpu[h] < s.cpu - EPS || free.mem[h] < s.mem - EPS || free.sto[h] < s.sto - EPS || !this.fitsVm(h)) return -1;
     const closed = this.load[h] > 0 ? 0 : 1;
-    if (this.mark[h] === this.stamp) return (((2 << 14) * 128 + 0) * 2 + closed) * 2 ** 21 + pos;
     let slot = 0;
     let count = 0;
     if (g.sites.length) {
@@ -284,7 +322,9 @@ export class Packer {
       while (g.sites[slot].hi <= pos) slot++;
       count = this.siteCount[g.sites[slot].site];
     }
-    return ((count * 128 + slot) * 2 + closed) * 2 ** 21 + pos;
+    // Two parts, compared in order (one number would lose bits): host count and site count; slot, closed, position.
+    this.keyLo = (slot * 2 + closed) * 2 ** 21 + pos;
+    return this.countOn(h) * 2 ** 20 + count;
   }
 
   // -------------------------------------------------------------------------

@@ -1,0 +1,160 @@
+// Promises checked against the fleet: what a workload says it needs beyond room
+// (live migration, disaster recovery, GPUs, an elastic peak, a CPU architecture) and
+// whether the declared hosts can deliver it. Rules (shared/rules.ts): container-host-os,
+// live-migration-no-target, disaster-recovery-no-site, gpu-shortage, peak-no-fit,
+// arch-unavailable. Each check reads the placement, never changes it.
+
+import type { Finding, HostDecl, Span, WorkloadDecl } from '../types';
+import type { Placement } from './engine';
+import type { FileFinding } from './findings';
+import { EPS, type HostInfo, capableHosts, eligible, list, ociOs, type Spec } from './model';
+
+export function promiseFindings(p: Placement): FileFinding[] {
+  const out: FileFinding[] = [];
+  if (!p.hostCount) return out;
+  for (const h of p.hostDecls) containerHostOs(h, out);
+  const archs = new Set(p.model.hosts.map((h) => h.arch));
+  p.decls.forEach((decl, w) => {
+    const s = p.spec(w);
+    if (!s) return;
+    const emit = (finding: Finding) => out.push({ file: decl.file, finding });
+    arch(decl, s, archs, emit);
+    if (!s.need || s.blocked) return;
+    if (s.gpus) gpuShortage(p, decl, s, emit);
+    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, emit);
+    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, w, s, emit);
+    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, emit);
+  });
+  return out;
+}
+
+/** A container host whose OS no OCI runtime runs: its containers could never start. */
+function containerHostOs(h: HostDecl, out: FileFinding[]): void {
+  if (h.role !== 'container-host' || h.os === undefined || ociOs(h.os)) return;
+  out.push({
+    file: h.file,
+    finding: {
+      ruleId: 'container-host-os',
+      message: `'${h.name ?? 'this host'}' is a container host with \`os: ${h.os}\`, which no OCI container runtime runs (runc and crun run on Linux, runhcs on Windows): it gets no containers. Make it a hypervisor, or correct its \`os\`.`,
+      span: entrySpan(h.node.entries, 'os') ?? h.nameSpan,
+    },
+  });
+}
+
+function arch(decl: WorkloadDecl, s: Spec, archs: ReadonlySet<string>, emit: (f: Finding) => void): void {
+  const wants = s.need?.archs ?? (decl.arch ? [decl.arch] : decl.os === 'aix' ? ['ppc64'] : []);
+  if (!wants.length || wants.some((a) => archs.has(a))) return;
+  const implied = decl.arch ? '' : ` (implied by \`os: ${decl.os}\`)`;
+  emit({
+    ruleId: 'arch-unavailable',
+    message: `'${name(decl)}' needs ${list(wants)}${implied}, and no host of the fleet has that architecture (they have ${list([...archs].sort())}).${decl.os === 'aix' ? ' AIX runs only on POWER, under PowerVM (`hypervisor: powervm`).' : ''}`,
+    span: fieldSpan(decl, decl.arch ? 'arch' : 'os'),
+  });
+}
+
+/** GPUs are not shared between instances: replicas × gpus must exist on hosts that could run them. */
+function gpuShortage(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Finding) => void): void {
+  const need = { ...s.need!, gpus: 0 };
+  let total = 0;
+  for (const h of p.model.hosts) if (eligible(need, h)) total += h.gpus;
+  const wanted = s.wanted * s.gpus;
+  if (total >= wanted) return;
+  emit({
+    ruleId: 'gpu-shortage',
+    message: `'${name(decl)}' needs ${wanted} GPU${wanted > 1 ? 's' : ''} (${s.wanted} × ${s.gpus}); the hosts that could run it have ${total} in all.`,
+    span: fieldSpan(decl, 'gpus'),
+  });
+}
+
+/**
+ * Live migration moves a running VM to another host of the same hypervisor type (vMotion
+ * between ESXi hosts, Live Migration between Hyper-V hosts, KubeVirt within its cluster),
+ * inside one cluster when clusters are declared, and never with a passthrough GPU.
+ */
+function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emit: (f: Finding) => void): void {
+  const span = fieldSpan(decl, 'liveMigration');
+  if (s.gpus) {
+    emit({ ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span });
+    return;
+  }
+  const { hosts } = p.model;
+  const capable = capableHosts(p.model, s.need!);
+  for (const h of new Set(p.replicaHosts(w))) {
+    if (h < 0) continue;
+    const from = hosts[h];
+    if (capable.some((t) => t !== h && sameDomain(p, from, hosts[t]) && hasRoom(p, s, t))) continue;
+    const kind = from.hypervisor || 'hypervisor';
+    const where = p.model.clustered ? ` in cluster '${from.clusterName || '(none)'}'` : '';
+    emit({
+      ruleId: 'live-migration-no-target',
+      message: `'${name(decl)}' asks for live migration, but no other ${kind} host${where} could take it from '${from.name}': live migration moves a VM only between hosts of the same hypervisor type (vMotion, Hyper-V Live Migration)${p.model.clustered ? ', inside its cluster' : ''}.`,
+      span,
+    });
+    return;
+  }
+}
+
+function sameDomain(p: Placement, a: HostInfo, b: HostInfo): boolean {
+  return a.hypervisor === b.hypervisor && (!p.model.clustered || a.clusterName === b.clusterName);
+}
+
+/** Room on `h` for one more instance, with what is placed now. */
+function hasRoom(p: Placement, s: Spec, h: number): boolean {
+  const { free, gpu } = p.packer;
+  const extra = s.deploy === 'container-in-vm' ? p.model.vmOv : { cpu: 0, mem: 0 };
+  return free.cpu[h] + EPS >= s.cpu + extra.cpu && free.mem[h] + EPS >= s.mem + extra.mem && free.sto[h] + EPS >= s.sto && gpu[h] >= s.gpus && s.vcpus <= p.model.hosts[h].cpu + EPS;
+}
+
+/** DR recovers a VM at another site (Site Recovery Manager, Hyper-V Replica): a capable host must be there. */
+function disasterRecovery(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emit: (f: Finding) => void): void {
+  const { hosts } = p.model;
+  const used = new Set(p.replicaHosts(w).filter((h) => h >= 0).map((h) => hosts[h].siteName));
+  const capable = capableHosts(p.model, s.need!);
+  const sites = new Set(capable.map((h) => hosts[h].siteName));
+  const elsewhere = [...sites].some((x) => x !== '' && !used.has(x)) || (used.size === 0 && [...sites].filter((x) => x !== '').length >= 2);
+  if (elsewhere) return;
+  emit({
+    ruleId: 'disaster-recovery-no-site',
+    message: `'${name(decl)}' asks for disaster recovery, but no host at another site could run it${sites.size ? ` (the capable hosts are all in ${list([...sites].map((x) => (x ? `'${x}'` : 'no declared site')))})` : ''}: declare a capable host with a different \`site:\`.`,
+    span: fieldSpan(decl, 'disasterRecovery'),
+  });
+}
+
+/**
+ * The peak: `scaling.max` instances, each alone against the room left on its capable
+ * hosts (in total: fragmentation aside, so what this reports is certain to fail).
+ */
+function peak(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emit: (f: Finding) => void): void {
+  const placed = p.replicaHosts(w).filter((h) => h >= 0).length;
+  const more = decl.scaling!.max - placed;
+  if (more <= 0) return;
+  const { free } = p.packer;
+  let cpu = 0;
+  let mem = 0;
+  let fits = 0;
+  for (const h of s.group!.hosts) {
+    cpu += Math.max(0, free.cpu[h]);
+    mem += Math.max(0, free.mem[h]);
+    if (hasRoom(p, s, h)) fits++;
+  }
+  const room = Math.min(s.cpu > 0 ? Math.floor((cpu + EPS) / s.cpu) : Infinity, s.mem > 0 ? Math.floor((mem + EPS) / s.mem) : Infinity);
+  if (room >= more && (fits > 0 || more === 0)) return;
+  emit({
+    ruleId: 'peak-no-fit',
+    message: `At its peak (\`scaling.max: ${decl.scaling!.max}\`) '${name(decl)}' needs ${more} more instance${more > 1 ? 's' : ''} than are placed; the ${s.group!.label} have room for ${Number.isFinite(room) ? room : 0} more.`,
+    span: fieldSpan(decl, 'scaling'),
+  });
+}
+
+function name(w: WorkloadDecl): string {
+  return w.name ?? 'this workload';
+}
+
+function entrySpan(entries: WorkloadDecl['node']['entries'], key: string): Span | undefined {
+  const e = entries.find((x) => x.key === key);
+  return e ? (e.value ? e.value.span : e.keySpan) : undefined;
+}
+
+function fieldSpan(w: WorkloadDecl, key: string): Span {
+  return entrySpan(w.node.entries, key) ?? w.nameSpan;
+}
