@@ -44,7 +44,7 @@ describe('layout command', () => {
     const r = cli(['examples/small-company']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Host layout: \d+ of 5 hosts used \(lower bound \d+\); 9 of 10 replicas placed\./);
-    assert.match(r.stdout, /\nesx-01 \(hypervisor esxi, runtime containerd, site office\) CPU [\d.]+\/128/);
+    assert.match(r.stdout, /\nesx-01 \(hypervisor esxi, runtime containerd, site office\) CPU [\d.]+\/32/);
     assert.match(r.stdout, /\n {2}VM erp \(linux\)\n/);
     assert.match(r.stdout, /\n {2}containers: .*shop-api 1\/2/);
     assert.match(r.stdout, /Not placed:\n {2}reporting: it is pinned to 'docker-03'/);
