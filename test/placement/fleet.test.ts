@@ -3,6 +3,7 @@
 // promises (live migration, DR, peak, GPUs, architecture) checked against the fleet.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { checkInvariants, diags, hosts, run, unplacedOf, where, workloads } from './helpers';
 
 const rules = (a: ReturnType<typeof run>) => diags(a).map((d) => d.ruleId);
@@ -198,5 +199,36 @@ describe('promises checked against the fleet', () => {
     assert.ok(r.includes('gpu-shortage'), r.join());
     assert.ok(r.includes('peak-no-fit'), r.join());
     assert.ok(r.includes('arch-unavailable'), r.join());
+  });
+});
+
+describe('properties (fast-check)', () => {
+  it('a container fits at least as many times as a VM on the same host, with the defaults', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 4, max: 512 }), fc.constantFrom('250m', '500m', '1', '2', '3', '8'), fc.constantFrom('256Mi', '1Gi', '4Gi', '16Gi'), (cores, gi, cpu, mem) => {
+        const placed = (role: string, deploy: string) => {
+          const a = run({
+            'h.workload.yaml': hosts(`box ${role} os=linux runtime=containerd hypervisor=kvm cpu=${cores} memory=${gi}Gi`),
+            'w.workload.yaml': workloads(`svc os=linux replicas=300 deploy=${deploy} resources={ cpu: ${cpu}, memory: ${mem} }`),
+          });
+          return where(a.placement.layout).svc.filter((x) => x !== '-').length;
+        };
+        return placed('role=container-host', 'container') >= placed('role=hypervisor', 'vm');
+      }),
+      { numRuns: 40 },
+    );
+  });
+  it('replicas on equal hosts spread evenly: max − min ≤ 1 while room allows', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 3 }), (n, replicas, sites) => {
+        const fleet = hosts(Array.from({ length: n }, (_, i) => `h${i} role=container-host os=linux cpu=64 memory=256Gi site=s${i % sites}`).join('\n'));
+        const a = run({ 'h.workload.yaml': fleet, 'w.workload.yaml': workloads(`api os=linux replicas=${replicas} deploy=container resources={ cpu: 1, memory: 1Gi }`) });
+        const per = new Map<string, number>(Array.from({ length: n }, (_, i) => [`h${i}`, 0]));
+        for (const h of where(a.placement.layout).api) per.set(h, (per.get(h) ?? 0) + 1);
+        const counts = [...per.values()];
+        return Math.max(...counts) - Math.min(...counts) <= 1;
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -7,13 +7,15 @@
 import type { Finding, HostDecl, Span, WorkloadDecl } from '../types';
 import type { Placement } from './engine';
 import type { FileFinding } from './findings';
-import { EPS, type HostInfo, capableHosts, eligible, list, ociOs, type Spec } from './model';
+import { EPS, type Group, type HostInfo, capableHosts, eligible, list, ociOs, type Spec } from './model';
 
 export function promiseFindings(p: Placement): FileFinding[] {
   const out: FileFinding[] = [];
   if (!p.hostCount) return out;
   for (const h of p.hostDecls) containerHostOs(h, out);
   const archs = new Set(p.model.hosts.map((h) => h.arch));
+  // Room left per host group, summed once per analysis (many elastic workloads share a group).
+  const rooms = new Map<Group, { cpu: number; mem: number }>();
   p.decls.forEach((decl, w) => {
     const s = p.spec(w);
     if (!s) return;
@@ -23,7 +25,7 @@ export function promiseFindings(p: Placement): FileFinding[] {
     if (s.gpus) gpuShortage(p, decl, s, emit);
     if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, emit);
     if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, w, s, emit);
-    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, emit);
+    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emit);
   });
   return out;
 }
@@ -124,26 +126,32 @@ function disasterRecovery(p: Placement, decl: WorkloadDecl, w: number, s: Spec, 
  * The peak: `scaling.max` instances, each alone against the room left on its capable
  * hosts (in total: fragmentation aside, so what this reports is certain to fail).
  */
-function peak(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emit: (f: Finding) => void): void {
-  const placed = p.replicaHosts(w).filter((h) => h >= 0).length;
+function peak(p: Placement, decl: WorkloadDecl, w: number, s: Spec, left: { cpu: number; mem: number }, emit: (f: Finding) => void): void {
+  let placed = 0;
+  for (const h of p.replicaHosts(w)) if (h >= 0) placed++;
   const more = decl.scaling!.max - placed;
   if (more <= 0) return;
-  const { free } = p.packer;
-  let cpu = 0;
-  let mem = 0;
-  let fits = 0;
-  for (const h of s.group!.hosts) {
-    cpu += Math.max(0, free.cpu[h]);
-    mem += Math.max(0, free.mem[h]);
-    if (hasRoom(p, s, h)) fits++;
-  }
-  const room = Math.min(s.cpu > 0 ? Math.floor((cpu + EPS) / s.cpu) : Infinity, s.mem > 0 ? Math.floor((mem + EPS) / s.mem) : Infinity);
-  if (room >= more && (fits > 0 || more === 0)) return;
+  const room = Math.min(s.cpu > 0 ? Math.floor((left.cpu + EPS) / s.cpu) : Infinity, s.mem > 0 ? Math.floor((left.mem + EPS) / s.mem) : Infinity);
+  if (room >= more) return;
   emit({
     ruleId: 'peak-no-fit',
-    message: `At its peak (\`scaling.max: ${decl.scaling!.max}\`) '${name(decl)}' needs ${more} more instance${more > 1 ? 's' : ''} than are placed; the ${s.group!.label} have room for ${Number.isFinite(room) ? room : 0} more.`,
+    message: `At its peak (\`scaling.max: ${decl.scaling!.max}\`) '${name(decl)}' needs ${more} more instance${more > 1 ? 's' : ''} than are placed; the ${s.group!.label} have room for ${room} more in all.`,
     span: fieldSpan(decl, 'scaling'),
   });
+}
+
+function roomOf(p: Placement, g: Group, rooms: Map<Group, { cpu: number; mem: number }>): { cpu: number; mem: number } {
+  let r = rooms.get(g);
+  if (!r) {
+    const { free } = p.packer;
+    r = { cpu: 0, mem: 0 };
+    for (const h of g.hosts) {
+      r.cpu += Math.max(0, free.cpu[h]);
+      r.mem += Math.max(0, free.mem[h]);
+    }
+    rooms.set(g, r);
+  }
+  return r;
 }
 
 function name(w: WorkloadDecl): string {
