@@ -24,7 +24,7 @@ export function promiseFindings(p: Placement): FileFinding[] {
     if (!s.need || s.blocked) return;
     if (s.gpus) gpuShortage(p, decl, s, emit);
     if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, emit);
-    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, w, s, emit);
+    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, emit);
     if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emit);
   });
   return out;
@@ -108,16 +108,15 @@ function hasRoom(p: Placement, s: Spec, h: number): boolean {
 }
 
 /** DR recovers a VM at another site (Site Recovery Manager, Hyper-V Replica): a capable host must be there. */
-function disasterRecovery(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emit: (f: Finding) => void): void {
+function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Finding) => void): void {
   const { hosts } = p.model;
-  const used = new Set(p.replicaHosts(w).filter((h) => h >= 0).map((h) => hosts[h].siteName));
-  const capable = capableHosts(p.model, s.need!);
-  const sites = new Set(capable.map((h) => hosts[h].siteName));
-  const elsewhere = [...sites].some((x) => x !== '' && !used.has(x)) || (used.size === 0 && [...sites].filter((x) => x !== '').length >= 2);
-  if (elsewhere) return;
+  // Wherever its replicas run, a capable host at another site (an undeclared site counts as one) takes it over.
+  const sites = new Set(capableHosts(p.model, s.need!).map((h) => hosts[h].siteName));
+  if (sites.size >= 2) return;
+  const only = [...sites][0];
   emit({
     ruleId: 'disaster-recovery-no-site',
-    message: `'${name(decl)}' asks for disaster recovery, but no host at another site could run it${sites.size ? ` (the capable hosts are all in ${list([...sites].map((x) => (x ? `'${x}'` : 'no declared site')))})` : ''}: declare a capable host with a different \`site:\`.`,
+    message: `'${name(decl)}' asks for disaster recovery, but no host at a second site could run it${sites.size ? ` (every capable host is ${only ? `in site '${only}'` : 'without a `site:`'})` : ''}: declare a capable host with a different \`site:\`.`,
     span: fieldSpan(decl, 'disasterRecovery'),
   });
 }
