@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { checkInvariants, diags, hosts, run, unplacedOf, where, workloads } from './helpers';
+import { checkInvariants, config, diags, hosts, run, unplacedOf, where, workloads } from './helpers';
 
 const rules = (a: ReturnType<typeof run>) => diags(a).map((d) => d.ruleId);
 const count = (list: readonly string[]) => {
@@ -160,6 +160,19 @@ b1 role=hypervisor hypervisor=esxi cluster=B site=west cpu=64 memory=512Gi
     assert.equal(out.lost.length, 0);
     assert.equal(out.shared?.length, 1);
     assert.equal(a.placement.layout.workloads[out.shared![0].w].name, 'db');
+  });
+});
+
+describe('failure leaves replicas sharing one host', () => {
+  it('not-failure-tolerant says so when nothing is lost but every replica would share a host', () => {
+    const a = run(
+      {
+        'h.workload.yaml': hosts('x role=hypervisor hypervisor=kvm cpu=32 memory=128Gi\ny role=hypervisor hypervisor=kvm cpu=32 memory=128Gi'),
+        'w.workload.yaml': workloads('db os=linux deploy=vm replicas=2 resources={ cpu: 4, memory: 8Gi }'),
+      },
+      config((c) => (c.placement.checkHostFailure = true)),
+    );
+    assert.match(diags(a, 'not-failure-tolerant')[0]?.message ?? '', /share/);
   });
 });
 

@@ -96,6 +96,11 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
         const e = byWorkload.get(l.w) ?? byWorkload.set(l.w, { hosts: [], reason: l.reason }).get(l.w)!;
         e.hosts.push(p.hostName(outcome.host));
       }
+      // Nothing lost, but every replica now on one host: the next failure takes them all.
+      for (const x of outcome.shared ?? []) {
+        if (byWorkload.has(x.w) || x.replicas < p.replicasOf(x.w)) continue;
+        byWorkload.set(x.w, { hosts: [p.hostName(outcome.host)], reason: `all ${x.replicas} replicas would then share '${p.hostName(x.host)}'` });
+      }
     }
     p.decls.forEach((decl, i) => {
       const e = byWorkload.get(i);
