@@ -199,7 +199,7 @@ export interface FailureMove {
 export const LAYOUT_REQUEST = 'workloadPlacement/layout';
 
 export interface LayoutParams {
-  /** Also simulate the failure of the host with this name. */
+  /** Also simulate the failure of the host with this name, else of every host of the cluster, else of the site, so named (the name keeps its old key for compatibility). */
   failedHost?: string;
   /**
    * The `generation` of the layout the client holds. When it is the layout this server last answered on this connection, the answer may be a
@@ -217,7 +217,7 @@ export interface LayoutFullResult {
   /** Increases with every analysis; lets the client drop stale answers and ask for patches. */
   generation: number;
   layout: Layout;
-  /** Present when `failedHost` named a host of the layout. */
+  /** Present when `failedHost` named a host, a cluster or a site of the layout. */
   failure?: FailureOutcome;
   patch?: undefined;
 }
