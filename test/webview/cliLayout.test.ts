@@ -61,6 +61,16 @@ describe('layout command', () => {
     assert.ok(layout.workloads.every((_: unknown, i: number) => layout.files[refAt(layout.workloadRefs, i)?.file ?? -1]?.endsWith('apps.workload.yaml')));
   });
 
+  it('fails a whole site on request, and says so', () => {
+    const r = cli(['examples/small-company', '--fail', 'office']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /failure of site office \(3 hosts\)/);
+    const j = JSON.parse(cli(['examples/small-company', '--format', 'json', '--fail', 'office']).stdout);
+    assert.deepEqual(j.failure.target, { kind: 'site', name: 'office' });
+    assert.equal(j.failure.hosts.length, 3);
+    assert.equal(cli(['examples/small-company', '--fail', 'nowhere']).code, 2);
+  });
+
   it('keeps terminal control characters out of the text', () => {
     const r = cli([hostileDir()]);
     assert.equal(r.code, 0, r.stderr);
