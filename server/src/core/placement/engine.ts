@@ -85,6 +85,10 @@ export interface Placement {
   replicaHosts(w: number): readonly number[];
   /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
   singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[];
+  /** Workloads whose placed replicas share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one. */
+  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[];
+  /** Replicas placed. */
+  placedOf(w: number): number;
   /** Facts the findings need, without building the layout. */
   readonly hostCount: number;
   hostName(h: number): string;
@@ -336,6 +340,33 @@ function singleHostOf(core: Core): { w: number; host: number; replicas: number }
   return single.sort((a, b) => a.w - b.w);
 }
 
+/** Workloads whose replicas share hosts on at least 2 hosts (one pass over the decisions, counts in one array). */
+function sharingOf(core: Core): { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
+  const { order, start, host } = core;
+  const count = new Int32Array(core.model.hosts.length);
+  const out: { w: number; placed: number; hosts: number; most: number; mostHost: number }[] = [];
+  for (let k = 0; k < order.length; k++) {
+    if (start[k + 1] - start[k] < 3) continue;
+    let placed = 0;
+    let hosts = 0;
+    let most = 0;
+    let mostHost = -1;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      placed++;
+      if (count[h]++ === 0) hosts++;
+      if (count[h] > most) {
+        most = count[h];
+        mostHost = h;
+      }
+    }
+    for (let i = start[k]; i < start[k + 1]; i++) if (host[i] >= 0) count[host[i]] = 0;
+    if (hosts >= 2 && most >= 2) out.push({ w: order[k], placed, hosts, most, mostHost });
+  }
+  return out.sort((a, b) => a.w - b.w);
+}
+
 /** A placement: its decisions, and what is derived from them on first use (the layout, the failure simulations, indexes). */
 class PlacementView implements Placement {
   readonly carry: PlacementCarry;
@@ -396,6 +427,16 @@ class PlacementView implements Placement {
 
   singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[] {
     return (this.single ??= singleHostOf(this.core));
+  }
+
+  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
+    return sharingOf(this.core);
+  }
+
+  placedOf(w: number): number {
+    const { stepOf, start, failed } = this.core;
+    const k = stepOf[w] ?? -1;
+    return k < 0 ? 0 : start[k + 1] - start[k] - failed[k];
   }
 
   hostName(h: number): string {

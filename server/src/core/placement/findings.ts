@@ -125,25 +125,20 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
 /** Workloads whose replicas share hosts on at least 2 hosts while more of their hosts could take them, had they room. */
 function crowded(p: Placement): FileFinding[] {
   const out: FileFinding[] = [];
-  p.decls.forEach((decl, w) => {
-    if (p.replicasOf(w) < 3) return;
-    const group = p.spec(w)?.group;
-    const per = new Map<number, number>();
-    for (const h of p.replicaHosts(w)) if (h >= 0) per.set(h, (per.get(h) ?? 0) + 1);
-    let placed = 0;
-    for (const n of per.values()) placed += n;
-    if (!group || per.size < 2 || per.size >= Math.min(placed, group.hosts.length)) return;
-    const most = [...per].reduce((a, b) => (b[1] > a[1] ? b : a));
+  for (const x of p.sharingWorkloads()) {
+    const group = p.spec(x.w)?.group;
+    if (!group || x.hosts >= Math.min(x.placed, group.hosts.length)) continue;
+    const decl = p.decls[x.w];
     const field = pinEntryOf(decl)?.key ?? (decl.replicas !== undefined ? 'replicas' : 'scaling');
     out.push({
       file: decl.file,
       finding: {
         ruleId: 'single-point-of-failure',
-        message: `The ${placed} replicas of '${decl.name ?? 'this workload'}' share ${per.size} hosts (${most[1]} on '${p.hostName(most[0])}') though ${group.hosts.length} of the ${group.label} could run them: the others are full, so one host's failure stops several.`,
+        message: `The ${x.placed} replicas of '${decl.name ?? 'this workload'}' share ${x.hosts} hosts (${x.most} on '${p.hostName(x.mostHost)}') though ${group.hosts.length} of the ${group.label} could run them: the others are full, so one host's failure stops several.`,
         span: fieldSpan(decl, field),
       },
     });
-  });
+  }
   return out;
 }
 

@@ -14,19 +14,26 @@ export function promiseFindings(p: Placement): FileFinding[] {
   if (!p.hostCount) return out;
   for (const h of p.hostDecls) containerHostOs(h, out);
   const archs = new Set(p.model.hosts.map((h) => h.arch));
-  // Room left per host group, summed once per analysis (many elastic workloads share a group).
+  // Room left per host group, summed once per analysis (many elastic workloads share a group),
+  // and the sites of each list of capable hosts.
   const rooms = new Map<Group, { cpu: number; mem: number }>();
-  p.decls.forEach((decl, w) => {
+  const sites = new Map<readonly number[], Set<string>>();
+  const targets = new Map<string, number[]>();
+  // Most workloads need x86_64 by default: checked once for them all.
+  const x86 = archs.has('x86_64');
+  const { decls } = p;
+  for (let w = 0; w < decls.length; w++) {
+    const decl = decls[w];
     const s = p.spec(w);
-    if (!s) return;
+    if (!s) continue;
     const emit = (finding: Finding) => out.push({ file: decl.file, finding });
-    arch(decl, s, archs, emit);
-    if (!s.need || s.blocked) return;
+    if (!x86 || decl.arch !== undefined || decl.os === 'aix' || decl.os === 'solaris') arch(decl, s, archs, emit);
+    if (!s.need || s.blocked) continue;
     if (s.gpus) gpuShortage(p, decl, s, emit);
-    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, emit);
-    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, emit);
+    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, targets, emit);
+    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, sites, emit);
     if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emit);
-  });
+  }
   return out;
 }
 
@@ -73,18 +80,18 @@ function gpuShortage(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Findin
  * between ESXi hosts, Live Migration between Hyper-V hosts, KubeVirt within its cluster),
  * inside one cluster when clusters are declared, and never with a passthrough GPU.
  */
-function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emit: (f: Finding) => void): void {
+function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, targets: Map<string, number[]>, emit: (f: Finding) => void): void {
   const span = fieldSpan(decl, 'liveMigration');
   if (s.gpus) {
     emit({ ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span });
     return;
   }
   const { hosts } = p.model;
-  const capable = capableHosts(p.model, s.need!);
   for (const h of new Set(p.replicaHosts(w))) {
     if (h < 0) continue;
     const from = hosts[h];
-    if (capable.some((t) => t !== h && sameDomain(p, from, hosts[t]) && hasRoom(p, s, t))) continue;
+    const room = roomIn(p, s, from, targets);
+    if (room.some((t) => t !== h)) continue;
     const kind = from.hypervisor || 'hypervisor';
     const where = p.model.clustered ? ` in cluster '${from.clusterName || '(none)'}'` : '';
     emit({
@@ -94,6 +101,21 @@ function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, emi
     });
     return;
   }
+}
+
+/** The first two capable hosts of `from`'s hypervisor type (and cluster) with room for `s`: cached per size, as many workloads share one. */
+function roomIn(p: Placement, s: Spec, from: HostInfo, cache: Map<string, number[]>): number[] {
+  const key = `${s.group!.id}|${from.hypervisor}|${p.model.clustered ? from.clusterName : ''}|${s.deploy}|${s.cpu}|${s.mem}|${s.sto}|${s.vcpus}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = [];
+    const { hosts } = p.model;
+    for (const t of capableHosts(p.model, s.need!)) {
+      if (sameDomain(p, from, hosts[t]) && hasRoom(p, s, t) && found.push(t) >= 2) break;
+    }
+    cache.set(key, found);
+  }
+  return found;
 }
 
 function sameDomain(p: Placement, a: HostInfo, b: HostInfo): boolean {
@@ -108,10 +130,12 @@ function hasRoom(p: Placement, s: Spec, h: number): boolean {
 }
 
 /** DR recovers a VM at another site (Site Recovery Manager, Hyper-V Replica): a capable host must be there. */
-function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Finding) => void): void {
+function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, known: Map<readonly number[], Set<string>>, emit: (f: Finding) => void): void {
   const { hosts } = p.model;
   // Wherever its replicas run, a capable host at another site (an undeclared site counts as one) takes it over.
-  const sites = new Set(capableHosts(p.model, s.need!).map((h) => hosts[h].siteName));
+  const capable = capableHosts(p.model, s.need!);
+  let sites = known.get(capable);
+  if (!sites) known.set(capable, (sites = new Set(capable.map((h) => hosts[h].siteName))));
   if (sites.size >= 2) return;
   const only = [...sites][0];
   emit({
@@ -126,9 +150,7 @@ function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: F
  * hosts (in total: fragmentation aside, so what this reports is certain to fail).
  */
 function peak(p: Placement, decl: WorkloadDecl, w: number, s: Spec, left: { cpu: number; mem: number }, emit: (f: Finding) => void): void {
-  let placed = 0;
-  for (const h of p.replicaHosts(w)) if (h >= 0) placed++;
-  const more = decl.scaling!.max - placed;
+  const more = decl.scaling!.max - p.placedOf(w);
   if (more <= 0) return;
   const room = Math.min(s.cpu > 0 ? Math.floor((left.cpu + EPS) / s.cpu) : Infinity, s.mem > 0 ? Math.floor((left.mem + EPS) / s.mem) : Infinity);
   if (room >= more) return;
