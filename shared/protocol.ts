@@ -116,7 +116,7 @@ export interface LayoutWorkload {
   pins?: string[];
 }
 
-export type UnplacedKind = 'deploy' | 'role' | 'os' | 'pin' | 'size' | 'storage' | 'capacity' | 'limit' | 'failure';
+export type UnplacedKind = 'deploy' | 'role' | 'os' | 'arch' | 'zone' | 'gpu' | 'pin' | 'size' | 'storage' | 'capacity' | 'limit' | 'failure';
 
 export interface LayoutUnplaced {
   w: number;

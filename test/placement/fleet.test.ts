@@ -245,3 +245,17 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+describe('why not placed', () => {
+  const why = (fleet: string, w: string) => {
+    const a = run({ 'h.workload.yaml': hosts(fleet), 'w.workload.yaml': workloads(w) });
+    return unplacedOf(a.placement.layout, w.split(' ')[0])[0];
+  };
+  it('names the architecture, the zone, the GPUs or the vCPUs', () => {
+    assert.equal(why('h role=container-host os=linux cpu=8 memory=8Gi', 'edge os=linux arch=arm64 deploy=container').kind, 'arch');
+    assert.equal(why('h role=container-host os=linux cpu=8 memory=8Gi', 'cards os=linux zone=pci deploy=container').kind, 'zone');
+    assert.equal(why('h role=hypervisor hypervisor=kvm gpus=1 cpu=8 memory=64Gi', 'ml os=linux gpus=2 deploy=vm').kind, 'gpu');
+    assert.match(why('h role=hypervisor hypervisor=esxi cpu=32 memory=1Ti overcommit={ cpu: 4 }', 'db os=linux deploy=vm resources={ cpu: 96, memory: 8Gi }').reason, /96 vCPUs/);
+    assert.match(why('h role=hypervisor hypervisor=esxi cpu=32 memory=64Gi', 'ledger os=aix deploy=vm').reason, /PowerVM/);
+  });
+});

@@ -7,7 +7,7 @@
 import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
 import { containerVmOs, existingVm, type HostContents, joinsSharedVm } from './contents';
-import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
+import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list, ociOs, roleFits } from './model';
 
 export class Packer {
   readonly free: FreeArrays;
@@ -347,6 +347,13 @@ export class Packer {
         field: 'resources',
       };
     }
+    const cores = g.hosts.reduce((a, h) => Math.max(a, hosts[h].cpu), 0);
+    if (s.vcpus > cores + EPS) {
+      return { kind: 'size', reason: `it needs ${s.vcpus} vCPUs, and no hypervisor gives a VM more vCPUs than its host has cores: the most any of the ${g.label} has is ${formatCpu(cores)}`, field: 'resources' };
+    }
+    if (s.gpus && !g.hosts.some((h) => this.gpu[h] >= s.gpus)) {
+      return { kind: 'gpu', reason: `it needs ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per replica, and no GPU of the ${g.label} is free that many (${g.hosts.reduce((a, h) => a + hosts[h].gpus, 0)} in all, given whole to instances)`, field: 'gpus' };
+    }
     if (s.sto > 0 && !g.hosts.some((h) => fitsEmpty(h) && hosts[h].storage + EPS >= s.sto)) {
       const most = g.hosts.reduce((a, h) => Math.max(a, hosts[h].storage), 0);
       return { kind: 'storage', reason: `its volumes need ${formatBytes(s.sto)} per replica; the most storage any of the ${g.label} has is ${formatBytes(most)}`, field: 'volumes' };
@@ -365,14 +372,36 @@ export class Packer {
       const named = s.pins.map((i) => `${hosts[i].name} (${describeHostKind(hosts[i])})`);
       return { kind: 'pin', reason: `it is pinned to ${list(named)}, which cannot run it as ${article(s.deploy!)}`, field: s.pinField };
     }
-    if (s.deploy === 'vm') return { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
+    const n = s.need!;
+    const roleOk = hosts.filter((h) => roleFits(n.deploy, n.os, h));
+    if (!roleOk.length) return this.noRole(s);
+    // The filters in the order they narrow: the first that leaves no host is the reason.
+    const archOk = roleOk.filter((h) => n.archs.includes(h.arch));
+    if (!archOk.length) return { kind: 'arch', reason: `it needs ${list(n.archs)}; the hosts that could run it as ${article(n.deploy)} are ${list([...new Set(roleOk.map((h) => h.arch))])}`, field: s.archRaw !== undefined ? 'arch' : 'os' };
+    const zoneOk = archOk.filter((h) => h.zone === n.zone);
+    if (!zoneOk.length) {
+      return n.zone
+        ? { kind: 'zone', reason: `no capable host is in zone '${n.zone}', and a zoned workload runs only in its zone`, field: 'zone' }
+        : { kind: 'zone', reason: 'every capable host is in a zone, and zoned hosts take only their zone\'s workloads (set `zone:`)', field: 'name' };
+    }
+    const most = zoneOk.reduce((a, h) => Math.max(a, h.gpus), 0);
+    return { kind: 'gpu', reason: `it needs ${n.gpus} GPU${n.gpus > 1 ? 's' : ''} per instance; the most any capable host has is ${most}`, field: 'gpus' };
+  }
+
+  /** No host of the kind the deployment needs. */
+  private noRole(s: Spec): Blocked {
+    const { hosts } = this.m;
+    if (s.deploy === 'vm') {
+      if (s.os === 'aix' && hosts.some((h) => h.role === 'hypervisor')) return { kind: 'os', reason: 'AIX runs only on POWER, under PowerVM, and no host has `hypervisor: powervm`', field: 'os' };
+      return { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
+    }
     if (s.deploy === 'container-in-vm') {
       return hosts.some((h) => h.role === 'hypervisor')
         ? { kind: 'role', reason: 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', field: 'deploy' }
         : { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
     }
-    const oses = [...new Set(hosts.filter((h) => h.role === 'container-host').map((h) => h.os))];
-    if (!oses.length) return { kind: 'role', reason: 'the fleet has no container host', field: 'deploy' };
+    const oses = [...new Set(hosts.filter((h) => h.role === 'container-host' && ociOs(h.os)).map((h) => h.os))];
+    if (!oses.length) return { kind: 'role', reason: 'the fleet has no container host that an OCI runtime runs on', field: 'deploy' };
     return { kind: 'os', reason: `no container host runs ${s.os} (they run ${list(oses)}), and a container shares its host's OS`, field: 'os' };
   }
 
