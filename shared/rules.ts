@@ -211,7 +211,7 @@ const CATALOGUE = [
     id: 'no-fit',
     category: 'capacity',
     defaultSeverity: 'error',
-    summary: 'A workload, or some of its replicas, fits on no host; the message says why: the OS (no container host runs it), the role (no host of the kind its deployment needs), the size (bigger than any capable host, guest OS included) or the capacity left.',
+    summary: 'A workload, or some of its replicas, fits on no host; the message says why: the OS (no container host runs it; AIX without PowerVM), the role (no host of the kind its deployment needs), the CPU architecture, the zone, GPUs, the size (bigger than any capable host, guest OS included, or more vCPUs than any host has cores) or the capacity left.',
     why: 'A workload that fits nowhere does not run. The placement engine lays every replica out on the hosts within their CPU, memory (with over-commit) and storage, so this is what would happen on the fleet as declared.',
     example: '    resources: { cpu: 96, memory: 1Ti }   # larger than every host\n    deploy: vm',
     fix: 'Shrink the workload, change its deployment, or add or enlarge a host that can run it. Show Host Layout shows where the room is.',
