@@ -259,3 +259,53 @@ describe('why not placed', () => {
     assert.match(why('h role=hypervisor hypervisor=esxi cpu=32 memory=64Gi', 'ledger os=aix deploy=vm').reason, /PowerVM/);
   });
 });
+
+describe('feasibility over generated fleets (fast-check)', () => {
+  const hostArb = fc.record({
+    role: fc.constantFrom('hypervisor', 'container-host'),
+    zone: fc.constantFrom('', '', 'pci'),
+    arch: fc.constantFrom('', '', 'arm64'),
+    gpus: fc.constantFrom(0, 0, 1, 2),
+    cpu: fc.constantFrom(4, 16, 64),
+    cluster: fc.constantFrom('', 'a', 'b'),
+  });
+  const workloadArb = fc.record({
+    deploy: fc.constantFrom('vm', 'container', 'container-in-vm'),
+    zone: fc.constantFrom('', '', 'pci'),
+    arch: fc.constantFrom('', '', 'arm64'),
+    gpus: fc.constantFrom(0, 0, 1),
+    cpu: fc.constantFrom(1, 2, 8, 24),
+    replicas: fc.integer({ min: 1, max: 5 }),
+  });
+  it('every placed replica is on a host of its zone and architecture, with its vCPUs within the cores and its GPUs free', () => {
+    fc.assert(
+      fc.property(fc.array(hostArb, { minLength: 1, maxLength: 6 }), fc.array(workloadArb, { minLength: 1, maxLength: 6 }), (hs, ws) => {
+        const opt = (k: string, v: string | number) => (v === '' || v === 0 ? '' : ` ${k}=${v}`);
+        const fleet = hosts(hs.map((h, i) => `h${i} role=${h.role} os=linux runtime=containerd hypervisor=kvm cpu=${h.cpu} memory=256Gi${opt('zone', h.zone)}${opt('arch', h.arch)}${opt('gpus', h.gpus)}${opt('cluster', h.cluster)}`).join('\n'));
+        const text = workloads(ws.map((w, i) => `w${i} os=linux deploy=${w.deploy} replicas=${w.replicas} resources={ cpu: ${w.cpu}, memory: 1Gi }${opt('zone', w.zone)}${opt('arch', w.arch)}${opt('gpus', w.gpus)}`).join('\n'));
+        const a = run({ 'h.workload.yaml': fleet, 'w.workload.yaml': text });
+        const got = where(a.placement.layout);
+        const gpusUsed = new Map<number, number>();
+        ws.forEach((w, i) => {
+          for (const at of got[`w${i}`]) {
+            if (at === '-') continue;
+            const k = Number(at.split('/')[0].slice(1));
+            const h = hs[k];
+            assert.equal(h.zone, w.zone, `w${i} zone`);
+            assert.equal(h.arch, w.arch, `w${i} arch`);
+            if (w.deploy === 'vm') assert.ok(w.cpu <= h.cpu, `w${i} vCPUs`);
+            gpusUsed.set(k, (gpusUsed.get(k) ?? 0) + w.gpus);
+          }
+        });
+        for (const [k, n] of gpusUsed) assert.ok(n <= hs[k].gpus, `h${k} GPUs`);
+        checkInvariants(a.placement.layout);
+        // Failover stays inside the cluster when clusters are declared.
+        const clustered = hs.some((h) => h.cluster !== '');
+        for (let k = 0; k < hs.length && clustered; k++) {
+          for (const m of a.placement.simulateFailure(`h${k}`)!.moved) assert.equal(hs[m.to].cluster, hs[k].cluster, `h${k} → h${m.to}`);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
