@@ -309,3 +309,10 @@ describe('feasibility over generated fleets (fast-check)', () => {
     );
   });
 });
+
+describe('host consistency', () => {
+  it('PowerVM on another architecture is a mismatch', () => {
+    const a = run({ 'h.workload.yaml': hosts('p role=hypervisor hypervisor=powervm arch=x86_64 cpu=8 memory=8Gi') });
+    assert.match(diags(a, 'host-field-mismatch')[0]?.message ?? '', /POWER/);
+  });
+});

@@ -12,7 +12,10 @@ import { EPS, type Group, type HostInfo, capableHosts, eligible, list, ociOs, ty
 export function promiseFindings(p: Placement): FileFinding[] {
   const out: FileFinding[] = [];
   if (!p.hostCount) return out;
-  for (const h of p.hostDecls) containerHostOs(h, out);
+  for (const h of p.hostDecls) {
+    containerHostOs(h, out);
+    powerArch(h, out);
+  }
   const archs = new Set(p.model.hosts.map((h) => h.arch));
   // Room left per host group, summed once per analysis (many elastic workloads share a group),
   // and the sites of each list of capable hosts.
@@ -47,6 +50,15 @@ function containerHostOs(h: HostDecl, out: FileFinding[]): void {
       message: `'${h.name ?? 'this host'}' is a container host with \`os: ${h.os}\`, which no OCI container runtime runs (runc and crun run on Linux, runhcs on Windows): it gets no containers. Make it a hypervisor, or correct its \`os\`.`,
       span: entrySpan(h.node.entries, 'os') ?? h.nameSpan,
     },
+  });
+}
+
+/** PowerVM runs on POWER only: another declared architecture contradicts it. */
+function powerArch(h: HostDecl, out: FileFinding[]): void {
+  if (h.hypervisor !== 'powervm' || h.arch === undefined || h.arch === 'ppc64') return;
+  out.push({
+    file: h.file,
+    finding: { ruleId: 'host-field-mismatch', message: `PowerVM runs on IBM POWER servers only (\`arch: ppc64\`), not \`arch: ${h.arch}\`.`, span: entrySpan(h.node.entries, 'arch') ?? h.nameSpan },
   });
 }
 
