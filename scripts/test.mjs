@@ -19,7 +19,7 @@ const run = (cmd, args) => {
  * belongs here when it needs neither `dist/` nor a child process and takes well under a
  * second a file; the tier as a whole stays under 30 s on a 2-core machine.
  */
-const FAST = ['out/test/core/', 'out/test/features/', 'out/test/import/', 'out/test/export/', 'out/test/placement/engine.test.js'];
+const FAST = ['out/test/core/', 'out/test/features/', 'out/test/import/', 'out/test/export/', 'out/test/placement/engine.test.js', 'out/test/placement/fleet.test.js'];
 
 const args = process.argv.slice(2);
 const fast = args.includes('--fast');

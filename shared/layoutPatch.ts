@@ -156,7 +156,7 @@ function applyRefs(prev: readonly number[], prevCount: number, count: number, mo
 // walking keys. The field lists below are checked against the protocol's types, so a
 // field added there and not compared here fails to compile.
 
-const HOST_FIELDS = ['name', 'role', 'hypervisor', 'runtime', 'os', 'site', 'capacity', 'overcommit', 'allocatable', 'used', 'vms', 'containers', 'overPinned', 'failed'] as const;
+const HOST_FIELDS = ['name', 'role', 'hypervisor', 'runtime', 'os', 'site', 'cluster', 'zone', 'arch', 'gpus', 'capacity', 'overcommit', 'allocatable', 'used', 'vms', 'containers', 'overPinned', 'failed'] as const;
 const VM_FIELDS = ['id', 'kind', 'os', 'instance', 'w', 'containers', 'cost', 'added'] as const;
 const INSTANCE_FIELDS = ['w', 'replica', 'movedFrom'] as const;
 const WORKLOAD_FIELDS = ['name', 'os', 'deploy', 'declared', 'verdict', 'confidence', 'replicas', 'cost', 'placed', 'pins'] as const;
@@ -180,6 +180,10 @@ function sameHost(a: LayoutHost, b: LayoutHost): boolean {
     a.runtime === b.runtime &&
     a.os === b.os &&
     a.site === b.site &&
+    a.cluster === b.cluster &&
+    a.zone === b.zone &&
+    a.arch === b.arch &&
+    a.gpus === b.gpus &&
     a.overPinned === b.overPinned &&
     a.failed === b.failed &&
     sameResources(a.capacity, b.capacity) &&

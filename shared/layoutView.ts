@@ -88,9 +88,8 @@ const emptyFilter: LayoutFilter = { text: '', deploy: '', os: '', site: '' };
 /** Applies a failure simulation to a layout: the host failed, what moved, what was lost. */
 export function applyFailure(layout: Layout, f: FailureOutcome): Layout {
   const hosts = layout.hosts.slice();
-  const failed = hosts[f.host];
-  if (!failed) return layout;
-  hosts[f.host] = { ...failed, failed: true };
+  if (!hosts[f.host]) return layout;
+  for (const i of f.hosts ?? [f.host]) if (hosts[i]) hosts[i] = { ...hosts[i], failed: true };
   const copied = new Set<number>();
   const dest = (i: number): LayoutHost => {
     if (!copied.has(i)) {
@@ -102,7 +101,7 @@ export function applyFailure(layout: Layout, f: FailureOutcome): Layout {
   };
   for (const m of f.moved) {
     const h = dest(m.to);
-    const inst: LayoutInstance = { w: m.w, replica: m.replica, movedFrom: f.host };
+    const inst: LayoutInstance = { w: m.w, replica: m.replica, movedFrom: m.from ?? f.host };
     add(h.used, m.hostCost);
     if (m.deploy === 'vm') {
       h.vms.push({ id: `moved:${m.w}:${m.replica}`, kind: 'workload', os: layout.workloads[m.w]?.os ?? '', instance: inst, containers: [], cost: m.cost, added: true });
@@ -342,12 +341,13 @@ export function renderCard(scene: Scene, card: Card, focused = false): SvgNode {
   const children: SvgNode[] = [
     { tag: 'title', text: hostTooltip(h) },
     { tag: 'rect', attrs: { class: 'card-bg', width: card.w, height: card.h, rx: 6 } },
-    { tag: 'text', attrs: { class: 'host-name', x: PAD, y: 18, 'data-reveal': 'host' }, text: clip(h.name, h.site || failed || h.overPinned ? 22 : 40) },
+    { tag: 'text', attrs: { class: 'host-name', x: PAD, y: 18, 'data-reveal': 'host' }, text: clip(h.name, h.site || h.cluster || failed || h.overPinned ? 22 : 40) },
     { tag: 'text', attrs: { class: 'host-info', x: PAD, y: 34 }, text: clip(info, 46) },
   ];
   if (failed) children.push({ tag: 'text', attrs: { class: 'failed-label', x: card.w - PAD, y: 18, 'text-anchor': 'end' }, text: 'FAILED (simulated)' });
   else if (h.overPinned) children.push({ tag: 'text', attrs: { class: 'warn-label', x: card.w - PAD, y: 18, 'text-anchor': 'end' }, text: 'pins exceed capacity' });
-  else if (h.site) children.push({ tag: 'text', attrs: { class: 'site-label', x: card.w - PAD, y: 18, 'text-anchor': 'end' }, text: `site ${clip(h.site, 20)}` });
+  else if (h.cluster) children.push({ tag: 'text', attrs: { class: 'site-label', x: card.w - PAD, y: 18, 'text-anchor': 'end', 'data-fail': h.cluster }, text: `cluster ${clip(h.cluster, 17)}` });
+  else if (h.site) children.push({ tag: 'text', attrs: { class: 'site-label', x: card.w - PAD, y: 18, 'text-anchor': 'end', 'data-fail': h.site }, text: `site ${clip(h.site, 20)}` });
   let by = HEADER_H;
   children.push(bar('CPU', h.used.cpu, h.allocatable.cpu, h.capacity.cpu, by, card.w, fmtCpu));
   by += BAR_H;

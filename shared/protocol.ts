@@ -77,6 +77,11 @@ export interface LayoutHost {
   runtime?: string;
   os?: string;
   site?: string;
+  /** Cluster (failover stays inside it), compliance zone, CPU architecture (when not x86_64) and GPUs, as declared. */
+  cluster?: string;
+  zone?: string;
+  arch?: string;
+  gpus?: number;
   /** Physical capacity; storage absent when the host does not declare it (unchecked). */
   capacity: { cpu: number; memory: number; storage?: number };
   /** Over-commit ratios in force (the host's own or the defaults). */
@@ -111,7 +116,7 @@ export interface LayoutWorkload {
   pins?: string[];
 }
 
-export type UnplacedKind = 'deploy' | 'role' | 'os' | 'pin' | 'size' | 'storage' | 'capacity' | 'limit' | 'failure';
+export type UnplacedKind = 'deploy' | 'role' | 'os' | 'arch' | 'zone' | 'gpu' | 'pin' | 'size' | 'storage' | 'capacity' | 'limit' | 'failure';
 
 export interface LayoutUnplaced {
   w: number;
@@ -154,19 +159,26 @@ export interface Layout {
 
 /** What happens when one host fails: a delta over the base layout (see `applyFailure`). */
 export interface FailureOutcome {
-  /** Index of the failed host in `Layout.hosts`. */
+  /** Index of the failed host in `Layout.hosts` (the first, when a cluster or a site failed). */
   host: number;
+  /** Every failed host, in host order (one for a host failure). */
+  hosts?: number[];
+  /** What failed, as asked: a host, a cluster or a site, by name. */
+  target?: { kind: 'host' | 'cluster' | 'site'; name: string };
   moved: FailureMove[];
-  /** Instances that ran on the failed host and fit nowhere else. */
+  /** Instances that ran on the failed hosts and fit nowhere else. */
   lost: LayoutUnplaced[];
+  /** Workloads whose replicas now share a host they did not share before the failure (a second failure there takes several). */
+  shared?: { w: number; host: number; replicas: number }[];
 }
 
 export interface FailureMove {
   w: number;
   replica: number;
   deploy: DeployKind;
-  /** Destination host index. */
+  /** Destination host index, and the failed host it came from. */
   to: number;
+  from?: number;
   /** For container-in-vm: the VM that takes it (an existing one, or `newVm`). */
   vm?: string;
   newVm?: { id: string; kind: 'pool' | 'dedicated'; os: string };
@@ -187,7 +199,7 @@ export interface FailureMove {
 export const LAYOUT_REQUEST = 'workloadPlacement/layout';
 
 export interface LayoutParams {
-  /** Also simulate the failure of the host with this name. */
+  /** Also simulate the failure of the host with this name, else of every host of the cluster, else of the site, so named (the name keeps its old key for compatibility). */
   failedHost?: string;
   /**
    * The `generation` of the layout the client holds. When it is the layout this server last answered on this connection, the answer may be a
@@ -205,7 +217,7 @@ export interface LayoutFullResult {
   /** Increases with every analysis; lets the client drop stale answers and ask for patches. */
   generation: number;
   layout: Layout;
-  /** Present when `failedHost` named a host of the layout. */
+  /** Present when `failedHost` named a host, a cluster or a site of the layout. */
   failure?: FailureOutcome;
   patch?: undefined;
 }

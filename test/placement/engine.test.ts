@@ -76,8 +76,17 @@ const cases: Case[] = [
     rules: ['no-fit', 'single-point-of-failure'],
   },
   {
-    name: 'CPU over-commit: 4 × 8 cores on a hypervisor by default',
+    // `cpu` means the same for a VM and a container (issue #11): no default over-commit on either.
+    name: 'CPU is not over-committed by default, on a hypervisor as on a container host',
     fleet: hosts('esx-01 role=hypervisor cpu=8 memory=256Gi'),
+    workloads: 'v os=linux deploy=vm replicas=4 resources={ cpu: 7, memory: 4Gi }',
+    expect: { v: ['esx-01/vm', '-', '-', '-'] },
+    unplaced: { v: ['capacity', 'full'] },
+    rules: ['no-fit'],
+  },
+  {
+    name: 'CPU over-commit where a host sets it',
+    fleet: hosts('esx-01 role=hypervisor cpu=8 memory=256Gi overcommit={ cpu: 4 }'),
     workloads: 'v os=linux deploy=vm replicas=4 resources={ cpu: 7, memory: 4Gi }',
     expect: { v: ['esx-01/vm', 'esx-01/vm', 'esx-01/vm', 'esx-01/vm'] },
   },
@@ -309,7 +318,7 @@ describe('determinism and quality', () => {
   const text = workloads(
     Array.from({ length: 40 }, (_, i) => `w${i} os=${i % 3 ? 'linux' : 'any'} deploy=${['vm', 'container', 'container-in-vm'][i % 3]} replicas=${1 + (i % 3)} resources={ cpu: ${1 + (i % 5)}, memory: ${2 + (i % 7)}Gi }`).join('\n'),
   );
-  const fleet = hosts(Array.from({ length: 12 }, (_, i) => (i % 2 ? `c${i} role=container-host os=linux cpu=16 memory=64Gi site=s${i % 3}` : `h${i} role=hypervisor runtime=containerd cpu=16 memory=128Gi site=s${i % 3}`)).join('\n'));
+  const fleet = hosts(Array.from({ length: 12 }, (_, i) => (i % 2 ? `c${i} role=container-host os=linux cpu=16 memory=64Gi site=s${i % 3}` : `h${i} role=hypervisor runtime=containerd cpu=16 memory=128Gi site=s${i % 3} overcommit={ cpu: 4 }`)).join('\n'));
 
   it('the same input gives the same layout', () => {
     const a = run({ 'hosts.yaml': fleet, 'w.yaml': text });

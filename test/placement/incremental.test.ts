@@ -88,6 +88,8 @@ const KINDS = [
   'cpu', 'cpu', 'memory', 'memory', 'replicas', 'os', 'os', 'deploy', 'deploy', 'pins', 'isolation', 'isolation', 'volumes', 'same', 'same',
   'addWorkload', 'removeWorkload', 'moveWorkload',
   'hostCpu', 'hostMemory', 'hostSite', 'hostRuntime', 'addHost', 'removeHost', 'moveHost', 'options',
+  // Issue #11: zones, architectures, GPUs, clusters, DR (failover outside the cluster).
+  'zone', 'arch', 'gpus', 'dr', 'hostZone', 'hostArch', 'hostGpus', 'hostCluster',
 ] as const;
 
 const objectEditArb = fc.record({ kind: fc.constantFrom(...KINDS), at: fc.nat(), to: fc.nat(), value: fc.nat(), inPlace: fc.boolean() });
@@ -184,6 +186,22 @@ function applyObjectEdit(world: World, e: ObjectEdit): void {
       hs.splice(e.to % (hs.length + 1), 0, h);
       return;
     }
+    case 'zone':
+      return editWorkload((w) => (w.zone = pick([undefined, undefined, 'pci'], e.value)));
+    case 'arch':
+      return editWorkload((w) => (w.arch = pick([undefined, undefined, 'arm64', 'x86_64'], e.value)));
+    case 'gpus':
+      return editWorkload((w) => (w.gpus = pick([undefined, 0, 1, 2], e.value)));
+    case 'dr':
+      return editWorkload((w) => (w.disasterRecovery = pick([undefined, true, false], e.value)));
+    case 'hostZone':
+      return editHost((h) => (h.zone = pick([undefined, undefined, 'pci'], e.value)));
+    case 'hostArch':
+      return editHost((h) => (h.arch = pick([undefined, undefined, 'arm64'], e.value)));
+    case 'hostGpus':
+      return editHost((h) => (h.gpus = pick([undefined, 2, 4], e.value)));
+    case 'hostCluster':
+      return editHost((h) => (h.cluster = pick([undefined, 'a', 'b'], e.value)));
     case 'options':
       world.options = { ...world.options, vmOverhead: { cpu: pick([0, 0.5, 1], e.value), memory: pick([0, 2, 4], e.to) * GI } };
       return;

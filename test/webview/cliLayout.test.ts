@@ -44,7 +44,7 @@ describe('layout command', () => {
     const r = cli(['examples/small-company']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Host layout: \d+ of 5 hosts used \(lower bound \d+\); 9 of 10 replicas placed\./);
-    assert.match(r.stdout, /\nesx-01 \(hypervisor esxi, runtime containerd, site office\) CPU [\d.]+\/128/);
+    assert.match(r.stdout, /\nesx-01 \(hypervisor esxi, runtime containerd, site office\) CPU [\d.]+\/32/);
     assert.match(r.stdout, /\n {2}VM erp \(linux\)\n/);
     assert.match(r.stdout, /\n {2}containers: .*shop-api 1\/2/);
     assert.match(r.stdout, /Not placed:\n {2}reporting: it is pinned to 'docker-03'/);
@@ -59,6 +59,16 @@ describe('layout command', () => {
     assert.ok(failure.moved.length >= 3);
     assert.ok(layout.files.length === 2 && layout.files.every((f: string) => f.startsWith('examples/small-company/')), 'paths relative to the working folder');
     assert.ok(layout.workloads.every((_: unknown, i: number) => layout.files[refAt(layout.workloadRefs, i)?.file ?? -1]?.endsWith('apps.workload.yaml')));
+  });
+
+  it('fails a whole site on request, and says so', () => {
+    const r = cli(['examples/small-company', '--fail', 'office']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /failure of site office \(3 hosts\)/);
+    const j = JSON.parse(cli(['examples/small-company', '--format', 'json', '--fail', 'office']).stdout);
+    assert.deepEqual(j.failure.target, { kind: 'site', name: 'office' });
+    assert.equal(j.failure.hosts.length, 3);
+    assert.equal(cli(['examples/small-company', '--fail', 'nowhere']).code, 2);
   });
 
   it('keeps terminal control characters out of the text', () => {

@@ -15,8 +15,8 @@ import { ROOT } from './page';
 
 const FLEET = `version: 1
 hosts:
-  - { name: esx-01, role: hypervisor, hypervisor: esxi, runtime: containerd, cpu: 16, memory: 64Gi, storage: 2Ti, site: east }
-  - { name: esx-02, role: hypervisor, hypervisor: esxi, runtime: containerd, cpu: 16, memory: 64Gi, site: west }
+  - { name: esx-01, role: hypervisor, hypervisor: esxi, runtime: containerd, cpu: 16, memory: 64Gi, storage: 2Ti, site: east, overcommit: { cpu: 4 } }
+  - { name: esx-02, role: hypervisor, hypervisor: esxi, runtime: containerd, cpu: 16, memory: 64Gi, site: west, overcommit: { cpu: 4 } }
   - { name: k8s-01, role: container-host, runtime: containerd, os: linux, cpu: 8, memory: 32Gi, site: east }
   - { name: win-01, role: container-host, runtime: containerd, os: windows, cpu: 8, memory: 32Gi, site: west }
 workloads:
@@ -74,7 +74,7 @@ describe('layout picture', () => {
   it('shows over-commitment plainly', () => {
     const { layout: l } = layoutOf(`version: 1
 hosts:
-  - { name: h, role: hypervisor, cpu: 4, memory: 64Gi }
+  - { name: h, role: hypervisor, cpu: 4, memory: 64Gi, overcommit: { cpu: 4 } }
 workloads:
   - { name: v, os: linux, deploy: vm, replicas: 3, resources: { cpu: 3, memory: 1Gi } }
 `);

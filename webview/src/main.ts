@@ -116,9 +116,11 @@ function receive(layout: Layout, gen: number, f: FailureOutcome | undefined): vo
   generation = gen;
   base = layout;
   failure = f;
-  if (pendingFailure !== undefined && (f ? layout.hosts[f.host]?.name : null) === pendingFailure) pendingFailure = undefined;
+  // A cluster's or a site's failure is named by its target; a host's by the host.
+  const failedName = f ? (f.target?.name ?? layout.hosts[f.host]?.name ?? null) : null;
+  if (pendingFailure !== undefined && failedName === pendingFailure) pendingFailure = undefined;
   if (!f && pendingFailure === undefined) state.failedHost = null;
-  if (f) state.failedHost = layout.hosts[f.host]?.name ?? null;
+  if (f) state.failedHost = failedName;
   fillOptions(layout);
   recompute();
   const ms = performance.now() - t0;
@@ -229,6 +231,9 @@ svg.addEventListener('click', (e) => {
   const host = Number(card.getAttribute('data-host'));
   focusedHost = host;
   if (target.closest('[data-reveal="host"]')) return reveal(view && refAt(view.hostRefs, host));
+  // The cluster or site label fails every host of that cluster or site.
+  const domain = target.closest('[data-fail]')?.getAttribute('data-fail');
+  if (domain) return requestFailure(state.failedHost === domain ? null : domain);
   toggleFailure(host);
 });
 
@@ -360,7 +365,10 @@ exportButton.addEventListener('click', () => {
 function failureSummary(): string | undefined {
   if (!failure || !base) return undefined;
   const lost = failure.lost.reduce((n, l) => n + l.count, 0);
-  return `failure of ${base.hosts[failure.host]?.name ?? '?'}: ${failure.moved.length} moved, ${lost} lost`;
+  const t = failure.target;
+  const what = t && t.kind !== 'host' ? `${t.kind} ${t.name} (${failure.hosts?.length ?? 1} hosts)` : (base.hosts[failure.host]?.name ?? '?');
+  const shared = failure.shared?.length ? `; ${failure.shared.length} workload${failure.shared.length > 1 ? 's' : ''} now share a host` : '';
+  return `failure of ${what}: ${failure.moved.length} moved, ${lost} lost${shared}`;
 }
 
 function describeState(): void {

@@ -29,7 +29,9 @@ Options:
                          with filters, tooltips and failure simulation (click a host);
                          file.svg is the picture alone
   --format <text|json>   What to print without --out (default: text)
-  --fail <host>          Show the failure of this host: what moves where, what is lost
+  --fail <name>          Show the failure of this host, or of every host of this cluster or
+                         site (a host name first, then a cluster, then a site): what moves
+                         where, what is lost
   --width <px>           Width of the picture (default: 1600)
   --config <path>        Use this configuration file instead of the nearest
                          .workload-placement.json
@@ -91,7 +93,7 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
   const failName = values.fail as string | undefined;
   if (failName !== undefined) {
     failure = analysis.placement.simulateFailure(failName);
-    if (!failure) throw new UsageError(`--fail: no host named '${safe(failName)}' in the layout.`);
+    if (!failure) throw new UsageError(`--fail: no host, cluster or site named '${safe(failName)}' in the layout.`);
   }
 
   if (out === undefined) {
@@ -111,13 +113,18 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
     const failures: Record<string, FailureOutcome> = {};
     if (layout.hosts.length <= MAX_PRECOMPUTED_FAILURES) {
       for (const [h, f] of analysis.placement.simulateEveryFailure().outcomes) failures[layout.hosts[h].name] = f;
+      // Clusters and sites too: their labels on the page fail them whole.
+      for (const name of new Set(layout.hosts.flatMap((h) => [h.cluster, h.site]))) {
+        const f = name === undefined || failures[name] ? undefined : analysis.placement.simulateFailure(name);
+        if (f) failures[name!] = f;
+      }
     }
-    if (failure) failures[layout.hosts[failure.host].name] = failure;
+    if (failure) failures[failure.target?.name ?? layout.hosts[failure.host].name] = failure;
     content = staticPageHtml({
       title: `Host layout: ${paths.join(', ')}`,
       css: bundle.css,
       js: bundle.js,
-      data: { layout, failures, initialFailure: failure ? layout.hosts[failure.host].name : undefined },
+      data: { layout, failures, initialFailure: failure ? (failure.target?.name ?? layout.hosts[failure.host].name) : undefined },
       nonce: randomBytes(16).toString('base64'),
     });
   }
@@ -160,13 +167,20 @@ function hostKind(h: LayoutHost): string {
   const parts = [h.role === 'hypervisor' ? `hypervisor${h.hypervisor ? ` ${h.hypervisor}` : ''}` : h.role === 'container-host' ? 'container host' : 'no valid role'];
   if (h.runtime) parts.push(`runtime ${h.runtime}`);
   if (h.os) parts.push(h.os);
+  if (h.arch) parts.push(h.arch);
+  if (h.gpus) parts.push(`${h.gpus} GPU${h.gpus > 1 ? 's' : ''}`);
+  if (h.cluster) parts.push(`cluster ${h.cluster}`);
+  if (h.zone) parts.push(`zone ${h.zone}`);
   if (h.site) parts.push(`site ${h.site}`);
   return safe(parts.join(', '));
 }
 
 function failureNote(layout: Layout, f: FailureOutcome | undefined): string | undefined {
   if (!f) return undefined;
-  return `failure of ${safe(layout.hosts[f.host]?.name ?? '?')}: ${f.moved.length} moved, ${f.lost.reduce((n, l) => n + l.count, 0)} lost`;
+  const what = f.target && f.target.kind !== 'host' ? `${f.target.kind} ${safe(f.target.name)} (${f.hosts?.length ?? 1} hosts)` : safe(layout.hosts[f.host]?.name ?? '?');
+  // Replicas that now share a host: the failure left them one host away from losing several.
+  const shared = (f.shared ?? []).map((x) => `${safe(layout.workloads[x.w]?.name ?? '?')} ×${x.replicas} on ${safe(layout.hosts[x.host]?.name ?? '?')}`);
+  return `failure of ${what}: ${f.moved.length} moved, ${f.lost.reduce((n, l) => n + l.count, 0)} lost${shared.length ? `; now sharing a host: ${shared.join(', ')}` : ''}`;
 }
 
 function relativeRefs(layout: Layout, cwd: string): Layout {

@@ -34,7 +34,7 @@ export const DEFAULT_PLACEMENT: PlacementOptions = {
   vmOverhead: { cpu: 0.5, memory: 2 * 2 ** 30 },
   containerOverhead: { cpu: 0, memory: 32 * 2 ** 20 },
   overcommit: {
-    hypervisor: { cpu: 4, memory: 1 },
+    hypervisor: { cpu: 1, memory: 1 },
     containerHost: { cpu: 1, memory: 1 },
   },
   checkHostFailure: false,

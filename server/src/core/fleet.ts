@@ -1,6 +1,7 @@
 // The fleet: every host and workload across the workspace's descriptor files.
 
 import { forEachRun, pushRun } from '../../../shared/refs';
+import { ociOs } from './placement/model';
 import type { HostDecl, ParsedFile, WorkloadDecl } from './types';
 
 export interface FleetSummary {
@@ -148,7 +149,8 @@ export function summarize(hosts: readonly HostDecl[]): FleetSummary {
   let hypervisors = 0;
   let hypervisorsWithRuntime = 0;
   for (const h of hosts) {
-    if (h.role === 'container-host') containerHostOses.add(h.os ?? 'linux');
+    // A container host whose OS no OCI runtime runs offers no containers (container-host-os).
+    if (h.role === 'container-host' && ociOs(h.os ?? 'linux')) containerHostOses.add(h.os ?? 'linux');
     else if (h.role === 'hypervisor') {
       hypervisors++;
       if (h.runtime) hypervisorsWithRuntime++;

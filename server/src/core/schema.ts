@@ -50,6 +50,14 @@ export const deployValues: EnumValue[] = [
   { value: 'container-in-vm', aliases: ['kata', 'vm-container', 'container-vm', 'nested'], doc: 'Containers inside a VM: container packaging and density, with a VM boundary around them (isolation, live migration, own kernel).' },
 ];
 
+export const archValues: EnumValue[] = [
+  { value: 'x86_64', aliases: ['amd64', 'x64', 'x86', 'intel'], doc: 'x86-64 (Intel, AMD): the default.' },
+  { value: 'arm64', aliases: ['aarch64', 'arm'], doc: '64-bit ARM (Ampere, Graviton).' },
+  { value: 'ppc64', aliases: ['power', 'ppc64le', 'ppc'], doc: 'IBM POWER: AIX runs only here, under PowerVM.' },
+  { value: 's390x', aliases: ['z', 'mainframe'], doc: 'IBM Z (LinuxONE, z/VM).' },
+  { value: 'sparc', aliases: ['sparc64'], doc: 'SPARC (Oracle Solaris).' },
+];
+
 export const hostFields: FieldSpec[] = [
   { key: 'name', type: { kind: 'string' }, required: true, doc: 'The host\'s name, unique across the workspace. Workloads pin to it with `host:` or `hosts:`.', example: 'esx-01' },
   {
@@ -75,6 +83,7 @@ export const hostFields: FieldSpec[] = [
         { value: 'hyper-v', doc: 'Microsoft Hyper-V (Live Migration).' },
         { value: 'ahv', doc: 'Nutanix AHV.' },
         { value: 'xen', doc: 'Xen / XenServer / XCP-ng.' },
+        { value: 'powervm', doc: 'IBM PowerVM on POWER servers (`arch: ppc64`, the default for it): the only hypervisor that runs AIX (live migration: Live Partition Mobility).' },
       ],
     },
   },
@@ -97,13 +106,17 @@ export const hostFields: FieldSpec[] = [
   { key: 'memory', type: { kind: 'memory' }, required: true, doc: 'Physical memory, as a Kubernetes quantity (`512Gi`).', example: '512Gi' },
   { key: 'storage', type: { kind: 'memory' }, doc: 'Storage available to persistent volumes on this host (`4Ti`). Without it, volumes are not checked against capacity.', example: '4Ti' },
   { key: 'site', type: { kind: 'string' }, doc: 'Failure domain (data centre, room, zone). Replicas spread across sites where given.', example: 'dc-east' },
+  { key: 'cluster', type: { kind: 'string' }, doc: 'The cluster the host belongs to (a vSphere or Hyper-V cluster, a Kubernetes cluster). HA restarts and live migration stay inside a cluster, so when clusters are declared failover does too; replicas spread over clusters.', example: 'prod-a' },
+  { key: 'zone', type: { kind: 'string' }, doc: 'A compliance or network zone (`pci`, `dmz`). A zoned host takes only workloads of its zone; a workload with `zone:` runs only on hosts of that zone.', example: 'pci' },
+  { key: 'arch', type: { kind: 'enum', values: archValues }, doc: 'The CPU architecture. Default: `x86_64` (`ppc64` for `hypervisor: powervm`). A VM or a container runs only on a host of its own architecture.' },
+  { key: 'gpus', type: { kind: 'integer', minimum: 0 }, doc: 'GPUs that can be given to workloads (passthrough or vGPU). Default: 0.', example: '4' },
   {
     key: 'overcommit',
     doc: 'How far this host may be over-committed: allocatable = capacity × ratio.',
     type: {
       kind: 'object',
       fields: [
-        { key: 'cpu', type: { kind: 'number', minimum: 0.1 }, doc: 'CPU over-commit ratio (default 4 on hypervisors, 1 on container hosts).', example: '4' },
+        { key: 'cpu', type: { kind: 'number', minimum: 0.1 }, doc: 'CPU over-commit ratio (default 1 on every host: `cpu` is what an instance needs, a container\'s request or a VM\'s vCPUs, so VMs and containers count the same; raise it where vCPUs are sized for peaks).', example: '2' },
         { key: 'memory', type: { kind: 'number', minimum: 0.1 }, doc: 'Memory over-commit ratio (default 1: memory is not over-committed).', example: '1' },
       ],
     },
@@ -194,13 +207,16 @@ export const workloadFields: FieldSpec[] = [
   },
   { key: 'liveMigration', type: { kind: 'boolean' }, doc: 'Must move between hosts while running (vMotion, Live Migration): a VM feature.', example: 'false' },
   { key: 'disasterRecovery', type: { kind: 'boolean' }, doc: 'Must be recoverable at another site by replicating its disk image: a VM feature (the DR site need not mirror the first).', example: 'false' },
+  { key: 'zone', type: { kind: 'string' }, doc: 'The compliance or network zone the workload must run in (`pci`): only hosts of that zone take it.', example: 'pci' },
+  { key: 'gpus', type: { kind: 'integer', minimum: 0 }, doc: 'GPUs each instance needs (passthrough or vGPU). It goes only where that many are free, and it cannot be live-migrated.', example: '1' },
+  { key: 'arch', type: { kind: 'enum', values: archValues }, doc: 'The CPU architecture the workload is built for, where its OS does not imply it. Default: `x86_64`; `os: aix` implies `ppc64`; `os: solaris` runs on `sparc` or `x86_64`.' },
   {
     key: 'resources',
     doc: 'What one instance needs.',
     type: {
       kind: 'object',
       fields: [
-        { key: 'cpu', type: { kind: 'cpu' }, doc: 'CPU per instance, in cores or millicores (`500m`).', example: '500m' },
+        { key: 'cpu', type: { kind: 'cpu' }, doc: 'CPU per instance, in cores or millicores (`500m`): what it needs, the same for every deployment. A container requests it (Kubernetes `requests.cpu`); a VM gets it as vCPUs (rounded up), never more than its host has cores.', example: '500m' },
         { key: 'memory', type: { kind: 'memory' }, doc: 'Memory per instance (`512Mi`).', example: '512Mi' },
       ],
     },

@@ -100,6 +100,10 @@ export interface HostDecl {
   memory?: number;
   storage?: number;
   site?: string;
+  cluster?: string;
+  zone?: string;
+  arch?: string;
+  gpus?: number;
   overcommit: { cpu?: number; memory?: number };
 }
 
@@ -131,6 +135,9 @@ export interface WorkloadDecl {
   disasterRecovery?: boolean;
   cpu?: number;
   memory?: number;
+  zone?: string;
+  gpus?: number;
+  arch?: string;
   deploy?: Deploy;
   pins: NameRef[];
 }

@@ -62,6 +62,10 @@ export function buildHost(node: YNode, file: string, itemSpan: Span, findings: F
     memory: num(v.memory),
     storage: num(v.storage),
     site: str(v.site),
+    cluster: str(v.cluster),
+    zone: str(v.zone),
+    arch: str(v.arch),
+    gpus: num(v.gpus),
     overcommit: {
       cpu: num((v.overcommit as Record<string, unknown> | undefined)?.cpu),
       memory: num((v.overcommit as Record<string, unknown> | undefined)?.memory),
@@ -120,6 +124,9 @@ export function buildWorkload(node: YNode, file: string, itemSpan: Span, finding
     disasterRecovery: typeof v.disasterRecovery === 'boolean' ? v.disasterRecovery : undefined,
     cpu: num(res.cpu),
     memory: num(res.memory),
+    zone: str(v.zone),
+    gpus: num(v.gpus),
+    arch: str(v.arch),
     deploy: str(v.deploy) as Deploy | undefined,
     pins,
   };

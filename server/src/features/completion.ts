@@ -392,7 +392,7 @@ export const HOST_TEMPLATES: Template[] = [
   {
     label: 'hypervisor host',
     detail: 'A host that runs VMs (and container VMs)',
-    body: ['name: ${1:esx-01}', 'role: hypervisor', 'hypervisor: ${2|esxi,kvm,hyper-v,ahv,xen|}', 'runtime: containerd', 'cpu: ${3:64}', 'memory: ${4:512Gi}', 'site: ${5:dc-1}'],
+    body: ['name: ${1:esx-01}', 'role: hypervisor', 'hypervisor: ${2|esxi,kvm,hyper-v,ahv,xen,powervm|}', 'runtime: containerd', 'cpu: ${3:64}', 'memory: ${4:512Gi}', 'site: ${5:dc-1}'],
   },
   {
     label: 'container host',

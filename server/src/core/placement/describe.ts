@@ -55,9 +55,21 @@ export function describeHostUse(layout: Layout, hostName: string, ix = indexLayo
   ];
   if (h.capacity.storage !== undefined) lines.push(`- Storage ${bar(h.used.storage, h.capacity.storage)} ${formatBytes(h.used.storage)} of ${formatBytes(h.capacity.storage)}`);
   if (h.overPinned) lines.push('- ⚠ The workloads pinned here need more than it offers.');
+  const traits = traitsOf(h);
+  if (traits) lines.push(`- ${traits}`);
   const runs = runsOn(layout, h);
   if (runs.length) lines.push(`- Runs: ${limit(runs, 12)}`);
   return lines.join('\n');
+}
+
+/** What narrows which workloads a host takes: cluster (failover stays in it), zone, architecture, GPUs. */
+function traitsOf(h: LayoutHost): string {
+  const parts: string[] = [];
+  if (h.cluster) parts.push(`cluster ${escapeMarkdown(h.cluster)}`);
+  if (h.zone) parts.push(`zone ${escapeMarkdown(h.zone)} (takes only that zone's workloads)`);
+  if (h.arch) parts.push(h.arch);
+  if (h.gpus) parts.push(`${h.gpus} GPU${h.gpus === 1 ? '' : 's'}`);
+  return parts.join(' · ');
 }
 
 /**

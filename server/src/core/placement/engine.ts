@@ -85,6 +85,10 @@ export interface Placement {
   replicaHosts(w: number): readonly number[];
   /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
   singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[];
+  /** Workloads whose placed replicas share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one. */
+  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[];
+  /** Replicas placed. */
+  placedOf(w: number): number;
   /** Facts the findings need, without building the layout. */
   readonly hostCount: number;
   hostName(h: number): string;
@@ -92,8 +96,11 @@ export interface Placement {
   /** Replicas asked for (placed or not) and the deployment placed. */
   replicasOf(w: number): number;
   deployOf(w: number): Deploy | null;
-  /** What happens when the host with this name fails; undefined for an unknown name. */
-  simulateFailure(hostName: string): FailureOutcome | undefined;
+  /**
+   * What happens when the host with this name fails, else every host of the cluster, else
+   * of the site, with this name; undefined for a name that is none of them.
+   */
+  simulateFailure(name: string): FailureOutcome | undefined;
   /**
    * Every host failure (for `not-failure-tolerant`), in host order, re-placing at most
    * `budget` replicas (default: no limit). Outcomes already simulated (by this placement,
@@ -112,6 +119,10 @@ export interface Placement {
   describeWorkloadPlacement(workload: string | number): string | undefined;
   /** How this placement was computed (from scratch or from the previous one). */
   readonly stats: PlacementStats;
+  /** The hosts as placement read them, each workload's spec, and the free capacity left (for the promise checks: promises.ts). */
+  readonly model: HostModel;
+  spec(w: number): Spec | undefined;
+  readonly packer: Packer;
   /** What the next placement resumes from: for the engine alone (the session keeps it by keeping its latest snapshot). */
   readonly carry: PlacementCarry;
 }
@@ -329,6 +340,33 @@ function singleHostOf(core: Core): { w: number; host: number; replicas: number }
   return single.sort((a, b) => a.w - b.w);
 }
 
+/** Workloads whose replicas share hosts on at least 2 hosts (one pass over the decisions, counts in one array). */
+function sharingOf(core: Core): { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
+  const { order, start, host } = core;
+  const count = new Int32Array(core.model.hosts.length);
+  const out: { w: number; placed: number; hosts: number; most: number; mostHost: number }[] = [];
+  for (let k = 0; k < order.length; k++) {
+    if (start[k + 1] - start[k] < 3) continue;
+    let placed = 0;
+    let hosts = 0;
+    let most = 0;
+    let mostHost = -1;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      placed++;
+      if (count[h]++ === 0) hosts++;
+      if (count[h] > most) {
+        most = count[h];
+        mostHost = h;
+      }
+    }
+    for (let i = start[k]; i < start[k + 1]; i++) if (host[i] >= 0) count[host[i]] = 0;
+    if (hosts >= 2 && most >= 2) out.push({ w: order[k], placed, hosts, most, mostHost });
+  }
+  return out.sort((a, b) => a.w - b.w);
+}
+
 /** A placement: its decisions, and what is derived from them on first use (the layout, the failure simulations, indexes). */
 class PlacementView implements Placement {
   readonly carry: PlacementCarry;
@@ -391,8 +429,30 @@ class PlacementView implements Placement {
     return (this.single ??= singleHostOf(this.core));
   }
 
+  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
+    return sharingOf(this.core);
+  }
+
+  placedOf(w: number): number {
+    const { stepOf, start, failed } = this.core;
+    const k = stepOf[w] ?? -1;
+    return k < 0 ? 0 : start[k + 1] - start[k] - failed[k];
+  }
+
   hostName(h: number): string {
     return this.core.model.hosts[h]?.name ?? '?';
+  }
+
+  get model(): HostModel {
+    return this.core.model;
+  }
+
+  get packer(): Packer {
+    return this.core.packer;
+  }
+
+  spec(w: number): Spec | undefined {
+    return this.core.specs[w];
   }
 
   hasHost(name: string): boolean {
@@ -424,8 +484,14 @@ class PlacementView implements Placement {
   }
 
   simulateFailure(name: string): FailureOutcome | undefined {
-    const h = this.core.model.hostsByName.get(name)?.[0];
-    return h === undefined ? undefined : this.simulate(h);
+    const { hosts, hostsByName } = this.core.model;
+    const h = hostsByName.get(name)?.[0];
+    if (h !== undefined) return { ...this.simulate(h), target: { kind: 'host', name } };
+    for (const kind of ['cluster', 'site'] as const) {
+      const failed = hosts.filter((x) => (kind === 'cluster' ? x.clusterName : x.siteName) === name).map((x) => x.idx);
+      if (name && failed.length) return { ...this.simulatorOf().simulate(failed[0], failed), target: { kind, name } };
+    }
+    return undefined;
   }
 
   simulateEveryFailure(budget = Infinity): FailureSweep {
@@ -453,7 +519,7 @@ class PlacementView implements Placement {
 
   private capableOf(w: number): number[] {
     const s = this.core.specs[w];
-    return s && s.deploy ? capableHosts(this.core.model, s.deploy, s.os) : [];
+    return s && s.need ? capableHosts(this.core.model, s.need) : [];
   }
 
   capableHosts(decl: WorkloadDecl): HostDecl[] {

@@ -7,6 +7,7 @@ import { formatBytes, formatCpu } from '../quantity';
 import { fieldSpan } from '../recommend';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
+import { promiseFindings } from './promises';
 
 export interface FileFinding {
   file: string;
@@ -81,6 +82,10 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
     out.push({ file: decl.file, finding: { ruleId: 'single-point-of-failure', message, span: fieldSpan(decl, field), fixes } });
   }
 
+  // single-point-of-failure, partial: replicas share hosts while hosts that could run them
+  // run none (they are full), so one host's failure takes several.
+  for (const c of crowded(p)) out.push(c);
+
   // not-failure-tolerant (opt-in: every host failure is simulated)
   const setting = config.rules['not-failure-tolerant'];
   if (config.placement.checkHostFailure || (setting !== undefined && setting !== 'off')) {
@@ -90,6 +95,11 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
       for (const l of outcome.lost) {
         const e = byWorkload.get(l.w) ?? byWorkload.set(l.w, { hosts: [], reason: l.reason }).get(l.w)!;
         e.hosts.push(p.hostName(outcome.host));
+      }
+      // Nothing lost, but every replica now on one host: the next failure takes them all.
+      for (const x of outcome.shared ?? []) {
+        if (byWorkload.has(x.w) || x.replicas < p.replicasOf(x.w)) continue;
+        byWorkload.set(x.w, { hosts: [p.hostName(outcome.host)], reason: `all ${x.replicas} replicas would then share '${p.hostName(x.host)}'` });
       }
     }
     p.decls.forEach((decl, i) => {
@@ -107,6 +117,27 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
       });
     });
     if (sweep.skipped.length) out.push(cutShort(p, sweep, failureBudget));
+  }
+  for (const f of promiseFindings(p)) out.push(f);
+  return out;
+}
+
+/** Workloads whose replicas share hosts on at least 2 hosts while more of their hosts could take them, had they room. */
+function crowded(p: Placement): FileFinding[] {
+  const out: FileFinding[] = [];
+  for (const x of p.sharingWorkloads()) {
+    const group = p.spec(x.w)?.group;
+    if (!group || x.hosts >= Math.min(x.placed, group.hosts.length)) continue;
+    const decl = p.decls[x.w];
+    const field = pinEntryOf(decl)?.key ?? (decl.replicas !== undefined ? 'replicas' : 'scaling');
+    out.push({
+      file: decl.file,
+      finding: {
+        ruleId: 'single-point-of-failure',
+        message: `The ${x.placed} replicas of '${decl.name ?? 'this workload'}' share ${x.hosts} hosts (${x.most} on '${p.hostName(x.mostHost)}') though ${group.hosts.length} of the ${group.label} could run them: the others are full, so one host's failure stops several.`,
+        span: fieldSpan(decl, field),
+      },
+    });
   }
   return out;
 }

@@ -266,6 +266,10 @@ function layoutHost(core: Core, idx: number, decl: HostDecl, on: HostContents, c
   if (decl.os) lh.os = decl.os;
   else if (h.role === 'container-host') lh.os = 'linux';
   if (decl.site) lh.site = decl.site;
+  if (decl.cluster) lh.cluster = decl.cluster;
+  if (decl.zone) lh.zone = decl.zone;
+  if (h.arch !== 'x86_64') lh.arch = h.arch;
+  if (h.gpus) lh.gpus = h.gpus;
   if (overPinned) lh.overPinned = true;
   return lh;
 }

@@ -28,7 +28,15 @@ export interface HostInfo {
   /** Container hosts: the OS their containers share (linux when unset). */
   os: string;
   runtime: boolean;
+  /** The hypervisor type ('' when none): live migration needs another host of the same type. */
+  hypervisor: string;
   siteName: string;
+  clusterName: string;
+  /** Zone ('' when none), CPU architecture and GPUs. */
+  zone: string;
+  arch: string;
+  gpus: number;
+  /** The failure domain replicas spread over: one per (site, cluster) pair. */
   site: number;
   /** Declared cores, for messages. */
   cpu: number;
@@ -87,6 +95,8 @@ export interface HostModel {
   /** Guest OSes of shared container VMs, by number (0: none). */
   poolOs: string[];
   poolIds: Map<string, number>;
+  /** Some host declares a cluster: failover then stays inside a cluster (vSphere HA, Hyper-V failover clusters). */
+  clustered: boolean;
 }
 
 /** The number of a shared container VM's guest OS (stable while the model is shared). */
@@ -115,11 +125,12 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
   }
   const siteIndex = new Map<string, number>();
   const hosts: HostInfo[] = decls.map((decl, idx) => {
-    const siteName = decl.site ?? '';
-    let site = siteIndex.get(siteName);
-    if (site === undefined) siteIndex.set(siteName, (site = siteIndex.size));
+    const domain = domainOf(decl);
+    let site = siteIndex.get(domain);
+    if (site === undefined) siteIndex.set(domain, (site = siteIndex.size));
     return readHost(decl, idx, options, site);
   });
+  const clustered = hosts.some((h) => h.clusterName !== '');
   const H = hosts.length;
   const hostsByName = new Map<string, number[]>();
   for (const h of hosts) if (h.declaredName !== undefined) (hostsByName.get(h.declaredName) ?? hostsByName.set(h.declaredName, []).get(h.declaredName)!).push(h.idx);
@@ -155,7 +166,13 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
     exact,
     poolOs: [''],
     poolIds: new Map(),
+    clustered,
   };
+}
+
+/** A host's failure domain for spreading: its site and cluster. */
+function domainOf(decl: HostDecl): string {
+  return `${decl.site ?? ''}\u0000${decl.cluster ?? ''}`;
 }
 
 function readHost(decl: HostDecl, idx: number, options: PlacementOptions, site: number): HostInfo {
@@ -170,7 +187,12 @@ function readHost(decl: HostDecl, idx: number, options: PlacementOptions, site: 
     role,
     os: role === 'container-host' ? (decl.os ?? 'linux') : (decl.os ?? ''),
     runtime: !!decl.runtime,
+    hypervisor: role === 'hypervisor' ? (decl.hypervisor ?? '') : '',
     siteName: decl.site ?? '',
+    clusterName: decl.cluster ?? '',
+    zone: decl.zone ?? '',
+    arch: hostArch(decl),
+    gpus: Math.max(0, Math.floor(decl.gpus ?? 0)),
     site,
     cpu: decl.cpu ?? 0,
     allocCpu: role === 'unknown' ? 0 : Math.floor((decl.cpu ?? 0) * ocCpu * 1000 + EPS),
@@ -189,7 +211,12 @@ function sameHost(a: HostInfo, b: HostInfo): boolean {
     a.role === b.role &&
     a.os === b.os &&
     a.runtime === b.runtime &&
+    a.hypervisor === b.hypervisor &&
     a.siteName === b.siteName &&
+    a.clusterName === b.clusterName &&
+    a.zone === b.zone &&
+    a.arch === b.arch &&
+    a.gpus === b.gpus &&
     a.cpu === b.cpu &&
     a.allocCpu === b.allocCpu &&
     a.allocMem === b.allocMem &&
@@ -199,26 +226,83 @@ function sameHost(a: HostInfo, b: HostInfo): boolean {
   );
 }
 
-export function eligible(deploy: Deploy, os: string, h: HostInfo): boolean {
-  if (deploy === 'vm') return h.role === 'hypervisor';
+/** A host's CPU architecture: declared, else ppc64 under PowerVM, else x86_64. */
+export function hostArch(decl: HostDecl): string {
+  return decl.arch ?? (decl.hypervisor === 'powervm' ? 'ppc64' : 'x86_64');
+}
+
+/** Whether an OCI container runtime runs on this OS (runc/crun: Linux; runhcs: Windows): the others get no containers. */
+export function ociOs(os: string): boolean {
+  return os === 'linux' || os === 'windows';
+}
+
+/** What an instance needs of a host beyond room: the static part of feasibility. */
+export interface Need {
+  deploy: Deploy;
+  os: string;
+  /** Architectures it can run on. */
+  archs: readonly string[];
+  zone: string;
+  gpus: number;
+}
+
+/** The architectures a workload runs on: declared, else implied by its OS (AIX: POWER; Solaris: SPARC or x86), else x86_64. */
+export function workloadArchs(decl: WorkloadDecl): readonly string[] {
+  if (decl.arch) return [decl.arch];
+  if (decl.os === 'aix') return ['ppc64'];
+  if (decl.os === 'solaris') return ['sparc', 'x86_64'];
+  return ['x86_64'];
+}
+
+export function needOf(decl: WorkloadDecl, deploy: Deploy): Need {
+  return { deploy, os: decl.os ?? 'any', archs: workloadArchs(decl), zone: decl.zone ?? '', gpus: Math.max(0, Math.floor(decl.gpus ?? 0)) };
+}
+
+/** The deployment's kind of host alone (role, runtime, container OS). */
+export function roleFits(deploy: Deploy, os: string, h: HostInfo): boolean {
+  if (deploy === 'vm') return h.role === 'hypervisor' && (os !== 'aix' || h.hypervisor === 'powervm');
   if (deploy === 'container-in-vm') return h.role === 'hypervisor' && h.runtime;
-  return h.role === 'container-host' && (os === 'any' || h.os === os);
+  return h.role === 'container-host' && ociOs(h.os) && (os === 'any' || h.os === os);
+}
+
+export function eligible(n: Need, h: HostInfo): boolean {
+  return roleFits(n.deploy, n.os, h) && n.archs.includes(h.arch) && h.zone === n.zone && h.gpus >= n.gpus;
+}
+
+/** The part of a need that picks hosts, as a key. */
+function needKey(n: Need): string {
+  const os = n.deploy === 'container' ? n.os : n.os === 'aix' ? 'aix' : '';
+  return `${os}|${n.archs.join('/')}|${n.zone}|${n.gpus}`;
 }
 
 /** The group of hosts for a kind of instance (and pins), made on first use. */
-export function groupFor(m: HostModel, deploy: Deploy, os: string, pins: readonly number[] | null): Group {
-  // Most workloads are not pinned: their groups are found without building a key.
+export function groupFor(m: HostModel, n: Need, pins: readonly number[] | null): Group {
+  const deploy = n.deploy;
+  const nk = needKey(n);
+  // Most workloads are not pinned: their groups are found without building the full key.
   const plain = pins ? undefined : (m.plainGroups.get(deploy) ?? m.plainGroups.set(deploy, new Map()).get(deploy)!);
-  let g = plain?.get(deploy === 'container' ? os : '');
+  let g = plain?.get(nk);
   if (g) return g;
-  const key = `${deploy}|${deploy === 'container' ? os : ''}|${pins ? pins.join(',') : '*'}`;
+  const key = `${deploy}|${nk}|${pins ? pins.join(',') : '*'}`;
   g = m.groups.get(key);
   if (g) {
-    plain?.set(deploy === 'container' ? os : '', g);
+    plain?.set(nk, g);
     return g;
   }
+  const candidates = (pins ?? m.hosts.map((h) => h.idx)).filter((i) => eligible(n, m.hosts[i]));
+  g = makeGroup(m, key, labelOf(n), candidates);
+  plain?.set(nk, g);
+  return g;
+}
+
+/** The hosts of `g` in one cluster: where its replicas from that cluster fail over to. */
+export function clusterGroup(m: HostModel, g: Group, cluster: string): Group {
+  const key = `${g.key}@${cluster}`;
+  return m.groups.get(key) ?? makeGroup(m, key, `${g.label} of cluster '${cluster}'`, g.hosts.filter((h) => m.hosts[h].clusterName === cluster));
+}
+
+function makeGroup(m: HostModel, key: string, label: string, candidates: number[]): Group {
   const { hosts, rank } = m;
-  const candidates = (pins ?? hosts.map((h) => h.idx)).filter((i) => eligible(deploy, os, hosts[i]));
   if (!m.naive) candidates.sort((a, b) => hosts[a].site - hosts[b].site || rank[b] - rank[a] || a - b);
   const sites: Group['sites'] = [];
   if (!m.naive) {
@@ -228,21 +312,27 @@ export function groupFor(m: HostModel, deploy: Deploy, os: string, pins: readonl
       else sites.push({ site: s, lo: i, hi: i + 1 });
     }
   }
-  const label = deploy === 'vm' ? 'hypervisor hosts' : deploy === 'container-in-vm' ? 'hypervisor hosts with a container runtime' : os === 'any' ? 'container hosts' : `${os} container hosts`;
   const largest = candidates.length ? candidates.reduce((a, b) => (rank[b] > rank[a] ? b : a)) : -1;
-  g = { id: m.groupList.length, key, label, hosts: candidates, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [], largest };
+  const g: Group = { id: m.groupList.length, key, label, hosts: candidates, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [], largest };
   m.groups.set(key, g);
-  plain?.set(deploy === 'container' ? os : '', g);
   m.groupList.push(g);
-  candidates.forEach((h, pos) => m.hostGroups[h].push({ g: g!.id, pos }));
+  candidates.forEach((h, pos) => m.hostGroups[h].push({ g: g.id, pos }));
   return g;
 }
 
+function labelOf(n: Need): string {
+  const base = n.deploy === 'vm' ? (n.os === 'aix' ? 'PowerVM hosts' : 'hypervisor hosts') : n.deploy === 'container-in-vm' ? 'hypervisor hosts with a container runtime' : n.os === 'any' ? 'container hosts' : `${n.os} container hosts`;
+  const arch = n.archs.length === 1 && n.archs[0] !== 'x86_64' ? ` (${n.archs[0]})` : '';
+  const zone = n.zone ? ` in zone '${n.zone}'` : '';
+  const gpus = n.gpus ? ` with ${n.gpus} GPU${n.gpus > 1 ? 's' : ''} or more` : '';
+  return `${base}${arch}${zone}${gpus}`;
+}
+
 /** Hosts that could run this kind of instance, pins aside. */
-export function capableHosts(m: HostModel, deploy: Deploy, os: string): number[] {
-  const key = `${deploy}|${deploy === 'container' ? os : ''}`;
+export function capableHosts(m: HostModel, n: Need): number[] {
+  const key = `${n.deploy}|${needKey(n)}`;
   let list = m.capable.get(key);
-  if (!list) m.capable.set(key, (list = m.hosts.filter((h) => eligible(deploy, os, h)).map((h) => h.idx)));
+  if (!list) m.capable.set(key, (list = m.hosts.filter((h) => eligible(n, h)).map((h) => h.idx)));
   return list;
 }
 
@@ -264,6 +354,11 @@ export interface Spec {
   memRaw: number | undefined;
   stoRaw: number;
   strict: boolean;
+  zoneRaw: string | undefined;
+  gpusRaw: number | undefined;
+  archRaw: string | undefined;
+  /** `disasterRecovery: true`: after a failure it may be recovered outside its cluster (a DR site). */
+  dr: boolean;
   pinNames: readonly string[];
   /** The pin key as written (`host` or `hosts`), for the diagnostic's range. */
   pinField: string;
@@ -271,6 +366,12 @@ export interface Spec {
   blockKey: string | undefined;
   // Derived.
   os: string;
+  /** What it needs of a host beyond room (null when it has no deployment). */
+  need: Need | null;
+  /** A VM's vCPUs (0 for containers): never more than its host's cores. */
+  vcpus: number;
+  /** GPUs per instance. */
+  gpus: number;
   wanted: number;
   /** What one instance costs its host (millicores, bytes, bytes), overheads included; a container-in-vm's VM is extra. */
   cpu: number;
@@ -303,12 +404,14 @@ export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation |
     if (!known.length) blocked = { kind: 'pin', reason: `it is pinned to ${list(pinNames.map((p) => `'${p}'`))}, which no descriptor declares`, field: pinField };
     else pins = known;
   }
-  const group = deploy && !blocked ? groupFor(m, deploy, os, pins) : null;
-  const exact = Number.isSafeInteger(cpu) && Number.isSafeInteger(mem) && Number.isSafeInteger(sto) && cpu >= 0 && mem >= 0 && sto >= 0;
+  const need = deploy ? needOf(decl, deploy) : null;
+  const group = need && !blocked ? groupFor(m, need, pins) : null;
+  // GPUs are a packing dimension the resume does not track: a placement using them is computed whole.
+  const exact = Number.isSafeInteger(cpu) && Number.isSafeInteger(mem) && Number.isSafeInteger(sto) && cpu >= 0 && mem >= 0 && sto >= 0 && !need?.gpus;
   const blockKeyOf = deploy !== null && decl.deploy === undefined ? undefined : blockKey(deploy, rec);
   const wanted = Math.max(0, Math.floor(decl.replicas ?? decl.scaling?.min ?? 1));
   // A class instance, not an object literal: a literal this large is built slowly by V8.
-  return new SpecRecord(decl, rec, deploy, volumes, pinNames, pinField, blocked, blockKeyOf, os, wanted, cpu, mem, sto, pins, group, Math.max(cpu / m.maxCpu, mem / m.maxMem), exact);
+  return new SpecRecord(decl, rec, deploy, volumes, pinNames, pinField, blocked, blockKeyOf, os, need, wanted, cpu, mem, sto, pins, group, Math.max(cpu / m.maxCpu, mem / m.maxMem), exact);
 }
 
 class SpecRecord implements Spec {
@@ -319,6 +422,12 @@ class SpecRecord implements Spec {
   readonly cpuRaw: number | undefined;
   readonly memRaw: number | undefined;
   readonly strict: boolean;
+  readonly zoneRaw: string | undefined;
+  readonly gpusRaw: number | undefined;
+  readonly archRaw: string | undefined;
+  readonly dr: boolean;
+  readonly vcpus: number;
+  readonly gpus: number;
   readonly pinRank: number;
   readonly src: WorkloadDecl;
   readonly recSrc: Recommendation | undefined;
@@ -332,6 +441,7 @@ class SpecRecord implements Spec {
     readonly blocked: Blocked | undefined,
     readonly blockKey: string | undefined,
     readonly os: string,
+    readonly need: Need | null,
     readonly wanted: number,
     readonly cpu: number,
     readonly mem: number,
@@ -350,6 +460,12 @@ class SpecRecord implements Spec {
     this.cpuRaw = decl.cpu;
     this.memRaw = decl.memory;
     this.strict = decl.isolation === 'strict';
+    this.zoneRaw = decl.zone;
+    this.gpusRaw = decl.gpus;
+    this.archRaw = decl.arch;
+    this.dr = decl.disasterRecovery === true;
+    this.vcpus = deploy === 'vm' ? Math.ceil((decl.cpu ?? 0) - EPS) : 0;
+    this.gpus = need ? need.gpus : 0;
     this.pinRank = pins ? pins.length : Infinity;
   }
 }
@@ -366,6 +482,7 @@ export function sameSpec(s: Spec, decl: WorkloadDecl, rec: Recommendation | unde
   if (s.osRaw !== decl.os || s.replicasRaw !== decl.replicas || s.cpuRaw !== decl.cpu || s.memRaw !== decl.memory) return false;
   const scaling = decl.scaling;
   if (s.scalingMin !== (scaling === undefined ? undefined : scaling.min) || s.strict !== (decl.isolation === 'strict')) return false;
+  if (s.zoneRaw !== decl.zone || s.gpusRaw !== decl.gpus || s.archRaw !== decl.arch || s.dr !== (decl.disasterRecovery === true)) return false;
   const volumes = decl.volumes;
   let sto = 0;
   for (let i = 0; i < volumes.length; i++) sto += volumes[i].size ?? 0;

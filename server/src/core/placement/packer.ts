@@ -7,7 +7,7 @@
 import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
 import { containerVmOs, existingVm, type HostContents, joinsSharedVm } from './contents';
-import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list } from './model';
+import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list, ociOs, roleFits } from './model';
 
 export class Packer {
   readonly free: FreeArrays;
@@ -23,9 +23,18 @@ export class Packer {
   private readonly dirty: Uint8Array;
   private readonly dirtyList: number[] = [];
 
-  // Spreading state of the workload being placed: hosts that run it, per-site counts.
+  /** Free GPUs per host. */
+  readonly gpu: Int32Array;
+  // Spreading state of the workload being placed: replicas per host (valid where
+  // `mark` is the current stamp), per-site counts, and the fewest replicas a host with
+  // room may run (hosts running fewer have no room: replicas spread evenly).
   readonly mark: Int32Array;
+  readonly count: Int32Array;
   stamp = 0;
+  private level = 0;
+  private most = 0;
+  /** The second part of the last `keyOf` (its first part is returned). */
+  keyLo = 0;
   readonly siteCount: Int32Array;
   private readonly touchedSites: number[] = [];
   /** Hosts with a dedicated container VM of the workload being placed (marked with `stamp`). */
@@ -68,7 +77,10 @@ export class Packer {
     this.openFree = { cpu: new Float64Array(H), mem: new Float64Array(H), sto: new Float64Array(H) };
     this.resetOpen();
     this.dirty = new Uint8Array(H);
+    // Placements that use GPUs are never resumed, so a copied state has every GPU free.
+    this.gpu = Int32Array.from(m.hosts, (h) => h.gpus);
     this.mark = new Int32Array(H);
+    this.count = new Int32Array(H);
     this.dedicated = new Int32Array(H);
     this.siteCount = new Int32Array(Math.max(1, m.sites));
   }
@@ -118,6 +130,8 @@ export class Packer {
   begin(s: Spec, held?: readonly number[]): void {
     this.cur = s;
     this.stamp++;
+    this.level = 0;
+    this.most = 0;
     for (const site of this.touchedSites) this.siteCount[site] = 0;
     this.touchedSites.length = 0;
     if (held) for (const h of held) if (h >= 0) this.note(h);
@@ -125,7 +139,10 @@ export class Packer {
 
   /** Records that the current workload now runs on `h`. */
   note(h: number): void {
+    const c = this.mark[h] === this.stamp ? this.count[h] + 1 : 1;
     this.mark[h] = this.stamp;
+    this.count[h] = c;
+    if (c > this.most) this.most = c;
     const s = this.m.hosts[h].site;
     if (this.siteCount[s]++ === 0) this.touchedSites.push(s);
   }
@@ -139,13 +156,23 @@ export class Packer {
     return joinsSharedVm(this.pools[h], s);
   }
 
-  /** Room for a new container VM too, when the replica would need one. */
+  /** Replicas of the current workload on `h`. */
+  countOn(h: number): number {
+    return this.mark[h] === this.stamp ? this.count[h] : 0;
+  }
+
+  /**
+   * What the fit trees do not check: no VM gets more vCPUs than its host has cores
+   * (vSphere and Hyper-V refuse it), free GPUs, and room for a new container VM too
+   * when the replica would need one.
+   */
   readonly fitsVm = (h: number): boolean => {
     const s = this.cur;
+    if (s.vcpus > this.m.hosts[h].cpu + EPS || this.gpu[h] < s.gpus) return false;
     if (s.deploy !== 'container-in-vm' || this.hasVm(h)) return true;
     return this.free.cpu[h] + EPS >= s.cpu + this.m.vmOv.cpu && this.free.mem[h] + EPS >= s.mem + this.m.vmOv.mem;
   };
-  readonly spread = (h: number): boolean => this.mark[h] !== this.stamp && this.fitsVm(h);
+  readonly spread = (h: number): boolean => this.countOn(h) <= this.level && this.fitsVm(h);
 
   /**
    * Puts a replica of the current workload on `h` in the packing; returns 1 when it made
@@ -164,6 +191,7 @@ export class Packer {
       else this.addPool(h, containerVmOs(s));
     }
     this.load[h]++;
+    this.gpu[h] -= s.gpus;
     const { free } = this;
     this.setFree(h, free.cpu[h] - c, free.mem[h] - m, free.sto[h] - s.sto);
     this.note(h);
@@ -242,6 +270,19 @@ export class Packer {
     const c = s.cpu - EPS;
     const m = s.mem - EPS;
     const st = s.sto - EPS;
+    // Hosts running fewest replicas first: the level rises only when no host at it has
+    // room, which stays so (counts only grow, room only shrinks), so replicas end even.
+    for (;;) {
+      const pos = this.searchLevel(g, tree, open, c, m, st);
+      if (pos >= 0) return g.hosts[pos];
+      if (this.level >= this.most) return -1;
+      this.level++;
+    }
+  }
+
+  /** The first host, by site order, running at most `level` replicas with room. */
+  private searchLevel(g: Group, tree: FitTree, open: FitTree, c: number, m: number, st: number): number {
+    const n = g.hosts.length;
     let pos = -1;
     if (g.sites.length) {
       // Sites running fewest replicas of this workload first (insertion sort, stable: a few sites).
@@ -261,9 +302,7 @@ export class Packer {
         if ((pos = open.find(r.lo, r.hi, c, m, st, this.spread)) >= 0 || (pos = tree.find(r.lo, r.hi, c, m, st, this.spread)) >= 0) break;
       }
     } else if ((pos = open.find(0, n, c, m, st, this.spread)) < 0) pos = tree.find(0, n, c, m, st, this.spread);
-    // No host free of this workload has room: share a host rather than stay unplaced.
-    if (pos < 0 && (pos = open.find(0, n, c, m, st, this.fitsVm)) < 0) pos = tree.find(0, n, c, m, st, this.fitsVm);
-    return pos < 0 ? -1 : g.hosts[pos];
+    return pos;
   }
 
   /**
@@ -276,7 +315,6 @@ export class Packer {
     const { free } = this;
     if (free.cpu[h] < s.cpu - EPS || free.mem[h] < s.mem - EPS || free.sto[h] < s.sto - EPS || !this.fitsVm(h)) return -1;
     const closed = this.load[h] > 0 ? 0 : 1;
-    if (this.mark[h] === this.stamp) return (((2 << 14) * 128 + 0) * 2 + closed) * 2 ** 21 + pos;
     let slot = 0;
     let count = 0;
     if (g.sites.length) {
@@ -284,7 +322,9 @@ export class Packer {
       while (g.sites[slot].hi <= pos) slot++;
       count = this.siteCount[g.sites[slot].site];
     }
-    return ((count * 128 + slot) * 2 + closed) * 2 ** 21 + pos;
+    // Two parts, compared in order (one number would lose bits): host count and site count; slot, closed, position.
+    this.keyLo = (slot * 2 + closed) * 2 ** 21 + pos;
+    return this.countOn(h) * 2 ** 20 + count;
   }
 
   // -------------------------------------------------------------------------
@@ -307,6 +347,13 @@ export class Packer {
         field: 'resources',
       };
     }
+    const cores = g.hosts.reduce((a, h) => Math.max(a, hosts[h].cpu), 0);
+    if (s.vcpus > cores + EPS) {
+      return { kind: 'size', reason: `it needs ${s.vcpus} vCPUs, and no hypervisor gives a VM more vCPUs than its host has cores: the most any of the ${g.label} has is ${formatCpu(cores)}`, field: 'resources' };
+    }
+    if (s.gpus && !g.hosts.some((h) => this.gpu[h] >= s.gpus)) {
+      return { kind: 'gpu', reason: `it needs ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per replica, and no GPU of the ${g.label} is free that many (${g.hosts.reduce((a, h) => a + hosts[h].gpus, 0)} in all, given whole to instances)`, field: 'gpus' };
+    }
     if (s.sto > 0 && !g.hosts.some((h) => fitsEmpty(h) && hosts[h].storage + EPS >= s.sto)) {
       const most = g.hosts.reduce((a, h) => Math.max(a, hosts[h].storage), 0);
       return { kind: 'storage', reason: `its volumes need ${formatBytes(s.sto)} per replica; the most storage any of the ${g.label} has is ${formatBytes(most)}`, field: 'volumes' };
@@ -325,14 +372,36 @@ export class Packer {
       const named = s.pins.map((i) => `${hosts[i].name} (${describeHostKind(hosts[i])})`);
       return { kind: 'pin', reason: `it is pinned to ${list(named)}, which cannot run it as ${article(s.deploy!)}`, field: s.pinField };
     }
-    if (s.deploy === 'vm') return { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
+    const n = s.need!;
+    const roleOk = hosts.filter((h) => roleFits(n.deploy, n.os, h));
+    if (!roleOk.length) return this.noRole(s);
+    // The filters in the order they narrow: the first that leaves no host is the reason.
+    const archOk = roleOk.filter((h) => n.archs.includes(h.arch));
+    if (!archOk.length) return { kind: 'arch', reason: `it needs ${list(n.archs)}; the hosts that could run it as ${article(n.deploy)} are ${list([...new Set(roleOk.map((h) => h.arch))])}`, field: s.archRaw !== undefined ? 'arch' : 'os' };
+    const zoneOk = archOk.filter((h) => h.zone === n.zone);
+    if (!zoneOk.length) {
+      return n.zone
+        ? { kind: 'zone', reason: `no capable host is in zone '${n.zone}', and a zoned workload runs only in its zone`, field: 'zone' }
+        : { kind: 'zone', reason: 'every capable host is in a zone, and zoned hosts take only their zone\'s workloads (set `zone:`)', field: 'name' };
+    }
+    const most = zoneOk.reduce((a, h) => Math.max(a, h.gpus), 0);
+    return { kind: 'gpu', reason: `it needs ${n.gpus} GPU${n.gpus > 1 ? 's' : ''} per instance; the most any capable host has is ${most}`, field: 'gpus' };
+  }
+
+  /** No host of the kind the deployment needs. */
+  private noRole(s: Spec): Blocked {
+    const { hosts } = this.m;
+    if (s.deploy === 'vm') {
+      if (s.os === 'aix' && hosts.some((h) => h.role === 'hypervisor')) return { kind: 'os', reason: 'AIX runs only on POWER, under PowerVM, and no host has `hypervisor: powervm`', field: 'os' };
+      return { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
+    }
     if (s.deploy === 'container-in-vm') {
       return hosts.some((h) => h.role === 'hypervisor')
         ? { kind: 'role', reason: 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', field: 'deploy' }
         : { kind: 'role', reason: 'the fleet has no hypervisor host', field: 'deploy' };
     }
-    const oses = [...new Set(hosts.filter((h) => h.role === 'container-host').map((h) => h.os))];
-    if (!oses.length) return { kind: 'role', reason: 'the fleet has no container host', field: 'deploy' };
+    const oses = [...new Set(hosts.filter((h) => h.role === 'container-host' && ociOs(h.os)).map((h) => h.os))];
+    if (!oses.length) return { kind: 'role', reason: 'the fleet has no container host that an OCI runtime runs on', field: 'deploy' };
     return { kind: 'os', reason: `no container host runs ${s.os} (they run ${list(oses)}), and a container shares its host's OS`, field: 'os' };
   }
 

@@ -408,10 +408,12 @@ class Walk {
     const { packer } = this;
     const hostGroups = this.prev.model.hostGroups;
     let best = hOld;
-    // hOld's key, computed when first needed (-2: not yet).
+    // hOld's key (two parts, see `Packer.keyOf`), computed when first needed (-2: not yet).
     let bestKey = hOld < 0 ? Infinity : -2;
+    let bestLo = 0;
     if (hOld >= 0 && this.inD[hOld]) {
       bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id));
+      bestLo = packer.keyLo;
       if (bestKey < 0) return UNKNOWN;
       // Its key rose (it is empty now, no longer in use): a host that came after it before
       // may come first now, and only a search knows which.
@@ -423,10 +425,15 @@ class Walk {
       if (pos < 0) continue;
       const key = packer.keyOf(g, h, pos);
       if (key < 0) continue;
-      if (bestKey === -2 && (bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id))) < 0) return UNKNOWN;
-      if (key < bestKey) {
+      const lo = packer.keyLo;
+      if (bestKey === -2) {
+        if ((bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id))) < 0) return UNKNOWN;
+        bestLo = packer.keyLo;
+      }
+      if (key < bestKey || (key === bestKey && lo < bestLo)) {
         best = h;
         bestKey = key;
+        bestLo = lo;
       }
     }
     return best;

@@ -1,0 +1,201 @@
+// Promises checked against the fleet: what a workload says it needs beyond room
+// (live migration, disaster recovery, GPUs, an elastic peak, a CPU architecture) and
+// whether the declared hosts can deliver it. Rules (shared/rules.ts): container-host-os,
+// live-migration-no-target, disaster-recovery-no-site, gpu-shortage, peak-no-fit,
+// arch-unavailable. Each check reads the placement, never changes it.
+
+import type { Finding, HostDecl, Span, WorkloadDecl } from '../types';
+import type { Placement } from './engine';
+import type { FileFinding } from './findings';
+import { EPS, type Group, type HostInfo, capableHosts, eligible, list, ociOs, type Spec } from './model';
+
+export function promiseFindings(p: Placement): FileFinding[] {
+  const out: FileFinding[] = [];
+  if (!p.hostCount) return out;
+  for (const h of p.hostDecls) {
+    containerHostOs(h, out);
+    powerArch(h, out);
+  }
+  const archs = new Set(p.model.hosts.map((h) => h.arch));
+  // Room left per host group, summed once per analysis (many elastic workloads share a group),
+  // and the sites of each list of capable hosts.
+  const rooms = new Map<Group, { cpu: number; mem: number }>();
+  const sites = new Map<readonly number[], Set<string>>();
+  const targets = new Map<string, number[]>();
+  // Most workloads need x86_64 by default: checked once for them all.
+  const x86 = archs.has('x86_64');
+  const { decls } = p;
+  for (let w = 0; w < decls.length; w++) {
+    const decl = decls[w];
+    const s = p.spec(w);
+    if (!s) continue;
+    const emit = (finding: Finding) => out.push({ file: decl.file, finding });
+    if (!x86 || decl.arch !== undefined || decl.os === 'aix' || decl.os === 'solaris') arch(decl, s, archs, emit);
+    if (!s.need || s.blocked) continue;
+    if (s.gpus) gpuShortage(p, decl, s, emit);
+    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, targets, emit);
+    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, sites, emit);
+    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emit);
+  }
+  return out;
+}
+
+/** A container host whose OS no OCI runtime runs: its containers could never start. */
+function containerHostOs(h: HostDecl, out: FileFinding[]): void {
+  if (h.role !== 'container-host' || h.os === undefined || ociOs(h.os)) return;
+  out.push({
+    file: h.file,
+    finding: {
+      ruleId: 'container-host-os',
+      message: `'${h.name ?? 'this host'}' is a container host with \`os: ${h.os}\`, which no OCI container runtime runs (runc and crun run on Linux, runhcs on Windows): it gets no containers. Make it a hypervisor, or correct its \`os\`.`,
+      span: entrySpan(h.node.entries, 'os') ?? h.nameSpan,
+    },
+  });
+}
+
+/** PowerVM runs on POWER only: another declared architecture contradicts it. */
+function powerArch(h: HostDecl, out: FileFinding[]): void {
+  if (h.hypervisor !== 'powervm' || h.arch === undefined || h.arch === 'ppc64') return;
+  out.push({
+    file: h.file,
+    finding: { ruleId: 'host-field-mismatch', message: `PowerVM runs on IBM POWER servers only (\`arch: ppc64\`), not \`arch: ${h.arch}\`.`, span: entrySpan(h.node.entries, 'arch') ?? h.nameSpan },
+  });
+}
+
+function arch(decl: WorkloadDecl, s: Spec, archs: ReadonlySet<string>, emit: (f: Finding) => void): void {
+  const wants = s.need?.archs ?? (decl.arch ? [decl.arch] : decl.os === 'aix' ? ['ppc64'] : []);
+  if (!wants.length || wants.some((a) => archs.has(a))) return;
+  const implied = decl.arch ? '' : ` (implied by \`os: ${decl.os}\`)`;
+  emit({
+    ruleId: 'arch-unavailable',
+    message: `'${name(decl)}' needs ${list(wants)}${implied}, and no host of the fleet has that architecture (they have ${list([...archs].sort())}).${decl.os === 'aix' ? ' AIX runs only on POWER, under PowerVM (`hypervisor: powervm`).' : ''}`,
+    span: fieldSpan(decl, decl.arch ? 'arch' : 'os'),
+  });
+}
+
+/** GPUs are not shared between instances: replicas × gpus must exist on hosts that could run them. */
+function gpuShortage(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Finding) => void): void {
+  const need = { ...s.need!, gpus: 0 };
+  let total = 0;
+  for (const h of p.model.hosts) if (eligible(need, h)) total += h.gpus;
+  const wanted = s.wanted * s.gpus;
+  if (total >= wanted) return;
+  emit({
+    ruleId: 'gpu-shortage',
+    message: `'${name(decl)}' needs ${wanted} GPU${wanted > 1 ? 's' : ''} (${s.wanted} × ${s.gpus}); the hosts that could run it have ${total} in all.`,
+    span: fieldSpan(decl, 'gpus'),
+  });
+}
+
+/**
+ * Live migration moves a running VM to another host of the same hypervisor type (vMotion
+ * between ESXi hosts, Live Migration between Hyper-V hosts, KubeVirt within its cluster),
+ * inside one cluster when clusters are declared, and never with a passthrough GPU.
+ */
+function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, targets: Map<string, number[]>, emit: (f: Finding) => void): void {
+  const span = fieldSpan(decl, 'liveMigration');
+  if (s.gpus) {
+    emit({ ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span });
+    return;
+  }
+  const { hosts } = p.model;
+  for (const h of new Set(p.replicaHosts(w))) {
+    if (h < 0) continue;
+    const from = hosts[h];
+    const room = roomIn(p, s, from, targets);
+    if (room.some((t) => t !== h)) continue;
+    const kind = from.hypervisor || 'hypervisor';
+    const where = p.model.clustered ? ` in cluster '${from.clusterName || '(none)'}'` : '';
+    emit({
+      ruleId: 'live-migration-no-target',
+      message: `'${name(decl)}' asks for live migration, but no other ${kind} host${where} could take it from '${from.name}': live migration moves a VM only between hosts of the same hypervisor type (vMotion, Hyper-V Live Migration)${p.model.clustered ? ', inside its cluster' : ''}.`,
+      span,
+    });
+    return;
+  }
+}
+
+/** The first two capable hosts of `from`'s hypervisor type (and cluster) with room for `s`: cached per size, as many workloads share one. */
+function roomIn(p: Placement, s: Spec, from: HostInfo, cache: Map<string, number[]>): number[] {
+  const key = `${s.group!.id}|${from.hypervisor}|${p.model.clustered ? from.clusterName : ''}|${s.deploy}|${s.cpu}|${s.mem}|${s.sto}|${s.vcpus}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = [];
+    const { hosts } = p.model;
+    for (const t of capableHosts(p.model, s.need!)) {
+      if (sameDomain(p, from, hosts[t]) && hasRoom(p, s, t) && found.push(t) >= 2) break;
+    }
+    cache.set(key, found);
+  }
+  return found;
+}
+
+function sameDomain(p: Placement, a: HostInfo, b: HostInfo): boolean {
+  return a.hypervisor === b.hypervisor && (!p.model.clustered || a.clusterName === b.clusterName);
+}
+
+/** Room on `h` for one more instance, with what is placed now. */
+function hasRoom(p: Placement, s: Spec, h: number): boolean {
+  const { free, gpu } = p.packer;
+  const extra = s.deploy === 'container-in-vm' ? p.model.vmOv : { cpu: 0, mem: 0 };
+  return free.cpu[h] + EPS >= s.cpu + extra.cpu && free.mem[h] + EPS >= s.mem + extra.mem && free.sto[h] + EPS >= s.sto && gpu[h] >= s.gpus && s.vcpus <= p.model.hosts[h].cpu + EPS;
+}
+
+/** DR recovers a VM at another site (Site Recovery Manager, Hyper-V Replica): a capable host must be there. */
+function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, known: Map<readonly number[], Set<string>>, emit: (f: Finding) => void): void {
+  const { hosts } = p.model;
+  // Wherever its replicas run, a capable host at another site (an undeclared site counts as one) takes it over.
+  const capable = capableHosts(p.model, s.need!);
+  let sites = known.get(capable);
+  if (!sites) known.set(capable, (sites = new Set(capable.map((h) => hosts[h].siteName))));
+  if (sites.size >= 2) return;
+  const only = [...sites][0];
+  emit({
+    ruleId: 'disaster-recovery-no-site',
+    message: `'${name(decl)}' asks for disaster recovery, but no host at a second site could run it${sites.size ? ` (every capable host is ${only ? `in site '${only}'` : 'without a `site:`'})` : ''}: declare a capable host with a different \`site:\`.`,
+    span: fieldSpan(decl, 'disasterRecovery'),
+  });
+}
+
+/**
+ * The peak: `scaling.max` instances, each alone against the room left on its capable
+ * hosts (in total: fragmentation aside, so what this reports is certain to fail).
+ */
+function peak(p: Placement, decl: WorkloadDecl, w: number, s: Spec, left: { cpu: number; mem: number }, emit: (f: Finding) => void): void {
+  const more = decl.scaling!.max - p.placedOf(w);
+  if (more <= 0) return;
+  const room = Math.min(s.cpu > 0 ? Math.floor((left.cpu + EPS) / s.cpu) : Infinity, s.mem > 0 ? Math.floor((left.mem + EPS) / s.mem) : Infinity);
+  if (room >= more) return;
+  emit({
+    ruleId: 'peak-no-fit',
+    message: `At its peak (\`scaling.max: ${decl.scaling!.max}\`) '${name(decl)}' needs ${more} more instance${more > 1 ? 's' : ''} than are placed; the ${s.group!.label} have room for ${room} more in all.`,
+    span: fieldSpan(decl, 'scaling'),
+  });
+}
+
+function roomOf(p: Placement, g: Group, rooms: Map<Group, { cpu: number; mem: number }>): { cpu: number; mem: number } {
+  let r = rooms.get(g);
+  if (!r) {
+    const { free } = p.packer;
+    r = { cpu: 0, mem: 0 };
+    for (const h of g.hosts) {
+      r.cpu += Math.max(0, free.cpu[h]);
+      r.mem += Math.max(0, free.mem[h]);
+    }
+    rooms.set(g, r);
+  }
+  return r;
+}
+
+function name(w: WorkloadDecl): string {
+  return w.name ?? 'this workload';
+}
+
+function entrySpan(entries: WorkloadDecl['node']['entries'], key: string): Span | undefined {
+  const e = entries.find((x) => x.key === key);
+  return e ? (e.value ? e.value.span : e.keySpan) : undefined;
+}
+
+function fieldSpan(w: WorkloadDecl, key: string): Span {
+  return entrySpan(w.node.entries, key) ?? w.nameSpan;
+}
