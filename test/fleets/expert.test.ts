@@ -12,7 +12,8 @@ import { analyzeTexts } from '../core/helpers';
 
 const DIR = join(__dirname, '..', '..', '..', 'test', 'fleets');
 const ADVICE = new Set(['deploy-against-recommendation', 'elastic-vm', 'strict-isolation-container', 'stateful-without-volumes', 'live-migration-container', 'deploy-impossible']);
-const SURE = new Set(['high', 'required', 'forced']);
+const SURE = new Set(['high', 'required']);
+const NOT_LOW = new Set(['medium', 'high', 'required']);
 
 function load(fleet: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -68,6 +69,8 @@ interface Expect {
   verdicts: Record<string, Deploy | Deploy[]>;
   /** Workloads whose verdict must be labelled high (or required). */
   sure: string[];
+  /** Workloads whose verdict must be labelled at least medium. */
+  notLow?: string[];
   /** Workload → the hosts it may land on (a prefix of their names). */
   onlyOn?: Record<string, string>;
   /** Host name prefix → workloads only of this zone. */
@@ -78,7 +81,8 @@ const FLEETS: Expect[] = [
   {
     fleet: 'hospital',
     verdicts: { 'ehr-db': 'vm', pacs: 'vm', 'ad-dc': 'vm', 'hl7-engine': 'vm', 'device-gateway': 'vm', 'patient-portal': 'container', 'fhir-api': 'container-in-vm', 'nightly-reports': 'container' },
-    sure: ['ehr-db', 'pacs', 'ad-dc', 'patient-portal', 'fhir-api'],
+    sure: ['ehr-db', 'pacs', 'ad-dc', 'patient-portal'],
+    notLow: ['fhir-api'],
   },
   {
     fleet: 'bank',
@@ -90,7 +94,8 @@ const FLEETS: Expect[] = [
   {
     fleet: 'saas',
     verdicts: { 'api-gateway': 'container', 'web-app': 'container', 'tenant-runner': 'container-in-vm', postgres: ['container', 'vm'], 'build-runners': 'container', 'legacy-billing': 'vm' },
-    sure: ['api-gateway', 'web-app', 'tenant-runner', 'build-runners'],
+    sure: ['api-gateway', 'web-app', 'build-runners'],
+    notLow: ['tenant-runner'],
     onlyOn: { 'tenant-runner': 'kvm-' },
   },
   {
@@ -112,6 +117,7 @@ for (const e of FLEETS) {
         assert.ok((Array.isArray(want) ? want : [want]).includes(got.verdict as Deploy), `${name}: ${got.verdict}, expected ${want}`);
       }
       for (const name of e.sure) assert.ok(SURE.has(verdicts.get(name)!.label), `${name} is clear-cut, labelled ${verdicts.get(name)!.label}`);
+      for (const name of e.notLow ?? []) assert.ok(NOT_LOW.has(verdicts.get(name)!.label), `${name} is a sound call, labelled ${verdicts.get(name)!.label}`);
     });
 
     it('has no errors, and every instance is placed', () => {
