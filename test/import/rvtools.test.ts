@@ -9,7 +9,6 @@ import { parse } from 'yaml';
 import {
   cellBool,
   cellNumber,
-  CLUSTER_AS_FIELD,
   commentValue,
   dnsLabel,
   isPoweredOff,
@@ -302,11 +301,11 @@ describe('rvtools: writing', () => {
     assert.match(files[1].text, /  - name: dc01\n    description: DC01\n    os: windows\n    resources:\n      cpu: 2\n      memory: 8Gi\n    volumes:\n      - name: disks\n        size: 100Gi\n    # current host: esx-fra-01-bank-local\n    # cluster: "Core-Banking"\n/);
   });
 
-  it('writes the cluster as a comment behind one switch', () => {
-    assert.equal(CLUSTER_AS_FIELD, false, 'the format has no cluster field on this branch');
-    const text = writeDescriptors(oneVm(), { source: 's' })[1].text;
-    assert.match(text, /\n    # cluster: "C1"\n/);
-    assert.doesNotMatch(text, /^\s*cluster:/m);
+  it("writes a host's cluster as `cluster:`, and a VM's as a comment (workloads have no cluster)", () => {
+    const [hosts, vms] = writeDescriptors(oneVm(), { source: 's' });
+    assert.match(vms.text, /\n    # cluster: "C1"\n/);
+    assert.doesNotMatch(vms.text, /^\s*cluster:/m);
+    assert.match(hosts.text, /^    cluster: C1$/m);
   });
 
   it('pins to the current host only when asked, and only to a host vHost lists', () => {

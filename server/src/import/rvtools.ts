@@ -38,7 +38,7 @@ export const VINFO_COLUMNS = [
   { key: 'osConfig', aliases: ['OS according to the configuration file', 'OS', 'Guest OS'], required: false, doc: 'The OS family (`os`), when the VMware Tools column is empty or not recognised.' },
   { key: 'osTools', aliases: ['OS according to the VMware Tools', 'OS according to VMware Tools', 'Tools OS'], required: false, doc: 'The OS family (`os`), preferred: it is what the running guest reports.' },
   { key: 'host', aliases: ['Host', 'ESX Host', 'ESXi Host'], required: false, doc: 'The current host: a comment, or `host:` with `--pin-current-host`.' },
-  { key: 'cluster', aliases: ['Cluster', 'Cluster name'], required: false, doc: 'The cluster: a comment (see `CLUSTER_AS_FIELD`), and the file the VM goes to.' },
+  { key: 'cluster', aliases: ['Cluster', 'Cluster name'], required: false, doc: 'The cluster: a comment on the VM (workloads have no cluster), and the file the VM goes to.' },
   { key: 'datacenter', aliases: ['Datacenter', 'Data center', 'Datacenter name'], required: false, doc: 'A comment; tells apart clusters of the same name.' },
 ] as const satisfies readonly ColumnSpec[];
 
@@ -47,15 +47,10 @@ export const VHOST_COLUMNS = [
   { key: 'name', aliases: ['Host', 'Name', 'Host name'], required: true, doc: 'The host name; becomes `name` (made a DNS-1123 label), the original in a comment.' },
   { key: 'cores', aliases: ['# Cores', 'Cores', 'Num Cores', '# CPU Cores'], required: true, doc: '`cpu` (physical cores).' },
   { key: 'memory', aliases: ['# Memory', 'Memory', 'Memory MB', 'Memory MiB'], required: true, doc: '`memory` (RVTools gives MiB).' },
-  { key: 'cluster', aliases: ['Cluster', 'Cluster name'], required: false, doc: 'The cluster: a comment (see `CLUSTER_AS_FIELD`).' },
+  { key: 'cluster', aliases: ['Cluster', 'Cluster name'], required: false, doc: 'The host\'s `cluster:` (failover stays inside it).' },
   { key: 'datacenter', aliases: ['Datacenter', 'Data center', 'Datacenter name'], required: false, doc: '`site`, the failure domain replicas spread across.' },
 ] as const satisfies readonly ColumnSpec[];
 
-/**
- * The switch for the `cluster` field. The format has no `cluster:` yet (another branch
- * adds it); until then the cluster is written as a comment. Set to true to write the field.
- */
-export const CLUSTER_AS_FIELD = false;
 
 /** Workloads per file: a file of a thousand VMs opens and re-checks fast in the editor. */
 export const DEFAULT_PER_FILE = 1000;
@@ -428,9 +423,12 @@ function cores(n: number): string {
   return Number.isInteger(n) ? String(n) : `${Math.ceil(n * 1000)}m`;
 }
 
-/** The cluster: a comment until the format has `cluster:` (flip CLUSTER_AS_FIELD). */
-function clusterLine(indent: string, cluster: string): string {
-  return CLUSTER_AS_FIELD ? `${indent}cluster: ${yamlScalar(cluster)}` : `${indent}# cluster: ${commentValue(cluster)}`;
+/**
+ * A host's cluster is its `cluster:` (failover stays inside it); a VM's is a comment: the
+ * format has no workload cluster, and the VM is free to be placed in any.
+ */
+function clusterLine(indent: string, cluster: string, asField: boolean): string {
+  return asField ? `${indent}cluster: ${yamlScalar(cluster)}` : `${indent}# cluster: ${commentValue(cluster)}`;
 }
 
 export interface WriteOptions {
@@ -458,7 +456,7 @@ export function writeDescriptors(model: ImportModel, opts: WriteOptions): Output
     if (h.cpu !== undefined) hostLines.push(`    cpu: ${cores(h.cpu)}`);
     if (h.memoryMiB !== undefined) hostLines.push(`    memory: ${mebibytes(h.memoryMiB)}`);
     if (h.datacenter) hostLines.push(`    site: ${yamlScalar(h.datacenter)}`);
-    if (h.cluster) hostLines.push(clusterLine('    ', h.cluster));
+    if (h.cluster) hostLines.push(clusterLine('    ', h.cluster, true));
     for (const u of h.unreadable) hostLines.push(`    # unreadable, left out: ${commentValue(u)}`);
   }
   files.push({ name: 'hosts.workload.yaml', text: `${hostLines.join('\n')}\n`, hosts: model.hosts.length, workloads: 0 });
@@ -514,7 +512,7 @@ function writeVm(lines: string[], vm: VmModel, pin: boolean): void {
     else if (vm.hostName) lines.push(`    # current host: ${vm.hostName}`);
     else lines.push(`    # current host: ${commentValue(vm.host)} (not in vHost)`);
   }
-  if (vm.cluster) lines.push(clusterLine('    ', vm.cluster));
+  if (vm.cluster) lines.push(clusterLine('    ', vm.cluster, false));
   if (vm.poweredOff) lines.push('    # powered off in the export');
   for (const u of vm.unreadable) lines.push(`    # unreadable, left out: ${commentValue(u)}`);
 }
