@@ -17,6 +17,8 @@ const CLEAN = `version: 1
 hosts:
   - { name: node-1, role: container-host, runtime: containerd, os: linux, cpu: 16, memory: 64Gi }
   - { name: kvm-1, role: hypervisor, hypervisor: kvm, runtime: containerd, cpu: 32, memory: 256Gi }
+  - { name: kvm-2, role: hypervisor, hypervisor: kvm, runtime: containerd, cpu: 32, memory: 256Gi }
+  - { name: power-1, role: hypervisor, hypervisor: powervm, arch: ppc64, cpu: 16, memory: 256Gi }
 workloads:
   - name: api
     os: linux
@@ -82,9 +84,9 @@ describe('export k8s (command line)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');
     assert.match(run.stdout, /^Wrote 3 files to k8s:$/m);
-    assert.match(run.stdout, /^ {2}api\.yaml {2}Deployment \+ HorizontalPodAutoscaler \(container\) {2}from api at fleet\.workload\.yaml:6$/m);
-    assert.match(run.stdout, /^ {2}db\.yaml {2}VirtualMachine \(vm\) {2}from db at fleet\.workload\.yaml:14$/m);
-    assert.match(run.stdout, /^ {2}legacy at fleet\.workload\.yaml:22: KubeVirt runs x86 and Arm guests only; AIX needs POWER hardware$/m);
+    assert.match(run.stdout, /^ {2}api\.yaml {2}Deployment \+ HorizontalPodAutoscaler \(container\) {2}from api at fleet\.workload\.yaml:8$/m);
+    assert.match(run.stdout, /^ {2}db\.yaml {2}VirtualMachine \(vm\) {2}from db at fleet\.workload\.yaml:16$/m);
+    assert.match(run.stdout, /^ {2}legacy at fleet\.workload\.yaml:24: KubeVirt runs x86 and Arm guests only; AIX needs POWER hardware$/m);
     assert.match(run.stdout, /^2 workloads exported \(1 container, 0 container-in-vm, 1 vm\), 1 skipped; 0 errors in the descriptors\.$/m);
     assert.deepEqual([...exportedFiles(path.join(dir, 'k8s')).keys()], ['api.yaml', 'db.yaml', 'kustomization.yaml']);
   });
