@@ -247,6 +247,36 @@ const CATALOGUE = [
     fix: 'Keep spare capacity (N+1), spread across sites, or relax pins. Show Host Layout: click a host to see what moves where.',
     fixable: false,
   },
+  {
+    id: 'host-kernel-access',
+    category: 'placement',
+    defaultSeverity: 'warning',
+    summary: 'A Kubernetes workload that shares, and can change, its host\'s kernel: privileged, host namespaces (hostPID, hostNetwork, hostIPC), kernel capabilities (SYS_ADMIN, SYS_MODULE, …) or hostPath mounts of /lib/modules, /boot, /dev, /proc.',
+    why: 'A container shares its host\'s kernel; these settings let it reach past its namespaces into the host and every other workload on it. A kernel module (SYS_MODULE, /lib/modules) means it needs a kernel of its own: it is read as `kernel: custom`.',
+    example: 'spec:\n  hostPID: true\n  containers:\n    - name: agent\n      securityContext:\n        privileged: true',
+    fix: 'Drop what the workload does not need, run it in a sandbox (`runtimeClassName: kata`) or a VM, or suppress the finding for node agents that must have it (`# placement-ignore host-kernel-access`).',
+    fixable: false,
+  },
+  {
+    id: 'gpu-request',
+    category: 'capacity',
+    defaultSeverity: 'information',
+    summary: 'A Kubernetes workload requests GPUs (`nvidia.com/gpu` or another `…/gpu` extended resource).',
+    why: 'GPUs are placed like CPU and memory only where hosts declare them; until then the request is noted so that it is not lost silently.',
+    example: 'resources:\n  limits:\n    nvidia.com/gpu: 1',
+    fix: 'Nothing to fix: a note of what the workload needs.',
+    fixable: false,
+  },
+  {
+    id: 'manifest-template',
+    category: 'syntax',
+    defaultSeverity: 'information',
+    summary: 'A Kubernetes manifest with template expressions (`{{ … }}`, a Helm chart\'s templates) is skipped.',
+    why: 'A template is not YAML until it is rendered; guessing its values would give workloads that do not exist.',
+    example: 'spec:\n  replicas: {{ .Values.replicaCount }}',
+    fix: 'Check the rendered output instead (`helm template … > rendered.yaml`).',
+    fixable: false,
+  },
 ] as const satisfies readonly RuleEntry[];
 
 /** A rule id of the catalogue: `'unknown-key'`, `'no-fit'`… */
