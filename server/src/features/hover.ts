@@ -50,15 +50,18 @@ function hoverParts(parsed: ParsedFile, analysis: Analysis, offset: number): Hov
   }
   const w = declAt(parsed.workloads, offset);
   if (w) {
-    const onName = w.node.entries.some((e) => e.key === 'name' && e.value) && contains(w.nameSpan, offset);
+    // A manifest's workload is named by `metadata.name` (its nameSpan); hover there only.
+    const onName = (w.manifest !== undefined || w.node.entries.some((e) => e.key === 'name' && e.value)) && contains(w.nameSpan, offset);
     const firstKey = w.node.entries[0]?.keySpan.start ?? w.span.end;
-    const onDash = offset >= w.span.start && offset < firstKey;
+    const onDash = !w.manifest && offset >= w.span.start && offset < firstKey;
     if (onName || onDash) {
       const rec = analysis.recommendations.get(w);
       const placed = analysis.placement.describeWorkloadPlacement(analysis.placement.workloadIndex.get(w) ?? -1);
       if (rec) return { text: [workloadHover(w, rec), placed].filter(Boolean).join('\n\n'), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
     }
   }
+  // Nothing else in a manifest is ours to document.
+  if (parsed.manifest) return undefined;
   const t = hitAt(parsed.root, offset);
   if (!t) return undefined;
   if (t.onKey && t.entry) {
