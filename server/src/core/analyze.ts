@@ -224,7 +224,11 @@ export class AnalysisSession {
 
     const recommendations = new Recommendations(fleet.workloads, memo);
     const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder });
-    for (const { file, finding } of placementFindings(placement, config, this.failureBudget)) emit(file, finding);
+    for (const { file, finding } of placementFindings(placement, config, this.failureBudget)) {
+      // Placement fixes edit descriptor fields (pins): not a manifest's.
+      if (finding.fixes && fileIn(fleet.files, file)?.manifest) emit(file, { ...finding, fixes: undefined });
+      else emit(file, finding);
+    }
 
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
@@ -249,7 +253,11 @@ export class AnalysisSession {
 
 /** The file as the analysis read it (a manifest's may be a linked copy: see `ManifestLinks`), by path. */
 export function fileOf(analysis: Analysis, file: string): ParsedFile | undefined {
-  const files = analysis.fleet.files;
+  return fileIn(analysis.fleet.files, file);
+}
+
+/** The file of that path in a list sorted by path. */
+function fileIn(files: readonly ParsedFile[], file: string): ParsedFile | undefined {
   const i = partitionPoint(files.length, (k) => files[k].file < file);
   return i < files.length && files[i].file === file ? files[i] : undefined;
 }

@@ -37,7 +37,7 @@ const SUPPORT_KINDS = ['HorizontalPodAutoscaler', 'PersistentVolumeClaim'];
 const SANDBOX_RUNTIME = /^(kata|gvisor|runsc)/i;
 
 /** Capabilities that reach into the host kernel; SYS_MODULE loads code into it. */
-const KERNEL_CAPABILITIES = new Set(['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME', 'NET_ADMIN', 'BPF', 'PERFMON', 'ALL']);
+const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME', 'NET_ADMIN', 'BPF', 'PERFMON', 'ALL'];
 
 /** hostPath mounts of the host kernel's files. */
 const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
@@ -279,7 +279,7 @@ function readPod(pod: YMap, w: WorkloadDecl, set: Setter, findings: Finding[], i
     const add = at(sc, ['capabilities', 'add']);
     for (const cap of add?.kind === 'seq' ? add.items : []) {
       const name = (str(cap) ?? '').toUpperCase().replace(/^CAP_/, '');
-      if (!KERNEL_CAPABILITIES.has(name)) continue;
+      if (!KERNEL_CAPABILITIES.includes(name)) continue;
       kernelFinding(findings, w, cap, `adds the capability ${name}`);
       if (name === 'SYS_MODULE' || name === 'ALL') needsOwnKernel(w, set, cap);
     }
