@@ -160,6 +160,8 @@ export interface ManifestWorkload {
   fields: Partial<Record<string, Span>>;
   /** Claimed PersistentVolumeClaims whose size is in another document (filled when the files are linked). */
   claims: string[];
+  /** The file of the HorizontalPodAutoscaler that gave `scaling` (set when the files are linked). */
+  scaledBy?: string;
 }
 
 /** A HorizontalPodAutoscaler: scaling for the workload it targets, in any manifest file. */

@@ -13,6 +13,7 @@ import type { ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import { contains, declAt, hitAt, hostNameAt, specAt } from '../locate';
 import { cell, clip, md, untrusted } from '../markdown';
+import { lineOf } from '../core/text';
 
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) =>
@@ -57,7 +58,7 @@ function hoverParts(parsed: ParsedFile, analysis: Analysis, offset: number): Hov
     if (onName || onDash) {
       const rec = analysis.recommendations.get(w);
       const placed = analysis.placement.describeWorkloadPlacement(analysis.placement.workloadIndex.get(w) ?? -1);
-      if (rec) return { text: [workloadHover(w, rec), placed].filter(Boolean).join('\n\n'), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
+      if (rec) return { text: [workloadHover(w, rec, parsed), placed].filter(Boolean).join('\n\n'), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
     }
   }
   // Nothing else in a manifest is ours to document.
@@ -88,14 +89,28 @@ function hoverParts(parsed: ParsedFile, analysis: Analysis, offset: number): Hov
   return undefined;
 }
 
-export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
+export function workloadHover(w: WorkloadDecl, rec: Recommendation, parsed?: ParsedFile): string {
   const name = md(clip(w.name ?? '(unnamed workload)'));
   const out: string[] = [];
+  // A manifest's factors name the descriptor field and the manifest line it was read from.
+  const m = w.manifest;
+  const fieldCell = (field: string) => {
+    const s = m?.fields[field];
+    return s && parsed ? `${field} (line ${lineOf(parsed.lineStarts, s.start) + 1})` : field;
+  };
   if (rec.verdict) {
     out.push(`**${name}** → **${rec.verdict}**`);
     out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}) · scores: ${DEPLOYS.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
   } else {
     out.push(`**${name}**: no host in the fleet can run it in any form`);
+  }
+  if (m) {
+    const from = [`Kubernetes ${md(m.kind)}${m.namespace ? ` in namespace ${md(clip(m.namespace))}` : ''}`];
+    if (m.scaledBy) from.push(`scaling from a HorizontalPodAutoscaler${parsed && m.scaledBy === parsed.file ? ' in this file' : ` in ${md(clip(m.scaledBy.split('/').pop() ?? ''))}`}`);
+    if (m.perHost) from.push('one replica per node');
+    if (m.gpus) from.push(`${m.gpus} GPU${m.gpus === 1 ? '' : 's'} requested`);
+    if (m.zones.length) from.push(`zones ${m.zones.map((z) => md(clip(z))).join(', ')}`);
+    out.push(`From ${from.join(' · ')}.`);
   }
   if (w.deploy) {
     if (w.deploy === rec.verdict) out.push(`Declared \`deploy: ${w.deploy}\`: matches the recommendation.`);
@@ -109,7 +124,7 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
         '|---|---|---|---|---|',
         ...factors.map(
           (f) =>
-            `| ${cell(f.id)} | ${cell(f.field)} | ${cell(f.favours)} | ${cell(
+            `| ${cell(f.id)} | ${cell(fieldCell(f.field))} | ${cell(f.favours)} | ${cell(
               DEPLOYS.filter((d) => f.weights[d])
                 .map((d) => `${d} ${f.weights[d]! > 0 ? '+' : ''}${f.weights[d]}`)
                 .join(', '),

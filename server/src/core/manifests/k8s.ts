@@ -171,6 +171,9 @@ function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[]
   if (w.volumes.length && !w.state) set('state', 'stateful', templates ?? get(spec, 'template'));
   if (!w.state && kind !== 'VirtualMachine') w.state = 'stateless';
   w.os ??= 'linux';
+  // The descriptor's `resources` factor points at the CPU (or memory) value read.
+  const res = m.fields.cpu ?? m.fields.memory;
+  if (res) m.fields.resources = res;
   readAnnotations(metadata, w, set, findings);
   return w;
 }
@@ -479,28 +482,28 @@ export class ManifestLinks {
     let any = false;
     for (const f of files) if (f.manifest && (f.manifest.scalers.length || f.workloads.length)) any = true;
     if (!any) return files;
-    const scalers = new Map<string, ManifestScaler>();
+    const scalers = new Map<string, ManifestScaler & { file: string }>();
     const claims = new Map<string, number>();
     for (const f of files) {
       if (!f.manifest) continue;
       // The first HPA for a target wins (files are in path order): Kubernetes refuses two.
       for (const s of f.manifest.scalers) {
         const k = `${s.namespace ?? ''}/${s.kind}/${s.name}`;
-        if (!scalers.has(k)) scalers.set(k, s);
+        if (!scalers.has(k)) scalers.set(k, { ...s, file: f.file });
       }
       for (const [k, v] of f.manifest.claimSizes) if (!claims.has(k)) claims.set(k, v);
     }
     return files.map((f) => (f.manifest && f.workloads.length ? this.linkFile(f, scalers, claims) : f));
   }
 
-  private linkFile(f: ParsedFile, scalers: ReadonlyMap<string, ManifestScaler>, claims: ReadonlyMap<string, number>): ParsedFile {
+  private linkFile(f: ParsedFile, scalers: ReadonlyMap<string, ManifestScaler & { file: string }>, claims: ReadonlyMap<string, number>): ParsedFile {
     let changed = false;
     const keys: string[] = [];
     const workloads = f.workloads.map((w) => {
       const m = w.manifest!;
       const s = scalers.get(`${m.namespace ?? ''}/${m.kind}/${w.name}`);
       const sizes = m.claims.map((c) => claims.get(`${m.namespace ?? ''}/${c}`));
-      const key = `${s ? `${s.min}-${s.max}` : ''}|${sizes.join(',')}`;
+      const key = `${s ? `${s.min}-${s.max}@${s.file}` : ''}|${sizes.join(',')}`;
       keys.push(key);
       if (!s && sizes.every((x) => x === undefined)) return w;
       changed = true;
@@ -508,8 +511,9 @@ export class ManifestLinks {
       if (had?.key === key) return had.copy;
       const copy: WorkloadDecl = { ...w, volumes: w.volumes.map((v) => ({ ...v })), manifest: { ...m, fields: { ...m.fields } } };
       if (s) {
+        // Its span is in the HPA's file: the factor points at the workload's name instead.
         copy.scaling = { min: s.min, max: s.max };
-        copy.manifest!.fields.scaling = s.span;
+        copy.manifest!.scaledBy = s.file;
       }
       copy.volumes.forEach((v: VolumeDecl) => {
         const i = m.claims.indexOf(v.name ?? '');
