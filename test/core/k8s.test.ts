@@ -230,3 +230,15 @@ describe('k8s: reading never throws', () => {
     );
   });
 });
+
+describe('k8s: docs/inputs.md', () => {
+  const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'docs', 'inputs.md'), 'utf8');
+  it('lists every annotation with its values', async () => {
+    const { ANNOTATIONS } = await import('../../server/src/core/manifests/k8s');
+    for (const [k, values] of Object.entries(ANNOTATIONS)) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${ANNOTATION_PREFIX}${k}\` |`));
+      assert.ok(row, k);
+      for (const v of values) assert.ok(row.includes(v), `${k}: ${v}`);
+    }
+  });
+});

@@ -6,6 +6,7 @@
 // findings, never a throw. The mapping is documented in docs/inputs.md ("Kubernetes").
 
 import { parseCpu, parseMemory } from '../quantity';
+import { workloadFields } from '../schema';
 import { SourceText } from '../sourceText';
 import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestScaler, ManifestWorkload, NameRef, ParsedFile, VolumeDecl, WorkloadDecl, YMap, YNode } from '../types';
@@ -351,18 +352,23 @@ function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
 
 type Annotated = 'os' | 'kernel' | 'isolation' | 'liveMigration' | 'disasterRecovery' | 'startup' | 'architecture' | 'state' | 'deploy';
 
-/** What each annotation (under ANNOTATION_PREFIX) may say, by the descriptor field it sets. */
+/** What each annotation (under ANNOTATION_PREFIX) may say, by the descriptor field it sets: the schema's values. */
 export const ANNOTATIONS: Readonly<Record<Annotated, readonly string[]>> = {
-  isolation: ['standard', 'strict'],
+  isolation: enumValues('isolation'),
   liveMigration: ['true', 'false'],
   disasterRecovery: ['true', 'false'],
-  kernel: ['shared', 'custom'],
-  startup: ['fast', 'normal'],
-  architecture: ['microservice', 'monolith', 'batch'],
-  state: ['stateless', 'stateful'],
-  deploy: ['vm', 'container', 'container-in-vm'],
-  os: ['linux', 'windows', 'freebsd', 'solaris', 'aix', 'any'],
+  kernel: enumValues('kernel'),
+  startup: enumValues('startup'),
+  architecture: enumValues('architecture'),
+  state: enumValues('state'),
+  deploy: enumValues('deploy'),
+  os: enumValues('os'),
 };
+
+function enumValues(key: string): readonly string[] {
+  const t = workloadFields.find((f) => f.key === key)?.type;
+  return t?.kind === 'enum' ? t.values.map((v) => String(v.value)) : [];
+}
 
 function readAnnotations(metadata: YMap | undefined, w: WorkloadDecl, set: Setter, findings: Finding[]): void {
   const annotations = map(get(metadata, 'annotations'));
