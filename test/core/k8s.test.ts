@@ -162,6 +162,7 @@ describe('k8s: a realistic corpus', () => {
     const agent = byName.get('node-agent')!;
     assert.equal(agent.kernel, 'custom');
     assert.equal(agent.manifest!.perHost, true);
+    assert.equal(agent.replicas, 1, 'one per container host (FLEET has one)');
     assert.equal(byName.get('inference')!.manifest!.gpus, 2);
     const vm = byName.get('legacy-erp')!;
     assert.deepEqual([vm.deploy, vm.cpu, vm.memory, vm.liveMigration, vm.volumes[0].size], ['vm', 4, 8 * GI, true, 60 * GI]);

@@ -482,7 +482,8 @@ export class ManifestLinks {
   /**
    * The files with every manifest workload given the scaling of the HPAs that target it
    * (`scaleTargetRef` kind and name, same namespace) and the sizes of claims declared in
-   * other files. Files without manifests are returned as they are.
+   * other files, and every DaemonSet one replica per container host of its OS. Files
+   * without manifests are returned as they are.
    */
   link(files: readonly ParsedFile[]): readonly ParsedFile[] {
     let any = false;
@@ -499,19 +500,23 @@ export class ManifestLinks {
       }
       for (const [k, v] of f.manifest.claimSizes) if (!claims.has(k)) claims.set(k, v);
     }
-    return files.map((f) => (f.manifest && f.workloads.length ? this.linkFile(f, scalers, claims) : f));
+    // A DaemonSet runs on every node: the container hosts of its OS (a host without `os` is linux).
+    const nodes = new Map<string, number>();
+    for (const f of files) for (const h of f.hosts) if (h.role === 'container-host') nodes.set(h.os ?? 'linux', (nodes.get(h.os ?? 'linux') ?? 0) + 1);
+    return files.map((f) => (f.manifest && f.workloads.length ? this.linkFile(f, scalers, claims, nodes) : f));
   }
 
-  private linkFile(f: ParsedFile, scalers: ReadonlyMap<string, ManifestScaler & { file: string }>, claims: ReadonlyMap<string, number>): ParsedFile {
+  private linkFile(f: ParsedFile, scalers: ReadonlyMap<string, ManifestScaler & { file: string }>, claims: ReadonlyMap<string, number>, nodes: ReadonlyMap<string, number>): ParsedFile {
     let changed = false;
     const keys: string[] = [];
     const workloads = f.workloads.map((w) => {
       const m = w.manifest!;
       const s = scalers.get(`${m.namespace ?? ''}/${m.kind}/${w.name}`);
       const sizes = m.claims.map((c) => claims.get(`${m.namespace ?? ''}/${c}`));
-      const key = `${s ? `${s.min}-${s.max}@${s.file}` : ''}|${sizes.join(',')}`;
+      const perHost = m.perHost && w.replicas === undefined ? (nodes.get(w.os ?? 'linux') ?? 0) : 0;
+      const key = `${s ? `${s.min}-${s.max}@${s.file}` : ''}|${sizes.join(',')}|${perHost}`;
       keys.push(key);
-      if (!s && sizes.every((x) => x === undefined)) return w;
+      if (!s && !perHost && sizes.every((x) => x === undefined)) return w;
       changed = true;
       const had = this.workloads.get(w);
       if (had?.key === key) return had.copy;
@@ -521,6 +526,7 @@ export class ManifestLinks {
         copy.scaling = { min: s.min, max: s.max };
         copy.manifest!.scaledBy = s.file;
       }
+      if (perHost) copy.replicas = perHost;
       copy.volumes.forEach((v: VolumeDecl) => {
         const i = m.claims.indexOf(v.name ?? '');
         if (v.size === undefined && i >= 0 && sizes[i] !== undefined) v.size = sizes[i];
