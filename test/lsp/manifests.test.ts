@@ -59,6 +59,19 @@ describe('manifests over the protocol', { timeout: 120_000 }, () => {
     assert.ok(!completion || completion.items.length === 0);
   });
 
+  it('follows manifests on disk: one that appears joins, one that stops being a manifest leaves', async () => {
+    c = await TestClient.start({ files: FILES });
+    const files = async () => {
+      const r = await c!.conn.sendRequest<P.WorkspaceDiagnosticReport>('workspace/diagnostic', { previousResultIds: [] });
+      return r.items.map((i) => i.uri.split('/').slice(-2).join('/')).sort();
+    };
+    assert.ok(!(await files()).includes('k8s/web.yaml'));
+    await c.writeFile('k8s/web.yaml', WEB);
+    await waitFor(async () => (await files()).includes('k8s/web.yaml'), 'the manifest joins');
+    await c.writeFile('k8s/web.yaml', CI);
+    await waitFor(async () => !(await files()).includes('k8s/web.yaml'), 'no longer a manifest: gone');
+  });
+
   it('other YAML, open or on disk, gets no diagnostics', async () => {
     c = await TestClient.start({ files: { ...FILES, 'ci.yaml': CI } });
     await c.open('ci.yaml', CI, 'yaml');
