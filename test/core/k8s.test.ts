@@ -243,3 +243,11 @@ describe('k8s: docs/inputs.md', () => {
     }
   });
 });
+
+describe('k8s: suppression comments', () => {
+  it('`# placement-ignore` works in a manifest, on the line or above it', () => {
+    const t = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostPID: true # placement-ignore host-kernel-access\n  # placement-ignore host-kernel-access\n  hostNetwork: true\n  hostIPC: true\n  containers: [{ name: c }]\n';
+    const a = analyze([parseManifest('m.yaml', t)], defaultConfig());
+    assert.deepEqual(a.diagnostics.get('m.yaml')!.map((d) => t.slice(d.span.start - 9, d.span.end)), ['hostIPC: true']);
+  });
+});
