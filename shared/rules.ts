@@ -183,7 +183,7 @@ const CATALOGUE = [
     summary: 'A workload that needs strict isolation is declared as a plain container.',
     why: 'Every container on a host shares its kernel: one kernel flaw reaches all of them. VM escape is rare.',
     example: '    isolation: strict\n    deploy: container',
-    fix: 'The quick fix switches to `container-in-vm`.',
+    fix: 'The quick fix switches to `container-in-vm`. In a Kubernetes manifest (strict isolation from the `placement.workload-advisor.io/isolation` annotation, no sandbox runtime class) it adds `runtimeClassName: kata` to the pod spec; not applied by "Fix all", since the cluster must offer that runtime class.',
     fixable: true,
   },
   {

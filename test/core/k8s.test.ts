@@ -251,3 +251,28 @@ describe('k8s: suppression comments', () => {
     assert.deepEqual(a.diagnostics.get('m.yaml')!.map((d) => t.slice(d.span.start - 9, d.span.end)), ['hostIPC: true']);
   });
 });
+
+describe('k8s: quick fixes', () => {
+  it('strict isolation in a plain container: the fix adds a Kata runtime class, which the fix path verifies', async () => {
+    const { applyEdits, reparser, verifyFixes } = await import('../../server/src/core/fix');
+    const text = deployment('containers:\n  - name: c\n    image: x', '', `  annotations:\n    ${ANNOTATION_PREFIX}isolation: strict\n`);
+    const p = parseManifest('m.yaml', text);
+    const f = p.findings.find((x) => x.ruleId === 'strict-isolation-container');
+    assert.ok(f, JSON.stringify(p.findings));
+    assert.equal(text.slice(f.span.start, f.span.end), 'strict');
+    const fix = f.fixes![0];
+    assert.equal(fix.safe, false, 'the cluster must offer the runtime class');
+    const after = applyEdits(text, fix.edits);
+    assert.match(after, /\n {6}runtimeClassName: kata\n/);
+    const again = parseManifest('m.yaml', after);
+    assert.deepEqual(again.findings, []);
+    assert.equal(again.workloads[0].deploy, 'container-in-vm');
+    const v = verifyFixes(text, [{ fix, edits: fix.edits, findings: [f] }], p.findings, reparser('m.yaml', undefined, true));
+    assert.equal(v.applied.length, 1);
+  });
+
+  it('a sandboxed workload asked to be strict is left alone', () => {
+    const text = deployment('runtimeClassName: kata\ncontainers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}isolation: strict\n`);
+    assert.deepEqual(parseManifest('m.yaml', text).findings, []);
+  });
+});

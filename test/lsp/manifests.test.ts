@@ -59,6 +59,18 @@ describe('manifests over the protocol', { timeout: 120_000 }, () => {
     assert.ok(!completion || completion.items.length === 0);
   });
 
+  it('a quick fix on a manifest: strict isolation in a plain container gets a Kata runtime class', async () => {
+    c = await TestClient.start({ files: FILES });
+    const text = WEB.replace('  name: web\n', '  name: web\n  annotations:\n    placement.workload-advisor.io/isolation: strict\n');
+    await c.open('k8s/web.yaml', text, 'yaml');
+    const diags = await c.diagnostics('k8s/web.yaml', (d) => d.some((x) => x.code === 'strict-isolation-container'));
+    const d = diags.find((x) => x.code === 'strict-isolation-container')!;
+    const actions = await c.codeActions('k8s/web.yaml', d.range, [d]);
+    const fix = actions.find((a) => a.title.includes('runtimeClassName: kata'));
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(fix.isPreferred);
+  });
+
   it('follows manifests on disk: one that appears joins, one that stops being a manifest leaves', async () => {
     c = await TestClient.start({ files: FILES });
     const files = async () => {

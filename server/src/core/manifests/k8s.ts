@@ -5,9 +5,10 @@
 // say comes from annotations under `ANNOTATION_PREFIX`. Pure and total: bad input gives
 // findings, never a throw. The mapping is documented in docs/inputs.md ("Kubernetes").
 
+import { insertIntoMap } from '../edits';
 import { parseCpu, parseMemory } from '../quantity';
 import { workloadFields } from '../schema';
-import { SourceText } from '../sourceText';
+import { type Chars, SourceText } from '../sourceText';
 import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestScaler, ManifestWorkload, NameRef, ParsedFile, VolumeDecl, WorkloadDecl, YMap, YNode } from '../types';
 import { MAX_DEPTH, nestingDepth, parseWithLibrary } from '../yamlTree';
@@ -112,7 +113,7 @@ export function parseManifest(file: string, text: string | SourceText): ParsedFi
     if (!kind || !WORKLOAD_KINDS.includes(kind)) continue;
     // A VirtualMachine of another API group is not KubeVirt's.
     if (kind === 'VirtualMachine' && !/^kubevirt\.io\//.test(str(get(doc, 'apiVersion')) ?? '')) continue;
-    const w = readWorkload(doc, kind, file, out.findings, info);
+    const w = readWorkload(doc, kind, file, out.findings, info, source);
     if (w) out.workloads.push(w);
   }
   return out;
@@ -120,7 +121,7 @@ export function parseManifest(file: string, text: string | SourceText): ParsedFi
 
 // Reading one workload.
 
-function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[], info: ManifestFile): WorkloadDecl | undefined {
+function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[], info: ManifestFile, text: Chars): WorkloadDecl | undefined {
   const metadata = map(get(doc, 'metadata'));
   const nameNode = metadata && get(metadata, 'name');
   const name = str(nameNode);
@@ -154,11 +155,9 @@ function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[]
   const replicas = int(replicasNode);
   if (replicas !== undefined && replicas >= 0 && kind !== 'DaemonSet' && kind !== 'Pod' && kind !== 'VirtualMachine') set('replicas', replicas, replicasNode);
 
+  const pod = kind === 'VirtualMachine' ? undefined : map(at(doc, POD_SPEC_PATHS[kind]));
   if (kind === 'VirtualMachine') readVirtualMachine(doc, w, set, findings);
-  else {
-    const pod = map(at(doc, POD_SPEC_PATHS[kind]));
-    if (pod) readPod(pod, w, set, findings, info);
-  }
+  else if (pod) readPod(pod, w, set, findings, info);
   // StatefulSet storage: one volume per claim template.
   const templates = get(spec, 'volumeClaimTemplates');
   if (templates?.kind === 'seq') {
@@ -176,6 +175,16 @@ function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[]
   const res = m.fields.cpu ?? m.fields.memory;
   if (res) m.fields.resources = res;
   readAnnotations(metadata, w, set, findings);
+  // Strict isolation asked for, and a plain container given: a sandbox runtime gives a VM boundary.
+  if (w.isolation === 'strict' && w.deploy === undefined && pod) {
+    findings.push({
+      ruleId: 'strict-isolation-container',
+      message: `'${name}' needs strict isolation but runs as a plain container: a kernel flaw on the node reaches every container there. Run it in a sandbox (a Kata or gVisor runtime class) or a VM.`,
+      span: { ...(m.fields.isolation ?? w.nameSpan) },
+      // Not safe: the cluster must offer that runtime class.
+      fixes: [{ title: 'Run it in a Kata sandbox: add `runtimeClassName: kata`', edits: [insertIntoMap(text, pod, ['runtimeClassName: kata'])], safe: false, preferred: true }],
+    });
+  }
   return w;
 }
 
