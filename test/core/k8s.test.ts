@@ -205,6 +205,18 @@ describe('k8s: not ours', () => {
     assert.equal(looksLikeManifest('apiVersion: v1\nkind: List\nitems:\n  - kind: Deployment\n'), true);
   });
 
+  it('`{{` in a ConfigMap of rendered output is not a template: the file is read', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: alerts }\ndata:\n  rule: "{{ $labels.instance }} is down"\n---\n${deployment('containers: [{ name: c }]')}`;
+    const p = parseManifest('m.yaml', text);
+    assert.deepEqual([p.workloads.map((w) => w.name), p.findings], [['app'], []]);
+  });
+
+  it('a Helm template that breaks the YAML: one note, no syntax error', () => {
+    const p = parseManifest('m.yaml', '{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n');
+    assert.deepEqual(p.findings.map((f) => f.ruleId), ['manifest-template']);
+    assert.equal(p.workloads.length, 0);
+  });
+
   it('invalid YAML: one parse diagnostic, no throw', () => {
     const p = parseManifest('m.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: { name: [a\n  b: "\n---\n: :\n');
     assert.deepEqual(p.findings.map((f) => f.ruleId), ['yaml-syntax']);

@@ -34,6 +34,7 @@ export const WORKLOAD_KINDS: readonly string[] = [...Object.keys(POD_SPEC_PATHS)
 
 /** Kinds read besides workloads: they add to workloads in any manifest file. */
 const SUPPORT_KINDS = ['HorizontalPodAutoscaler', 'PersistentVolumeClaim'];
+const READ_KINDS: readonly string[] = [...WORKLOAD_KINDS, ...SUPPORT_KINDS];
 
 /** Runtime classes that run each pod in its own VM: `kata*`, gVisor's `runsc`/`gvisor`. */
 const SANDBOX_RUNTIME = /^(kata|gvisor|runsc)/i;
@@ -70,15 +71,6 @@ export function parseManifest(file: string, text: string | SourceText): ParsedFi
   const lineStarts = computeLineStarts(whole);
   const out = parsedFile(file, source, { findings: [], suppressions: { file: new Set(), lines: new Map() }, lineStarts });
   out.manifest = info;
-  const template = whole.indexOf('{{');
-  if (template >= 0) {
-    out.findings.push({
-      ruleId: 'manifest-template',
-      message: 'A template (`{{ … }}`): skipped. Check its rendered output (`helm template`) instead.',
-      span: { start: template, end: Math.min(whole.length, whole.indexOf('}}', template) >= 0 ? whole.indexOf('}}', template) + 2 : template + 2) },
-    });
-    return out;
-  }
   if (whole.includes('\u0000')) {
     out.findings.push({ ruleId: 'yaml-syntax', message: 'The file is not text: a manifest must be UTF-8 YAML.', span: { start: 0, end: 0 } });
     return out;
@@ -89,10 +81,7 @@ export function parseManifest(file: string, text: string | SourceText): ParsedFi
     return out;
   }
   const tree = parseWithLibrary(whole, 0);
-  // One parse diagnostic: the first error (the rest follow from it).
   const error = tree.findings.find((f) => f.severity === 'error');
-  if (error) out.findings.push({ ...error, severity: undefined });
-  out.suppressions = suppressionsIn(whole, tree.comments, lineStarts);
   const docs: YMap[] = [];
   for (const root of tree.roots) {
     // Past a syntax error the library guesses: only documents before it are read.
@@ -103,6 +92,21 @@ export function parseManifest(file: string, text: string | SourceText): ParsedFi
       for (const it of items.items) if (it.kind === 'map') docs.push(it);
     } else docs.push(root);
   }
+  // A template (a Helm chart's): `{{` that breaks the YAML or sits in a document we read.
+  // Rendered output may hold `{{` in a ConfigMap (alerting templates): that one is read.
+  const template = whole.indexOf('{{');
+  if (template >= 0 && (error || docs.some((d) => READ_KINDS.includes(str(get(d, 'kind')) ?? '') && whole.slice(d.span.start, d.span.end).includes('{{')))) {
+    const close = whole.indexOf('}}', template);
+    out.findings.push({
+      ruleId: 'manifest-template',
+      message: 'A template (`{{ … }}`): skipped. Check its rendered output (`helm template`) instead.',
+      span: { start: template, end: close >= 0 ? close + 2 : Math.min(whole.length, template + 2) },
+    });
+    return out;
+  }
+  // One parse diagnostic: the first error (the rest follow from it).
+  if (error) out.findings.push({ ...error, severity: undefined });
+  out.suppressions = suppressionsIn(whole, tree.comments, lineStarts);
   for (const doc of docs) {
     const kind = str(get(doc, 'kind'));
     if (kind === 'PersistentVolumeClaim') readClaim(doc, info);
