@@ -27,7 +27,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }, { scheme: 'file', pattern: '**/*.workload.{yaml,yml}' }],
+    // Plain YAML files too: the server reads those whose text names a Kubernetes workload
+    // kind (manifests) and answers only with diagnostics, hover and code lens for them.
+    documentSelector: [{ language: LANGUAGE_ID }, { scheme: 'file', pattern: '**/*.workload.{yaml,yml}' }, { scheme: 'file', language: 'yaml' }],
     outputChannel: output,
     // Descriptor text reaches hovers: never trust the markdown.
     markdown: { isTrusted: false, supportHtml: false },

@@ -10,6 +10,9 @@
 //   the scanned root; links that leave it, dangle or loop are skipped. A file reached
 //   twice (by its own path and through a link) is taken once, under its own path; a
 //   folder reached twice is scanned once: real folders first, linked ones after.
+// - Other YAML files (`*.yaml`, `*.yml`) are listed apart, as manifest candidates: a
+//   candidate counts only when its text names a workload kind (core/manifests/k8s.ts
+//   `looksLikeManifest`); the rest contribute nothing and get no diagnostics.
 // - Only regular files: FIFOs, sockets and devices are skipped whatever their name.
 // - `ignore` patterns are matched, case-sensitively, against the path as found (a link's
 //   own path, not its target's); an ignored folder is not entered.
@@ -21,12 +24,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const DESCRIPTOR_RE = /\.workload\.ya?ml$/i;
+/** YAML that is not a descriptor: a Kubernetes manifest when its text says so. */
+export const YAML_RE = /\.ya?ml$/i;
+
+/** A YAML file that is not a descriptor (by its name): read as a manifest when it looks like one. */
+export function isManifestCandidate(name: string): boolean {
+  return YAML_RE.test(name) && !DESCRIPTOR_RE.test(name);
+}
 /** Folders never scanned: dependencies and VCS data. */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
 
 export interface ScanResult {
   /** Absolute paths (as found under the root), sorted, one per real file. */
   files: string[];
+  /** Other YAML files (manifest candidates), the same way. */
+  manifests: string[];
   /** Descriptors skipped because an `ignore` pattern matched them (absolute). */
   ignored: string[];
   /** Folders that could not be read, as sentences. */
@@ -41,6 +53,7 @@ interface Found {
   real: string;
   /** Reached without passing through a link. */
   direct: boolean;
+  manifest: boolean;
 }
 
 /** Scans `root` at once (the command line). */
@@ -71,7 +84,7 @@ export async function scanFolderAsync(root: string, ignored: IgnoredPath, cancel
 }
 
 export function* scanSteps(root: string, ignored: IgnoredPath): Generator<void, ScanResult> {
-  const result: ScanResult = { files: [], ignored: [], problems: [] };
+  const result: ScanResult = { files: [], manifests: [], ignored: [], problems: [] };
   let rootReal: string;
   try {
     rootReal = fs.realpathSync(root);
@@ -127,9 +140,11 @@ export function* scanSteps(root: string, ignored: IgnoredPath): Generator<void, 
           visited.add(real);
           stack.push({ abs, real, direct });
         } else linked.push({ abs, real });
-      } else if (kind === 'file' && DESCRIPTOR_RE.test(ent.name)) {
-        if (ignored(abs)) result.ignored.push(abs);
-        else found.push({ abs, real, direct });
+      } else if (kind === 'file' && YAML_RE.test(ent.name)) {
+        const manifest = !DESCRIPTOR_RE.test(ent.name);
+        if (ignored(abs)) {
+          if (!manifest) result.ignored.push(abs);
+        } else found.push({ abs, real, direct, manifest });
       }
     }
     yield;
@@ -140,7 +155,9 @@ export function* scanSteps(root: string, ignored: IgnoredPath): Generator<void, 
     const had = byReal.get(f.real);
     if (!had || (f.direct && !had.direct) || (f.direct === had.direct && f.abs < had.abs)) byReal.set(f.real, f);
   }
-  result.files = [...byReal.values()].map((f) => f.abs).sort(compare);
+  const kept = [...byReal.values()];
+  result.files = kept.filter((f) => !f.manifest).map((f) => f.abs).sort(compare);
+  result.manifests = kept.filter((f) => f.manifest).map((f) => f.abs).sort(compare);
   result.ignored.sort(compare);
   return result;
 }
@@ -152,7 +169,7 @@ export function* scanSteps(root: string, ignored: IgnoredPath): Generator<void, 
  * decides under which path it counts), 'direct' otherwise.
  */
 export function inScanScope(abs: string, roots: readonly string[]): 'direct' | 'linked' | false {
-  if (!DESCRIPTOR_RE.test(path.basename(abs))) return false;
+  if (!YAML_RE.test(path.basename(abs))) return false;
   let real: string;
   try {
     real = fs.realpathSync(abs);

@@ -31,12 +31,14 @@ import { registerSymbols } from './features/symbols';
 import { formatError, runNotification, runSafe } from './runner';
 import { afterAnswer, nextTurn, serverProgress } from './slices';
 import { type EditorSettings, loadConfiguration, ProblemReporter, SETTINGS_SECTION } from './settings';
-import { DESCRIPTOR_RE, Workspace } from './workspace';
+import { Workspace, YAML_RE } from './workspace';
 
 
 export const SERVER_NAME = 'workload-placement';
 /** Descriptor files for the watcher: the extension in any case, as the scanner takes it (server/src/scan.ts). */
 export const DESCRIPTOR_GLOB = '**/*.[wW][oO][rR][kK][lL][oO][aA][dD].{[yY][aA][mM][lL],[yY][mM][lL]}';
+/** Every other YAML file, for Kubernetes manifests (the workspace reads a changed one to see whether it is one). */
+export const MANIFEST_GLOB = '**/*.{[yY][aA][mM][lL],[yY][mM][lL]}';
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(editorDocuments);
@@ -133,7 +135,7 @@ export function startServer(connection: Connection): ServerContext {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }],
             }),
           );
         }
@@ -177,7 +179,8 @@ export function startServer(connection: Connection): ServerContext {
       let config = false;
       for (const ch of params.changes) {
         if (ch.uri.endsWith(`/${CONFIG_FILE_NAME}`)) config = true;
-        else if (DESCRIPTOR_RE.test(ch.uri)) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
+        // Descriptors, and other YAML that may be a manifest (the workspace reads it to see).
+        else if (YAML_RE.test(ch.uri)) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
       }
       if (config && (await reloadConfiguration())) await workspace.scan();
     }),
@@ -186,8 +189,8 @@ export function startServer(connection: Connection): ServerContext {
   documents.onDidChangeContent((e) =>
     runNotification(log, 'document change', () => {
       const d = e.document;
-      if (!workspace.isDescriptor(d.uri, d.languageId)) return;
-      workspace.setOpenText(d.uri, d.source, d.version);
+      if (workspace.isDescriptor(d.uri, d.languageId)) workspace.setOpenText(d.uri, d.source, d.version);
+      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version);
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));

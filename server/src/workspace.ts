@@ -7,16 +7,17 @@
 
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { type Analysis, AnalysisSession } from './core/analyze';
+import { type Analysis, AnalysisSession, fileOf } from './core/analyze';
+import { looksLikeManifest, parseManifest } from './core/manifests/k8s';
 import { type Config, defaultConfig } from './core/config';
 import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
-import { DESCRIPTOR_RE, inScanScope, scanFolderAsync } from './scan';
+import { DESCRIPTOR_RE, inScanScope, isManifestCandidate, scanFolderAsync, YAML_RE } from './scan';
 
-export { DESCRIPTOR_RE };
+export { DESCRIPTOR_RE, YAML_RE };
 /** Debounce between a change and the background analysis. */
 export const ANALYSIS_DELAY_MS = 40;
 
@@ -42,6 +43,8 @@ export interface FileState {
   lastDiagnostics: readonly Diagnostic[];
   /** Set for a disk file refused unread (its size in bytes): parsed as that refusal. */
   tooLarge?: number;
+  /** A Kubernetes manifest (read whole on every change), not a descriptor. */
+  manifest?: boolean;
 }
 
 export interface AnalysisEvent {
@@ -119,6 +122,30 @@ export class Workspace {
     return languageId === 'workload-descriptor' || DESCRIPTOR_RE.test(uri.split(/[?#]/)[0]);
   }
 
+  /** A YAML document that is not a descriptor: a manifest when its text names a workload kind. */
+  isManifestCandidate(uri: string, languageId?: string): boolean {
+    return !this.isDescriptor(uri, languageId) && (languageId === 'yaml' || isManifestCandidate(uri.split(/[?#]/)[0]));
+  }
+
+  /**
+   * An open YAML document that is not a descriptor: tracked while its text looks like a
+   * manifest (read whole: a manifest is parsed whole on each edit), forgotten otherwise.
+   */
+  setOpenManifest(uri: string, text: SourceText, version: number): void {
+    if (looksLikeManifest(text.text)) {
+      this.setOpenText(uri, text, version);
+      const f = this.files.get(uri)!;
+      f.manifest = true;
+      f.cache = undefined;
+      return;
+    }
+    const f = this.files.get(uri);
+    if (!f) return;
+    this.files.delete(uri);
+    this.removed.add(uri);
+    this.invalidate();
+  }
+
   /** True when a workspace-relative path of the file matches an `ignore` pattern. */
   isIgnored(uri: string): boolean {
     if (!this.config.ignore.length) return false;
@@ -153,7 +180,7 @@ export class Workspace {
     }
     f.open = true;
     f.version = version;
-    f.cache ??= new PieceCache();
+    if (!f.manifest) f.cache ??= new PieceCache();
     // An edit of the text we have is a change (no need to compare the whole texts); any
     // other text is compared, as when a file on disk is opened.
     if (!f.parsed || (f.source !== source && (source.changeSince(f.source) !== undefined || f.source.text !== source.text))) {
@@ -173,8 +200,9 @@ export class Workspace {
     f.open = false;
     f.version = null;
     f.cache = undefined;
-    const disk = await readText(uri);
+    let disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
+    if (f.manifest && (disk?.text === undefined || !looksLikeManifest(disk.text))) disk = undefined;
     if (disk === undefined) {
       this.files.delete(uri);
       this.removed.add(uri);
@@ -191,12 +219,14 @@ export class Workspace {
   async scan(): Promise<number> {
     const id = ++this.scanId;
     const found = new Set<string>();
+    const candidates = new Set<string>();
     for (const folder of this.folders) {
       const root = fsPath(folder);
       if (!root) continue;
       const r = await scanFolderAsync(root, (abs) => this.isIgnoredPath(abs), () => id !== this.scanId);
       if (!r) return found.size;
       for (const f of r.files) found.add(URI.file(f).toString());
+      for (const f of r.manifests) candidates.add(URI.file(f).toString());
       for (const p of r.problems) this.log(`Scanning ${root}: ${p}`);
     }
     if (id !== this.scanId) return found.size;
@@ -205,6 +235,12 @@ export class Workspace {
     for (let i = 0; i < uris.length; i += BATCH) {
       await Promise.all(uris.slice(i, i + BATCH).map((u) => this.readDisk(u)));
     }
+    // Other YAML counts only when its text names a workload kind.
+    const maybe = [...candidates];
+    for (let i = 0; i < maybe.length; i += BATCH) {
+      await Promise.all(maybe.slice(i, i + BATCH).map((u) => this.readDisk(u, true)));
+    }
+    for (const u of maybe) if (this.files.has(u)) found.add(u);
     // Files that vanished while we were not watching.
     for (const f of [...this.files.values()]) {
       if (f.onDisk && !f.open && !found.has(f.uri) && !this.isIgnored(f.uri)) {
@@ -218,7 +254,7 @@ export class Workspace {
 
   /** A watched file was created, changed or deleted on disk. */
   async diskChanged(uri: string, deleted: boolean): Promise<void> {
-    if (!DESCRIPTOR_RE.test(uri)) return;
+    if (!YAML_RE.test(uri)) return;
     const f = this.files.get(uri);
     if (deleted) {
       if (!f) return;
@@ -252,14 +288,17 @@ export class Workspace {
       await this.scan();
       return;
     }
-    await this.readDisk(uri);
+    await this.readDisk(uri, isManifestCandidate(uri));
     this.invalidate();
   }
 
-  private async readDisk(uri: string): Promise<void> {
-    const disk = await readText(uri);
+  /** Reads a file from disk; a manifest candidate is kept only when its text looks like a manifest. */
+  private async readDisk(uri: string, candidate = false): Promise<void> {
+    let disk = await readText(uri);
     const f = this.files.get(uri);
     if (f?.open) return;
+    // A candidate over the size limit, or not a manifest, is not ours: no diagnostics.
+    if (candidate && (disk?.text === undefined || !looksLikeManifest(disk.text))) disk = undefined;
     if (disk === undefined) {
       if (f) {
         this.files.delete(uri);
@@ -269,12 +308,14 @@ export class Workspace {
     }
     if (f) {
       f.onDisk = true;
+      f.manifest = candidate;
       takeDisk(f, disk);
       return;
     }
     const s = this.newState(uri, SourceText.of(disk.text ?? ''));
     s.tooLarge = disk.tooLarge;
     s.onDisk = true;
+    s.manifest = candidate;
     this.files.set(uri, s);
     this.removed.delete(uri);
   }
@@ -326,7 +367,7 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : parseFile(f.uri, f.source, f.cache);
+        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifest(f.uri, f.source) : parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {
@@ -377,7 +418,9 @@ export class Workspace {
     const analysis = this.flush();
     const f = this.file(uri);
     if (!f?.parsed) return undefined;
-    return { file: f, parsed: f.parsed, analysis };
+    // A manifest's workloads may have been joined with other files' (HPAs): the analysed copy.
+    const parsed = f.manifest ? (fileOf(analysis, f.parsed.file) ?? f.parsed) : f.parsed;
+    return { file: f, parsed, analysis };
   }
 
   allFiles(): FileState[] {

@@ -1,7 +1,9 @@
 // Shared helpers for core tests: analyse one or more in-memory files.
 import { analyze, type Analysis } from '../../server/src/core/analyze';
 import { type Config, defaultConfig } from '../../server/src/core/config';
+import { looksLikeManifest, parseManifest } from '../../server/src/core/manifests/k8s';
 import { parseFile } from '../../server/src/core/parse';
+import { isManifestCandidate } from '../../server/src/scan';
 import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
 
 export const FLEET = `version: 1
@@ -21,8 +23,13 @@ hosts:
 `;
 
 export function analyzeTexts(files: Record<string, string>, config: Config = defaultConfig()): { analysis: Analysis; parsed: ParsedFile[] } {
-  const parsed = Object.entries(files).map(([name, text]) => parseFile(name, text));
+  const parsed = Object.entries(files).map(([name, text]) => parseAny(name, text));
   return { analysis: analyze(parsed, config), parsed };
+}
+
+/** As the scanner and the CLI decide: a YAML file not named like a descriptor that names a workload kind is a manifest. */
+export function parseAny(name: string, text: string): ParsedFile {
+  return isManifestCandidate(name) && looksLikeManifest(text) ? parseManifest(name, text) : parseFile(name, text);
 }
 
 /** Diagnostics of one file as compact `ruleId@text` strings. */

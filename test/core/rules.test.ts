@@ -131,6 +131,19 @@ const cases: Case[] = [
     files: { 'w.yaml': 'version: 1\nhosts:\n  - name: n1\n    role: container-host\n    hypervisor: esxi\n    os: linux\n    cpu: 4\n    memory: 8Gi\n' },
     at: 'hypervisor',
   },
+  // Kubernetes manifests (w.yaml names a workload kind, so it is read as one: test/core/helpers.ts).
+  {
+    rule: 'host-kernel-access',
+    files: { 'hosts.yaml': FLEET, 'w.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  hostPID: true\n  containers:\n    - name: a\n      image: x\n' },
+    at: 'true',
+    severity: 'warning',
+  },
+  {
+    rule: 'manifest-template',
+    files: { 'hosts.yaml': FLEET, 'w.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n' },
+    at: '{{ .Values.name }}',
+    severity: 'information',
+  },
 ];
 
 describe('rules', () => {

@@ -12,15 +12,18 @@
 //   workloads:
 //     - name: we$0b
 //
+// A YAML file not named like a descriptor whose text names a Kubernetes workload kind is
+// read as a manifest, as the scanner would.
+//
 // A single file without a `//-` line is `main.workload.yaml`, analysed with the
 // fleet of `FLEET_FILE` (test/core/helpers.ts: a hypervisor and a container host) so
 // that workloads have a verdict, unless `alone` is asked for.
 
-import { analyze, type Analysis } from '../../server/src/core/analyze';
+import { analyze, type Analysis, fileOf } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
 import { parseFile } from '../../server/src/core/parse';
 import type { ParsedFile, Span } from '../../server/src/core/types';
-import { FLEET } from '../core/helpers';
+import { FLEET, parseAny } from '../core/helpers';
 
 export const MAIN = 'main.workload.yaml';
 export const FLEET_FILE = 'fleet.workload.yaml';
@@ -56,9 +59,10 @@ export function fixture(src: string, opts: { alone?: boolean } = {}): Fixture {
   const offset = files[file].indexOf(CARET);
   if (files[file].indexOf(CARET, offset + 1) >= 0) throw new Error(`one ${CARET} caret only`);
   files[file] = files[file].slice(0, offset) + files[file].slice(offset + CARET.length);
-  const all = Object.entries(files).map(([name, text]) => parseFile(name, text));
+  const all = Object.entries(files).map(([name, text]) => parseAny(name, text));
   const analysis = analyze(all, defaultConfig());
-  const parsed = all.find((p) => p.file === file)!;
+  // A manifest's workloads may be joined with another file's (an HPA): the analysed copy.
+  const parsed = fileOf(analysis, file) ?? all.find((p) => p.file === file)!;
   const lineCol = (o: number, f = file) => {
     const before = files[f].slice(0, o);
     const line = before.split('\n').length - 1;

@@ -45,6 +45,10 @@ const FILES: Record<string, string> = {
   '.workload-placement.json': JSON.stringify({ ignore: ['legacy/**', '*.draft.workload.yaml'] }),
   'drafts/a.draft.workload.yaml': host('k8s-draft'),
   'not-a-descriptor.yaml': host('k8s-other'),
+  // Kubernetes manifests count; other YAML and ignored manifests do not.
+  'k8s/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      hostPID: true\n      containers: [{ name: web }]\n',
+  'k8s/ci.yml': 'name: build\non: [push]\n',
+  'legacy/deploy.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: old }\n',
 };
 
 function setup(dir: string): void {
@@ -96,6 +100,7 @@ describe('the editor and the command line scan the same files', { skip: process.
         'apps/old.workload.yaml',
         'apps/out.workload.yaml',
         'hosts/main.workload.yaml',
+        'k8s/web.yaml',
         'legacy-link.workload.yaml',
         'vendor.workload.yaml',
       ]);

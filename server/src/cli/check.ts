@@ -5,11 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Analysis, AnalysisSession } from '../core/analyze';
+import { looksLikeManifest, parseManifest } from '../core/manifests/k8s';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
 import { chooseFixes, fixFile, reparser, type SkippedFix } from '../core/fix';
-import { collectFiles, InputError, loadConfig, readDescriptor, type ReadFile, writeDescriptor } from './inputs';
+import { collectFiles, InputError, loadConfig, readDescriptor, readManifestCandidate, type ReadFile, writeDescriptor } from './inputs';
 import { Progress } from './progress';
 import { buildReport, positionOf, type Report } from './report';
 import { toSarif } from './sarif';
@@ -30,15 +31,28 @@ export interface CheckIo {
 export function runCheck(opts: CheckOptions, io: CheckIo): number {
   const { cwd } = io;
   const loaded = loadConfig(cwd, opts.config, opts.paths[0]);
-  const { files, ignored } = collectFiles(cwd, opts.paths, loaded);
+  const collected = collectFiles(cwd, opts.paths, loaded);
+  const { ignored } = collected;
   const display = (abs: string) => displayPath(cwd, abs);
   const note = (msg: string) => {
     if (!opts.quiet) io.stderr.write(`workload-placement: ${msg}\n`);
   };
   for (const n of loaded.notes ?? []) note(n);
+  // Manifests found in folders: read now, kept only when they are manifests (the rest of
+  // a repository's YAML says nothing to us, and is not reported).
+  const contents = new Map<string, ReadFile>();
+  const manifests = new Set<string>();
+  for (const m of collected.manifests) {
+    const read = readManifestCandidate(m);
+    if (read) {
+      contents.set(m, read);
+      manifests.add(m);
+    }
+  }
+  const files = [...collected.files, ...manifests].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (!files.length) {
     if (!ignored.length) {
-      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${opts.paths.map(safe).join(', ')}.`);
+      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) or Kubernetes manifests found in ${opts.paths.map(safe).join(', ')}.`);
     }
     note(`every descriptor found is ignored by the configuration (${ignored.length}).`);
   }
@@ -52,12 +66,15 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
     }
   }
   const progress = Progress.for(io.stderr, opts.quiet, files.length, bytes);
-  const contents = new Map<string, ReadFile>();
   const problems: string[] = [];
   files.forEach((f, i) => {
     progress.update(`Reading ${i + 1}/${files.length} files…`);
+    if (manifests.has(f)) return;
     try {
-      contents.set(f, readDescriptor(f, display(f)));
+      const read = readDescriptor(f, display(f));
+      contents.set(f, read);
+      // A YAML file named on the command line is a manifest when its text says so.
+      if (collected.maybeManifests.has(f) && looksLikeManifest(read.text)) manifests.add(f);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(e.message);
@@ -68,7 +85,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
     throw new InputError(problems.join('\n'));
   }
 
-  const parse = (f: string) => parseFile(f, contents.get(f)!.text);
+  const parse = (f: string) => (manifests.has(f) ? parseManifest(f, contents.get(f)!.text) : parseFile(f, contents.get(f)!.text));
   let parsed: ParsedFile[] = files.map((f, i) => {
     progress.update(`Parsing ${i + 1}/${files.length} files…`);
     return parse(f);
@@ -94,7 +111,8 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
       let any = false;
       left = false;
       parsed = parsed.map((p) => {
-        if (outside.has(p.file)) return p;
+        // Manifests have no fixes: they are not ours to rewrite.
+        if (outside.has(p.file) || p.manifest) return p;
         const kept: { parsed?: ParsedFile } = {};
         const r = fixFile(p.text, analysis.diagnostics.get(p.file) ?? [], p.findings, reparser(p.file, kept));
         for (const skip of r.skipped) {

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
-import { scanFolder } from '../scan';
+import { looksLikeManifest } from '../core/manifests/k8s';
+import { isManifestCandidate, scanFolder } from '../scan';
 import { safe } from './style';
 import { defaultConfig } from '../core/config';
 
@@ -69,6 +70,10 @@ function readConfig(abs: string, label = safe(abs)): LoadedConfig {
 export interface Collected {
   /** Absolute paths, sorted, without duplicates. */
   files: string[];
+  /** Other YAML files found in folders (manifest candidates: see `readManifestCandidate`), sorted. */
+  manifests: string[];
+  /** Files of `files` named explicitly with a YAML name that is not a descriptor's: a manifest when the text says so. */
+  maybeManifests: Set<string>;
   /** Files skipped because the configuration ignores them (absolute). */
   ignored: string[];
 }
@@ -79,14 +84,18 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
   const ignoredPath = (abs: string) => matcher(path.relative(loaded.root, abs).split(path.sep).join('/'));
   const problems: string[] = [];
   const files = new Map<string, string>();
+  const manifests = new Map<string, string>();
+  const maybeManifests = new Set<string>();
   const ignored: string[] = [];
-  const add = (abs: string) => {
-    let key = abs;
+  const realOf = (abs: string) => {
     try {
-      key = fs.realpathSync(abs);
+      return fs.realpathSync(abs);
     } catch {
-      // Keep the given path; reading it will report the problem.
+      return abs; // Keep the given path; reading it will report the problem.
     }
+  };
+  const add = (abs: string) => {
+    const key = realOf(abs);
     if (!files.has(key)) files.set(key, abs);
   };
   for (const input of inputs) {
@@ -106,16 +115,25 @@ export function collectFiles(cwd: string, inputs: readonly string[], loaded: Loa
       // The scanner the language server uses: the same files, so the same fleet.
       const scanned = scanFolder(abs, ignoredPath);
       scanned.files.forEach(add);
+      for (const m of scanned.manifests) {
+        const key = realOf(m);
+        if (!manifests.has(key)) manifests.set(key, m);
+      }
       ignored.push(...scanned.ignored);
       problems.push(...scanned.problems.map(safe));
     } else if (st.isFile()) {
       if (ignoredPath(abs)) ignored.push(abs);
-      else add(abs);
+      else {
+        add(abs);
+        if (isManifestCandidate(path.basename(abs))) maybeManifests.add(abs);
+      }
     } else problems.push(`${safe(input)}: not a regular file or folder.`);
   }
   if (problems.length) throw new InputError(problems.join('\n'));
-  const list = [...files.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { files: list, ignored };
+  const sort = (xs: Iterable<string>) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A file named and also found in a folder is read once, as named.
+  for (const key of files.keys()) manifests.delete(key);
+  return { files: sort(files.values()), manifests: sort(manifests.values()), maybeManifests, ignored };
 }
 
 export interface ReadFile {
@@ -144,6 +162,28 @@ export function readDescriptor(abs: string, shown: string): ReadFile {
   }
   const bom = text.charCodeAt(0) === 0xfeff;
   return { text: bom ? text.slice(1) : text, bom };
+}
+
+/**
+ * Reads a manifest candidate a folder scan found: undefined when it is not a manifest (not
+ * readable, over the size limit, not UTF-8 text, or naming no workload kind), which
+ * then contributes nothing and is not reported. The size limit is the descriptors'.
+ */
+export function readManifestCandidate(abs: string): ReadFile | undefined {
+  const r = readRegularFileSync(abs, MAX_READ_BYTES);
+  if (!r.ok) return undefined;
+  const buf = r.bytes;
+  // The cheap test first: most YAML in a repository is not a manifest.
+  if (!buf.includes('kind:') || !buf.includes('apiVersion:') || buf.subarray(0, 65536).includes(0)) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    return undefined;
+  }
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  return looksLikeManifest(text) ? { text, bom } : undefined;
 }
 
 export function writeDescriptor(abs: string, display: string, file: ReadFile): void {

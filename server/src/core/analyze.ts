@@ -8,6 +8,7 @@
 import { checkDnsNames, checkHosts, checkNames, checkWorkload } from './checks';
 import type { Config } from './config';
 import { buildFleet, commonEnds, type Fleet } from './fleet';
+import { ManifestLinks } from './manifests/k8s';
 import { shiftFindings } from './parse';
 import { type Placement, place, placementFindings } from './placement';
 import { type Recommendation, recommend } from './recommend';
@@ -99,6 +100,8 @@ export class AnalysisSession {
   /** The host names joined, as last compared: the same string object makes the memo's check a pointer check. */
   private lastHostNames = '';
   private latest: Latest | undefined;
+  /** Manifest workloads joined with the HPAs and claims of other documents (same copies while nothing changes). */
+  private readonly links = new ManifestLinks();
   private readonly guard: boolean;
   private readonly failureBudget: number;
 
@@ -138,7 +141,10 @@ export class AnalysisSession {
     const previous = latest?.analysis;
     // The fleet, and so the placement, must not depend on the order files arrived in (the
     // editor opens some before it scans the rest); the CLI sorts its paths the same way.
-    const files = input.length > 1 ? [...input].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : input;
+    const sorted = input.length > 1 ? [...input].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : input;
+    // Manifest files come out as copies when another document adds to their workloads:
+    // `fleet.files` holds what was analysed (`fileOf`).
+    const files = this.links.link(sorted);
     const fleet = buildFleet(files, previous?.fleet);
     const byFile = new Map<string, Finding[]>();
     for (const f of files) byFile.set(f.file, [...f.findings]);
@@ -180,7 +186,8 @@ export class AnalysisSession {
       inOrder[i] = m.rec;
       if (m.at < 0 || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
         const out: Finding[] = [];
-        checkWorkload(w, m.rec, fleet, sourceOf.get(w.file) ?? '', (f) => out.push(owned(f)));
+        // A manifest is not a descriptor: the descriptor fixes (add `deploy:`, `volumes:`) do not apply to it.
+        checkWorkload(w, m.rec, fleet, sourceOf.get(w.file) ?? '', w.manifest ? (f) => out.push({ ...owned(f), fixes: undefined }) : (f) => out.push(owned(f)));
         m.findings = out;
         m.at = w.span.start;
         m.declaresHosts = declaresHosts;
@@ -218,7 +225,11 @@ export class AnalysisSession {
 
     const recommendations = new Recommendations(fleet.workloads, memo);
     const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder });
-    for (const { file, finding } of placementFindings(placement, config, this.failureBudget)) emit(file, finding);
+    for (const { file, finding } of placementFindings(placement, config, this.failureBudget)) {
+      // Placement fixes edit descriptor fields (pins): not a manifest's.
+      if (finding.fixes && fileIn(fleet.files, file)?.manifest) emit(file, { ...finding, fixes: undefined });
+      else emit(file, finding);
+    }
 
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
@@ -239,6 +250,17 @@ export class AnalysisSession {
   private view(latest: Latest): Analysis {
     return (latest.view ??= this.guard ? guarded(latest.analysis, latest.lease) : latest.analysis);
   }
+}
+
+/** The file as the analysis read it (a manifest's may be a linked copy: see `ManifestLinks`), by path. */
+export function fileOf(analysis: Analysis, file: string): ParsedFile | undefined {
+  return fileIn(analysis.fleet.files, file);
+}
+
+/** The file of that path in a list sorted by path. */
+function fileIn(files: readonly ParsedFile[], file: string): ParsedFile | undefined {
+  const i = partitionPoint(files.length, (k) => files[k].file < file);
+  return i < files.length && files[i].file === file ? files[i] : undefined;
 }
 
 /** A fresh session's first snapshot: for a one-off analysis (the CLI, tests). */

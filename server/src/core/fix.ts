@@ -18,6 +18,7 @@
 // The applier (`applyEdits`) is one pass over the sorted edits.
 
 import { eolOf } from './edits';
+import { parseManifest } from './manifests/k8s';
 import { upperBound } from './text';
 import { PieceCache, parseFile } from './parse';
 import { RULES_BY_ID } from './rules';
@@ -258,10 +259,11 @@ export type Reparse = (text: string) => readonly Finding[];
  * parse, each later one (the fixed text, a bisection's halves) only the pieces that
  * changed. Each result is read before the next parse, as the cache's contract wants.
  */
-export function reparser(file: string, keep?: { parsed?: ParsedFile }): Reparse {
+export function reparser(file: string, keep?: { parsed?: ParsedFile }, manifest = false): Reparse {
   const cache = new PieceCache();
   return (text) => {
-    const parsed = parseFile(file, text, cache);
+    // A Kubernetes manifest is read whole, by its own reader.
+    const parsed = manifest ? parseManifest(file, text) : parseFile(file, text, cache);
     // The last parse may be kept (the cache is not used after it): `--fix` reuses it.
     if (keep) keep.parsed = parsed;
     return parsed.findings;

@@ -397,7 +397,7 @@ function addMove(runs: number[], index: number, delta: number): void {
   else runs.push(index, 1, delta);
 }
 
-function parsedFile(file: string, source: SourceText, rest: Pick<ParsedFile, 'findings' | 'suppressions' | 'lineStarts'>): ParsedFile {
+export function parsedFile(file: string, source: SourceText, rest: Pick<ParsedFile, 'findings' | 'suppressions' | 'lineStarts'>): ParsedFile {
   return {
     file,
     parseId: ++parseIds,
@@ -681,6 +681,11 @@ function gapSuppressions(text: string, at: number): readonly SuppressionComment[
     comments.push({ start, end: start + m[1].length });
   }
   return readSuppressions(text, at, comments);
+}
+
+/** The suppressions of a text read whole (`comments` from `parseTree`): for readers other than `parseFile` (manifests). */
+export function suppressionsIn(text: string, comments: readonly Span[], lineStarts: readonly number[]): Suppressions {
+  return suppressionsOf([readSuppressions(text, 0, comments)], lineStarts);
 }
 
 /** Puts the pieces' suppression comments together, with their lines from the line table. */

@@ -300,6 +300,8 @@ export function givesUp(rec: Recommendation, declared: Deploy): Factor[] {
 }
 
 export function fieldSpan(w: WorkloadDecl, field: string): Span {
+  // A manifest's workload: the manifest field the value came from.
+  if (w.manifest) return w.manifest.fields[field] ?? w.nameSpan;
   const e = w.node.entries.find((x) => x.key === field);
   if (e) return e.value ? e.value.span : e.keySpan;
   return w.nameSpan;

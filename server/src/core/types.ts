@@ -140,6 +140,53 @@ export interface WorkloadDecl {
   arch?: string;
   deploy?: Deploy;
   pins: NameRef[];
+  /** Set for a workload read from a Kubernetes manifest (core/manifests/k8s.ts), not from a descriptor. */
+  manifest?: ManifestWorkload;
+}
+
+/**
+ * What a manifest says about a workload beyond the descriptor's fields. `node` of such a
+ * workload is its manifest document (or `List` item), so descriptor fixes never apply.
+ */
+export interface ManifestWorkload {
+  format: 'kubernetes';
+  /** `Deployment`, `StatefulSet`, … `VirtualMachine`. */
+  kind: string;
+  namespace?: string;
+  /** DaemonSet: one replica on every node that matches it. */
+  perHost: boolean;
+  /**
+   * GPUs requested (`nvidia.com/gpu` and other `…/gpu` extended resources, by the same
+   * rule as CPU). The descriptor's `gpus` field is being added elsewhere: wiring it is
+   * `gpus: w.manifest?.gpus` where the declaration is read.
+   */
+  gpus?: number;
+  /** `topology.kubernetes.io/zone` the workload is held to (the descriptor has no workload site yet). */
+  zones: string[];
+  /** Where each descriptor field's value came from, for factors and hover (field name → manifest span). */
+  fields: Partial<Record<string, Span>>;
+  /** Claimed PersistentVolumeClaims whose size is in another document (filled when the files are linked). */
+  claims: string[];
+  /** The file of the HorizontalPodAutoscaler that gave `scaling` (set when the files are linked). */
+  scaledBy?: string;
+}
+
+/** A HorizontalPodAutoscaler: scaling for the workload it targets, in any manifest file. */
+export interface ManifestScaler {
+  kind: string;
+  name: string;
+  namespace?: string;
+  min: number;
+  max: number;
+  span: Span;
+}
+
+/** What a manifest file holds besides workloads, for joining across files (`linkManifests`). */
+export interface ManifestFile {
+  format: 'kubernetes';
+  scalers: ManifestScaler[];
+  /** PersistentVolumeClaim sizes by namespace-qualified name (`ns/name`, `/name` without a namespace). */
+  claimSizes: Map<string, number>;
 }
 
 export type Decl = HostDecl | WorkloadDecl;
@@ -173,6 +220,8 @@ export interface ParsedFile {
   parseId?: number;
   /** How the declarations taken over from the previous parse of the same cache moved, when known. */
   moves?: DeclMoves;
+  /** Set for a Kubernetes manifest (read whole by core/manifests/k8s.ts), not a descriptor. */
+  manifest?: ManifestFile;
 }
 
 /**

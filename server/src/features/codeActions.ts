@@ -62,7 +62,7 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
   const fixAll = !!only && wants(FIX_ALL_KIND);
   work?.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
   const each = <T>(items: readonly T[], fn: (t: T) => void) => (work ? work.each(items, fn) : items.forEach((t) => fn(t)));
-  const reparse = (text: string) => reparserFor(uri)(text);
+  const reparse = (text: string) => reparserFor(uri, parsed.manifest !== undefined)(text);
 
   if (quickFixes) {
     const seenRule = new Set<string>();
@@ -127,11 +127,12 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
 const reparsers = new Map<string, Reparse>();
 const KEPT_REPARSERS = 2;
 
-function reparserFor(uri: string): Reparse {
-  let r = reparsers.get(uri);
-  if (r) reparsers.delete(uri);
-  else r = reparser(uri);
-  reparsers.set(uri, r);
+function reparserFor(uri: string, manifest: boolean): Reparse {
+  const key = manifest ? `k8s\u0000${uri}` : uri;
+  let r = reparsers.get(key);
+  if (r) reparsers.delete(key);
+  else r = reparser(uri, undefined, manifest);
+  reparsers.set(key, r);
   if (reparsers.size > KEPT_REPARSERS) reparsers.delete(reparsers.keys().next().value!);
   return r;
 }

@@ -87,6 +87,8 @@ interface Ctx {
 }
 
 export function completeAt(parsed: ParsedFile, analysis: Analysis, offset: number, options: CompletionOptions): Completion[] {
+  // A Kubernetes manifest: completion is the YAML and Kubernetes extensions' to give.
+  if (parsed.manifest) return [];
   const pos = toPosition(parsed, offset);
   const { lines, line: lineNo } = linesAround(parsed, offset, pos.line);
   const line = lines.get(lineNo);

@@ -14,6 +14,7 @@ import type { ServerContext } from '../context';
 import { toOffset, toRange } from '../convert';
 import { contains, declAt, hitAt, hostNameAt, specAt } from '../locate';
 import { cell, clip, md, untrusted } from '../markdown';
+import { lineOf } from '../core/text';
 
 export function registerHover(ctx: ServerContext): void {
   ctx.connection.onHover((params, token) =>
@@ -51,15 +52,18 @@ function hoverParts(parsed: ParsedFile, analysis: Analysis, offset: number): Hov
   }
   const w = declAt(parsed.workloads, offset);
   if (w) {
-    const onName = w.node.entries.some((e) => e.key === 'name' && e.value) && contains(w.nameSpan, offset);
+    // A manifest's workload is named by `metadata.name` (its nameSpan); hover there only.
+    const onName = (w.manifest !== undefined || w.node.entries.some((e) => e.key === 'name' && e.value)) && contains(w.nameSpan, offset);
     const firstKey = w.node.entries[0]?.keySpan.start ?? w.span.end;
-    const onDash = offset >= w.span.start && offset < firstKey;
+    const onDash = !w.manifest && offset >= w.span.start && offset < firstKey;
     if (onName || onDash) {
       const rec = analysis.recommendations.get(w);
       const placed = analysis.placement.describeWorkloadPlacement(analysis.placement.workloadIndex.get(w) ?? -1);
-      if (rec) return { text: [workloadHover(w, rec), placed].filter(Boolean).join('\n\n'), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
+      if (rec) return { text: [workloadHover(w, rec, parsed), placed].filter(Boolean).join('\n\n'), span: onName ? w.nameSpan : { start: w.span.start, end: w.span.start + 1 } };
     }
   }
+  // Nothing else in a manifest is ours to document.
+  if (parsed.manifest) return undefined;
   const t = hitAt(parsed.root, offset);
   if (!t) return undefined;
   if (t.onKey && t.entry) {
@@ -86,15 +90,29 @@ function hoverParts(parsed: ParsedFile, analysis: Analysis, offset: number): Hov
   return undefined;
 }
 
-export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
+export function workloadHover(w: WorkloadDecl, rec: Recommendation, parsed?: ParsedFile): string {
   const name = md(clip(w.name ?? '(unnamed workload)'));
   const out: string[] = [];
+  // A manifest's factors name the descriptor field and the manifest line it was read from.
+  const m = w.manifest;
+  const fieldCell = (field: string) => {
+    const s = m?.fields[field];
+    return s && parsed ? `${field} (line ${lineOf(parsed.lineStarts, s.start) + 1})` : field;
+  };
   if (rec.verdict) {
     out.push(`**${name}** → **${rec.verdict}**`);
     const margin = rec.confidenceLabel === 'required' ? 'the only option left' : `margin ${rec.margin}`;
     out.push(`Confidence: ${rec.confidenceLabel} (${pct(rec.confidence)}, ${margin}) · scores: ${rec.feasible.map((d) => `${d} ${rec.scores[d]}`).join(', ')}`);
   } else {
     out.push(`**${name}** → no option: nothing in the fleet meets its needs`);
+  }
+  if (m) {
+    const from = [`Kubernetes ${md(m.kind)}${m.namespace ? ` in namespace ${md(clip(m.namespace))}` : ''}`];
+    if (m.scaledBy) from.push(`scaling from a HorizontalPodAutoscaler${parsed && m.scaledBy === parsed.file ? ' in this file' : ` in ${md(clip(m.scaledBy.split('/').pop() ?? ''))}`}`);
+    if (m.perHost) from.push('one replica per node');
+    if (m.gpus) from.push(`${m.gpus} GPU${m.gpus === 1 ? '' : 's'} requested`);
+    if (m.zones.length) from.push(`zones ${m.zones.map((z) => md(clip(z))).join(', ')}`);
+    out.push(`From ${from.join(' · ')}.`);
   }
   if (w.deploy) {
     if (w.deploy === rec.verdict) out.push(`Declared \`deploy: ${w.deploy}\`: matches the recommendation.`);
@@ -103,7 +121,7 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation): string {
   const needs = requirementLines(w, rec);
   if (needs.length) out.push(`**Requirements**\n\n${needs.join('\n')}`);
   const factors = rec.factors.filter((f) => Object.values(f.weights).some((x) => x !== 0));
-  if (factors.length && rec.feasible.length) out.push(`**Trade-offs** (among ${rec.feasible.join(', ')})\n\n${factorTable(factors)}`);
+  if (factors.length && rec.feasible.length) out.push(`**Trade-offs** (among ${rec.feasible.join(', ')})\n\n${factorTable(factors, fieldCell)}`);
   if (w.deploy && rec.verdict && w.deploy !== rec.verdict) {
     const lost = givesUp(rec, w.deploy);
     if (lost.length) out.push(`**\`${w.deploy}\` gives up**\n\n${lost.map((f) => `- ${md(f.id)} (${md(f.field)}): ${md(f.reason)}`).join('\n')}`);
@@ -129,7 +147,8 @@ function requirementLines(w: WorkloadDecl, rec: Recommendation): string[] {
   });
 }
 
-function factorTable(factors: Recommendation['factors']): string {
+/** `field` shows a factor's field (a manifest's names its line too). */
+function factorTable(factors: Recommendation['factors'], field: (name: string) => string = (f) => f): string {
   const weights = (f: Recommendation['factors'][number]) =>
     DEPLOYS.filter((d) => f.weights[d])
       .map((d) => `${d} ${f.weights[d]! > 0 ? '+' : ''}${f.weights[d]}`)
@@ -137,7 +156,7 @@ function factorTable(factors: Recommendation['factors']): string {
   return [
     '| Factor | Field | Favours | Weights | Reason |',
     '|---|---|---|---|---|',
-    ...factors.map((f) => `| ${cell(f.id)} | ${cell(f.field)} | ${cell(f.favours)} | ${cell(weights(f))} | ${cell(f.reason)} |`),
+    ...factors.map((f) => `| ${cell(f.id)} | ${cell(field(f.field))} | ${cell(f.favours)} | ${cell(weights(f))} | ${cell(f.reason)} |`),
   ].join('\n');
 }
 

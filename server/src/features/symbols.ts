@@ -65,6 +65,8 @@ const LSP_KIND: Record<SymbolKindName, SymbolKind> = { group: SymbolKind.Namespa
 /** `work` slices the loop (a cancelled request stops); by default it runs to the end. */
 export async function documentSymbols(parsed: ParsedFile, analysis: Analysis, work: Work = unsliced()): Promise<OutlineSymbol[]> {
   const out: OutlineSymbol[] = [];
+  // A Kubernetes manifest's outline is the YAML extension's.
+  if (parsed.manifest) return out;
   const group = (key: 'hosts' | 'workloads', children: OutlineSymbol[], itemsEnd: number) => {
     const entry = parsed.root?.entries.find((e) => e.key === key);
     if (!entry) return;
