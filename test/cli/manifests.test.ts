@@ -31,7 +31,7 @@ describe('check: Kubernetes manifests', () => {
     const r = cli(['check', 'manifests/', 'hosts.workload.yaml'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr); // broken.yaml is a YAML error
     for (const name of WORKLOADS) assert.match(r.stdout, new RegExp(`^  ${name} \\(line \\d+\\): (vm|container|container-in-vm)`, 'm'), name);
-    assert.match(r.stdout, /; 11 workloads: 3 vm, 6 container, 2 container-in-vm/);
+    assert.match(r.stdout, /; 11 workloads: 4 vm, 7 container, 0 container-in-vm/);
   });
 
   it('in JSON: the workloads, HPA scaling joined from another file, diagnostics only on manifests', () => {

@@ -46,8 +46,8 @@ describe('features on a Kubernetes manifest', () => {
     assert.match(h.text, /\*\*web\*\* → \*\*container\*\*/);
     assert.ok(h.text.includes('From Kubernetes Deployment in namespace shop · scaling from a HorizontalPodAutoscaler in hpa\\.yaml.'), h.text);
     // `resources` from line 14 of the manifest; `scaling` from the HPA's file (no line here).
-    assert.ok(h.text.includes('| light | resources \\(line 14\\) |'), h.text);
-    assert.ok(h.text.includes('| elastic | scaling |'), h.text);
+    assert.ok(h.text.includes('| density | resources \\(line 14\\) |'), h.text);
+    assert.ok(h.text.includes('| startup | scaling |'), h.text);
   });
 
   it('no hover elsewhere in the manifest (the Kubernetes extension documents its fields)', () => {
@@ -60,7 +60,7 @@ describe('features on a Kubernetes manifest', () => {
     const lenses = await codeLenses(f.parsed, f.analysis);
     assert.deepEqual(
       lenses.map((l) => [f.slice({ start: l.span.start, end: l.span.start + 3 }), l.title]),
-      [['web', '→ container (medium, 60%)']],
+      [['web', '→ container (high, 80%)']],
     );
   });
 
