@@ -1,6 +1,6 @@
 // Command-line arguments → a typed command, or a usage error (exit code 2).
 
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { safe } from './style';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -118,6 +118,11 @@ export function parseCommand(argv: readonly string[]): Command {
   if (first === 'import') return parseImport(rest);
   if (first.startsWith('-')) throw new UsageError(`Unknown option '${safe(first)}' before the command.`);
   throw new UsageError(`Unknown command '${safe(first)}' (commands: check, rules, layout, import, export).`);
+}
+
+/** Node's parser, its errors as usage errors (escaped, first sentence): for every command. */
+export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  return guard(() => parseArgs(config));
 }
 
 /** Runs Node's parser, turning its errors into usage errors. */

@@ -4,11 +4,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyze } from '../core/analyze';
 import { parseFile } from '../core/parse';
 import { exportK8s, type K8sExport } from '../export/k8s';
-import { UsageError } from './args';
+import { parseOptions, UsageError } from './args';
 import { displayPath } from './check';
 import { collectFiles, InputError, loadConfig, readDescriptor } from './inputs';
 import { safe, safeJson } from './style';
@@ -51,24 +50,18 @@ export interface ExportSummary {
 }
 
 export function runExport(args: string[], io: ExportIo = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }): number {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        force: { type: 'boolean' },
-        format: { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(safe((e as Error).message.split('\n')[0]));
-  }
+  const { values, positionals } = parseOptions({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+      format: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     io.stdout.write(`${EXPORT_HELP}\n`);
     return 0;

@@ -7,14 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyze } from '../core/analyze';
 import { parseFile } from '../core/parse';
 import { formatBytes, formatCpu } from '../core/quantity';
 import { staticPageHtml } from '../../../shared/layoutPage';
 import { applyFailure, buildScene, renderScene, toSvgString } from '../../../shared/layoutView';
 import type { FailureOutcome, Layout, LayoutHost } from '../../../shared/protocol';
-import { UsageError } from './args';
+import { parseOptions, UsageError } from './args';
 import { collectFiles, InputError, loadConfig, readDescriptor } from './inputs';
 import { safe, safeJson } from './style';
 
@@ -49,25 +48,19 @@ export interface LayoutIo {
 }
 
 export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        format: { type: 'string' },
-        fail: { type: 'string' },
-        width: { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values, positionals } = parseOptions({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      format: { type: 'string' },
+      fail: { type: 'string' },
+      width: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     io.stdout.write(`${LAYOUT_HELP}\n`);
     return 0;
