@@ -71,8 +71,8 @@ const fieldCases: FieldCase[] = [
   { name: 'claimed PVC → stateful volume', text: deployment('containers: [{ name: c }]\nvolumes:\n  - name: d\n    persistentVolumeClaim: { claimName: data }'), expect: { state: 'stateful', volumes: [{ name: 'data', size: undefined }] } },
   { name: 'volumeClaimTemplates → sized volumes', text: deployment('containers: [{ name: c }]', '  volumeClaimTemplates:\n    - metadata: { name: data }\n      spec: { resources: { requests: { storage: 10Gi } } }\n').replace('Deployment', 'StatefulSet'), expect: { volumes: [{ name: 'data', size: 10 * GI }] } },
   { name: `annotation ${ANNOTATION_PREFIX}isolation`, text: deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}isolation: strict\n`), expect: { isolation: 'strict' }, spans: { isolation: 'strict' } },
-  { name: `annotation ${ANNOTATION_PREFIX}liveMigration`, text: deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}liveMigration: "true"\n`), expect: { liveMigration: true } },
-  { name: `annotation ${ANNOTATION_PREFIX}disasterRecovery`, text: deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}disasterRecovery: "true"\n`), expect: { disasterRecovery: true } },
+  { name: `annotation ${ANNOTATION_PREFIX}live-migration`, text: deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}live-migration: "true"\n`), expect: { liveMigration: true } },
+  { name: `annotation ${ANNOTATION_PREFIX}disaster-recovery`, text: deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}disaster-recovery: "true"\n`), expect: { disasterRecovery: true } },
   { name: `annotation ${ANNOTATION_PREFIX}kernel`, text: deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}kernel: custom\n`), expect: { kernel: 'custom' } },
   {
     name: 'KubeVirt VirtualMachine: vm, cores × sockets × threads, memory.guest, LiveMigrate',

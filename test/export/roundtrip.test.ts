@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
+import { parseManifest } from '../../server/src/core/manifests/k8s';
 import { parseFile } from '../../server/src/core/parse';
 import { parseCpu, parseMemory } from '../../server/src/core/quantity';
 import type { Deploy, WorkloadDecl } from '../../server/src/core/types';
@@ -135,6 +136,34 @@ describe('export k8s: round trip over the example fleets', () => {
         const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
         assert.match(lines[Number(line) - 1], new RegExp(`name: ${w.name}\\b`), `${e.file}: source ${got.source}`);
       }
+    });
+  }
+});
+
+describe('export k8s: read back with the Kubernetes import', () => {
+  for (const folder of folders) {
+    it(`${folder}: every exported workload gets its verdict back`, () => {
+      const dir = path.join(EXAMPLES, folder);
+      const names = fs.readdirSync(dir).filter((f) => /\.workload\.ya?ml$/i.test(f)).sort();
+      const parsed = names.map((n) => parseFile(path.join(dir, n), fs.readFileSync(path.join(dir, n), 'utf8')));
+      const analysis = analyze(parsed, defaultConfig());
+      const result = exportK8s(analysis, parsed, { display: (f) => f });
+      const verdicts = new Map([...analysis.recommendations].map(([w, r]) => [w.name, r.verdict]));
+      // The fleet's hosts, and the exported objects as manifests (as `check hosts.workload.yaml k8s/` reads them).
+      const hosts = parsed.filter((p) => p.hosts.length).map((p) => parseFile(p.file, p.text));
+      const manifests = result.files.filter((f) => f.path.endsWith('.yaml') && f.path !== 'kustomization.yaml').map((f) => parseManifest(`k8s/${f.path}`, f.text));
+      for (const m of manifests) assert.deepEqual(m.findings.map((f) => `${f.ruleId} ${f.message}`), [], `${m.file}: the import reads the export without a word`);
+      const back = analyze([...hosts, ...manifests], defaultConfig());
+      let read = 0;
+      for (const [w, rec] of back.recommendations) {
+        if (!w.manifest) continue;
+        read++;
+        // One VirtualMachine per instance: `name-0`, `name-1`… of one workload.
+        const original = verdicts.has(w.name) ? w.name : w.name!.replace(/-\d+$/, '');
+        assert.ok(verdicts.has(original), `${w.name}: no such workload in ${folder}`);
+        assert.equal(rec.verdict, verdicts.get(original), `${folder}/${w.name}: the verdict read back`);
+      }
+      assert.ok(read >= result.exported.length, `${read} workloads read back from ${result.exported.length} exported`);
     });
   }
 });

@@ -207,6 +207,10 @@ export function annotationsFor(ctx: Pick<Ctx, 'w' | 'rec' | 'deploy' | 'source'>
   if (w.disasterRecovery === true) a[`${ANNOTATION_PREFIX}disaster-recovery`] = 'true';
   if (w.kernel === 'custom') a[`${ANNOTATION_PREFIX}kernel`] = 'custom';
   if (ctx.deploy === 'vm' && w.os) a[`${ANNOTATION_PREFIX}os`] = w.os;
+  // What the objects cannot say, so that reading them back (`check` on the output) gives the same verdict.
+  if (w.architecture) a[`${ANNOTATION_PREFIX}architecture`] = w.architecture;
+  if (w.state) a[`${ANNOTATION_PREFIX}state`] = w.state;
+  if (w.startup) a[`${ANNOTATION_PREFIX}startup`] = w.startup;
   return a;
 }
 

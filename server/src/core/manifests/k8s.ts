@@ -365,13 +365,17 @@ function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
 
 // Annotations.
 
-type Annotated = 'os' | 'kernel' | 'isolation' | 'liveMigration' | 'disasterRecovery' | 'startup' | 'architecture' | 'state' | 'deploy';
+type Annotated = 'os' | 'kernel' | 'isolation' | 'live-migration' | 'disaster-recovery' | 'startup' | 'architecture' | 'state' | 'deploy';
+type Field = 'os' | 'kernel' | 'isolation' | 'liveMigration' | 'disasterRecovery' | 'startup' | 'architecture' | 'state' | 'deploy';
 
-/** What each annotation (under ANNOTATION_PREFIX) may say, by the descriptor field it sets: the schema's values. */
+/**
+ * What each annotation (under ANNOTATION_PREFIX) may say: the schema's values. Names are
+ * kebab-case, as Kubernetes annotation keys are; `export k8s` writes the same ones.
+ */
 export const ANNOTATIONS: Readonly<Record<Annotated, readonly string[]>> = {
   isolation: enumValues('isolation'),
-  liveMigration: ['true', 'false'],
-  disasterRecovery: ['true', 'false'],
+  'live-migration': ['true', 'false'],
+  'disaster-recovery': ['true', 'false'],
   kernel: enumValues('kernel'),
   startup: enumValues('startup'),
   architecture: enumValues('architecture'),
@@ -379,6 +383,22 @@ export const ANNOTATIONS: Readonly<Record<Annotated, readonly string[]>> = {
   deploy: enumValues('deploy'),
   os: enumValues('os'),
 };
+
+/** The descriptor field each annotation sets. */
+const ANNOTATED_FIELD: Readonly<Record<Annotated, Field>> = {
+  isolation: 'isolation',
+  'live-migration': 'liveMigration',
+  'disaster-recovery': 'disasterRecovery',
+  kernel: 'kernel',
+  startup: 'startup',
+  architecture: 'architecture',
+  state: 'state',
+  deploy: 'deploy',
+  os: 'os',
+};
+
+/** Provenance `export k8s` writes (where the object came from, what the engine said): read as such, not as settings. */
+export const PROVENANCE_ANNOTATIONS: readonly string[] = ['source', 'workload', 'verdict', 'declared'];
 
 function enumValues(key: string): readonly string[] {
   const t = workloadFields.find((f) => f.key === key)?.type;
@@ -389,8 +409,9 @@ function readAnnotations(metadata: YMap | undefined, w: WorkloadDecl, set: Sette
   const annotations = map(get(metadata, 'annotations'));
   for (const e of annotations?.entries ?? []) {
     if (!e.key.startsWith(ANNOTATION_PREFIX)) continue;
-    const field = e.key.slice(ANNOTATION_PREFIX.length) as Annotated;
-    const allowed = Object.hasOwn(ANNOTATIONS, field) ? ANNOTATIONS[field] : undefined;
+    const name = e.key.slice(ANNOTATION_PREFIX.length) as Annotated;
+    if (PROVENANCE_ANNOTATIONS.includes(name)) continue;
+    const allowed = Object.hasOwn(ANNOTATIONS, name) ? ANNOTATIONS[name] : undefined;
     if (!allowed) {
       findings.push({ ruleId: 'unknown-key', message: `Unknown annotation ${show(e.key)}: known ones are ${Object.keys(ANNOTATIONS).map((k) => `\`${ANNOTATION_PREFIX}${k}\``).join(', ')}.`, span: { ...e.keySpan } });
       continue;
@@ -401,7 +422,7 @@ function readAnnotations(metadata: YMap | undefined, w: WorkloadDecl, set: Sette
       continue;
     }
     const value = allowed[0] === 'true' ? raw === 'true' : raw;
-    set(field, value as never, e.value!);
+    set(ANNOTATED_FIELD[name], value as never, e.value!);
   }
 }
 
