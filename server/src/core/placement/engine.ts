@@ -83,6 +83,8 @@ export interface Placement {
   hostDecls: readonly HostDecl[];
   /** Host indices of each workload's placed replicas (by replica; -1 when unplaced). */
   replicaHosts(w: number): readonly number[];
+  /** The distinct values of `replicaHosts(w)`, in order of first appearance, written to the start of `out`; returns how many. */
+  distinctReplicaHosts(w: number, out: number[]): number;
   /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
   singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[];
   /** Workloads whose placed replicas share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one. */
@@ -423,6 +425,25 @@ class PlacementView implements Placement {
     const { stepOf, host, start } = this.core;
     const k = stepOf[w] ?? -1;
     return k < 0 ? [] : Array.from(host.subarray(start[k], start[k + 1]));
+  }
+
+  distinctReplicaHosts(w: number, out: number[]): number {
+    const { stepOf, host, start } = this.core;
+    const k = stepOf[w] ?? -1;
+    if (k < 0) return 0;
+    let n = 0;
+    if (start[k + 1] - start[k] > 16) {
+      // Many replicas: a set, not a search of what is found so far.
+      for (const h of new Set(host.subarray(start[k], start[k + 1]))) out[n++] = h;
+      return n;
+    }
+    for (let r = start[k]; r < start[k + 1]; r++) {
+      const h = host[r];
+      let i = 0;
+      while (i < n && out[i] !== h) i++;
+      if (i === n) out[n++] = h;
+    }
+    return n;
   }
 
   singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[] {

@@ -384,6 +384,11 @@ export interface Spec {
   share: number;
   /** Costs are whole numbers small enough for exact sums (else placement is never resumed). */
   exact: boolean;
+  /**
+   * Its group, deployment and costs as one string: specs with the same key need the same
+   * room on the same hosts (the live-migration check shares its search between them). Made on first read.
+   */
+  readonly roomKey: string;
 }
 
 export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation | undefined): Spec {
@@ -431,6 +436,7 @@ class SpecRecord implements Spec {
   readonly pinRank: number;
   readonly src: WorkloadDecl;
   readonly recSrc: Recommendation | undefined;
+  private key: string | undefined = undefined;
   constructor(
     decl: WorkloadDecl,
     rec: Recommendation | undefined,
@@ -467,6 +473,9 @@ class SpecRecord implements Spec {
     this.vcpus = deploy === 'vm' ? Math.ceil((decl.cpu ?? 0) - EPS) : 0;
     this.gpus = need ? need.gpus : 0;
     this.pinRank = pins ? pins.length : Infinity;
+  }
+  get roomKey(): string {
+    return (this.key ??= `${this.group ? this.group.id : -1}|${this.deploy}|${this.cpu}|${this.mem}|${this.sto}|${this.vcpus}`);
   }
 }
 

@@ -20,24 +20,41 @@ export function promiseFindings(p: Placement): FileFinding[] {
   // Room left per host group, summed once per analysis (many elastic workloads share a group),
   // and the sites of each list of capable hosts.
   const rooms = new Map<Group, { cpu: number; mem: number }>();
-  const sites = new Map<readonly number[], Set<string>>();
-  const targets = new Map<string, number[]>();
+  const sites = new Map<Group, Set<string>>();
+  const targets: Targets = { bySize: new Map(), domains: [], seen: [], inDomain: new Map() };
   // Most workloads need x86_64 by default: checked once for them all.
   const x86 = archs.has('x86_64');
   const { decls } = p;
   for (let w = 0; w < decls.length; w++) {
-    const decl = decls[w];
     const s = p.spec(w);
     if (!s) continue;
-    const emit = (finding: Finding) => out.push({ file: decl.file, finding });
-    if (!x86 || decl.arch !== undefined || decl.os === 'aix' || decl.os === 'solaris') arch(decl, s, archs, emit);
+    const decl = decls[w];
+    // Most workloads promise nothing checked here: no closure made for them.
+    if (!x86 || decl.arch !== undefined || decl.os === 'aix' || decl.os === 'solaris') arch(decl, s, archs, emitTo(out, decl.file));
     if (!s.need || s.blocked) continue;
-    if (s.gpus) gpuShortage(p, decl, s, emit);
-    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, targets, emit);
-    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, sites, emit);
-    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emit);
+    if (s.gpus) gpuShortage(p, decl, s, emitTo(out, decl.file));
+    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, targets, out);
+    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, sites, emitTo(out, decl.file));
+    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emitTo(out, decl.file));
   }
   return out;
+}
+
+function emitTo(out: FileFinding[], file: string): (finding: Finding) => void {
+  return (finding) => out.push({ file, finding });
+}
+
+/**
+ * Live-migration targets found so far in one analysis: per size (`Spec.roomKey`), per
+ * migration domain (`domainOf`), the first two hosts with room. `domains` caches each
+ * host's domain key; `inDomain`, per list of capable hosts, those of each domain (in
+ * order); `seen` is scratch space for a workload's distinct hosts.
+ */
+interface Targets {
+  bySize: Map<string, Map<string, number[]>>;
+  domains: string[];
+  seen: number[];
+  inDomain: Map<readonly number[], Map<string, number[]>>;
 }
 
 /** A container host whose OS no OCI runtime runs: its containers could never start. */
@@ -92,46 +109,78 @@ function gpuShortage(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Findin
  * between ESXi hosts, Live Migration between Hyper-V hosts, KubeVirt within its cluster),
  * inside one cluster when clusters are declared, and never with a passthrough GPU.
  */
-function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, targets: Map<string, number[]>, emit: (f: Finding) => void): void {
-  const span = fieldSpan(decl, 'liveMigration');
+function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, targets: Targets, out: FileFinding[]): void {
   if (s.gpus) {
-    emit({ ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span });
+    out.push({ file: decl.file, finding: { ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span: fieldSpan(decl, 'liveMigration') } });
     return;
   }
   const { hosts } = p.model;
-  for (const h of new Set(p.replicaHosts(w))) {
+  // Its distinct hosts, in the order of its replicas.
+  const seen = targets.seen;
+  const count = p.distinctReplicaHosts(w, seen);
+  let bySize: Map<string, number[]> | undefined;
+  for (let i = 0; i < count; i++) {
+    const h = seen[i];
     if (h < 0) continue;
     const from = hosts[h];
-    const room = roomIn(p, s, from, targets);
-    if (room.some((t) => t !== h)) continue;
+    if (!bySize) {
+      const size = s.roomKey;
+      bySize = targets.bySize.get(size);
+      if (!bySize) targets.bySize.set(size, (bySize = new Map()));
+    }
+    const room = roomIn(p, s, domainOf(p, h, targets.domains), bySize, targets);
+    if (room.length > 1 || (room.length === 1 && room[0] !== h)) continue;
     const kind = from.hypervisor || 'hypervisor';
     const where = p.model.clustered ? ` in cluster '${from.clusterName || '(none)'}'` : '';
-    emit({
-      ruleId: 'live-migration-no-target',
-      message: `'${name(decl)}' asks for live migration, but no other ${kind} host${where} could take it from '${from.name}': live migration moves a VM only between hosts of the same hypervisor type (vMotion, Hyper-V Live Migration)${p.model.clustered ? ', inside its cluster' : ''}.`,
-      span,
+    out.push({
+      file: decl.file,
+      finding: {
+        ruleId: 'live-migration-no-target',
+        message: `'${name(decl)}' asks for live migration, but no other ${kind} host${where} could take it from '${from.name}': live migration moves a VM only between hosts of the same hypervisor type (vMotion, Hyper-V Live Migration)${p.model.clustered ? ', inside its cluster' : ''}.`,
+        span: fieldSpan(decl, 'liveMigration'),
+      },
     });
     return;
   }
 }
 
-/** The first two capable hosts of `from`'s hypervisor type (and cluster) with room for `s`: cached per size, as many workloads share one. */
-function roomIn(p: Placement, s: Spec, from: HostInfo, cache: Map<string, number[]>): number[] {
-  const key = `${s.group!.id}|${from.hypervisor}|${p.model.clustered ? from.clusterName : ''}|${s.deploy}|${s.cpu}|${s.mem}|${s.sto}|${s.vcpus}`;
-  let found = cache.get(key);
+/** The migration domain of host `h` (its hypervisor type, and cluster when clusters are declared), made once per host. */
+function domainOf(p: Placement, h: number, domains: string[]): string {
+  let d = domains[h];
+  if (d === undefined) {
+    const from = p.model.hosts[h];
+    // Length-prefixed: any hypervisor string (a misspelt one too) and cluster name make one key.
+    d = domains[h] = `${from.hypervisor.length}:${from.hypervisor}|${p.model.clustered ? from.clusterName : ''}`;
+  }
+  return d;
+}
+
+/** The first two capable hosts of `from`'s hypervisor type (and cluster) with room for `s`: cached per size and domain, as many workloads share one. */
+function roomIn(p: Placement, s: Spec, domain: string, cache: Map<string, number[]>, targets: Targets): number[] {
+  let found = cache.get(domain);
   if (!found) {
     found = [];
-    const { hosts } = p.model;
-    for (const t of capableHosts(p.model, s.need!)) {
-      if (sameDomain(p, from, hosts[t]) && hasRoom(p, s, t) && found.push(t) >= 2) break;
-    }
-    cache.set(key, found);
+    for (const t of capableIn(p, s, domain, targets)) if (hasRoom(p, s, t) && found.push(t) >= 2) break;
+    cache.set(domain, found);
   }
   return found;
 }
 
-function sameDomain(p: Placement, a: HostInfo, b: HostInfo): boolean {
-  return a.hypervisor === b.hypervisor && (!p.model.clustered || a.clusterName === b.clusterName);
+/** The hosts capable of `s` in one migration domain, in host order: split once per list of capable hosts. */
+function capableIn(p: Placement, s: Spec, domain: string, targets: Targets): readonly number[] {
+  const capable = capableHosts(p.model, s.need!);
+  let split = targets.inDomain.get(capable);
+  if (!split) {
+    split = new Map();
+    for (const t of capable) {
+      const d = domainOf(p, t, targets.domains);
+      const list = split.get(d);
+      if (list) list.push(t);
+      else split.set(d, [t]);
+    }
+    targets.inDomain.set(capable, split);
+  }
+  return split.get(domain) ?? [];
 }
 
 /** Room on `h` for one more instance, with what is placed now. */
@@ -142,12 +191,12 @@ function hasRoom(p: Placement, s: Spec, h: number): boolean {
 }
 
 /** DR recovers a VM at another site (Site Recovery Manager, Hyper-V Replica): a capable host must be there. */
-function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, known: Map<readonly number[], Set<string>>, emit: (f: Finding) => void): void {
+function disasterRecovery(p: Placement, decl: WorkloadDecl, s: Spec, known: Map<Group, Set<string>>, emit: (f: Finding) => void): void {
   const { hosts } = p.model;
   // Wherever its replicas run, a capable host at another site (an undeclared site counts as one) takes it over.
-  const capable = capableHosts(p.model, s.need!);
-  let sites = known.get(capable);
-  if (!sites) known.set(capable, (sites = new Set(capable.map((h) => hosts[h].siteName))));
+  // The capable hosts follow from the need, and so from the group (which adds the pins): kept per group.
+  let sites = known.get(s.group!);
+  if (!sites) known.set(s.group!, (sites = new Set(capableHosts(p.model, s.need!).map((h) => hosts[h].siteName))));
   if (sites.size >= 2) return;
   const only = [...sites][0];
   emit({
