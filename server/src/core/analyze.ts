@@ -5,7 +5,7 @@
 // docs/architecture.md, "The analysis session"): `session.update(files, config)` gives
 // an immutable snapshot, and the snapshot it replaces is consumed.
 
-import { checkDnsNames, checkHosts, checkNames, checkWorkload } from './checks';
+import { checkDnsNames, checkHosts, checkNames, checkWorkload, nonDnsNames } from './checks';
 import type { Config } from './config';
 import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { ManifestLinks } from './manifests/k8s';
@@ -54,6 +54,8 @@ interface Latest {
   withFindings: number[];
   /** The recommendations in fleet order (the placement keeps this array). */
   inOrder: (Recommendation | undefined)[];
+  /** Indices (in `fleet.workloads`) of the workloads whose names are not DNS labels. */
+  notDns: number[];
   /** Set when the next update consumes this snapshot; the guarded view checks it. */
   lease: Lease;
   /** What callers are given (made once, so that it is the same object each time). */
@@ -151,7 +153,9 @@ export class AnalysisSession {
     const emit = (file: string, finding: Finding) => byFile.get(file)?.push(finding);
 
     checkNames(fleet, emit);
-    checkDnsNames(fleet, emit);
+    // A name is tested once, when its declaration is new: the others are as in the analysis before.
+    const notDns = latest && previous ? notDnsSince(previous.fleet.workloads, fleet.workloads, latest.notDns) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
+    checkDnsNames(fleet, emit, notDns);
     checkHosts(fleet, emit);
 
     const { memo } = this;
@@ -243,7 +247,7 @@ export class AnalysisSession {
         return placement.layout;
       },
     };
-    return { analysis, withFindings, inOrder, lease: { consumed: false } };
+    return { analysis, withFindings, inOrder, notDns, lease: { consumed: false } };
   }
 
   /** What callers get: the snapshot itself, or with the guard on, a view that refuses to be read once consumed. */
@@ -292,6 +296,27 @@ function guarded(a: Analysis, lease: Lease): Analysis {
     },
   };
   return check(face, 'analysis');
+}
+
+/**
+ * The workloads of `now` whose names are not DNS labels, given those of `old` (`before`):
+ * the declarations `now` shares with `old` at its ends have the same names (a declaration
+ * is reused only for the same text), so only those between are tested.
+ */
+function notDnsSince(old: readonly WorkloadDecl[], now: readonly WorkloadDecl[], before: readonly number[]): number[] {
+  const { head, tail } = commonEnds(old, now);
+  const moved = now.length - old.length;
+  const out: number[] = [];
+  let k = 0;
+  for (; k < before.length && before[k] < head; k++) out.push(before[k]);
+  for (const i of nonDnsNames(now, range(head, now.length - tail))) out.push(i);
+  while (k < before.length && before[k] < old.length - tail) k++;
+  for (; k < before.length; k++) out.push(before[k] + moved);
+  return out;
+}
+
+function* range(from: number, to: number): Generator<number> {
+  for (let i = from; i < to; i++) yield i;
 }
 
 /** The same hosts, in the same order, as the same declaration objects. */

@@ -36,8 +36,10 @@ export function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => voi
  * Names that are not DNS-1123 labels (`name-not-dns-label`), with a fix proposing one that
  * no other host (or workload) has or is proposed. A host's fix renames the pins to it in
  * its own file too; when other files pin it, the fix is not safe (one fix edits one file).
+ * `workloads`: the indices (in `fleet.workloads`, ascending) of the only workloads whose
+ * names may not be labels (the session's, from the analysis before); all when absent.
  */
-export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void): void {
+export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void, workloads?: readonly number[]): void {
   let pinsByHost: Map<string, { file: string; span: Span }[]> | undefined;
   const pinsTo = (name: string) => {
     if (!pinsByHost) {
@@ -54,7 +56,7 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
   };
   for (const [kind, decls, byName] of [
     ['Host', fleet.hosts, fleet.hostsByName],
-    ['Workload', fleet.workloads, fleet.workloadsByName],
+    ['Workload', workloads ? workloads.map((i) => fleet.workloads[i]) : fleet.workloads, fleet.workloadsByName],
   ] as const) {
     let proposed: Set<string> | undefined;
     for (const d of decls as readonly (HostDecl | WorkloadDecl)[]) {
@@ -93,6 +95,16 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
       });
     }
   }
+}
+
+/** The indices (ascending) of the workloads in `from` whose names are not DNS labels: the names `checkDnsNames` reports. */
+export function nonDnsNames(workloads: readonly WorkloadDecl[], from: Iterable<number>): number[] {
+  const out: number[] = [];
+  for (const i of from) {
+    const name = workloads[i].name;
+    if (name !== undefined && !isDnsLabel(name)) out.push(i);
+  }
+  return out;
 }
 
 export function checkHosts(fleet: Fleet, emit: (file: string, f: Finding) => void): void {
