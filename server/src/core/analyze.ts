@@ -11,6 +11,7 @@ import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { ManifestLinks } from './manifests/k8s';
 import { shiftFindings } from './parse';
 import { type Placement, place, placementFindings } from './placement';
+import { mayPromise } from './placement/promises';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
 import { lineOf, partitionPoint } from './text';
@@ -56,6 +57,8 @@ interface Latest {
   inOrder: (Recommendation | undefined)[];
   /** Indices (in `fleet.workloads`) of the workloads whose names are not DNS labels. */
   notDns: number[];
+  /** Indices (in `fleet.workloads`) of the workloads whose declarations make promises the placement checks (`mayPromise`). */
+  promising: number[];
   /** Set when the next update consumes this snapshot; the guarded view checks it. */
   lease: Lease;
   /** What callers are given (made once, so that it is the same object each time). */
@@ -154,7 +157,8 @@ export class AnalysisSession {
 
     checkNames(fleet, emit);
     // A name is tested once, when its declaration is new: the others are as in the analysis before.
-    const notDns = latest && previous ? notDnsSince(previous.fleet.workloads, fleet.workloads, latest.notDns) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
+    const ends = previous && commonEnds(previous.fleet.workloads, fleet.workloads);
+    const notDns = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.notDns, nonDnsNames) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
     checkDnsNames(fleet, emit, notDns);
     checkHosts(fleet, emit);
 
@@ -213,7 +217,7 @@ export class AnalysisSession {
       const { withFindings: prevWith, inOrder: prevOrder } = latest;
       const old = previous.fleet.workloads;
       const now = fleet.workloads;
-      const { head, tail } = commonEnds(old, now);
+      const { head, tail } = ends ?? commonEnds(old, now);
       const moved = now.length - old.length;
       // Unvisited workloads keep their recommendation (same hosts, same summary, same memo).
       for (let i = 0; i < head; i++) inOrder[i] = prevOrder[i];
@@ -229,7 +233,9 @@ export class AnalysisSession {
 
     const recommendations = new Recommendations(fleet.workloads, memo);
     const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder });
-    for (const { file, finding } of placementFindings(placement, config, this.failureBudget)) {
+    // The same for the workloads whose declarations make promises to check against the placement.
+    const promising = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.promising, promisingOf) : promisingOf(fleet.workloads, fleet.workloads.keys());
+    for (const { file, finding } of placementFindings(placement, config, this.failureBudget, promising)) {
       // Placement fixes edit descriptor fields (pins): not a manifest's.
       if (finding.fixes && fileIn(fleet.files, file)?.manifest) emit(file, { ...finding, fixes: undefined });
       else emit(file, finding);
@@ -247,7 +253,7 @@ export class AnalysisSession {
         return placement.layout;
       },
     };
-    return { analysis, withFindings, inOrder, notDns, lease: { consumed: false } };
+    return { analysis, withFindings, inOrder, notDns, promising, lease: { consumed: false } };
   }
 
   /** What callers get: the snapshot itself, or with the guard on, a view that refuses to be read once consumed. */
@@ -299,19 +305,33 @@ function guarded(a: Analysis, lease: Lease): Analysis {
 }
 
 /**
- * The workloads of `now` whose names are not DNS labels, given those of `old` (`before`):
- * the declarations `now` shares with `old` at its ends have the same names (a declaration
- * is reused only for the same text), so only those between are tested.
+ * The indices of the workloads of `now` that pass a test of the declaration alone, given
+ * those of `old` that pass it (`before`): the declarations `now` shares with `old` at its
+ * ends are the same objects (a declaration is reused only for the same text), so only
+ * those between are tested (`test` gives, of the indices it is given, those that pass).
+ * `head` and `tail`: `commonEnds(old, now)`.
  */
-function notDnsSince(old: readonly WorkloadDecl[], now: readonly WorkloadDecl[], before: readonly number[]): number[] {
-  const { head, tail } = commonEnds(old, now);
+function since(
+  old: readonly WorkloadDecl[],
+  now: readonly WorkloadDecl[],
+  { head, tail }: { head: number; tail: number },
+  before: readonly number[],
+  test: (workloads: readonly WorkloadDecl[], from: Iterable<number>) => number[],
+): number[] {
   const moved = now.length - old.length;
   const out: number[] = [];
   let k = 0;
   for (; k < before.length && before[k] < head; k++) out.push(before[k]);
-  for (const i of nonDnsNames(now, range(head, now.length - tail))) out.push(i);
+  for (const i of test(now, range(head, now.length - tail))) out.push(i);
   while (k < before.length && before[k] < old.length - tail) k++;
   for (; k < before.length; k++) out.push(before[k] + moved);
+  return out;
+}
+
+/** Of the workloads at `from` (ascending), those whose declarations make promises. */
+function promisingOf(workloads: readonly WorkloadDecl[], from: Iterable<number>): number[] {
+  const out: number[] = [];
+  for (const i of from) if (mayPromise(workloads[i])) out.push(i);
   return out;
 }
 

@@ -22,7 +22,8 @@ const REPORTED_ELSEWHERE = new Set(['deploy']);
  * re-places at most `failureBudget` replicas (default: no limit); when that cuts it
  * short, an information finding on the first host left out says so.
  */
-export function placementFindings(p: Placement, config: Config, failureBudget = Infinity): FileFinding[] {
+/** `promising`: the workloads whose declarations make promises (see `promiseFindings`), when the caller keeps them. */
+export function placementFindings(p: Placement, config: Config, failureBudget = Infinity, promising?: readonly number[]): FileFinding[] {
   const out: FileFinding[] = [];
   // Everything here reads the placement directly: building the layout is for its viewers.
   if (!p.hostCount) return out;
@@ -118,7 +119,7 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
     });
     if (sweep.skipped.length) out.push(cutShort(p, sweep, failureBudget));
   }
-  for (const f of promiseFindings(p)) out.push(f);
+  for (const f of promiseFindings(p, promising)) out.push(f);
   return out;
 }
 

@@ -9,7 +9,29 @@ import type { Placement } from './engine';
 import type { FileFinding } from './findings';
 import { EPS, type Group, type HostInfo, capableHosts, eligible, list, ociOs, type Spec } from './model';
 
-export function promiseFindings(p: Placement): FileFinding[] {
+/**
+ * Whether a workload's declaration makes any promise checked here, on the default
+ * architecture (`mayPromise` is a superset of the workloads `promiseFindings` checks
+ * when some host is x86_64: the session keeps the list from one analysis to the next).
+ */
+export function mayPromise(decl: WorkloadDecl): boolean {
+  return (
+    decl.liveMigration === true ||
+    decl.disasterRecovery === true ||
+    decl.gpus !== undefined ||
+    (decl.scaling !== undefined && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) ||
+    decl.arch !== undefined ||
+    decl.os === 'aix' ||
+    decl.os === 'solaris'
+  );
+}
+
+/**
+ * `candidates`: the indices (ascending) of the workloads for which `mayPromise` holds, when
+ * the caller keeps them; the others are then not read (10,000 declarations and specs
+ * visited per analysis cost more than the checks).
+ */
+export function promiseFindings(p: Placement, candidates?: readonly number[]): FileFinding[] {
   const out: FileFinding[] = [];
   if (!p.hostCount) return out;
   for (const h of p.hostDecls) {
@@ -25,7 +47,11 @@ export function promiseFindings(p: Placement): FileFinding[] {
   // Most workloads need x86_64 by default: checked once for them all.
   const x86 = archs.has('x86_64');
   const { decls } = p;
-  for (let w = 0; w < decls.length; w++) {
+  // Without x86_64 hosts every workload's architecture is checked.
+  const only = x86 ? candidates : undefined;
+  const n = only ? only.length : decls.length;
+  for (let k = 0; k < n; k++) {
+    const w = only ? only[k] : k;
     const s = p.spec(w);
     if (!s) continue;
     const decl = decls[w];
