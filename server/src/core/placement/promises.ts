@@ -73,14 +73,14 @@ function emitTo(out: FileFinding[], file: string): (finding: Finding) => void {
 /**
  * Live-migration targets found so far in one analysis: per size (`Spec.roomKey`), per
  * migration domain (`domainOf`), the first two hosts with room. `domains` caches each
- * host's domain key; `inDomain`, per list of capable hosts, those of each domain (in
- * order); `seen` is scratch space for a workload's distinct hosts.
+ * host's domain key; `inDomain`, per group (which decides the capable hosts), the capable
+ * hosts of each domain (in order); `seen` is scratch space for a workload's distinct hosts.
  */
 interface Targets {
   bySize: Map<string, Map<string, number[]>>;
   domains: string[];
   seen: number[];
-  inDomain: Map<readonly number[], Map<string, number[]>>;
+  inDomain: Map<Group, Map<string, number[]>>;
 }
 
 /** A container host whose OS no OCI runtime runs: its containers could never start. */
@@ -192,19 +192,18 @@ function roomIn(p: Placement, s: Spec, domain: string, cache: Map<string, number
   return found;
 }
 
-/** The hosts capable of `s` in one migration domain, in host order: split once per list of capable hosts. */
+/** The hosts capable of `s` in one migration domain, in host order: split once per group (its need decides which hosts are capable). */
 function capableIn(p: Placement, s: Spec, domain: string, targets: Targets): readonly number[] {
-  const capable = capableHosts(p.model, s.need!);
-  let split = targets.inDomain.get(capable);
+  let split = targets.inDomain.get(s.group!);
   if (!split) {
     split = new Map();
-    for (const t of capable) {
+    for (const t of capableHosts(p.model, s.need!)) {
       const d = domainOf(p, t, targets.domains);
       const list = split.get(d);
       if (list) list.push(t);
       else split.set(d, [t]);
     }
-    targets.inDomain.set(capable, split);
+    targets.inDomain.set(s.group!, split);
   }
   return split.get(domain) ?? [];
 }
@@ -212,8 +211,10 @@ function capableIn(p: Placement, s: Spec, domain: string, targets: Targets): rea
 /** Room on `h` for one more instance, with what is placed now. */
 function hasRoom(p: Placement, s: Spec, h: number): boolean {
   const { free, gpu } = p.packer;
-  const extra = s.deploy === 'container-in-vm' ? p.model.vmOv : { cpu: 0, mem: 0 };
-  return free.cpu[h] + EPS >= s.cpu + extra.cpu && free.mem[h] + EPS >= s.mem + extra.mem && free.sto[h] + EPS >= s.sto && gpu[h] >= s.gpus && s.vcpus <= p.model.hosts[h].cpu + EPS;
+  const vm = s.deploy === 'container-in-vm';
+  const cpu = vm ? s.cpu + p.model.vmOv.cpu : s.cpu;
+  const mem = vm ? s.mem + p.model.vmOv.mem : s.mem;
+  return free.cpu[h] + EPS >= cpu && free.mem[h] + EPS >= mem && free.sto[h] + EPS >= s.sto && gpu[h] >= s.gpus && s.vcpus <= p.model.hosts[h].cpu + EPS;
 }
 
 /** DR recovers a VM at another site (Site Recovery Manager, Hyper-V Replica): a capable host must be there. */
