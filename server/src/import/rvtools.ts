@@ -6,6 +6,7 @@
 // cell text in comments is quoted with controls, line separators and `#` escaped.
 
 import { stringify } from 'yaml';
+import { dnsLabelFor, freeLabel } from '../core/names';
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -213,14 +214,8 @@ export function isPoweredOff(c: Cell): boolean {
  * nothing is left.
  */
 export function dnsLabel(original: string, fallback: string): string {
-  let s = String(original)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  if (s.length > 63) s = s.slice(0, 63).replace(/-+$/, '');
-  return s || fallback;
+  // Accents dropped first (Zählerstand → zahlerstand), then the label rule names.ts gives the editor's fix.
+  return dnsLabelFor(String(original).normalize('NFKD').replace(/[\u0300-\u036f]/g, '')) ?? fallback;
 }
 
 /**
@@ -245,14 +240,9 @@ export function uniqueLabels(originals: readonly string[], fallback: string, res
   const cmp = (a: number, b: number) => (originals[a] < originals[b] ? -1 : originals[a] > originals[b] ? 1 : a - b);
   for (const b of [...groups.keys()].sort()) {
     const members = groups.get(b)!.slice().sort(cmp);
-    let n = 2;
     members.forEach((i, k) => {
       if (k === 0 && !reservedSet.has(b)) return;
-      let candidate: string;
-      do {
-        const suffix = `-${n++}`;
-        candidate = `${b.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
-      } while (taken.has(candidate));
+      const candidate = freeLabel(b, (x) => taken.has(x));
       taken.add(candidate);
       out[i] = candidate;
     });
