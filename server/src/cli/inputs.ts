@@ -39,19 +39,13 @@ export function loadConfig(cwd: string, explicit: string | undefined, firstInput
   const start = path.resolve(cwd, firstInput);
   let dir = isDir(start) ? start : path.dirname(start);
   for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE_NAME);
-    if (isRegular(candidate)) return readConfig(candidate);
-    // A FIFO or a device there is not read (it could hang or never end), and, as in the
-    // editor, the user is told it was ignored rather than left to wonder.
-    if (isPresent(candidate)) return { config: defaultConfig(), root: cwd, notes: [`${safe(candidate)}: not a regular file; ignored (the defaults apply).`] };
+    const found = configAt(path.join(dir, CONFIG_FILE_NAME), cwd);
+    if (found) return found;
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  const inCwd = path.join(cwd, CONFIG_FILE_NAME);
-  if (isRegular(inCwd)) return readConfig(inCwd);
-  if (isPresent(inCwd)) return { config: defaultConfig(), root: cwd, notes: [`${safe(inCwd)}: not a regular file; ignored (the defaults apply).`] };
-  return { config: defaultConfig(), root: cwd };
+  return configAt(path.join(cwd, CONFIG_FILE_NAME), cwd) ?? { config: defaultConfig(), root: cwd };
 }
 
 function readConfig(abs: string, label = safe(abs)): LoadedConfig {
@@ -213,20 +207,21 @@ function describe(e: unknown): string {
   }
 }
 
-function isRegular(p: string): boolean {
+/**
+ * The configuration file where one is looked for, if there is one: read when regular. A
+ * FIFO or a device there is not read (it could hang or never end) and, as in the editor,
+ * the user is told it was ignored rather than left to wonder.
+ */
+function configAt(abs: string, cwd: string): LoadedConfig | undefined {
+  let st: fs.Stats;
   try {
-    return fs.statSync(p).isFile();
+    st = fs.statSync(abs);
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-function isPresent(p: string): boolean {
-  try {
-    return !fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  if (st.isDirectory()) return undefined;
+  if (st.isFile()) return readConfig(abs);
+  return { config: defaultConfig(), root: cwd, notes: [`${safe(abs)}: not a regular file; ignored (the defaults apply).`] };
 }
 
 function isDir(p: string): boolean {
