@@ -23,6 +23,10 @@ export interface GenerateOptions {
   mistakes?: number;
   /** Line ending (default '\n'). */
   eol?: '\n' | '\r\n';
+  /** Number the workloads from this one (default 1): files of one workspace need distinct names. */
+  first?: number;
+  /** Write only the hosts or only the workloads; the random draws stay the same, so pins still name the hosts. */
+  only?: 'hosts' | 'workloads';
 }
 
 export interface Generated {
@@ -56,15 +60,21 @@ export function generate(opts: GenerateOptions): Generated {
   const osValues: number[] = [];
   const deployKeys: number[] = [];
   const mistakes: Record<string, number> = {};
+  let emit = opts.only !== 'workloads';
   const line = (s: string) => {
+    if (!emit) return;
     out.push(s);
     length += s.length + eol.length;
   };
 
-  line('# Generated descriptor for the benchmark: a fleet and its workloads.');
-  line('version: 1');
-  line('');
-  line('hosts:');
+  const header = (s: string) => {
+    out.push(s);
+    length += s.length + eol.length;
+  };
+  header(`# Generated descriptor for the benchmark: ${opts.only === 'hosts' ? 'a fleet' : opts.only === 'workloads' ? 'workloads' : 'a fleet and its workloads'}.`);
+  header('version: 1');
+  header('');
+  if (emit) line('hosts:');
   const hostNames: string[] = [];
   for (let i = 0; i < hostCount; i++) {
     // Half the hosts are hypervisors, half container hosts (one in six of them Windows).
@@ -87,15 +97,18 @@ export function generate(opts: GenerateOptions): Generated {
     line(`    site: ${pick(SITES)}`);
     if (hyper && chance(0.3)) line('    overcommit: { cpu: 4, memory: 1 }');
   }
-  line('');
+  if (opts.only === 'hosts') return { text: out.join(eol) + eol, hosts: hostCount, workloads: 0, osValues, deployKeys, mistakes };
+  emit = true;
+  if (opts.only !== 'workloads') line('');
   line('workloads:');
+  const first = opts.first ?? 1;
   const mistake = (kind: string) => {
     mistakes[kind] = (mistakes[kind] ?? 0) + 1;
   };
   for (let i = 0; i < n; i++) {
     const team = pick(TEAMS);
     const part = pick(PARTS);
-    const name = `${team}-${part}-${String(i + 1).padStart(5, '0')}`;
+    const name = `${team}-${part}-${String(first + i).padStart(5, '0')}`;
     const roll = rand();
     const os = roll < 0.82 ? 'linux' : roll < 0.94 ? 'windows' : roll < 0.98 ? 'any' : pick(['freebsd', 'solaris']);
     const heavy = part === 'db' || chance(0.1);
