@@ -149,10 +149,23 @@ function remedyFor(rulings: readonly Constraint[], d: Deploy): string | undefine
 }
 
 /** Pins to hosts that do not exist. */
+/**
+ * The host names of a fleet and their lower-case forms, in the map's order: made once per
+ * fleet, not once per unknown pin (100 such pins over 7,000 hosts lower-cased 700,000 names).
+ */
+function hostNamesOf(fleet: Fleet): { names: string[]; lowered: string[] } {
+  if (!fleet.hostNameLists) {
+    const names = [...fleet.hostsByName.keys()];
+    fleet.hostNameLists = { names, lowered: names.map((n) => n.toLowerCase()) };
+  }
+  return fleet.hostNameLists;
+}
+
 function checkPins(w: WorkloadDecl, fleet: Fleet, emit: Emit): void {
   for (const p of w.pins) {
     if (fleet.hostsByName.has(p.name)) continue;
-    const guess = closest(p.name, fleet.hostsByName.keys());
+    const { names, lowered } = hostNamesOf(fleet);
+    const guess = closest(p.name, names, lowered);
     emit({
       ruleId: 'unknown-host',
       message: `No host named '${p.name}' is declared in the workspace.${guess ? ` Did you mean '${guess}'?` : ''}`,
