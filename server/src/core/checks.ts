@@ -150,22 +150,26 @@ function remedyFor(rulings: readonly Constraint[], d: Deploy): string | undefine
 
 /** Pins to hosts that do not exist. */
 /**
- * The host names of a fleet and their lower-case forms, in the map's order: made once per
- * fleet, not once per unknown pin (100 such pins over 7,000 hosts lower-cased 700,000 names).
+ * The closest host name to an unknown pin, computed once per name and fleet: a misspelt
+ * host is often pinned many times, and each guess compares it with every host (at
+ * 100,000 workloads, 116 pins of one name over 7,143 hosts took 0.9 s).
  */
-function hostNamesOf(fleet: Fleet): { names: string[]; lowered: string[] } {
-  if (!fleet.hostNameLists) {
+function guessHost(fleet: Fleet, name: string): string | undefined {
+  let lists = fleet.hostNameLists;
+  if (!lists) {
     const names = [...fleet.hostsByName.keys()];
-    fleet.hostNameLists = { names, lowered: names.map((n) => n.toLowerCase()) };
+    lists = fleet.hostNameLists = { names, lowered: names.map((n) => n.toLowerCase()), guesses: new Map() };
   }
-  return fleet.hostNameLists;
+  if (lists.guesses.has(name)) return lists.guesses.get(name);
+  const guess = closest(name, lists.names, lists.lowered);
+  lists.guesses.set(name, guess);
+  return guess;
 }
 
 function checkPins(w: WorkloadDecl, fleet: Fleet, emit: Emit): void {
   for (const p of w.pins) {
     if (fleet.hostsByName.has(p.name)) continue;
-    const { names, lowered } = hostNamesOf(fleet);
-    const guess = closest(p.name, names, lowered);
+    const guess = guessHost(fleet, p.name);
     emit({
       ruleId: 'unknown-host',
       message: `No host named '${p.name}' is declared in the workspace.${guess ? ` Did you mean '${guess}'?` : ''}`,
