@@ -4,9 +4,10 @@
 // core in-process. Writes bench/results.json and bench/results.md.
 //
 // Usage (through scripts/bench.mjs, which builds first):
-//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological] [--no-pathological] [--no-write]
+//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological|estate] [--no-pathological] [--no-estate] [--estate 100x1000] [--no-write]
 // `--only pathological` runs only the pathological-inputs table (bench/pathological.ts)
-// and writes nothing.
+// and writes nothing; `--only estate` runs only the workspace of many files
+// (bench/workspace.ts: `--estate FILESxWORKLOADS`, default 100x1000) and writes nothing.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import type { Layout, LayoutResult } from '../shared/protocol';
 import { generate } from './generate';
 import { LspClient, type ServerSpec, withTimeout } from './lspClient';
 import { type PathologicalResult, pathologicalMarkdown, runPathological } from './pathological';
+import { runWorkspaceBench, type WorkspaceResult, workspaceMarkdown } from './workspace';
 
 const ROOT = resolve(__dirname, '..', '..');
 const OP_TIMEOUT = 180_000;
@@ -156,11 +158,24 @@ async function main(): Promise<void> {
     }
     return;
   }
+  const [estateFiles, estatePerFile] = (arg('estate') ?? '100x1000').split('x').map(Number);
+  const estateEdits = quick ? 2 : 10;
+  if (only === 'estate') {
+    console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; load average ${loadavg()[0].toFixed(2)}`);
+    try {
+      console.log(`\n${workspaceMarkdown(await runWorkspaceBench(tmp, ours, { files: estateFiles, perFile: estatePerFile, edits: estateEdits }))}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    console.log(`load average at the end ${loadavg()[0].toFixed(2)}`);
+    return;
+  }
   console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; sizes ${sizes.join(', ')}${quick ? ' (quick)' : ''}`);
 
   const results: SizeResult[] = [];
   const hostile: HostileResult[] = [];
   let pathological: PathologicalResult | undefined;
+  let estate: WorkspaceResult | undefined;
   try {
     for (const size of sizes) {
       const runs = quick ? QUICK : (FULL[size] ?? FULL[1000]);
@@ -191,6 +206,10 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (!process.argv.includes('--no-estate') && (!only || only === 'ours')) {
+      console.log(`\nA workspace of ${estateFiles} files of ${estatePerFile} workloads (and one of hosts): open one → diagnostics, edits → diagnostics beside a full re-analysis`);
+      estate = await runWorkspaceBench(tmp, ours, { files: estateFiles, perFile: estatePerFile, edits: estateEdits });
+    }
     if (!process.argv.includes('--no-pathological') && (!only || only === 'ours')) {
       console.log('\nPathological inputs (about 100 KB each): CLI check, and edit → diagnostics over the protocol');
       pathological = await runPathological(ROOT, tmp, ours);
@@ -200,7 +219,7 @@ async function main(): Promise<void> {
   }
 
   const placement = runPlacementBench(sizes);
-  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, hostile, pathological, placement };
+  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, estate, hostile, pathological, placement };
   const md = toMarkdown(out);
   console.log(`\n${md}`);
   if (!process.argv.includes('--no-write')) {
@@ -590,6 +609,7 @@ type Out = {
   machine: ReturnType<typeof describeMachine>;
   redhatVersion: string;
   sizes: SizeResult[];
+  estate?: WorkspaceResult;
   hostile: HostileResult[];
   pathological?: PathologicalResult;
   placement: { skipped?: string; output?: unknown };
@@ -627,6 +647,7 @@ export function toMarkdown(out: Out): string {
     for (const x of s.servers) if (x.error) lines.push(`\n> ${x.server} failed: ${x.error.replace(/\n/g, ' ')}`);
     lines.push('');
   }
+  if (out.estate) lines.push(workspaceMarkdown(out.estate));
   if (out.hostile.length) {
     lines.push('#### Hostile inputs: open → first diagnostics');
     lines.push('');
