@@ -132,6 +132,13 @@ export function startServer(connection: Connection): ServerContext {
       const progress = serverProgress(ctx, 'Workload Placement');
       progress.report('Reading descriptor files…');
       try {
+        // The configuration first: a file opened during the scan gets its file-local
+        // diagnostics under it (features/diagnostics.ts), before the scan ends.
+        try {
+          await reloadConfiguration();
+        } finally {
+          workspace.markConfigured();
+        }
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -150,8 +157,7 @@ export function startServer(connection: Connection): ServerContext {
             }),
           );
         }
-        await reloadConfiguration();
-        const found = await workspace.scan();
+        const found = await workspace.scan((read, total) => progress.report(`Reading descriptor files… ${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`));
         progress.report(`Analysing ${found.toLocaleString('en-US')} descriptor files…`);
       } finally {
         workspace.markReady();

@@ -14,6 +14,7 @@ import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
+import { fileLocalDiagnostics } from './core/local';
 import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
 import { DESCRIPTOR_RE, inScanScope, isManifestCandidate, scanFolderAsync, YAML_RE } from './scan';
 
@@ -81,11 +82,43 @@ export class Workspace {
   private resolveReady!: () => void;
   /** Resolves once the first configuration and disk scan are in. */
   readonly ready: Promise<void> = new Promise((r) => (this.resolveReady = r));
+  private isReady = false;
+  private resolveConfigured!: () => void;
+  /** Resolves once the first configuration is in (before the scan). */
+  readonly configured: Promise<void> = new Promise((r) => (this.resolveConfigured = r));
+  /** File-local diagnostics answered before the first analysis, per parse (an unchanged file is not analysed twice). */
+  private early = new WeakMap<ParsedFile, Diagnostic[]>();
 
   constructor(private readonly log: (message: string) => void = () => {}) {}
 
   markReady(): void {
+    this.isReady = true;
+    this.early = new WeakMap();
     this.resolveReady();
+  }
+
+  markConfigured(): void {
+    this.resolveConfigured();
+  }
+
+  /** True until the first scan is in: diagnostics then are file-local ones (see `earlyDiagnostics`). */
+  get scanning(): boolean {
+    return !this.isReady;
+  }
+
+  /**
+   * While the first scan reads the workspace: an open descriptor's file-local diagnostics
+   * (syntax, schema, per-workload advice: core/local.ts), from its parse, which the
+   * analysis after the scan then reuses. Undefined once the scan is in, or for a file
+   * that is not an open descriptor.
+   */
+  earlyDiagnostics(uri: string): { file: FileState; parsed: ParsedFile; diagnostics: Diagnostic[] } | undefined {
+    const f = this.files.get(uri);
+    if (this.isReady || !f?.open || f.ignored || f.manifest) return undefined;
+    f.parsed ??= parseFile(f.uri, f.source, f.cache);
+    let diagnostics = this.early.get(f.parsed);
+    if (!diagnostics) this.early.set(f.parsed, (diagnostics = fileLocalDiagnostics(f.parsed, this.config)));
+    return { file: f, parsed: f.parsed, diagnostics };
   }
 
   onDidAnalyze(listener: (e: AnalysisEvent) => void): void {
@@ -216,7 +249,7 @@ export class Workspace {
   // Files on disk.
 
   /** Lists (with the scanner the CLI uses: server/src/scan.ts) and reads every descriptor below the workspace folders. */
-  async scan(): Promise<number> {
+  async scan(onProgress?: (read: number, total: number) => void): Promise<number> {
     const id = ++this.scanId;
     const found = new Set<string>();
     const candidates = new Set<string>();
@@ -233,6 +266,7 @@ export class Workspace {
     const uris = [...found];
     const BATCH = 16;
     for (let i = 0; i < uris.length; i += BATCH) {
+      onProgress?.(i, uris.length);
       await Promise.all(uris.slice(i, i + BATCH).map((u) => this.readDisk(u)));
     }
     // Other YAML counts only when its text names a workload kind.
