@@ -80,6 +80,7 @@ function editor(core) {
   return () => {
     const cut = at + 4;
     cur = i++ % 2 === 0 ? cur.edit(cut, cut + 1, '') : cur.edit(cut, cut, plain ? gen.text[cut] : 'x');
+    if (process.env.BENCH_EDIT_MARK) console.log(`-- edit ${i}`);
     const t = performance.now();
     run([core.parseFile(name, cur, cache)]);
     if (withLayout) void analysis.layout;
@@ -93,5 +94,6 @@ for (let i = 0; i < edits; i++) for (const s of sides) s.xs.push(s.edit());
 for (const s of sides) {
   const typing = s.xs.slice(10).sort((a, b) => a - b);
   const q = (p) => typing[Math.min(typing.length - 1, Math.floor(p * typing.length))].toFixed(1);
+  console.log(`${s.name}: the first 10 edits after opening: ${s.xs.slice(0, 10).map((x) => x.toFixed(0)).join(', ')} ms`);
   console.log(`${s.name}: ${n} workloads${fileCount ? ` in ${fileCount} files and one of hosts` : ''}, ${plain ? 'a description' : 'an os: value'} edited, edit → diagnostics (parse + analyze${withLayout ? ' + layout' : ''}${checkFailure ? ', host-failure check on' : ''}), ${typing.length} edits after 10 warm-up: median ${q(0.5)} ms, p90 ${q(0.9)} ms, min ${q(0)} ms`);
 }

@@ -146,7 +146,11 @@ export function startServer(connection: Connection): ServerContext {
             }),
           );
         }
-        if (client.configurationDynamic) await register('configuration changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }));
+        // Asked while the scan reads (the first analysis waits for the answer): a client slow to
+        // answer delays the analysis, not the file-local diagnostics of the files opened meanwhile.
+        const configRegistered = client.configurationDynamic
+          ? register('configuration changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }))
+          : undefined;
         if (client.workspaceFolders) {
           connection.workspace.onDidChangeWorkspaceFolders((e) =>
             runNotification(log, 'workspace folders', async () => {
@@ -158,6 +162,7 @@ export function startServer(connection: Connection): ServerContext {
           );
         }
         const found = await workspace.scan((read, total) => progress.report(`Reading descriptor files… ${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`));
+        await configRegistered;
         progress.report(`Analysing ${found.toLocaleString('en-US')} descriptor files…`);
       } finally {
         workspace.markReady();

@@ -83,6 +83,15 @@ export class Workspace {
   /** Resolves once the first configuration and disk scan are in. */
   readonly ready: Promise<void> = new Promise((r) => (this.resolveReady = r));
   private isReady = false;
+  /** Set by the first analysis after the scan: until then diagnostics are file-local ones. */
+  private analysed = false;
+  private resolveLongScan!: (long: boolean) => void;
+  /**
+   * Whether the first scan has more files to read than one batch: only then are file-local
+   * diagnostics answered before it ends (a small workspace is analysed before anyone
+   * would see them). Settles when the scan has listed the files, or when it is in.
+   */
+  readonly longScan: Promise<boolean> = new Promise((r) => (this.resolveLongScan = r));
   private resolveConfigured!: () => void;
   /** Resolves once the first configuration is in (before the scan). */
   readonly configured: Promise<void> = new Promise((r) => (this.resolveConfigured = r));
@@ -93,7 +102,7 @@ export class Workspace {
 
   markReady(): void {
     this.isReady = true;
-    this.early = new WeakMap();
+    this.resolveLongScan(false);
     this.resolveReady();
   }
 
@@ -101,9 +110,9 @@ export class Workspace {
     this.resolveConfigured();
   }
 
-  /** True until the first scan is in: diagnostics then are file-local ones (see `earlyDiagnostics`). */
+  /** True until the first analysis after the first scan: diagnostics then are file-local ones (see `earlyDiagnostics`). */
   get scanning(): boolean {
-    return !this.isReady;
+    return !this.analysed;
   }
 
   /**
@@ -114,7 +123,7 @@ export class Workspace {
    */
   earlyDiagnostics(uri: string): { file: FileState; parsed: ParsedFile; diagnostics: Diagnostic[] } | undefined {
     const f = this.files.get(uri);
-    if (this.isReady || !f?.open || f.ignored || f.manifest) return undefined;
+    if (this.analysed || !f?.open || f.ignored || f.manifest) return undefined;
     f.parsed ??= parseFile(f.uri, f.source, f.cache);
     let diagnostics = this.early.get(f.parsed);
     if (!diagnostics) this.early.set(f.parsed, (diagnostics = fileLocalDiagnostics(f.parsed, this.config)));
@@ -265,6 +274,7 @@ export class Workspace {
     if (id !== this.scanId) return found.size;
     const uris = [...found];
     const BATCH = 16;
+    this.resolveLongScan(uris.length > BATCH);
     for (let i = 0; i < uris.length; i += BATCH) {
       onProgress?.(i, uris.length);
       await Promise.all(uris.slice(i, i + BATCH).map((u) => this.readDisk(u)));
@@ -379,6 +389,8 @@ export class Workspace {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // Not over a workspace half read: the analysis after the scan comes next.
+      if (!this.isReady) return;
       try {
         this.flush();
       } catch (err) {
@@ -429,6 +441,10 @@ export class Workspace {
     const removed = this.removed;
     this.removed = new Set();
     this.dirty = false;
+    if (this.isReady && !this.analysed) {
+      this.analysed = true;
+      this.early = new WeakMap();
+    }
     this.generation++;
     const event: AnalysisEvent = { analysis, generation: this.generation, changed, textChanged, removed };
     for (const l of this.listeners) {

@@ -1,7 +1,9 @@
 // A file opened while the first scan still reads the workspace: its file-local
 // diagnostics come at once, and the full analysis replaces them (never adds to them)
-// when the scan ends. The scan is held by holding the client's answer to the server's
-// registrations, which the server awaits before it scans.
+// when the scan ends. The first analysis is held by holding the client's answer to the
+// server's registration of configuration changes, which it awaits after the scan reads. Only a scan of more files than
+// one read batch answers early (a small workspace is analysed before anyone would see
+// them): the workspace has twenty more files.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
@@ -29,6 +31,7 @@ workloads:
     os: linux
     deploy: contianer
 `;
+const MORE = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`more/f${i}.workload.yaml`, `version: 1\nworkloads:\n  - name: more-${i}\n    os: linux\n`]));
 const codes = (d: readonly P.Diagnostic[]) => d.map((x) => String(x.code));
 const count = (d: readonly P.Diagnostic[], code: string) => codes(d).filter((c) => c === code).length;
 const key = (d: P.Diagnostic) => `${d.range.start.line}:${d.range.start.character}:${String(d.code)}:${d.message}`;
@@ -44,10 +47,10 @@ for (const pull of [true, false]) {
     it('come before the scan ends, and are replaced, not duplicated, by the full ones', async () => {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
-      c = await TestClient.start({ pull, files: { [H]: HOSTS, [A]: APPS }, holdRegistrations: held });
+      c = await TestClient.start({ pull, files: { [H]: HOSTS, [A]: APPS, ...MORE }, holdRegistration: { method: 'workspace/didChangeConfiguration', until: held } });
       const client = c;
       await client.open(A, APPS);
-      // The scan is held: what comes is the file's own (a misspelt value), not what needs the other file (a duplicate name).
+      // The analysis is held: what comes is the file's own (a misspelt value), not what needs the other file (a duplicate name).
       const early = await client.diagnostics(A, (d) => d.some((x) => x.code === 'invalid-value'), 'the file-local diagnostics');
       assert.equal(count(early, 'duplicate-name'), 0, codes(early).join(', '));
       if (pull) {

@@ -82,8 +82,8 @@ export interface ClientOptions {
   setup?: (dir: string) => void;
   /** Server-to-client requests this client answers with an error (a hostile editor). */
   failRequests?: string[];
-  /** Registrations are answered once this settles: the server's first scan waits for them. */
-  holdRegistrations?: Promise<void>;
+  /** Registrations of this method are answered once `until` settles (the server's first analysis waits for them). */
+  holdRegistration?: { method: string; until: Promise<void> };
 }
 
 export function capabilities(o: ClientOptions): P.ClientCapabilities {
@@ -152,7 +152,7 @@ export class TestClient {
     this.conn.onRequest('workspace/configuration', (p: P.ConfigurationParams) => p.items.map((i) => (i.section === 'workloadPlacement' ? this.settings : null)));
     this.conn.onRequest('client/registerCapability', async (p: P.RegistrationParams) => {
       this.registrations.push(...p.registrations);
-      await opts.holdRegistrations;
+      if (opts.holdRegistration && p.registrations.some((r) => r.method === opts.holdRegistration!.method)) await opts.holdRegistration.until;
       return null;
     });
     this.conn.onRequest('client/unregisterCapability', () => null);

@@ -113,7 +113,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
     const EMPTY: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
     connection.languages.diagnostics.on(async (params, token) => {
       // During the first scan, an open file's own diagnostics, to a client that can be asked to pull again.
-      if (workspace.scanning && ctx.client.diagnosticRefresh) {
+      if (workspace.scanning && ctx.client.diagnosticRefresh && (await workspace.longScan)) {
         await workspace.configured;
         const answer = await runSafe<DocumentDiagnosticReport | undefined, DiagnosticServerCancellationData>(ctx.log, 'diagnostics', token, undefined, () => {
           const hit = early(params.textDocument.uri);
@@ -138,7 +138,7 @@ export function registerDiagnostics(ctx: ServerContext): void {
   // A push client: an open file's own diagnostics as soon as it is opened during the first scan.
   ctx.documents.onDidOpen((e) =>
     runNotification(ctx.log, 'early diagnostics', async () => {
-      if (ctx.client.pullDiagnostics || !workspace.scanning) return;
+      if (ctx.client.pullDiagnostics || !workspace.scanning || !(await workspace.longScan)) return;
       await workspace.configured;
       const hit = early(e.document.uri);
       if (hit) void connection.sendDiagnostics({ uri: hit.file.uri, version: hit.file.version ?? undefined, diagnostics: toLspDiagnostics(hit.parsed, hit.diagnostics) });
