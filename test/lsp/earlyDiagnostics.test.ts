@@ -51,8 +51,13 @@ for (const pull of [true, false]) {
       const client = c;
       await client.open(A, APPS);
       // The analysis is held: what comes is the file's own (a misspelt value), not what needs the other file (a duplicate name).
-      const early = await client.diagnostics(A, (d) => d.some((x) => x.code === 'invalid-value'), 'the file-local diagnostics');
+      const first = await client.diagnostics(A, (d) => d.some((x) => x.code === 'invalid-value'), 'the file-local diagnostics');
+      assert.equal(count(first, 'duplicate-name'), 0, codes(first).join(', '));
+      // An edit while the analysis is held: the file-local diagnostics follow it.
+      await client.change(A, APPS.replace('deploy: contianer\n', 'deploy: contianer\n    replicaz: 2\n'));
+      const early = await client.diagnostics(A, (d) => d.some((x) => x.code === 'unknown-key'), 'the file-local diagnostics after an edit');
       assert.equal(count(early, 'duplicate-name'), 0, codes(early).join(', '));
+      assert.equal(count(early, 'invalid-value'), 1, codes(early).join(', '));
       if (pull) {
         const r = await client.pull(A);
         assert.equal(r.kind, 'full');
@@ -61,6 +66,7 @@ for (const pull of [true, false]) {
       release();
       const full = await client.diagnostics(A, (d) => d.some((x) => x.code === 'duplicate-name'), 'the full diagnostics');
       assert.equal(count(full, 'invalid-value'), 1, codes(full).join(', '));
+      assert.equal(count(full, 'unknown-key'), 1, codes(full).join(', '));
       assert.equal(new Set(full.map(key)).size, full.length, 'a diagnostic came twice');
       // Every early diagnostic is still there, once (nothing the scan changed touches it).
       for (const d of early) assert.equal(full.filter((x) => key(x) === key(d)).length, 1, key(d));

@@ -11,8 +11,8 @@ import type { Diagnostic, ParsedFile } from './types';
 
 /** Categories whose findings one file settles alone (the others read the fleet). */
 const LOCAL: ReadonlySet<RuleCategory> = new Set(['syntax', 'schema', 'placement']);
-/** Of the local categories, the rules that still read other files' declarations (pins to hosts). */
-const NEEDS_FLEET: ReadonlySet<string> = new Set(['pinned-host-mismatch', 'host-kernel-access']);
+/** Of the local categories, the rules that read the fleet's hosts (the file alone may declare some, not all). */
+const NEEDS_FLEET: ReadonlySet<string> = new Set(['pinned-host-mismatch', 'no-capable-host']);
 
 /** Whether a rule's findings in a file depend on that file alone. */
 export function isFileLocal(ruleId: string): boolean {

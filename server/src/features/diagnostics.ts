@@ -135,8 +135,8 @@ export function registerDiagnostics(ctx: ServerContext): void {
     });
   }
 
-  // A push client: an open file's own diagnostics as soon as it is opened during the first scan.
-  ctx.documents.onDidOpen((e) =>
+  // A push client: an open file's own diagnostics as soon as it is opened or edited during the first scan.
+  ctx.documents.onDidChangeContent((e) =>
     runNotification(ctx.log, 'early diagnostics', async () => {
       if (ctx.client.pullDiagnostics || !workspace.scanning || !(await workspace.longScan)) return;
       await workspace.configured;
