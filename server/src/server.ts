@@ -135,7 +135,7 @@ export function startServer(connection: Connection): ServerContext {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }, { globPattern: '**/.env' }],
             }),
           );
         }
@@ -180,7 +180,7 @@ export function startServer(connection: Connection): ServerContext {
       for (const ch of params.changes) {
         if (ch.uri.endsWith(`/${CONFIG_FILE_NAME}`)) config = true;
         // Descriptors, and other YAML that may be a manifest (the workspace reads it to see).
-        else if (YAML_RE.test(ch.uri)) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
+        else if (YAML_RE.test(ch.uri) || ch.uri.endsWith('/.env')) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
       }
       if (config && (await reloadConfiguration())) await workspace.scan();
     }),

@@ -8,13 +8,13 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type Analysis, AnalysisSession, fileOf } from './core/analyze';
-import { looksLikeManifest, parseManifest } from './core/manifests/k8s';
+import { isComposeFileName, looksLikeManifestFile, parseManifestFile, type SiblingReader } from './core/manifests/read';
 import { type Config, defaultConfig } from './core/config';
 import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
-import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
+import { MAX_DESCRIPTOR_BYTES, readRegularFile, readRegularFileSync } from './files';
 import { DESCRIPTOR_RE, inScanScope, isManifestCandidate, scanFolderAsync, YAML_RE } from './scan';
 
 export { DESCRIPTOR_RE, YAML_RE };
@@ -43,7 +43,7 @@ export interface FileState {
   lastDiagnostics: readonly Diagnostic[];
   /** Set for a disk file refused unread (its size in bytes): parsed as that refusal. */
   tooLarge?: number;
-  /** A Kubernetes manifest (read whole on every change), not a descriptor. */
+  /** A Kubernetes manifest or a Compose file (read whole on every change), not a descriptor. */
   manifest?: boolean;
 }
 
@@ -76,6 +76,8 @@ export class Workspace {
   private removed = new Set<string>();
   private listeners: ((e: AnalysisEvent) => void)[] = [];
   private scanId = 0;
+  /** Compose files known (so that a change next to one re-reads it). */
+  private composeFiles = new Set<string>();
   generation = 0;
   lastTimings: Timings = { parseMs: 0, analyzeMs: 0, parsedFiles: 0 };
   private resolveReady!: () => void;
@@ -124,7 +126,44 @@ export class Workspace {
 
   /** A YAML document that is not a descriptor: a manifest when its text names a workload kind. */
   isManifestCandidate(uri: string, languageId?: string): boolean {
-    return !this.isDescriptor(uri, languageId) && (languageId === 'yaml' || isManifestCandidate(uri.split(/[?#]/)[0]));
+    return !this.isDescriptor(uri, languageId) && (languageId === 'yaml' || languageId === 'dockercompose' || isManifestCandidate(uri.split(/[?#]/)[0]));
+  }
+
+  /**
+   * What a Compose file reads besides itself (`.env`, the override, `extends` files): an
+   * open document's text, else the file on disk (regular, within the size limit).
+   */
+  private siblings(uri: string): SiblingReader | undefined {
+    if (!isComposeFileName(uri)) return undefined;
+    const file = fsPath(uri);
+    if (!file) return undefined;
+    const dir = path.dirname(file);
+    return (rel) => {
+      const abs = path.resolve(dir, rel);
+      const open = this.files.get(URI.file(abs).toString());
+      if (open?.open) return open.text;
+      const r = readRegularFileSync(abs, MAX_DESCRIPTOR_BYTES);
+      return r.ok ? r.bytes.toString('utf8') : undefined;
+    };
+  }
+
+  /**
+   * A file changed next to Compose files: they read it (`.env`, an override, an `extends`
+   * file), so they are parsed again. Only the same folder counts: `extends: {file: ../x}`
+   * is re-read with the Compose file's next change.
+   */
+  private siblingChanged(uri: string): void {
+    const dir = uri.slice(0, uri.lastIndexOf('/') + 1);
+    for (const other of this.composeFiles) {
+      if (other === uri || other.slice(0, other.lastIndexOf('/') + 1) !== dir) continue;
+      const f = this.files.get(other);
+      if (!f) {
+        this.composeFiles.delete(other);
+        continue;
+      }
+      f.parsed = undefined;
+      f.textChanged = true;
+    }
   }
 
   /**
@@ -132,7 +171,7 @@ export class Workspace {
    * manifest (read whole: a manifest is parsed whole on each edit), forgotten otherwise.
    */
   setOpenManifest(uri: string, text: SourceText, version: number): void {
-    if (looksLikeManifest(text.text)) {
+    if (looksLikeManifestFile(uri, text.text)) {
       this.setOpenText(uri, text, version);
       const f = this.files.get(uri)!;
       f.manifest = true;
@@ -190,6 +229,7 @@ export class Workspace {
     f.source = source;
     f.tooLarge = undefined;
     this.removed.delete(uri);
+    if (this.composeFiles.size) this.siblingChanged(uri);
     this.invalidate();
   }
 
@@ -202,7 +242,8 @@ export class Workspace {
     f.cache = undefined;
     let disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
-    if (f.manifest && (disk?.text === undefined || !looksLikeManifest(disk.text))) disk = undefined;
+    if (this.composeFiles.size) this.siblingChanged(uri);
+    if (f.manifest && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text))) disk = undefined;
     if (disk === undefined) {
       this.files.delete(uri);
       this.removed.add(uri);
@@ -254,6 +295,12 @@ export class Workspace {
 
   /** A watched file was created, changed or deleted on disk. */
   async diskChanged(uri: string, deleted: boolean): Promise<void> {
+    if (this.composeFiles.size) this.siblingChanged(uri);
+    // A `.env` file is read by the Compose files next to it, never on its own.
+    if (uri.endsWith('/.env')) {
+      this.invalidate();
+      return;
+    }
     if (!YAML_RE.test(uri)) return;
     const f = this.files.get(uri);
     if (deleted) {
@@ -298,7 +345,7 @@ export class Workspace {
     const f = this.files.get(uri);
     if (f?.open) return;
     // A candidate over the size limit, or not a manifest, is not ours: no diagnostics.
-    if (candidate && (disk?.text === undefined || !looksLikeManifest(disk.text))) disk = undefined;
+    if (candidate && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text))) disk = undefined;
     if (disk === undefined) {
       if (f) {
         this.files.delete(uri);
@@ -367,7 +414,8 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifest(f.uri, f.source) : parseFile(f.uri, f.source, f.cache);
+        if (f.manifest && isComposeFileName(f.uri)) this.composeFiles.add(f.uri);
+        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifestFile(f.uri, f.source, this.siblings(f.uri)) : parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
-import { looksLikeManifest } from '../core/manifests/k8s';
+import { looksLikeManifestFile, type SiblingReader } from '../core/manifests/read';
+import { isComposeFileName } from '../core/manifests/compose';
 import { isManifestCandidate, scanFolder } from '../scan';
 import { safe } from './style';
 import { defaultConfig } from '../core/config';
@@ -168,7 +169,8 @@ export function readManifestCandidate(abs: string): ReadFile | undefined {
   if (!r.ok) return undefined;
   const buf = r.bytes;
   // The cheap test first: most YAML in a repository is not a manifest.
-  if (!buf.includes('kind:') || !buf.includes('apiVersion:') || buf.subarray(0, 65536).includes(0)) return undefined;
+  const compose = isComposeFileName(abs);
+  if ((compose ? !buf.includes('services') : !buf.includes('kind:') || !buf.includes('apiVersion:')) || buf.subarray(0, 65536).includes(0)) return undefined;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
@@ -177,7 +179,16 @@ export function readManifestCandidate(abs: string): ReadFile | undefined {
   }
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
-  return looksLikeManifest(text) ? { text, bom } : undefined;
+  return looksLikeManifestFile(abs, text) ? { text, bom } : undefined;
+}
+
+/** What a Compose file reads next to it (`.env`, its override, `extends` files): regular files within the size limit, as UTF-8. */
+export function siblingReader(abs: string): SiblingReader {
+  const dir = path.dirname(abs);
+  return (rel) => {
+    const r = readRegularFileSync(path.resolve(dir, rel), MAX_READ_BYTES);
+    return r.ok ? r.bytes.toString('utf8').replace(/^\uFEFF/, '') : undefined;
+  };
 }
 
 export function writeDescriptor(abs: string, display: string, file: ReadFile): void {

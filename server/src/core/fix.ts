@@ -18,7 +18,7 @@
 // The applier (`applyEdits`) is one pass over the sorted edits.
 
 import { eolOf } from './edits';
-import { parseManifest } from './manifests/k8s';
+import { parseManifestFile } from './manifests/read';
 import { upperBound } from './text';
 import { PieceCache, parseFile } from './parse';
 import { RULES_BY_ID } from './rules';
@@ -262,8 +262,8 @@ export type Reparse = (text: string) => readonly Finding[];
 export function reparser(file: string, keep?: { parsed?: ParsedFile }, manifest = false): Reparse {
   const cache = new PieceCache();
   return (text) => {
-    // A Kubernetes manifest is read whole, by its own reader.
-    const parsed = manifest ? parseManifest(file, text) : parseFile(file, text, cache);
+    // A manifest (Kubernetes or Compose) is read whole, by its own reader.
+    const parsed = manifest ? parseManifestFile(file, text) : parseFile(file, text, cache);
     // The last parse may be kept (the cache is not used after it): `--fix` reuses it.
     if (keep) keep.parsed = parsed;
     return parsed.findings;

@@ -149,9 +149,11 @@ export interface WorkloadDecl {
  * workload is its manifest document (or `List` item), so descriptor fixes never apply.
  */
 export interface ManifestWorkload {
-  format: 'kubernetes';
-  /** `Deployment`, `StatefulSet`, … `VirtualMachine`. */
+  format: 'kubernetes' | 'compose';
+  /** `Deployment`, `StatefulSet`, … `VirtualMachine`; `service` for Compose. */
   kind: string;
+  /** Compose: the project (top-level `name:`, else the folder), the scope of its service names. */
+  project?: string;
   namespace?: string;
   /** DaemonSet: one replica on every node that matches it. */
   perHost: boolean;
@@ -183,7 +185,7 @@ export interface ManifestScaler {
 
 /** What a manifest file holds besides workloads, for joining across files (`linkManifests`). */
 export interface ManifestFile {
-  format: 'kubernetes';
+  format: 'kubernetes' | 'compose';
   scalers: ManifestScaler[];
   /** PersistentVolumeClaim sizes by namespace-qualified name (`ns/name`, `/name` without a namespace). */
   claimSizes: Map<string, number>;

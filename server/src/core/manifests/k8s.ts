@@ -37,13 +37,13 @@ const SUPPORT_KINDS = ['HorizontalPodAutoscaler', 'PersistentVolumeClaim'];
 const READ_KINDS: readonly string[] = [...WORKLOAD_KINDS, ...SUPPORT_KINDS];
 
 /** Runtime classes that run each pod in its own VM: `kata*`, gVisor's `runsc`/`gvisor`. */
-const SANDBOX_RUNTIME = /^(kata|gvisor|runsc)/i;
+export const SANDBOX_RUNTIME = /^(kata|gvisor|runsc)/i;
 
 /** Capabilities that reach into the host kernel; SYS_MODULE loads code into it. */
-const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME', 'NET_ADMIN', 'BPF', 'PERFMON', 'ALL'];
+export const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME', 'NET_ADMIN', 'BPF', 'PERFMON', 'ALL'];
 
 /** hostPath mounts of the host kernel's files. */
-const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
+export const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
 
 /** An extended resource that counts GPUs: `nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/i915`. */
 const GPU_RESOURCE = /(^|\/)gpu$|^gpu\.intel\.com\//;
@@ -192,7 +192,7 @@ function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[]
   return w;
 }
 
-type Setter = <K extends keyof WorkloadDecl>(field: K, value: WorkloadDecl[K], node: YNode | undefined) => void;
+export type Setter = <K extends keyof WorkloadDecl>(field: K, value: WorkloadDecl[K], node: YNode | undefined) => void;
 
 function readPod(pod: YMap, w: WorkloadDecl, set: Setter, findings: Finding[], info: ManifestFile): void {
   const m = w.manifest!;
@@ -355,11 +355,11 @@ function selectorTerm(key: string, operator: string, values: readonly YNode[], w
   }
 }
 
-function kernelFinding(findings: Finding[], w: WorkloadDecl, node: YNode, what: string): void {
+export function kernelFinding(findings: Finding[], w: WorkloadDecl, node: YNode, what: string): void {
   findings.push({ ruleId: 'host-kernel-access', message: `'${w.name}' ${what}: it shares, and can change, the host's kernel.`, span: { ...node.span } });
 }
 
-function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
+export function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
   if (w.kernel !== 'custom') set('kernel', 'custom', node);
 }
 
@@ -406,14 +406,18 @@ function enumValues(key: string): readonly string[] {
 }
 
 function readAnnotations(metadata: YMap | undefined, w: WorkloadDecl, set: Setter, findings: Finding[]): void {
-  const annotations = map(get(metadata, 'annotations'));
+  readPlacementKeys(map(get(metadata, 'annotations')), w, set, findings, 'annotation');
+}
+
+/** Keys under ANNOTATION_PREFIX of a mapping: a manifest's annotations, a Compose service's labels. */
+export function readPlacementKeys(annotations: YMap | undefined, w: WorkloadDecl, set: Setter, findings: Finding[], noun: 'annotation' | 'label'): void {
   for (const e of annotations?.entries ?? []) {
     if (!e.key.startsWith(ANNOTATION_PREFIX)) continue;
     const name = e.key.slice(ANNOTATION_PREFIX.length) as Annotated;
     if (PROVENANCE_ANNOTATIONS.includes(name)) continue;
     const allowed = Object.hasOwn(ANNOTATIONS, name) ? ANNOTATIONS[name] : undefined;
     if (!allowed) {
-      findings.push({ ruleId: 'unknown-key', message: `Unknown annotation ${show(e.key)}: known ones are ${Object.keys(ANNOTATIONS).map((k) => `\`${ANNOTATION_PREFIX}${k}\``).join(', ')}.`, span: { ...e.keySpan } });
+      findings.push({ ruleId: 'unknown-key', message: `Unknown ${noun} ${show(e.key)}: known ones are ${Object.keys(ANNOTATIONS).map((k) => `\`${ANNOTATION_PREFIX}${k}\``).join(', ')}.`, span: { ...e.keySpan } });
       continue;
     }
     const raw = e.value?.kind === 'scalar' && e.value.value !== null ? String(e.value.value) : undefined;
