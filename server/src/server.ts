@@ -190,7 +190,7 @@ export function startServer(connection: Connection): ServerContext {
     runNotification(log, 'document change', () => {
       const d = e.document;
       if (workspace.isDescriptor(d.uri, d.languageId)) workspace.setOpenText(d.uri, d.source, d.version);
-      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version);
+      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version, d.languageId);
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));

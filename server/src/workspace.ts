@@ -45,6 +45,8 @@ export interface FileState {
   tooLarge?: number;
   /** A Kubernetes manifest or a Compose file (read whole on every change), not a descriptor. */
   manifest?: boolean;
+  /** A Compose file by its language id (`dockercompose`) rather than its name. */
+  compose?: boolean;
 }
 
 export interface AnalysisEvent {
@@ -133,8 +135,8 @@ export class Workspace {
    * What a Compose file reads besides itself (`.env`, the override, `extends` files): an
    * open document's text, else the file on disk (regular, within the size limit).
    */
-  private siblings(uri: string): SiblingReader | undefined {
-    if (!isComposeFileName(uri)) return undefined;
+  private siblings(uri: string, compose?: boolean): SiblingReader | undefined {
+    if (!compose && !isComposeFileName(uri)) return undefined;
     const file = fsPath(uri);
     if (!file) return undefined;
     const dir = path.dirname(file);
@@ -170,11 +172,14 @@ export class Workspace {
    * An open YAML document that is not a descriptor: tracked while its text looks like a
    * manifest (read whole: a manifest is parsed whole on each edit), forgotten otherwise.
    */
-  setOpenManifest(uri: string, text: SourceText, version: number): void {
-    if (looksLikeManifestFile(uri, text.text)) {
+  setOpenManifest(uri: string, text: SourceText, version: number, languageId?: string): void {
+    // The editor's `dockercompose` language makes any name a Compose file.
+    const compose = languageId === 'dockercompose' || undefined;
+    if (looksLikeManifestFile(uri, text.text, compose)) {
       this.setOpenText(uri, text, version);
       const f = this.files.get(uri)!;
       f.manifest = true;
+      f.compose = compose;
       f.cache = undefined;
       return;
     }
@@ -243,7 +248,7 @@ export class Workspace {
     let disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
     if (this.composeFiles.size) this.siblingChanged(uri);
-    if (f.manifest && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text))) disk = undefined;
+    if (f.manifest && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text, f.compose))) disk = undefined;
     if (disk === undefined) {
       this.files.delete(uri);
       this.removed.add(uri);
@@ -414,8 +419,8 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        if (f.manifest && isComposeFileName(f.uri)) this.composeFiles.add(f.uri);
-        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifestFile(f.uri, f.source, this.siblings(f.uri)) : parseFile(f.uri, f.source, f.cache);
+        if (f.manifest && (f.compose || isComposeFileName(f.uri))) this.composeFiles.add(f.uri);
+        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifestFile(f.uri, f.source, this.siblings(f.uri, f.compose), f.compose) : parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {

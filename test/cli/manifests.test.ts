@@ -60,6 +60,6 @@ describe('check: Kubernetes manifests', () => {
     const other = tempTree({ 'ci.yaml': 'name: build\non: [push]\n', 'values.yaml': 'kind: x\n' });
     const r = cli(['check', '.'], { cwd: other });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /No descriptor files .* or Kubernetes manifests found/);
+    assert.match(r.stderr, /No descriptor files .*, Kubernetes manifests or Compose files found/);
   });
 });

@@ -52,7 +52,7 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   const files = [...collected.files, ...manifests].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (!files.length) {
     if (!ignored.length) {
-      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) Kubernetes manifests or Compose files found in ${opts.paths.map(safe).join(', ')}.`);
+      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml), Kubernetes manifests or Compose files found in ${opts.paths.map(safe).join(', ')}.`);
     }
     note(`every descriptor found is ignored by the configuration (${ignored.length}).`);
   }

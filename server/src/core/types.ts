@@ -186,6 +186,8 @@ export interface ManifestScaler {
 /** What a manifest file holds besides workloads, for joining across files (`linkManifests`). */
 export interface ManifestFile {
   format: 'kubernetes' | 'compose';
+  /** Compose: how the project's other files were read, so that an edited text (a fix being verified) is read the same way. */
+  read?: (relative: string) => string | undefined;
   scalers: ManifestScaler[];
   /** PersistentVolumeClaim sizes by namespace-qualified name (`ns/name`, `/name` without a namespace). */
   claimSizes: Map<string, number>;

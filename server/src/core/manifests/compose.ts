@@ -70,7 +70,7 @@ export function imageRepository(image: string): string {
 export function parseCompose(file: string, text: string | SourceText, ctx: ComposeContext = {}): ParsedFile {
   const source = typeof text === 'string' ? SourceText.of(text) : text;
   const whole = source.text;
-  const info: ManifestFile = { format: 'compose', scalers: [], claimSizes: new Map() };
+  const info: ManifestFile = { format: 'compose', scalers: [], claimSizes: new Map(), read: ctx.read };
   const empty = { file: new Set<string>(), lines: new Map<number, Set<string>>() };
   if (whole.length > MAX_FILE_CHARS) {
     const out = parsedFile(file, source, { findings: [{ ruleId: 'yaml-syntax', message: `The Compose file is too large to read (${(whole.length / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_CHARS / 1048576} MB).`, span: { start: 0, end: 0 } }], suppressions: empty, lineStarts: [0] });
@@ -304,8 +304,8 @@ function mountOf(v: YNode): Mount | undefined {
     const s = str(v) ?? '';
     if (!s) return undefined;
     const parts = s.split(':');
-    // `C:\\…` on Windows: a drive letter is not a separator.
-    if (parts.length > 1 && /^[a-zA-Z]$/.test(parts[0]) && /^[\\/]/.test(parts[1])) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+    // `C:\…` on Windows: a drive letter is not a separator (`b:/data` is the volume `b`).
+    if (parts.length > 1 && /^[a-zA-Z]$/.test(parts[0]) && parts[1].startsWith('\\')) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
     if (parts.length === 1) return { type: 'volume', source: '', readOnly: false };
     const source = parts[0];
     const mode = parts[2] ?? '';
@@ -566,9 +566,9 @@ export function parseEnvFile(text: string): Map<string, string> {
 }
 
 /** Lists merged by a key, the way Compose merges them; other lists are joined without duplicates. */
-const MERGE_BY_TARGET = new Set(['volumes', 'devices']);
+const MERGE_BY_TARGET: readonly string[] = ['volumes', 'devices'];
 /** Lists an override replaces. */
-const REPLACED = new Set(['command', 'entrypoint', 'test']);
+const REPLACED: readonly string[] = ['command', 'entrypoint', 'test'];
 
 /**
  * Compose's merge of `over` onto `base`: mappings key by key, scalars and `command`/
@@ -594,8 +594,8 @@ function mergeNodes(base: YNode, over: YNode, path: readonly string[], own: (s: 
     }
     return { ...over, span, entries };
   }
-  if (base.kind === 'seq' && over.kind === 'seq' && !REPLACED.has(key)) {
-    const id = MERGE_BY_TARGET.has(key) ? targetOf : (n: YNode) => (n.kind === 'scalar' ? String(n.value) : undefined);
+  if (base.kind === 'seq' && over.kind === 'seq' && !REPLACED.includes(key)) {
+    const id = MERGE_BY_TARGET.includes(key) ? targetOf : (n: YNode) => (n.kind === 'scalar' ? String(n.value) : undefined);
     const items = [...base.items];
     for (const it of over.items) {
       const k = id(it);

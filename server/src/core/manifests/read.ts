@@ -10,14 +10,17 @@ import { looksLikeManifest, parseManifest } from './k8s';
 /** Reads a file next to the one being parsed, by a `/`-separated relative path (Compose's `.env`, override, `extends` files). */
 export type SiblingReader = (relative: string) => string | undefined;
 
-/** The cheap test a non-descriptor YAML file must pass to be read at all; the rest gets no diagnostics. */
-export function looksLikeManifestFile(file: string, text: string): boolean {
-  return isComposeFileName(file) ? looksLikeCompose(text) : looksLikeManifest(text);
+/**
+ * The cheap test a non-descriptor YAML file must pass to be read at all; the rest gets no
+ * diagnostics. `compose`: a Compose file whatever its name (the editor's language id says so).
+ */
+export function looksLikeManifestFile(file: string, text: string, compose?: boolean): boolean {
+  return compose || isComposeFileName(file) ? looksLikeCompose(text) : looksLikeManifest(text);
 }
 
 /** Reads a manifest file with its reader; `read` gives a Compose file its project's other files. */
-export function parseManifestFile(file: string, text: string | SourceText, read?: SiblingReader): ParsedFile {
-  return isComposeFileName(file) ? parseCompose(file, text, { read }) : parseManifest(file, text);
+export function parseManifestFile(file: string, text: string | SourceText, read?: SiblingReader, compose?: boolean): ParsedFile {
+  return compose || isComposeFileName(file) ? parseCompose(file, text, { read }) : parseManifest(file, text);
 }
 
 export { isComposeFileName };
