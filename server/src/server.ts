@@ -39,6 +39,8 @@ export const SERVER_NAME = 'workload-placement';
 export const DESCRIPTOR_GLOB = '**/*.[wW][oO][rR][kK][lL][oO][aA][dD].{[yY][aA][mM][lL],[yY][mM][lL]}';
 /** Every other YAML file, for Kubernetes manifests (the workspace reads a changed one to see whether it is one). */
 export const MANIFEST_GLOB = '**/*.{[yY][aA][mM][lL],[yY][mM][lL]}';
+/** `.env` files: the Compose files next to one read their variables from it. */
+export const ENV_GLOB = '**/.env';
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(editorDocuments);
@@ -135,7 +137,7 @@ export function startServer(connection: Connection): ServerContext {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }, { globPattern: '**/.env' }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }, { globPattern: ENV_GLOB }],
             }),
           );
         }

@@ -96,9 +96,6 @@ export function parseCompose(file: string, text: string | SourceText, ctx: Compo
   const rank = COMPOSE_BASE_FILES.indexOf(lower);
   const base = rank >= 0;
   const present = (n: string) => n !== lower && read(n) !== undefined;
-  // An override, or another variant, next to a base file is merged into the base (or
-  // picked with `-f` at deploy time), and of two base files Compose takes the first: such
-  // a file adds no workloads of its own. Its variables are still checked where written.
   const overrideFile = COMPOSE_OVERRIDE_FILES.includes(lower);
   const baseFile = COMPOSE_BASE_FILES.find(present);
   // Of two base files Compose takes the first; a variant (`compose.prod.yaml`) next to a
@@ -125,9 +122,11 @@ export function parseCompose(file: string, text: string | SourceText, ctx: Compo
     if (baseRoot && !get(root, 'name')) projectRoot = baseRoot;
   }
   const project = projectName(str(get(projectRoot, 'name')) ?? folderName(file));
+  const owned = new Map<string, YEntry>();
+  for (const x of ownServices?.entries ?? []) if (x.value?.kind === 'map' && !owned.has(x.key)) owned.set(x.key, x);
   for (const e of services?.entries ?? []) {
     if (!e.value || e.value.kind !== 'map' || e.key.startsWith('x-')) continue;
-    const own = ownServices?.entries.find((x) => x.key === e.key && x.value?.kind === 'map');
+    const own = owned.get(e.key);
     if (!own || get(skip, e.key)) continue;
     const merged = reader.resolve('', e.key, e.value, []);
     out.workloads.push(readService(project, e.key, own, merged, own.value as YMap, file, reader));
@@ -162,8 +161,9 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
     w[field] = value;
     if (node) m.fields[field] = spanOf(node);
   };
-  const at1 = (n: YNode) => ({ ...n, span: spanOf(n) }) as YNode;
-  const kernel = (node: YNode, what: string) => kernelFinding(findings, w, at1(node), `${what}${reader.isOwn(node) ? '' : ` (${reader.whereOf(node)})`}`);
+  // The node with its span in this file, for findings and fields.
+  const here = (n: YNode) => ({ ...n, span: spanOf(n) }) as YNode;
+  const kernel = (node: YNode, what: string) => kernelFinding(findings, w, here(node), `${what}${reader.isOwn(node) ? '' : ` (${reader.whereOf(node)})`}`);
 
   // Replicas: `deploy.replicas`, else the older `scale`.
   const replicasNode = at(s, ['deploy', 'replicas']) ?? get(s, 'scale');
@@ -226,7 +226,7 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
     const hit = hostPath === undefined ? undefined : hostPath === '/' ? '/' : KERNEL_PATHS.find((p) => hostPath === p || hostPath.startsWith(`${p}/`));
     if (hit) {
       kernel(v, `mounts the host's ${show(mount.source)}`);
-      if (hit === '/lib/modules' || hit === '/') needsOwnKernel(w, set, at1(v));
+      if (hit === '/lib/modules' || hit === '/') needsOwnKernel(w, set, here(v));
       continue;
     }
     if (mount.type === 'tmpfs' || mount.type === 'npipe' || (mount.type === 'bind' && (mount.readOnly || /\.sock$/.test(mount.source)))) continue;
@@ -261,7 +261,7 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
     const capName = (str(cap) ?? '').toUpperCase().replace(/^CAP_/, '');
     if (!KERNEL_CAPABILITIES.includes(capName)) continue;
     kernel(cap, `adds the capability ${capName}`);
-    if (capName === 'SYS_MODULE' || capName === 'ALL') needsOwnKernel(w, set, at1(cap));
+    if (capName === 'SYS_MODULE' || capName === 'ALL') needsOwnKernel(w, set, here(cap));
   }
   const devs = get(s, 'devices');
   for (const d of devs?.kind === 'seq' ? devs.items : []) {
