@@ -80,6 +80,8 @@ export class Workspace {
   private scanId = 0;
   /** Compose files known (so that a change next to one re-reads it). */
   private composeFiles = new Set<string>();
+  /** What Compose files read from disk next to them (undefined: missing), until a watched file changes. */
+  private siblingTexts = new Map<string, string | undefined>();
   generation = 0;
   lastTimings: Timings = { parseMs: 0, analyzeMs: 0, parsedFiles: 0 };
   private resolveReady!: () => void;
@@ -144,8 +146,12 @@ export class Workspace {
       const abs = path.resolve(dir, rel);
       const open = this.files.get(URI.file(abs).toString());
       if (open?.open) return open.text;
+      // Disk reads are kept until a watched file changes: an edit reads no file.
+      if (this.siblingTexts.has(abs)) return this.siblingTexts.get(abs);
       const r = readRegularFileSync(abs, MAX_DESCRIPTOR_BYTES);
-      return r.ok ? r.bytes.toString('utf8') : undefined;
+      const text = r.ok ? r.bytes.toString('utf8').replace(/^\uFEFF/, '') : undefined;
+      this.siblingTexts.set(abs, text);
+      return text;
     };
   }
 
@@ -247,6 +253,7 @@ export class Workspace {
     f.cache = undefined;
     let disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
+    this.siblingTexts.clear();
     if (this.composeFiles.size) this.siblingChanged(uri);
     if (f.manifest && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text, f.compose))) disk = undefined;
     if (disk === undefined) {
@@ -264,6 +271,7 @@ export class Workspace {
   /** Lists (with the scanner the CLI uses: server/src/scan.ts) and reads every descriptor below the workspace folders. */
   async scan(): Promise<number> {
     const id = ++this.scanId;
+    this.siblingTexts.clear();
     const found = new Set<string>();
     const candidates = new Set<string>();
     for (const folder of this.folders) {
@@ -300,6 +308,7 @@ export class Workspace {
 
   /** A watched file was created, changed or deleted on disk. */
   async diskChanged(uri: string, deleted: boolean): Promise<void> {
+    this.siblingTexts.clear();
     if (this.composeFiles.size) this.siblingChanged(uri);
     // A `.env` file is read by the Compose files next to it, never on its own.
     if (uri.endsWith('/.env')) {

@@ -68,6 +68,19 @@ describe('Compose files over the protocol', { timeout: 120_000 }, () => {
     await waitFor(async () => !variable(await c!.diagnostics('shop/compose.yaml')), 'TAG is set now');
   });
 
+  it('an open override is merged into its base as it is edited', async () => {
+    c = await TestClient.start({ files: { ...FILES, 'shop/.env': 'TAG=1\nDB_PASSWORD=x\n' } });
+    await c.open('shop/compose.yaml', COMPOSE, 'dockercompose');
+    const atWeb = (x: P.Diagnostic) => x.code === 'host-kernel-access' && x.range.start.line === at(COMPOSE, '  w|eb:').line;
+    const kernelAtWeb = (d: P.Diagnostic[]) => d.some(atWeb);
+    await c.diagnostics('shop/compose.yaml', (d) => d.length > 0 && !kernelAtWeb(d));
+    await c.open('shop/compose.override.yaml', 'services:\n  web:\n    privileged: true\n', 'dockercompose');
+    const diags = await c.diagnostics('shop/compose.yaml', kernelAtWeb, 'the override\'s privileged lands on web');
+    assert.match(diags.find(atWeb)!.message, /in compose\.override\.yaml/);
+    const own = await c.diagnostics('shop/compose.override.yaml');
+    assert.deepEqual(own, [], 'the override adds no workload of its own for web');
+  });
+
   it('YAML that is not a Compose file, even named like one, gets nothing', async () => {
     c = await TestClient.start({ files: FILES });
     await c.open('compose.yaml', 'just: a config\n', 'dockercompose');

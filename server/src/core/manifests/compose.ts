@@ -40,7 +40,7 @@ export function isComposeFileName(file: string): boolean {
 
 /** The cheap test a Compose-named file must pass: a top-level `services:` key. */
 export function looksLikeCompose(text: string): boolean {
-  return /^services[ \t]*:/m.test(text);
+  return /^\uFEFF?services[ \t]*:/m.test(text);
 }
 
 /** Images whose repository (registry and tag ignored) is a database or another data store. */
@@ -449,18 +449,21 @@ function prepare(node: YNode, env: ReadonlyMap<string, string>, findings: Findin
     } else if (n.kind === 'seq') {
       out = { ...n, items: n.items.map((it) => walk(it, depth + 1)) };
     } else {
+      // Keys seen, so that a mapping is read in one pass however many keys it merges.
       const entries: YEntry[] = [];
-      const merged: YEntry[] = [];
+      const explicit = new Set<string>();
+      const merged = new Map<string, YEntry>();
       for (const e of n.entries) {
         if (e.key === '<<' && e.value) {
           const v = walk(e.value, depth + 1);
           const maps = v.kind === 'map' ? [v] : v.kind === 'seq' ? v.items.filter((x): x is YMap => x.kind === 'map') : [];
-          for (const m of maps) for (const me of m.entries) if (!merged.some((x) => x.key === me.key)) merged.push(me);
+          for (const m of maps) for (const me of m.entries) if (!merged.has(me.key)) merged.set(me.key, me);
           continue;
         }
+        explicit.add(e.key);
         entries.push({ ...e, value: e.value ? walk(e.value, depth + 1) : null });
       }
-      for (const me of merged) if (!entries.some((x) => x.key === me.key)) entries.push(me);
+      for (const [k, me] of merged) if (!explicit.has(k)) entries.push(me);
       out = { ...n, entries };
     }
     mark?.(out);
@@ -585,8 +588,11 @@ function mergeNodes(base: YNode, over: YNode, path: readonly string[], own: (s: 
   }
   if (base.kind === 'map' && over.kind === 'map') {
     const entries = base.entries.map((e) => ({ ...e }));
+    const index = new Map<string, number>();
+    entries.forEach((e, i) => index.has(e.key) || index.set(e.key, i));
     for (const oe of over.entries) {
-      const i = entries.findIndex((e) => e.key === oe.key);
+      const i = index.get(oe.key) ?? -1;
+      if (i < 0) index.set(oe.key, entries.length);
       const keySpan = i >= 0 && !own(oe.keySpan) && own(entries[i].keySpan) ? entries[i].keySpan : oe.keySpan;
       if (i < 0) entries.push(oe);
       else if (entries[i].value && oe.value) entries[i] = { ...oe, keySpan, value: mergeNodes(entries[i].value!, oe.value, [...path, oe.key], own) };
@@ -597,11 +603,19 @@ function mergeNodes(base: YNode, over: YNode, path: readonly string[], own: (s: 
   if (base.kind === 'seq' && over.kind === 'seq' && !REPLACED.includes(key)) {
     const id = MERGE_BY_TARGET.includes(key) ? targetOf : (n: YNode) => (n.kind === 'scalar' ? String(n.value) : undefined);
     const items = [...base.items];
+    const index = new Map<string, number>();
+    items.forEach((x, i) => {
+      const k = id(x);
+      if (k !== undefined && !index.has(k)) index.set(k, i);
+    });
     for (const it of over.items) {
       const k = id(it);
-      const i = k === undefined ? -1 : items.findIndex((x) => id(x) === k);
-      if (i < 0) items.push(it);
-      else items[i] = it;
+      const i = k === undefined ? -1 : (index.get(k) ?? -1);
+      if (i >= 0) items[i] = it;
+      else {
+        if (k !== undefined) index.set(k, items.length);
+        items.push(it);
+      }
     }
     return { ...over, span, items };
   }
