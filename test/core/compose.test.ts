@@ -124,6 +124,7 @@ describe('compose: one row per mapped field', () => {
     assert.equal(parse('name: My_Shop.Prod\nservices: { a: { image: x } }\n').workloads[0].name, 'my_shopprod/a');
     assert.equal(parseCompose('/repo/Billing API/compose.yaml', 'services: { a: { image: x } }\n').workloads[0].name, 'billingapi/a');
     assert.equal(parseCompose('file:///repo/billing%20api/compose.yaml', 'services: { a: { image: x } }\n').workloads[0].name, 'billingapi/a');
+    assert.equal(parse('name: shop\nservices: { a: { image: x } }\n', { '.env': 'COMPOSE_PROJECT_NAME=shop-staging\n' }).workloads[0].name, 'shop-staging/a');
   });
 });
 

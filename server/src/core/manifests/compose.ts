@@ -121,7 +121,8 @@ export function parseCompose(file: string, text: string | SourceText, ctx: Compo
     skip = map(get(baseRoot, 'services'));
     if (baseRoot && !get(root, 'name')) projectRoot = baseRoot;
   }
-  const project = projectName(str(get(projectRoot, 'name')) ?? folderName(file));
+  // As Compose: `COMPOSE_PROJECT_NAME` (here from `.env` only) over `name:` over the folder.
+  const project = projectName(env.get('COMPOSE_PROJECT_NAME') || (str(get(projectRoot, 'name')) ?? folderName(file)));
   const owned = new Map<string, YEntry>();
   for (const x of ownServices?.entries ?? []) if (x.value?.kind === 'map' && !owned.has(x.key)) owned.set(x.key, x);
   for (const e of services?.entries ?? []) {
