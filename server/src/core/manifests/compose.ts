@@ -13,7 +13,7 @@ import { archValues } from '../schema';
 import { type Chars, SourceText } from '../sourceText';
 import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestWorkload, ParsedFile, Span, WorkloadDecl, YEntry, YMap, YNode } from '../types';
-import { MAX_DEPTH, nestingDepth, parseWithLibrary } from '../yamlTree';
+import { MAX_DEPTH, nestingDepth, parseTree } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
 import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, type Setter } from './k8s';
 
@@ -421,7 +421,8 @@ function readTree(text: string, findings: Finding[]): { root: YNode; comments: S
     findings.push({ ruleId: 'yaml-syntax', message: `The YAML nests more than ${MAX_DEPTH} levels deep; the Compose file was not read.`, span: { start: 0, end: 0 } });
     return undefined;
   }
-  const tree = parseWithLibrary(text, 0);
+  // The descriptors' reader: plain block YAML directly (several times faster), the rest with the library.
+  const tree = parseTree(text, 0);
   const error = tree.findings.find((f) => f.severity === 'error');
   // One parse diagnostic: the first error (the rest follow from it). A broken file is not read.
   if (error) {
