@@ -205,6 +205,13 @@ describe('import k8s: files, comments and the summary', () => {
     assert.match(r.notes.join('\n'), /logs: a DaemonSet/);
     assert.match(r.files[0].text, /# size: unknown/);
   });
+
+  it('a zone no host has is a note and a comment, not a pin', () => {
+    const elsewhere = SITED.replace(/eu-1a/g, 'eu-9z');
+    const r = importManifests([parseFile('hosts.workload.yaml', elsewhere), ...parseAll(ANNOTATED)], { display: (f) => f, command: 'import k8s' });
+    assert.match(r.notes.join('\n'), /ledger: held to the zone eu-1a, and no host has that site/);
+    assert.match(r.files[0].text, /# topology\.kubernetes\.io\/zone eu-1a: no host of the descriptors read has that site\n/);
+  });
 });
 
 describe('import k8s: hostile text stays inert', () => {

@@ -151,7 +151,10 @@ function writeWorkload(lines: string[], w: WorkloadDecl, source: string, f: Pars
   if (m.zones.length) {
     const zones = m.zones.map(textComment).join(', ');
     if (m.zoneHosts?.length) lines.push(`    # topology.kubernetes.io/zone ${zones}: the hosts of ${m.zones.length === 1 ? 'that site' : 'those sites'}`);
-    else if (m.zoneHosts) lines.push(`    # topology.kubernetes.io/zone ${zones}: no host of the descriptors read has that site`);
+    else if (m.zoneHosts) {
+      lines.push(`    # topology.kubernetes.io/zone ${zones}: no host of the descriptors read has that site`);
+      notes.push(`${name}: held to the zone${m.zones.length === 1 ? '' : 's'} ${m.zones.join(', ')}, and no host has that site (check on the manifests reports it): not pinned.`);
+    }
     else if (w.pins.length) lines.push(`    # topology.kubernetes.io/zone ${zones}: the hostname pins below are narrower`);
     else {
       lines.push(`    # topology.kubernetes.io/zone ${zones}: not applied, ${haveHosts ? 'no host declares a site' : 'no hosts were given'}`);
