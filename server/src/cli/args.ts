@@ -131,8 +131,8 @@ skipped (templates, invalid YAML, other kinds), and why.
 Options for ${Object.keys(MANIFEST_SOURCES).join(', ')}: --out, --force, --quiet as above, and
   --config <path>          The configuration (default: the nearest .workload-placement.json)
 
-Exit codes: 0 written, 2 usage error, unreadable export, missing sheets or columns, or
-files that exist without --force.`;
+Exit codes: 0 written, 2 usage error, unreadable export, missing sheets or columns, no
+manifest workload in the paths, or files that exist without --force.`;
 
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;

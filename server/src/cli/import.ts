@@ -20,7 +20,7 @@ export interface ImportIo {
 }
 
 /** How many names a summary line lists before "and N more". */
-export const LIST_NAMES = 8;
+const LIST_NAMES = 8;
 
 export async function runImport(opts: ImportCommandOptions, io: ImportIo): Promise<number> {
   const input = path.resolve(io.cwd, opts.input);
