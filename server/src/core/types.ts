@@ -163,8 +163,13 @@ export interface ManifestWorkload {
    * `gpus: w.manifest?.gpus` where the declaration is read.
    */
   gpus?: number;
-  /** `topology.kubernetes.io/zone` the workload is held to (the descriptor has no workload site yet). */
+  /**
+   * `topology.kubernetes.io/zone` values the workload is held to: a zone is a host's
+   * `site`. When the files are linked, the workload is pinned to the hosts of those sites.
+   */
   zones: string[];
+  /** The hosts its zones resolved to (set when linked; undefined when the fleet declares no site). */
+  zoneHosts?: string[];
   /** Where each descriptor field's value came from, for factors and hover (field name → manifest span). */
   fields: Partial<Record<string, Span>>;
   /** Claimed PersistentVolumeClaims whose size is in another document (filled when the files are linked). */
@@ -191,6 +196,16 @@ export interface ManifestFile {
   scalers: ManifestScaler[];
   /** PersistentVolumeClaim sizes by namespace-qualified name (`ns/name`, `/name` without a namespace). */
   claimSizes: Map<string, number>;
+  /** Documents read and not made workloads nor joined into one (for `import`'s summary). */
+  skipped?: ManifestSkipped[];
+}
+
+/** A manifest document that adds nothing: another kind, no name, another API group. */
+export interface ManifestSkipped {
+  kind: string;
+  name?: string;
+  reason: 'kind' | 'no name' | 'api group';
+  span: Span;
 }
 
 export type Decl = HostDecl | WorkloadDecl;

@@ -1,0 +1,18 @@
+// The manifest formats `workload-placement import <format>` reads, as data: a reader that
+// gives the core's model (ParsedFile with `manifest`) is all a format needs, the rest of
+// the import (finding files, joining, writing, the summary) is shared (importManifests.ts).
+
+import { looksLikeManifest, parseManifest } from '../core/manifests/k8s';
+import type { ParsedFile } from '../core/types';
+
+export interface ManifestSource {
+  /** For messages: `Kubernetes manifests`. */
+  title: string;
+  /** The cheap test a YAML file found in a folder (or named) must pass to be read. */
+  looksLike: (text: string) => boolean;
+  parse: (file: string, text: string) => ParsedFile;
+}
+
+export const MANIFEST_SOURCES: Readonly<Record<string, ManifestSource>> = {
+  k8s: { title: 'Kubernetes manifests', looksLike: looksLikeManifest, parse: parseManifest },
+};
