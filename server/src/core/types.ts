@@ -152,7 +152,7 @@ export interface ManifestWorkload {
   format: 'kubernetes' | 'compose';
   /** `Deployment`, `StatefulSet`, … `VirtualMachine`; `service` for Compose. */
   kind: string;
-  /** Compose: the project (top-level `name:`, else the folder), the scope of its service names. */
+  /** Compose: the project (`COMPOSE_PROJECT_NAME` in `.env`, the top-level `name:`, else the folder), the scope of its service names. */
   project?: string;
   namespace?: string;
   /** DaemonSet: one replica on every node that matches it. */
