@@ -101,7 +101,7 @@ describe('import k8s', () => {
       [['import', 'k8s', 'manifests'], /import k8s needs --out DIR/],
       [['import', 'k8s', '--out', 'o'], /import k8s needs the manifests/],
       [['import', 'k8s', 'manifests', '--out', 'o', '--per-file', '3'], /import k8s does not take --per-file/],
-      [['import', 'helm', 'manifests', '--out', 'o'], /Unknown import source 'helm' \(sources: rvtools, k8s\)/],
+      [['import', 'helm', 'manifests', '--out', 'o'], /Unknown import source 'helm' \(sources: rvtools, k8s, compose\)/],
       [['import', 'k8s', 'nowhere', '--out', 'o'], /nowhere: no such file or folder/],
       [['import', 'k8s', 'plain', '--out', 'o'], /No workloads in Kubernetes manifests found in plain; nothing written\.\n {2}1 YAML file that is not Kubernetes manifests: plain\/values\.yaml/],
       [['import', 'k8s', 'manifests/broken.yaml', '--out', 'o'], /No workloads .* nothing written\.\n {2}1 file with invalid YAML/],
@@ -116,7 +116,7 @@ describe('import k8s', () => {
   });
 
   it('is in the help', () => {
-    assert.match(cli(['--help']).stdout, /import k8s <paths\.\.\.> --out DIR/);
-    assert.match(cli(['import', '--help']).stdout, /workload-placement import k8s <paths\.\.\.> --out DIR/);
+    assert.match(cli(['--help']).stdout, /import k8s\|compose <paths\.\.\.> --out DIR/);
+    assert.match(cli(['import', '--help']).stdout, /workload-placement import k8s\|compose <paths\.\.\.> --out DIR/);
   });
 });

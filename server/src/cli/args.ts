@@ -67,8 +67,8 @@ Commands:
                      \`workload-placement export --help\`)
   import rvtools <file.xlsx | folder> --out DIR
                      Write descriptor files from a VMware inventory (RVTools export)
-  import k8s <paths...> --out DIR
-                     Write descriptor files from Kubernetes manifests
+  import k8s|compose <paths...> --out DIR
+                     Write descriptor files from Kubernetes manifests or Compose files
 
 Options:
   -h, --help         Show help (\`workload-placement check --help\` for check's options)
@@ -126,7 +126,9 @@ file with workloads, each workload under a comment naming its source (file:line,
 kind/name). Descriptors among the paths are read for their hosts only (not written):
 give the fleet's, so that what depends on it (DaemonSet replicas, zones as the hosts of
 that site) is written as \`check\` sees it. Prints what was imported and what was
-skipped (templates, invalid YAML, other kinds), and why.
+skipped (templates, invalid YAML, other kinds), and why. compose reads Compose files
+(with their .env, override and extends files) and writes one descriptor per Compose file,
+named for its project; a service \`shop/web\` becomes the workload \`shop-web\`.
 
 Options for ${Object.keys(MANIFEST_SOURCES).join(', ')}: --out, --force, --quiet as above, and
   --config <path>          The configuration (default: the nearest .workload-placement.json)

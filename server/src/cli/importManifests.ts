@@ -35,7 +35,7 @@ export function runManifestImport(opts: ManifestImportOptions, io: ImportIo): nu
       notManifests.push(f);
       continue;
     }
-    if (source.looksLike(text)) parsed.push(source.parse(f, text));
+    if (source.looksLike(f, text)) parsed.push(source.parse(f, text));
     else notManifests.push(f);
   }
   // Files named: descriptors for their hosts, other YAML a manifest when it says so.
@@ -44,7 +44,7 @@ export function runManifestImport(opts: ManifestImportOptions, io: ImportIo): nu
     try {
       const { text } = readDescriptor(f, display(f));
       if (!collected.maybeManifests.has(f)) parsed.push(parseFile(f, text));
-      else if (source.looksLike(text)) parsed.push(source.parse(f, text));
+      else if (source.looksLike(f, text)) parsed.push(source.parse(f, text));
       else notManifests.push(f);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;

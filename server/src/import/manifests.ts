@@ -8,6 +8,7 @@
 // Manifest text is untrusted: values are written with the `yaml` package's stringify,
 // text in comments is quoted with controls and `#` escaped (commentValue).
 
+import { COMPOSE_OVERRIDE_FILES } from '../core/manifests/compose';
 import { ManifestLinks } from '../core/manifests/k8s';
 import { dnsLabelFor, freeLabel } from '../core/names';
 import { lineOf } from '../core/text';
@@ -63,6 +64,7 @@ export function importManifests(files: readonly ParsedFile[], opts: ManifestImpo
   const linked = new ManifestLinks().link(files);
   const out: ManifestImport = { files: [], imported: [], skipped: [], notes: [] };
   const taken = new Set<string>();
+  const usedNames = new Set<string>();
   const manifests = linked.filter((f) => f.manifest);
   const hostCount = linked.reduce((n, f) => n + f.hosts.length, 0);
   for (const f of manifests) {
@@ -74,7 +76,10 @@ export function importManifests(files: readonly ParsedFile[], opts: ManifestImpo
     }
     for (const s of f.manifest!.skipped ?? []) out.skipped.push({ source: at(s.span.start), reason: s.reason, kind: s.kind, name: s.name });
     if (!f.workloads.length) continue;
-    const base = dnsLabelFor(baseName(shown)) ?? 'manifest';
+    // A Compose file is named for its project (`shop.workload.yaml`), a manifest for its file.
+    const project = f.manifest!.format === 'compose' ? f.workloads.find((w) => w.manifest?.project !== undefined)?.manifest?.project : undefined;
+    const override = project !== undefined && COMPOSE_OVERRIDE_FILES.includes((shown.split('/').pop() ?? '').toLowerCase());
+    const base = dnsLabelFor(project !== undefined ? `${project}${override ? '-override' : ''}` : baseName(shown)) ?? 'manifest';
     const label = freeLabel(base, (n) => taken.has(n));
     taken.add(label);
     const name = `${label}.workload.yaml`;
@@ -86,18 +91,32 @@ export function importManifests(files: readonly ParsedFile[], opts: ManifestImpo
     ];
     for (const w of f.workloads) {
       const source = at(w.nameSpan.start);
-      writeWorkload(lines, w, source, f, out.notes, hostCount > 0);
-      out.imported.push({ name: w.name ?? '', kind: w.manifest!.kind, source, file: name });
+      const written = descriptorName(w, usedNames);
+      writeWorkload(lines, w, written, source, f, out.notes, hostCount > 0);
+      out.imported.push({ name: written, kind: w.manifest!.kind, source, file: name });
     }
     out.files.push({ name, text: `${lines.join('\n')}\n`, hosts: 0, workloads: f.workloads.length });
   }
   return out;
 }
 
-function writeWorkload(lines: string[], w: WorkloadDecl, source: string, f: ParsedFile, notes: string[], haveHosts: boolean): void {
-  const m = w.manifest!;
+/**
+ * The name a workload gets in the descriptor. A Compose service's fleet name is
+ * `project/service`, which is not a DNS label: it becomes `project-service`, unique among
+ * those imported. A Kubernetes name is kept as it is (check reports one that is not a label).
+ */
+function descriptorName(w: WorkloadDecl, used: Set<string>): string {
   const name = w.name ?? '';
-  lines.push(`  # from ${pathComment(source)}, ${m.kind}/${textComment(name)}${m.namespace !== undefined ? ` in namespace ${textComment(m.namespace)}` : ''}`);
+  const written = w.manifest?.format === 'compose' ? freeLabel(dnsLabelFor(name) ?? 'service', (n) => used.has(n)) : name;
+  used.add(written);
+  return written;
+}
+
+function writeWorkload(lines: string[], w: WorkloadDecl, name: string, source: string, f: ParsedFile, notes: string[], haveHosts: boolean): void {
+  const m = w.manifest!;
+  const compose = m.format === 'compose';
+  const origin = compose && m.project !== undefined ? `service ${textComment((w.name ?? '').slice(m.project.length + 1))} of the Compose project ${textComment(m.project)}` : `${m.kind}/${textComment(w.name ?? '')}`;
+  lines.push(`  # from ${pathComment(source)}, ${origin}${m.namespace !== undefined ? ` in namespace ${textComment(m.namespace)}` : ''}`);
   // What shares the host kernel is a finding on the manifest, not a field: kept as a comment.
   for (const x of f.findings) {
     if (x.ruleId === 'host-kernel-access' && x.span.start >= w.span.start && x.span.end <= w.span.end) lines.push(`  # host-kernel-access: ${textComment(x.message.replace(/^'[^']*' /, ''))}`);
@@ -141,7 +160,11 @@ function writeWorkload(lines: string[], w: WorkloadDecl, source: string, f: Pars
     w.volumes.forEach((v, i) => {
       lines.push(`      - name: ${yamlScalar(v.name ?? `volume-${i + 1}`)}`);
       if (v.size !== undefined) lines.push(`        size: ${formatSize(v.size)}`);
-      else {
+      else if (compose) {
+        // A Compose volume has no size: the user must give one.
+        lines.push('        # size: unknown (a Compose volume has no size); set it');
+        notes.push(`${name}: the size of the volume ${v.name ?? `volume-${i + 1}`} is unknown (Compose does not give one): set \`size\`.`);
+      } else {
         lines.push('        # size: unknown (no PersistentVolumeClaim of that name was read); set it');
         notes.push(`${name}: the size of the claim ${v.name ?? `volume-${i + 1}`} is unknown (its PersistentVolumeClaim was not among the inputs): set \`size\`.`);
       }
