@@ -70,4 +70,22 @@ describe('check: Compose files', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Compose files found/);
   });
+
+  it('layout and export read the Compose files as check does', () => {
+    const checked = json(['check', 'stacks/', 'hosts.workload.yaml'], { cwd: dir }).report;
+    const l = cli(['layout', 'stacks/', 'hosts.workload.yaml', '--format', 'json'], { cwd: dir });
+    assert.equal(l.code, 0, l.stderr);
+    const { layout } = JSON.parse(l.stdout) as { layout: { workloads: { name: string; verdict: string | null }[]; files: string[] } };
+    assert.deepEqual(layout.workloads.map((w) => w.name).sort(), SERVICES);
+    for (const w of layout.workloads) assert.equal(w.verdict, checked.workloads.find((x) => x.name === w.name)!.verdict, w.name);
+    assert.ok(layout.files.includes('stacks/shop/compose.yaml'));
+
+    const e = cli(['export', 'k8s', 'stacks/', 'hosts.workload.yaml', '--out', 'k8s-out'], { cwd: dir });
+    assert.notEqual(e.code, 2, e.stderr);
+    const written = fs.readdirSync(path.join(dir, 'k8s-out'));
+    for (const name of SERVICES) assert.ok(written.includes(`${name.replace('/', '-')}.yaml`) || e.stdout.includes(`${name} at`), name);
+    assert.match(fs.readFileSync(path.join(dir, 'k8s-out', 'shop-web.yaml'), 'utf8'), /name: shop-web/);
+    // The documented renaming of `project/service` is not a note; only a clash would be.
+    assert.doesNotMatch(e.stdout, /'shop\/web' is not a valid Kubernetes name/);
+  });
 });

@@ -62,4 +62,13 @@ describe('check: Kubernetes manifests', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /No descriptor files .*, Kubernetes manifests or Compose files found/);
   });
+
+  it('layout reads the manifests as check does', () => {
+    const checked = json(['check', 'manifests/', 'hosts.workload.yaml'], { cwd: dir }).report;
+    const l = cli(['layout', 'manifests/', 'hosts.workload.yaml', '--format', 'json'], { cwd: dir });
+    assert.equal(l.code, 0, l.stderr);
+    const { layout } = JSON.parse(l.stdout) as { layout: { workloads: { name: string; verdict: string | null }[] } };
+    assert.deepEqual(layout.workloads.map((w) => w.name).sort(), checked.workloads.map((w) => w.name ?? '').sort());
+    assert.ok(layout.workloads.length > 5);
+  });
 });

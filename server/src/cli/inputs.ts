@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
-import { looksLikeManifestFile, type SiblingReader } from '../core/manifests/read';
+import { looksLikeManifestFile, parseManifestFile, type SiblingReader } from '../core/manifests/read';
+import { parseFile } from '../core/parse';
+import type { ParsedFile } from '../core/types';
 import { isComposeFileName } from '../core/manifests/compose';
 import { isManifestCandidate, scanFolder } from '../scan';
 import { safe } from './style';
@@ -241,4 +243,40 @@ function isDir(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+export interface Fleet {
+  /** Descriptors and manifests (Kubernetes, Compose), parsed, sorted by path. */
+  parsed: ParsedFile[];
+  /** Files skipped because the configuration ignores them (absolute). */
+  ignored: string[];
+}
+
+/**
+ * The fleet `check` reads in `paths`, parsed: descriptors, and the manifests and Compose
+ * files among the YAML found or named. For the commands that read a fleet without
+ * writing it (`layout`, `export`), so that they see what `check` and the editor see.
+ * Any unreadable descriptor is an InputError naming every one.
+ */
+export function readFleet(cwd: string, paths: readonly string[], loaded: LoadedConfig, display: (abs: string) => string): Fleet {
+  const collected = collectFiles(cwd, paths, loaded);
+  const parsed: ParsedFile[] = [];
+  for (const m of collected.manifests) {
+    const read = readManifestCandidate(m);
+    if (read) parsed.push(parseManifestFile(m, read.text, siblingReader(m)));
+  }
+  const problems: string[] = [];
+  for (const f of collected.files) {
+    try {
+      const { text } = readDescriptor(f, display(f));
+      // A YAML file named on the command line is a manifest when its text says so.
+      parsed.push(collected.maybeManifests.has(f) && looksLikeManifestFile(f, text) ? parseManifestFile(f, text, siblingReader(f)) : parseFile(f, text));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length) throw new InputError(problems.join('\n'));
+  parsed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { parsed, ignored: collected.ignored };
 }
