@@ -39,6 +39,8 @@ export const SERVER_NAME = 'workload-placement';
 export const DESCRIPTOR_GLOB = '**/*.[wW][oO][rR][kK][lL][oO][aA][dD].{[yY][aA][mM][lL],[yY][mM][lL]}';
 /** Every other YAML file, for Kubernetes manifests (the workspace reads a changed one to see whether it is one). */
 export const MANIFEST_GLOB = '**/*.{[yY][aA][mM][lL],[yY][mM][lL]}';
+/** `.env` files: the Compose files next to one read their variables from it. */
+export const ENV_GLOB = '**/.env';
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(editorDocuments);
@@ -142,7 +144,7 @@ export function startServer(connection: Connection): ServerContext {
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }, { globPattern: ENV_GLOB }],
             }),
           );
         }
@@ -191,7 +193,7 @@ export function startServer(connection: Connection): ServerContext {
       for (const ch of params.changes) {
         if (ch.uri.endsWith(`/${CONFIG_FILE_NAME}`)) config = true;
         // Descriptors, and other YAML that may be a manifest (the workspace reads it to see).
-        else if (YAML_RE.test(ch.uri)) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
+        else if (YAML_RE.test(ch.uri) || ch.uri.endsWith('/.env')) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
       }
       if (config && (await reloadConfiguration())) await workspace.scan();
     }),
@@ -201,7 +203,7 @@ export function startServer(connection: Connection): ServerContext {
     runNotification(log, 'document change', () => {
       const d = e.document;
       if (workspace.isDescriptor(d.uri, d.languageId)) workspace.setOpenText(d.uri, d.source, d.version);
-      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version);
+      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version, d.languageId);
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));
