@@ -1,6 +1,7 @@
 // The "command line at estate scale" rows of `npm run bench` (issue #13): `check` over the
-// generated multi-file workspace (bench/workspace.ts: one file of hosts, 100 files of
-// 1,000 workloads), each run a fresh process, with its wall time, CPU time, peak RSS and
+// generated multi-file workspace (`generateWorkspace` in bench/generate.ts, the corpus of
+// the language server's estate row: one file of hosts, 100 files of 1,000 workloads),
+// each run a fresh process, with its wall time, CPU time, peak RSS and
 // output size. Beside it, measured in the same run on the same machine, the baselines of
 // the ratios: the floor (reading the same files and parsing them with `yaml`'s
 // parseAllDocuments, in a fresh process), and `check` of 10,000 workloads in one file
@@ -13,8 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { generate } from './generate';
-import { writeWorkspace } from './workspace';
+import { generate, generateWorkspace } from './generate';
 
 export interface ProcessRun {
   wallMs: number;
@@ -76,15 +76,21 @@ function runProcess(args: string[], cwd: string, tmp: string, env: NodeJS.Proces
 }
 
 export function runCliCheck(root: string, tmp: string, runs: number, log: (line: string) => void = () => {}): CliCheckResult {
-  const dir = join(tmp, 'estate');
-  const ws = writeWorkspace(dir);
+  const dir = join(tmp, 'estate-cli');
+  const ws = generateWorkspace({ files: 100, perFile: 1000, seed: 42 });
+  mkdirSync(dir, { recursive: true });
+  let chars = 0;
+  for (const [name, text] of ws.files) {
+    writeFileSync(join(dir, name), text);
+    chars += text.length;
+  }
   const single = join(tmp, 'single');
   mkdirSync(single, { recursive: true });
   writeFileSync(join(single, 'fleet.workload.yaml'), generate({ workloads: 10_000, seed: 42 }).text);
   writeFileSync(join(tmp, 'rusage.cjs'), RUSAGE_HOOK);
   writeFileSync(join(tmp, 'floor.cjs'), FLOOR);
   const cli = join(root, 'dist', 'cli.js');
-  const result: CliCheckResult = { workloads: ws.workloads, files: ws.files.length, chars: ws.chars, loadAverageAtStart: loadavg()[0], cases: [] };
+  const result: CliCheckResult = { workloads: ws.workloads, files: ws.files.size, chars, loadAverageAtStart: loadavg()[0], cases: [] };
   const cases: { name: string; args: string[]; cwd: string; env?: NodeJS.ProcessEnv; runs: number; codes?: number[] }[] = [
     { name: 'floor: read + `yaml` parseAllDocuments, 100,000 workloads', args: [join(tmp, 'floor.cjs'), dir], cwd: tmp, env: { WP_BENCH_YAML: join(root, 'node_modules', 'yaml') }, runs: 1, codes: [0] },
     { name: '`check --quiet`, 10,000 workloads in one file', args: [cli, 'check', single, '--quiet'], cwd: tmp, runs },

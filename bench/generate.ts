@@ -23,10 +23,12 @@ export interface GenerateOptions {
   mistakes?: number;
   /** Line ending (default '\n'). */
   eol?: '\n' | '\r\n';
-  /** Number the workloads from this one (default 1): files of one workspace need distinct names. */
+  /** Number of the first workload's name, less one (default 0): files of one workspace get distinct names. */
   first?: number;
-  /** Write only the hosts or only the workloads; the random draws stay the same, so pins still name the hosts. */
-  only?: 'hosts' | 'workloads';
+  /** Write the hosts (default true); without them, pins still name the hosts a file of the same count declares. */
+  withHosts?: boolean;
+  /** Write the workloads (default true). */
+  withWorkloads?: boolean;
 }
 
 export interface Generated {
@@ -60,21 +62,18 @@ export function generate(opts: GenerateOptions): Generated {
   const osValues: number[] = [];
   const deployKeys: number[] = [];
   const mistakes: Record<string, number> = {};
-  let emit = opts.only !== 'workloads';
+  let emit = true;
   const line = (s: string) => {
     if (!emit) return;
     out.push(s);
     length += s.length + eol.length;
   };
 
-  const header = (s: string) => {
-    out.push(s);
-    length += s.length + eol.length;
-  };
-  header(`# Generated descriptor for the benchmark: ${opts.only === 'hosts' ? 'a fleet' : opts.only === 'workloads' ? 'workloads' : 'a fleet and its workloads'}.`);
-  header('version: 1');
-  header('');
-  if (emit) line('hosts:');
+  line('# Generated descriptor for the benchmark: a fleet and its workloads.');
+  line('version: 1');
+  line('');
+  emit = opts.withHosts ?? true;
+  line('hosts:');
   const hostNames: string[] = [];
   for (let i = 0; i < hostCount; i++) {
     // Half the hosts are hypervisors, half container hosts (one in six of them Windows).
@@ -97,18 +96,17 @@ export function generate(opts: GenerateOptions): Generated {
     line(`    site: ${pick(SITES)}`);
     if (hyper && chance(0.3)) line('    overcommit: { cpu: 4, memory: 1 }');
   }
-  if (opts.only === 'hosts') return { text: out.join(eol) + eol, hosts: hostCount, workloads: 0, osValues, deployKeys, mistakes };
   emit = true;
-  if (opts.only !== 'workloads') line('');
+  line('');
+  if (opts.withWorkloads === false) return { text: out.join(eol) + eol, hosts: hostCount, workloads: 0, osValues, deployKeys, mistakes };
   line('workloads:');
-  const first = opts.first ?? 1;
   const mistake = (kind: string) => {
     mistakes[kind] = (mistakes[kind] ?? 0) + 1;
   };
   for (let i = 0; i < n; i++) {
     const team = pick(TEAMS);
     const part = pick(PARTS);
-    const name = `${team}-${part}-${String(first + i).padStart(5, '0')}`;
+    const name = `${team}-${part}-${String((opts.first ?? 0) + i + 1).padStart(5, '0')}`;
     const roll = rand();
     const os = roll < 0.82 ? 'linux' : roll < 0.94 ? 'windows' : roll < 0.98 ? 'any' : pick(['freebsd', 'solaris']);
     const heavy = part === 'db' || chance(0.1);
@@ -180,4 +178,33 @@ export function generate(opts: GenerateOptions): Generated {
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export interface GeneratedWorkspace {
+  /** Relative path → text: `hosts.workload.yaml`, then `w000.workload.yaml`… */
+  files: Map<string, string>;
+  hosts: number;
+  workloads: number;
+  /** Per workload file: its generated offsets (`osValues`, `deployKeys`). */
+  parts: Map<string, Generated>;
+}
+
+/**
+ * An estate spread over a workspace: one file of hosts (as many as one file of all the
+ * workloads would declare) and `files` files of `perFile` workloads, named apart.
+ */
+export function generateWorkspace(opts: { files: number; perFile: number; seed?: number }): GeneratedWorkspace {
+  const total = opts.files * opts.perFile;
+  const hosts = Math.max(8, Math.round(total / 14));
+  const seed = opts.seed ?? 42;
+  const files = new Map<string, string>();
+  const parts = new Map<string, Generated>();
+  files.set('hosts.workload.yaml', generate({ workloads: 0, hosts, seed, withWorkloads: false }).text);
+  for (let k = 0; k < opts.files; k++) {
+    const g = generate({ workloads: opts.perFile, hosts, seed: seed + 1 + k, first: k * opts.perFile, withHosts: false });
+    const name = `w${String(k).padStart(3, '0')}.workload.yaml`;
+    files.set(name, g.text);
+    parts.set(name, g);
+  }
+  return { files, hosts, workloads: total, parts };
 }

@@ -35,7 +35,9 @@ export class LspClient {
   readonly notifications = new Map<string, number>();
 
   constructor(readonly spec: ServerSpec) {
-    this.child = spawn(process.execPath, [spec.script, ...spec.args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // BENCH_SERVER_NODE_OPTIONS (e.g. `--cpu-prof`) goes to the server's node, for profiles.
+    const nodeArgs = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+    this.child = spawn(process.execPath, [...nodeArgs, spec.script, ...spec.args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => {
       if (this.stderr.length < 100_000) this.stderr += d.toString();
     });

@@ -4,10 +4,12 @@
 // core in-process. Writes bench/results.json and bench/results.md.
 //
 // Usage (through scripts/bench.mjs, which builds first):
-//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological|cli] [--no-pathological] [--no-cli] [--runs N] [--no-write]
+//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological|estate|cli] [--no-pathological] [--no-estate] [--estate 100x1000] [--no-cli] [--runs N] [--no-write]
 // `--only pathological` runs only the pathological-inputs table (bench/pathological.ts)
-// and writes nothing; `--only cli` likewise runs only the command line at 100,000
-// workloads in 101 files (bench/cliCheck.ts; `--runs N` per case, 3 by default).
+// and writes nothing; `--only estate` runs only the workspace of many files
+// (bench/workspace.ts: `--estate FILESxWORKLOADS`, default 100x1000) and writes nothing;
+// `--only cli` likewise runs only the command line at 100,000 workloads in 101 files
+// (bench/cliCheck.ts; `--runs N` per case, 3 by default).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { generate } from './generate';
 import { LspClient, type ServerSpec, withTimeout } from './lspClient';
 import { type CliCheckResult, cliCheckMarkdown, runCliCheck } from './cliCheck';
 import { type PathologicalResult, pathologicalMarkdown, runPathological } from './pathological';
+import { runWorkspaceBench, type WorkspaceResult, workspaceMarkdown } from './workspace';
 
 const ROOT = resolve(__dirname, '..', '..');
 const OP_TIMEOUT = 180_000;
@@ -158,6 +161,18 @@ async function main(): Promise<void> {
     }
     return;
   }
+  const [estateFiles, estatePerFile] = (arg('estate') ?? '100x1000').split('x').map(Number);
+  const estateEdits = quick ? 2 : 10;
+  if (only === 'estate') {
+    console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; load average ${loadavg()[0].toFixed(2)}`);
+    try {
+      console.log(`\n${workspaceMarkdown(await runWorkspaceBench(tmp, ours, { files: estateFiles, perFile: estatePerFile, edits: estateEdits }))}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    console.log(`load average at the end ${loadavg()[0].toFixed(2)}`);
+    return;
+  }
   const cliRuns = quick ? 1 : Number(arg('runs') ?? 3);
   if (only === 'cli') {
     console.log(`The command line at 100,000 workloads in 101 files (${cliRuns} run${cliRuns === 1 ? '' : 's'} per case)`);
@@ -174,6 +189,7 @@ async function main(): Promise<void> {
   const hostile: HostileResult[] = [];
   let pathological: PathologicalResult | undefined;
   let cli: CliCheckResult | undefined;
+  let estate: WorkspaceResult | undefined;
   try {
     for (const size of sizes) {
       const runs = quick ? QUICK : (FULL[size] ?? FULL[1000]);
@@ -204,6 +220,10 @@ async function main(): Promise<void> {
         }
       }
     }
+    if (!process.argv.includes('--no-estate') && (!only || only === 'ours')) {
+      console.log(`\nA workspace of ${estateFiles} files of ${estatePerFile} workloads (and one of hosts): open one → diagnostics, edits → diagnostics beside a full re-analysis`);
+      estate = await runWorkspaceBench(tmp, ours, { files: estateFiles, perFile: estatePerFile, edits: estateEdits });
+    }
     if (!process.argv.includes('--no-pathological') && (!only || only === 'ours')) {
       console.log('\nPathological inputs (about 100 KB each): CLI check, and edit → diagnostics over the protocol');
       pathological = await runPathological(ROOT, tmp, ours);
@@ -217,7 +237,7 @@ async function main(): Promise<void> {
   }
 
   const placement = runPlacementBench(sizes);
-  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, hostile, pathological, cli, placement };
+  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, estate, hostile, pathological, cli, placement };
   const md = toMarkdown(out);
   console.log(`\n${md}`);
   if (!process.argv.includes('--no-write')) {
@@ -607,6 +627,7 @@ type Out = {
   machine: ReturnType<typeof describeMachine>;
   redhatVersion: string;
   sizes: SizeResult[];
+  estate?: WorkspaceResult;
   hostile: HostileResult[];
   pathological?: PathologicalResult;
   cli?: CliCheckResult;
@@ -645,6 +666,7 @@ export function toMarkdown(out: Out): string {
     for (const x of s.servers) if (x.error) lines.push(`\n> ${x.server} failed: ${x.error.replace(/\n/g, ' ')}`);
     lines.push('');
   }
+  if (out.estate) lines.push(workspaceMarkdown(out.estate));
   if (out.hostile.length) {
     lines.push('#### Hostile inputs: open → first diagnostics');
     lines.push('');

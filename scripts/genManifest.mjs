@@ -45,8 +45,9 @@ export const contributes = {
 };
 
 // The webview-panel event lets VS Code revive a saved host layout before anything else activates us.
-// `onLanguage:yaml`: Kubernetes manifests are read too (the server ignores other YAML: docs/inputs.md).
-export const activationEvents = ['onLanguage:workload-descriptor', 'onLanguage:yaml', 'workspaceContains:**/*.workload.{yaml,yml}', 'onWebviewPanel:workloadPlacement.hostLayout'];
+// `onLanguage:yaml`: Kubernetes manifests are read too (the server ignores other YAML: docs/inputs.md);
+// `onLanguage:dockercompose`: Compose files, as the Docker extension names them.
+export const activationEvents = ['onLanguage:workload-descriptor', 'onLanguage:yaml', 'onLanguage:dockercompose', 'workspaceContains:**/*.workload.{yaml,yml}', 'onWebviewPanel:workloadPlacement.hostLayout'];
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
   // Re-read right before writing: other tools edit package.json too.

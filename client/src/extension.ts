@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     // Plain YAML files too: the server reads those whose text names a Kubernetes workload
     // kind (manifests) and answers only with diagnostics, hover and code lens for them.
-    documentSelector: [{ language: LANGUAGE_ID }, { scheme: 'file', pattern: '**/*.workload.{yaml,yml}' }, { scheme: 'file', language: 'yaml' }],
+    documentSelector: [{ language: LANGUAGE_ID }, { scheme: 'file', pattern: '**/*.workload.{yaml,yml}' }, { scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'dockercompose' }],
     outputChannel: output,
     // Descriptor text reaches hovers: never trust the markdown.
     markdown: { isTrusted: false, supportHtml: false },

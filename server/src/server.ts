@@ -39,6 +39,8 @@ export const SERVER_NAME = 'workload-placement';
 export const DESCRIPTOR_GLOB = '**/*.[wW][oO][rR][kK][lL][oO][aA][dD].{[yY][aA][mM][lL],[yY][mM][lL]}';
 /** Every other YAML file, for Kubernetes manifests (the workspace reads a changed one to see whether it is one). */
 export const MANIFEST_GLOB = '**/*.{[yY][aA][mM][lL],[yY][mM][lL]}';
+/** `.env` files: the Compose files next to one read their variables from it. */
+export const ENV_GLOB = '**/.env';
 
 export function startServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(editorDocuments);
@@ -132,14 +134,25 @@ export function startServer(connection: Connection): ServerContext {
       const progress = serverProgress(ctx, 'Workload Placement');
       progress.report('Reading descriptor files…');
       try {
+        // The configuration first: a file opened during the scan gets its file-local
+        // diagnostics under it (features/diagnostics.ts), before the scan ends.
+        try {
+          await reloadConfiguration();
+        } finally {
+          workspace.markConfigured();
+        }
         if (client.watchedFilesDynamic) {
           await register('file watchers', () =>
             connection.client.register(DidChangeWatchedFilesNotification.type, {
-              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }],
+              watchers: [{ globPattern: DESCRIPTOR_GLOB }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: MANIFEST_GLOB }, { globPattern: ENV_GLOB }],
             }),
           );
         }
-        if (client.configurationDynamic) await register('configuration changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }));
+        // Asked while the scan reads (the first analysis waits for the answer): a client slow to
+        // answer delays the analysis, not the file-local diagnostics of the files opened meanwhile.
+        const configRegistered = client.configurationDynamic
+          ? register('configuration changes', () => connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }))
+          : undefined;
         if (client.workspaceFolders) {
           connection.workspace.onDidChangeWorkspaceFolders((e) =>
             runNotification(log, 'workspace folders', async () => {
@@ -150,8 +163,8 @@ export function startServer(connection: Connection): ServerContext {
             }),
           );
         }
-        await reloadConfiguration();
-        const found = await workspace.scan();
+        const found = await workspace.scan((read, total) => progress.report(`Reading descriptor files… ${read.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`));
+        await configRegistered;
         progress.report(`Analysing ${found.toLocaleString('en-US')} descriptor files…`);
       } finally {
         workspace.markReady();
@@ -180,7 +193,7 @@ export function startServer(connection: Connection): ServerContext {
       for (const ch of params.changes) {
         if (ch.uri.endsWith(`/${CONFIG_FILE_NAME}`)) config = true;
         // Descriptors, and other YAML that may be a manifest (the workspace reads it to see).
-        else if (YAML_RE.test(ch.uri)) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
+        else if (YAML_RE.test(ch.uri) || ch.uri.endsWith('/.env')) await workspace.diskChanged(ch.uri, ch.type === FileChangeType.Deleted);
       }
       if (config && (await reloadConfiguration())) await workspace.scan();
     }),
@@ -190,7 +203,7 @@ export function startServer(connection: Connection): ServerContext {
     runNotification(log, 'document change', () => {
       const d = e.document;
       if (workspace.isDescriptor(d.uri, d.languageId)) workspace.setOpenText(d.uri, d.source, d.version);
-      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version);
+      else if (workspace.isManifestCandidate(d.uri, d.languageId)) workspace.setOpenManifest(d.uri, d.source, d.version, d.languageId);
     }),
   );
   documents.onDidClose((e) => runNotification(log, 'document close', () => workspace.close(e.document.uri)));

@@ -8,13 +8,14 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type Analysis, AnalysisSession, fileOf } from './core/analyze';
-import { looksLikeManifest, parseManifest } from './core/manifests/k8s';
+import { isComposeFileName, looksLikeManifestFile, parseManifestFile, type SiblingReader } from './core/manifests/read';
 import { type Config, defaultConfig } from './core/config';
 import { PieceCache, parseFile, tooLargeFile } from './core/parse';
 import { SourceText } from './core/sourceText';
 import type { Diagnostic, ParsedFile } from './core/types';
 import { ignoreMatcher } from './core/configFile';
-import { MAX_DESCRIPTOR_BYTES, readRegularFile } from './files';
+import { fileLocalDiagnostics } from './core/local';
+import { MAX_DESCRIPTOR_BYTES, readRegularFile, readRegularFileSync } from './files';
 import { DESCRIPTOR_RE, inScanScope, isManifestCandidate, scanFolderAsync, YAML_RE } from './scan';
 
 export { DESCRIPTOR_RE, YAML_RE };
@@ -43,8 +44,10 @@ export interface FileState {
   lastDiagnostics: readonly Diagnostic[];
   /** Set for a disk file refused unread (its size in bytes): parsed as that refusal. */
   tooLarge?: number;
-  /** A Kubernetes manifest (read whole on every change), not a descriptor. */
+  /** A Kubernetes manifest or a Compose file (read whole on every change), not a descriptor. */
   manifest?: boolean;
+  /** A Compose file by its language id (`dockercompose`) rather than its name. */
+  compose?: boolean;
 }
 
 export interface AnalysisEvent {
@@ -76,16 +79,61 @@ export class Workspace {
   private removed = new Set<string>();
   private listeners: ((e: AnalysisEvent) => void)[] = [];
   private scanId = 0;
+  /** Compose files known (so that a change next to one re-reads it). */
+  private composeFiles = new Set<string>();
+  /** What Compose files read from disk next to them (undefined: missing), until a watched file changes. */
+  private siblingTexts = new Map<string, string | undefined>();
   generation = 0;
   lastTimings: Timings = { parseMs: 0, analyzeMs: 0, parsedFiles: 0 };
   private resolveReady!: () => void;
   /** Resolves once the first configuration and disk scan are in. */
   readonly ready: Promise<void> = new Promise((r) => (this.resolveReady = r));
+  private isReady = false;
+  /** Set by the first analysis after the scan: until then diagnostics are file-local ones. */
+  private analysed = false;
+  private resolveLongScan!: (long: boolean) => void;
+  /**
+   * Whether the first scan has more files to read than one batch: only then are file-local
+   * diagnostics answered before it ends (a small workspace is analysed before anyone
+   * would see them). Settles when the scan has listed the files, or when it is in.
+   */
+  readonly longScan: Promise<boolean> = new Promise((r) => (this.resolveLongScan = r));
+  private resolveConfigured!: () => void;
+  /** Resolves once the first configuration is in (before the scan). */
+  readonly configured: Promise<void> = new Promise((r) => (this.resolveConfigured = r));
+  /** File-local diagnostics answered before the first analysis, per parse (an unchanged file is not analysed twice). */
+  private early = new WeakMap<ParsedFile, Diagnostic[]>();
 
   constructor(private readonly log: (message: string) => void = () => {}) {}
 
   markReady(): void {
+    this.isReady = true;
+    this.resolveLongScan(false);
     this.resolveReady();
+  }
+
+  markConfigured(): void {
+    this.resolveConfigured();
+  }
+
+  /** True until the first analysis after the first scan: diagnostics then are file-local ones (see `earlyDiagnostics`). */
+  get scanning(): boolean {
+    return !this.analysed;
+  }
+
+  /**
+   * While the first scan reads the workspace: an open descriptor's file-local diagnostics
+   * (syntax, schema, per-workload advice: core/local.ts), from its parse, which the
+   * analysis after the scan then reuses. Undefined once the scan is in, or for a file
+   * that is not an open descriptor.
+   */
+  earlyDiagnostics(uri: string): { file: FileState; parsed: ParsedFile; diagnostics: Diagnostic[] } | undefined {
+    const f = this.files.get(uri);
+    if (this.analysed || !f?.open || f.ignored || f.manifest) return undefined;
+    f.parsed ??= parseFile(f.uri, f.source, f.cache);
+    let diagnostics = this.early.get(f.parsed);
+    if (!diagnostics) this.early.set(f.parsed, (diagnostics = fileLocalDiagnostics(f.parsed, this.config)));
+    return { file: f, parsed: f.parsed, diagnostics };
   }
 
   onDidAnalyze(listener: (e: AnalysisEvent) => void): void {
@@ -124,18 +172,62 @@ export class Workspace {
 
   /** A YAML document that is not a descriptor: a manifest when its text names a workload kind. */
   isManifestCandidate(uri: string, languageId?: string): boolean {
-    return !this.isDescriptor(uri, languageId) && (languageId === 'yaml' || isManifestCandidate(uri.split(/[?#]/)[0]));
+    return !this.isDescriptor(uri, languageId) && (languageId === 'yaml' || languageId === 'dockercompose' || isManifestCandidate(uri.split(/[?#]/)[0]));
+  }
+
+  /**
+   * What a Compose file reads besides itself (`.env`, the override, `extends` files): an
+   * open document's text, else the file on disk (regular, within the size limit).
+   */
+  private siblings(uri: string, compose?: boolean): SiblingReader | undefined {
+    if (!compose && !isComposeFileName(uri)) return undefined;
+    const file = fsPath(uri);
+    if (!file) return undefined;
+    const dir = path.dirname(file);
+    return (rel) => {
+      const abs = path.resolve(dir, rel);
+      const open = this.files.get(URI.file(abs).toString());
+      if (open?.open) return open.text;
+      // Disk reads are kept until a watched file changes: an edit reads no file.
+      if (this.siblingTexts.has(abs)) return this.siblingTexts.get(abs);
+      const r = readRegularFileSync(abs, MAX_DESCRIPTOR_BYTES);
+      const text = r.ok ? r.bytes.toString('utf8').replace(/^\uFEFF/, '') : undefined;
+      this.siblingTexts.set(abs, text);
+      return text;
+    };
+  }
+
+  /**
+   * A file changed next to Compose files: they read it (`.env`, an override, an `extends`
+   * file), so they are parsed again. Only the same folder counts: `extends: {file: ../x}`
+   * is re-read with the Compose file's next change.
+   */
+  private siblingChanged(uri: string): void {
+    const dir = uri.slice(0, uri.lastIndexOf('/') + 1);
+    for (const other of this.composeFiles) {
+      if (other === uri || other.slice(0, other.lastIndexOf('/') + 1) !== dir) continue;
+      const f = this.files.get(other);
+      if (!f) {
+        this.composeFiles.delete(other);
+        continue;
+      }
+      f.parsed = undefined;
+      f.textChanged = true;
+    }
   }
 
   /**
    * An open YAML document that is not a descriptor: tracked while its text looks like a
    * manifest (read whole: a manifest is parsed whole on each edit), forgotten otherwise.
    */
-  setOpenManifest(uri: string, text: SourceText, version: number): void {
-    if (looksLikeManifest(text.text)) {
+  setOpenManifest(uri: string, text: SourceText, version: number, languageId?: string): void {
+    // The editor's `dockercompose` language makes any name a Compose file.
+    const compose = languageId === 'dockercompose' || undefined;
+    if (looksLikeManifestFile(uri, text.text, compose)) {
       this.setOpenText(uri, text, version);
       const f = this.files.get(uri)!;
       f.manifest = true;
+      f.compose = compose;
       f.cache = undefined;
       return;
     }
@@ -190,6 +282,7 @@ export class Workspace {
     f.source = source;
     f.tooLarge = undefined;
     this.removed.delete(uri);
+    if (this.composeFiles.size) this.siblingChanged(uri);
     this.invalidate();
   }
 
@@ -202,7 +295,9 @@ export class Workspace {
     f.cache = undefined;
     let disk = await readText(uri);
     if (f.open) return; // Reopened meanwhile.
-    if (f.manifest && (disk?.text === undefined || !looksLikeManifest(disk.text))) disk = undefined;
+    this.siblingTexts.clear();
+    if (this.composeFiles.size) this.siblingChanged(uri);
+    if (f.manifest && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text, f.compose))) disk = undefined;
     if (disk === undefined) {
       this.files.delete(uri);
       this.removed.add(uri);
@@ -216,8 +311,9 @@ export class Workspace {
   // Files on disk.
 
   /** Lists (with the scanner the CLI uses: server/src/scan.ts) and reads every descriptor below the workspace folders. */
-  async scan(): Promise<number> {
+  async scan(onProgress?: (read: number, total: number) => void): Promise<number> {
     const id = ++this.scanId;
+    this.siblingTexts.clear();
     const found = new Set<string>();
     const candidates = new Set<string>();
     for (const folder of this.folders) {
@@ -232,7 +328,9 @@ export class Workspace {
     if (id !== this.scanId) return found.size;
     const uris = [...found];
     const BATCH = 16;
+    this.resolveLongScan(uris.length > BATCH);
     for (let i = 0; i < uris.length; i += BATCH) {
+      onProgress?.(i, uris.length);
       await Promise.all(uris.slice(i, i + BATCH).map((u) => this.readDisk(u)));
     }
     // Other YAML counts only when its text names a workload kind.
@@ -254,6 +352,13 @@ export class Workspace {
 
   /** A watched file was created, changed or deleted on disk. */
   async diskChanged(uri: string, deleted: boolean): Promise<void> {
+    this.siblingTexts.clear();
+    if (this.composeFiles.size) this.siblingChanged(uri);
+    // A `.env` file is read by the Compose files next to it, never on its own.
+    if (uri.endsWith('/.env')) {
+      this.invalidate();
+      return;
+    }
     if (!YAML_RE.test(uri)) return;
     const f = this.files.get(uri);
     if (deleted) {
@@ -298,7 +403,7 @@ export class Workspace {
     const f = this.files.get(uri);
     if (f?.open) return;
     // A candidate over the size limit, or not a manifest, is not ours: no diagnostics.
-    if (candidate && (disk?.text === undefined || !looksLikeManifest(disk.text))) disk = undefined;
+    if (candidate && (disk?.text === undefined || !looksLikeManifestFile(uri, disk.text))) disk = undefined;
     if (disk === undefined) {
       if (f) {
         this.files.delete(uri);
@@ -345,6 +450,8 @@ export class Workspace {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // Not over a workspace half read: the analysis after the scan comes next.
+      if (!this.isReady) return;
       try {
         this.flush();
       } catch (err) {
@@ -367,7 +474,8 @@ export class Workspace {
     const textChanged = new Set<string>();
     for (const f of this.files.values()) {
       if (!f.parsed) {
-        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifest(f.uri, f.source) : parseFile(f.uri, f.source, f.cache);
+        if (f.manifest && (f.compose || isComposeFileName(f.uri))) this.composeFiles.add(f.uri);
+        f.parsed = f.tooLarge !== undefined ? tooLargeFile(f.uri, f.tooLarge) : f.manifest ? parseManifestFile(f.uri, f.source, this.siblings(f.uri, f.compose), f.compose) : parseFile(f.uri, f.source, f.cache);
         parsedFiles++;
       }
       if (f.textChanged) {
@@ -395,6 +503,10 @@ export class Workspace {
     const removed = this.removed;
     this.removed = new Set();
     this.dirty = false;
+    if (this.isReady && !this.analysed) {
+      this.analysed = true;
+      this.early = new WeakMap();
+    }
     this.generation++;
     const event: AnalysisEvent = { analysis, generation: this.generation, changed, textChanged, removed };
     for (const l of this.listeners) {

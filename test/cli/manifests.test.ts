@@ -60,6 +60,15 @@ describe('check: Kubernetes manifests', () => {
     const other = tempTree({ 'ci.yaml': 'name: build\non: [push]\n', 'values.yaml': 'kind: x\n' });
     const r = cli(['check', '.'], { cwd: other });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /No descriptor files .* or Kubernetes manifests found/);
+    assert.match(r.stderr, /No descriptor files .*, Kubernetes manifests or Compose files found/);
+  });
+
+  it('layout reads the manifests as check does', () => {
+    const checked = json(['check', 'manifests/', 'hosts.workload.yaml'], { cwd: dir }).report;
+    const l = cli(['layout', 'manifests/', 'hosts.workload.yaml', '--format', 'json'], { cwd: dir });
+    assert.equal(l.code, 0, l.stderr);
+    const { layout } = JSON.parse(l.stdout) as { layout: { workloads: { name: string; verdict: string | null }[] } };
+    assert.deepEqual(layout.workloads.map((w) => w.name).sort(), checked.workloads.map((w) => w.name ?? '').sort());
+    assert.ok(layout.workloads.length > 5);
   });
 });

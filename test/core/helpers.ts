@@ -1,7 +1,8 @@
 // Shared helpers for core tests: analyse one or more in-memory files.
+import * as path from 'node:path';
 import { analyze, type Analysis } from '../../server/src/core/analyze';
 import { type Config, defaultConfig } from '../../server/src/core/config';
-import { looksLikeManifest, parseManifest } from '../../server/src/core/manifests/k8s';
+import { looksLikeManifestFile, parseManifestFile } from '../../server/src/core/manifests/read';
 import { parseFile } from '../../server/src/core/parse';
 import { isManifestCandidate } from '../../server/src/scan';
 import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
@@ -23,13 +24,18 @@ hosts:
 `;
 
 export function analyzeTexts(files: Record<string, string>, config: Config = defaultConfig()): { analysis: Analysis; parsed: ParsedFile[] } {
-  const parsed = Object.entries(files).map(([name, text]) => parseAny(name, text));
+  const parsed = Object.entries(files).map(([name, text]) => parseAny(name, text, files));
   return { analysis: analyze(parsed, config), parsed };
 }
 
-/** As the scanner and the CLI decide: a YAML file not named like a descriptor that names a workload kind is a manifest. */
-export function parseAny(name: string, text: string): ParsedFile {
-  return isManifestCandidate(name) && looksLikeManifest(text) ? parseManifest(name, text) : parseFile(name, text);
+/**
+ * As the scanner and the CLI decide: a YAML file not named like a descriptor that names a
+ * workload kind (or a Compose file with `services:`) is a manifest. A Compose file reads
+ * its siblings (`.env`, the override) from `files`, by path relative to its folder.
+ */
+export function parseAny(name: string, text: string, files: Record<string, string> = {}): ParsedFile {
+  const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : '';
+  return isManifestCandidate(name) && looksLikeManifestFile(name, text) ? parseManifestFile(name, text, (rel) => files[path.posix.normalize(dir + rel)]) : parseFile(name, text);
 }
 
 /** Diagnostics of one file as compact `ruleId@text` strings. */

@@ -9,11 +9,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
-import { ANNOTATION_PREFIX, looksLikeManifest, parseManifest } from '../../server/src/core/manifests/k8s';
+import { ANNOTATION_PREFIX, looksLikeManifest, ManifestLinks, parseManifest } from '../../server/src/core/manifests/k8s';
 import { parseFile } from '../../server/src/core/parse';
 import type { WorkloadDecl } from '../../server/src/core/types';
 import { props } from '../properties';
-import { FLEET } from './helpers';
+import { analyzeTexts, diagsOf, FLEET } from './helpers';
 
 const GI = 1024 ** 3;
 const MI = 1024 ** 2;
@@ -112,6 +112,68 @@ describe('k8s: one row per mapped field', () => {
     const p = parseManifest('m.yaml', deployment('containers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}isolation: high\n    ${ANNOTATION_PREFIX}colour: red\n    other.io/x: y\n`));
     assert.deepEqual(p.findings.map((f) => f.ruleId), ['invalid-value', 'unknown-key']);
     assert.equal(p.workloads[0].isolation, undefined);
+  });
+});
+
+/** Hosts with sites: two container hosts in zone a, one in b, a hypervisor in c. */
+const SITED = `version: 1
+hosts:
+  - { name: node-a1, role: container-host, os: linux, runtime: containerd, cpu: 16, memory: 64Gi, site: eu-1a }
+  - { name: node-a2, role: container-host, os: linux, runtime: containerd, cpu: 16, memory: 64Gi, site: eu-1a }
+  - { name: node-b1, role: container-host, os: linux, runtime: containerd, cpu: 16, memory: 64Gi, site: eu-1b }
+  - { name: esx-c1, role: hypervisor, hypervisor: esxi, cpu: 64, memory: 512Gi, site: eu-1c }
+`;
+const zoneAffinity = (op: string, values: string) => `affinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n        - matchExpressions:\n            - { key: topology.kubernetes.io/zone, operator: ${op}, values: ${values} }\ncontainers: [{ name: c }]`;
+
+interface ZoneCase {
+  name: string;
+  pod: string;
+  hosts: string;
+  /** The pins after linking. */
+  pins: string[];
+  /** The text the pins' span covers. */
+  span?: string;
+  /** Findings added by linking, as `ruleId` strings. */
+  findings?: string[];
+}
+
+const zoneCases: ZoneCase[] = [
+  { name: 'nodeSelector zone → the hosts of that site', pod: 'nodeSelector:\n  topology.kubernetes.io/zone: eu-1a\ncontainers: [{ name: c }]', hosts: SITED, pins: ['node-a1', 'node-a2'], span: 'eu-1a' },
+  { name: 'affinity In one zone → the hosts of that site', pod: zoneAffinity('In', '[eu-1b]'), hosts: SITED, pins: ['node-b1'], span: 'eu-1b' },
+  { name: 'affinity In several zones → the hosts of any of them', pod: zoneAffinity('In', '[eu-1b, eu-1a]'), hosts: SITED, pins: ['node-b1', 'node-a1', 'node-a2'], span: 'eu-1b' },
+  { name: 'the legacy failure-domain label', pod: 'nodeSelector:\n  failure-domain.beta.kubernetes.io/zone: eu-1b\ncontainers: [{ name: c }]', hosts: SITED, pins: ['node-b1'] },
+  { name: 'a zone no host has: unknown-host at the zone, no pins', pod: zoneAffinity('In', '[us-2]'), hosts: SITED, pins: [], findings: ['unknown-host'] },
+  { name: 'a fleet without sites: the zone is not modelled, nothing applied', pod: zoneAffinity('In', '[eu-1a]'), hosts: FLEET, pins: [] },
+  { name: 'NotIn is not a site constraint', pod: zoneAffinity('NotIn', '[eu-1a]'), hosts: SITED, pins: [] },
+  { name: 'hostname pins win over zones (the narrower constraint)', pod: 'nodeSelector:\n  topology.kubernetes.io/zone: eu-1a\n  kubernetes.io/hostname: node-b1\ncontainers: [{ name: c }]', hosts: SITED, pins: ['node-b1'] },
+];
+
+describe('k8s: topology.kubernetes.io/zone → the hosts of that site', () => {
+  for (const c of zoneCases) {
+    it(c.name, () => {
+      const text = deployment(c.pod);
+      const linked = new ManifestLinks().link([parseFile('hosts.workload.yaml', c.hosts), parseManifest('m.yaml', text)]);
+      const m = linked[1];
+      const w = m.workloads[0];
+      assert.deepEqual(w.pins.map((p) => p.name), c.pins);
+      if (c.span) assert.equal(text.slice(w.pins[0].span.start, w.pins[0].span.end), c.span);
+      const added = m.findings.map((f) => f.ruleId);
+      assert.deepEqual(added, c.findings ?? []);
+      if (c.findings?.length) assert.match(m.findings[0].message, /no host has that `site`/);
+    });
+  }
+
+  it('a zone no host has is a diagnostic on the zone, in the analysis', () => {
+    const text = deployment('nodeSelector:\n  topology.kubernetes.io/zone: us-2\ncontainers: [{ name: c }]');
+    assert.deepEqual(diagsOf({ 'hosts.workload.yaml': SITED, 'm.yaml': text }, 'm.yaml'), ['unknown-host@us-2']);
+  });
+
+  it('placement honours it: a zone of hypervisors only rules out a plain container', () => {
+    const pod = 'nodeSelector:\n  topology.kubernetes.io/zone: eu-1c\ncontainers: [{ name: c, resources: { requests: { cpu: 1, memory: 1Gi } } }]';
+    const free = analyzeTexts({ 'hosts.workload.yaml': SITED, 'm.yaml': deployment(pod.replace('eu-1c', 'eu-1a')) }).analysis;
+    const held = analyzeTexts({ 'hosts.workload.yaml': SITED, 'm.yaml': deployment(pod) }).analysis;
+    assert.equal([...free.recommendations.values()][0].verdict, 'container');
+    assert.equal([...held.recommendations.values()][0].verdict, 'vm');
   });
 });
 

@@ -12,7 +12,9 @@ import { diagnostics, FLEET } from './helpers';
 
 interface Case {
   rule: string;
-  /** Files by name; the checked file is `w.yaml`. */
+  /** The checked file, `w.yaml` unless given. */
+  file?: string;
+  /** Files by name. */
   files: Record<string, string>;
   /** The text the diagnostic must cover. */
   at: string;
@@ -144,13 +146,29 @@ const cases: Case[] = [
     at: '{{ .Values.name }}',
     severity: 'information',
   },
+  // Compose files (read by their name: test/core/helpers.ts).
+  {
+    rule: 'compose-variable',
+    file: 'compose.yaml',
+    files: { 'hosts.yaml': FLEET, 'compose.yaml': 'services:\n  web:\n    image: shop/web:${TAG}\n' },
+    at: 'shop/web:${TAG}',
+    severity: 'information',
+  },
+  {
+    rule: 'compose-extends',
+    file: 'compose.yaml',
+    files: { 'hosts.yaml': FLEET, 'compose.yaml': 'services:\n  web:\n    extends: base\n  base:\n    extends: web\n' },
+    at: 'base',
+    severity: 'warning',
+  },
 ];
 
 describe('rules', () => {
   for (const c of cases) {
     it(`${c.rule}: ${JSON.stringify(c.at)}`, () => {
-      const text = c.files['w.yaml'];
-      const all = diagnostics(c.files, 'w.yaml');
+      const file = c.file ?? 'w.yaml';
+      const text = c.files[file];
+      const all = diagnostics(c.files, file);
       const hit = all.find((d) => d.ruleId === c.rule);
       assert.ok(hit, `expected ${c.rule} in ${JSON.stringify(all.map((d) => `${d.ruleId}: ${d.message}`))}`);
       if (c.at) assert.equal(text.slice(hit.span.start, hit.span.end), c.at);

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { generate } from '../../bench/generate';
+import { generate, generateWorkspace } from '../../bench/generate';
 import type { Analysis } from '../../server/src/core/analyze';
 import type { ParsedFile, TextEdit } from '../../server/src/core/types';
 
@@ -33,6 +33,8 @@ export function generatedFleets(): { name: string; files: Record<string, string>
   return [
     { name: 'generated 40 (LF)', files: { 'gen.workload.yaml': generate({ workloads: 40, seed: 3, mistakes: 0.1 }).text } },
     { name: 'generated 25 (CRLF)', files: { 'gen.workload.yaml': generate({ workloads: 25, seed: 9, mistakes: 0.1, eol: '\r\n' }).text } },
+    // A workspace as the estate bench builds it (bench/workspace.ts), small: hosts apart, workloads over files.
+    { name: 'generated workspace (3 files of 12 and one of hosts)', files: Object.fromEntries(generateWorkspace({ files: 3, perFile: 12, seed: 5 }).files) },
   ];
 }
 

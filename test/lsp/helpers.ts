@@ -82,6 +82,8 @@ export interface ClientOptions {
   setup?: (dir: string) => void;
   /** Server-to-client requests this client answers with an error (a hostile editor). */
   failRequests?: string[];
+  /** Registrations of this method are answered once `until` settles (the server's first analysis waits for them). */
+  holdRegistration?: { method: string; until: Promise<void> };
 }
 
 export function capabilities(o: ClientOptions): P.ClientCapabilities {
@@ -148,8 +150,9 @@ export class TestClient {
     this.conn.onNotification('window/showMessage', (p: P.ShowMessageParams) => this.messages.push(p));
     this.conn.onNotification('window/logMessage', (p: P.LogMessageParams) => (this.stderr += `${p.message}\n`));
     this.conn.onRequest('workspace/configuration', (p: P.ConfigurationParams) => p.items.map((i) => (i.section === 'workloadPlacement' ? this.settings : null)));
-    this.conn.onRequest('client/registerCapability', (p: P.RegistrationParams) => {
+    this.conn.onRequest('client/registerCapability', async (p: P.RegistrationParams) => {
       this.registrations.push(...p.registrations);
+      if (opts.holdRegistration && p.registrations.some((r) => r.method === opts.holdRegistration!.method)) await opts.holdRegistration.until;
       return null;
     });
     this.conn.onRequest('client/unregisterCapability', () => null);

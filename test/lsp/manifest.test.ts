@@ -45,8 +45,8 @@ function defaultsAsSent(): Record<string, unknown> {
 describe('package.json contributions', () => {
   it('starts the client bundle on descriptor files', () => {
     assert.equal(pkg.main, './dist/client.js');
-    // `onLanguage:yaml`: a Kubernetes manifest is read too (the server ignores other YAML).
-    assert.deepEqual(pkg.activationEvents, ['onLanguage:workload-descriptor', 'onLanguage:yaml', 'workspaceContains:**/*.workload.{yaml,yml}', 'onWebviewPanel:workloadPlacement.hostLayout']);
+    // `onLanguage:yaml`: a Kubernetes manifest is read too (the server ignores other YAML); Compose files too.
+    assert.deepEqual(pkg.activationEvents, ['onLanguage:workload-descriptor', 'onLanguage:yaml', 'onLanguage:dockercompose', 'workspaceContains:**/*.workload.{yaml,yml}', 'onWebviewPanel:workloadPlacement.hostLayout']);
     const lang = pkg.contributes.languages.find((l) => l.id === LANGUAGE_ID)!;
     assert.deepEqual(lang.extensions, ['.workload.yaml', '.workload.yml']);
     JSON.parse(readFileSync(join(ROOT, lang.configuration), 'utf8'));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type * as P from 'vscode-languageserver-protocol';
 import { RULES_BY_ID } from '../../server/src/core/rules';
-import { DESCRIPTOR_GLOB, MANIFEST_GLOB } from '../../server/src/server';
+import { DESCRIPTOR_GLOB, ENV_GLOB, MANIFEST_GLOB } from '../../server/src/server';
 import { analyzeTexts } from '../core/helpers';
 import { APPS, FILES, HOSTS } from './fixtures';
 import { at, hoverText, TestClient, waitFor } from './helpers';
@@ -38,7 +38,7 @@ describe('language server over stdio (pull diagnostics)', { timeout: 120_000 }, 
   it('registers file watchers for descriptors and the configuration file', async () => {
     const reg = await waitFor(() => c.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'), 'watcher registration');
     const globs = (reg.registerOptions as P.DidChangeWatchedFilesRegistrationOptions).watchers.map((w) => w.globPattern);
-    assert.deepEqual(globs, [DESCRIPTOR_GLOB, '**/.workload-placement.json', MANIFEST_GLOB]);
+    assert.deepEqual(globs, [DESCRIPTOR_GLOB, '**/.workload-placement.json', MANIFEST_GLOB, ENV_GLOB]);
   });
 
   it('pulls diagnostics with rule id, docs link, source, severity and fixes in data', async () => {

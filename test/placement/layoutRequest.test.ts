@@ -170,4 +170,26 @@ describe('layout request', { timeout: 120_000 }, () => {
     assert.match(h, /\*\*Placement:\*\* \d+ containers?/);
     assert.match(h, /CPU \d+% /);
   });
+
+  it('places manifest and Compose workloads with the rest, their refs in their own files', async () => {
+    const web = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: web\n          image: shop/web:1\n          resources:\n            requests: { cpu: 250m, memory: 256Mi }\n';
+    const compose = 'name: shop\nservices:\n  cache:\n    image: memcached:1.6\n    mem_limit: 128m\n';
+    c = await TestClient.start({ files: { ...FILES, 'k8s/web.yaml': web, 'shop/compose.yaml': compose } });
+    const r = await waitFor(async () => {
+      const x = await layout();
+      return x.layout.workloads.length === 6 ? x : undefined;
+    }, 'a layout with the manifest and Compose workloads');
+    for (const [name, file, key] of [['storefront', 'k8s/web.yaml', 'storefront'], ['shop/cache', 'shop/compose.yaml', 'cache']] as const) {
+      const i = r.layout.workloads.findIndex((w) => w.name === name);
+      assert.ok(i >= 0, name);
+      assert.equal(r.layout.workloads[i].placed, r.layout.workloads[i].replicas, `${name}: every replica placed`);
+      const onHost = r.layout.hosts.some((h) => h.containers.some((x) => x.w === i) || h.vms.some((v) => v.instance?.w === i || v.containers.some((x) => x.w === i)));
+      assert.ok(onHost, `${name} runs on a host`);
+      // Click-to-source opens the file the workload came from, at its name.
+      const ref = refAt(r.layout.workloadRefs, i)!;
+      assert.ok(r.layout.files[ref.file].endsWith(file), r.layout.files[ref.file]);
+      const text = file === 'k8s/web.yaml' ? web : compose;
+      assert.equal(text.slice(ref.start, ref.end), key);
+    }
+  });
 });

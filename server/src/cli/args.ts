@@ -1,6 +1,7 @@
 // Command-line arguments → a typed command, or a usage error (exit code 2).
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { MANIFEST_SOURCES } from './importSources';
 import { safe } from './style';
 
 export type Format = 'text' | 'json' | 'sarif';
@@ -26,7 +27,20 @@ export type Command =
   | { kind: 'rules'; format: 'text' | 'json'; ids: string[] }
   | { kind: 'layout'; args: string[] }
   | { kind: 'export'; args: string[] }
-  | { kind: 'import'; options: ImportCommandOptions };
+  | { kind: 'import'; options: ImportCommandOptions | ManifestImportOptions };
+
+/** `import <format> <paths…> --out DIR` for a format of MANIFEST_SOURCES (`k8s`). */
+export interface ManifestImportOptions {
+  source: 'manifests';
+  /** A key of MANIFEST_SOURCES. */
+  format: string;
+  /** Manifest files and folders, and descriptors (read for their hosts). */
+  paths: string[];
+  out: string;
+  force: boolean;
+  config?: string;
+  quiet: boolean;
+}
 
 export interface ImportCommandOptions {
   source: 'rvtools';
@@ -55,6 +69,8 @@ Commands:
                      \`workload-placement export --help\`)
   import rvtools <file.xlsx | folder> --out DIR
                      Write descriptor files from a VMware inventory (RVTools export)
+  import k8s|compose <paths...> --out DIR
+                     Write descriptor files from Kubernetes manifests or Compose files
 
 Options:
   -h, --help         Show help (\`workload-placement check --help\` for check's options)
@@ -89,6 +105,7 @@ Lists every rule with its default severity, category and whether a quick fix exi
 with rule ids, shows their full documentation.`;
 
 export const IMPORT_HELP = `Usage: workload-placement import rvtools <file.xlsx | folder of csv> --out DIR [options]
+       workload-placement import ${Object.keys(MANIFEST_SOURCES).join('|')} <paths...> --out DIR [options]
 
 Reads an RVTools export (the vInfo and vHost sheets of the .xlsx, or the folder of
 RVTools_tabvInfo.csv / RVTools_tabvHost.csv) and writes descriptor files into DIR:
@@ -107,8 +124,21 @@ Options:
   --quiet, -q              Print nothing but errors
   -h, --help               Show this help
 
-Exit codes: 0 written, 2 usage error, unreadable export, missing sheets or columns, or
-files that exist without --force.`;
+${Object.keys(MANIFEST_SOURCES).join(', ')}: reads the manifests in the files and folders given (as \`check\` finds
+them, the configuration's \`ignore\` included) and writes one descriptor file per manifest
+file with workloads, each workload under a comment naming its source (file:line,
+kind/name). Descriptors among the paths are read for their hosts only (not written):
+give the fleet's, so that what depends on it (DaemonSet replicas, zones as the hosts of
+that site) is written as \`check\` sees it. Prints what was imported and what was
+skipped (templates, invalid YAML, other kinds), and why. compose reads Compose files
+(with their .env, override and extends files) and writes one descriptor per Compose file,
+named for its project; a service \`shop/web\` becomes the workload \`shop-web\`.
+
+Options for ${Object.keys(MANIFEST_SOURCES).join(', ')}: --out, --force, --quiet as above, and
+  --config <path>          The configuration (default: the nearest .workload-placement.json)
+
+Exit codes: 0 written, 2 usage error, unreadable export, missing sheets or columns, no
+manifest workload in the paths, or files that exist without --force.`;
 
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -216,6 +246,7 @@ function parseImport(argv: readonly string[]): Command {
         'include-powered-off': { type: 'boolean' },
         'per-file': { type: 'string' },
         progress: { type: 'boolean' },
+        config: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -223,8 +254,11 @@ function parseImport(argv: readonly string[]): Command {
   );
   if (values.help) return { kind: 'help', topic: 'import' };
   const [source, input, ...extra] = positionals;
+  const sources = ['rvtools', ...Object.keys(MANIFEST_SOURCES)];
   if (source === undefined) throw new UsageError('import needs a source: `workload-placement import rvtools <file.xlsx | folder> --out DIR`.');
-  if (source !== 'rvtools') throw new UsageError(`Unknown import source '${safe(source)}' (sources: rvtools).`);
+  if (source !== 'rvtools' && Object.hasOwn(MANIFEST_SOURCES, source)) return parseManifestImport(source, positionals.slice(1), values);
+  if (source !== 'rvtools') throw new UsageError(`Unknown import source '${safe(source)}' (sources: ${sources.join(', ')}).`);
+  for (const k of ['config'] as const) if (values[k] !== undefined) throw new UsageError(`import rvtools does not take --${k}.`);
   if (input === undefined) throw new UsageError('import rvtools needs the export: an .xlsx file or a folder of RVTools csv files.');
   if (extra.length) throw new UsageError(`import rvtools takes one export (got also '${safe(extra[0])}').`);
   if (values.out === undefined || !String(values.out).trim()) throw new UsageError('import rvtools needs --out DIR, the folder to write the descriptors into.');
@@ -247,5 +281,17 @@ function parseImport(argv: readonly string[]): Command {
       progress: Boolean(values.progress),
       quiet: Boolean(values.quiet),
     },
+  };
+}
+
+function parseManifestImport(format: string, paths: string[], values: { out?: string; force?: boolean; config?: string; quiet?: boolean; [k: string]: unknown }): Command {
+  // The rvtools options do not apply to manifests: refuse them rather than ignore them.
+  for (const k of ['pin-current-host', 'include-powered-off', 'per-file', 'progress']) if (values[k] !== undefined) throw new UsageError(`import ${format} does not take --${k}.`);
+  if (!paths.length) throw new UsageError(`import ${format} needs the manifests: files or folders (and the fleet's descriptors, for its hosts).`);
+  if (values.out === undefined || !String(values.out).trim()) throw new UsageError(`import ${format} needs --out DIR, the folder to write the descriptors into.`);
+  if (values.config !== undefined && !String(values.config).trim()) throw new UsageError('--config needs a path.');
+  return {
+    kind: 'import',
+    options: { source: 'manifests', format, paths, out: String(values.out), force: Boolean(values.force), config: values.config, quiet: Boolean(values.quiet) },
   };
 }

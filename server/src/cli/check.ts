@@ -5,12 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Analysis, AnalysisSession } from '../core/analyze';
-import { looksLikeManifest, parseManifest } from '../core/manifests/k8s';
+import { looksLikeManifestFile, parseManifestFile } from '../core/manifests/read';
 import { parseFile } from '../core/parse';
 import type { ParsedFile } from '../core/types';
 import type { CheckOptions } from './args';
 import { chooseFixes, fixFile, reparser, type SkippedFix } from '../core/fix';
-import { collectFiles, InputError, loadConfig, readDescriptor, readManifestCandidate, type ReadFile, writeDescriptor } from './inputs';
+import { collectFiles, InputError, loadConfig, readDescriptor, readManifestCandidate, type ReadFile, siblingReader, writeDescriptor } from './inputs';
 import { Progress } from './progress';
 import { writeJsonReport } from './jsonStream';
 import { buildReport, positionOf, type Report, reportHead, reportWorkloads } from './report';
@@ -53,7 +53,7 @@ export async function runCheck(opts: CheckOptions, io: CheckIo): Promise<number>
   const files = [...collected.files, ...manifests].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (!files.length) {
     if (!ignored.length) {
-      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) or Kubernetes manifests found in ${opts.paths.map(safe).join(', ')}.`);
+      throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml), Kubernetes manifests or Compose files found in ${opts.paths.map(safe).join(', ')}.`);
     }
     note(`every descriptor found is ignored by the configuration (${ignored.length}).`);
   }
@@ -75,7 +75,7 @@ export async function runCheck(opts: CheckOptions, io: CheckIo): Promise<number>
       const read = readDescriptor(f, display(f));
       contents.set(f, read);
       // A YAML file named on the command line is a manifest when its text says so.
-      if (collected.maybeManifests.has(f) && looksLikeManifest(read.text)) manifests.add(f);
+      if (collected.maybeManifests.has(f) && looksLikeManifestFile(f, read.text)) manifests.add(f);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(e.message);
@@ -86,7 +86,7 @@ export async function runCheck(opts: CheckOptions, io: CheckIo): Promise<number>
     throw new InputError(problems.join('\n'));
   }
 
-  const parse = (f: string) => (manifests.has(f) ? parseManifest(f, contents.get(f)!.text) : parseFile(f, contents.get(f)!.text));
+  const parse = (f: string) => (manifests.has(f) ? parseManifestFile(f, contents.get(f)!.text, siblingReader(f)) : parseFile(f, contents.get(f)!.text));
   let parsed: ParsedFile[] = files.map((f, i) => {
     progress.update(`Parsing ${i + 1}/${files.length} files…`);
     return parse(f);

@@ -5,11 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../core/analyze';
-import { parseFile } from '../core/parse';
 import { exportK8s, type K8sExport } from '../export/k8s';
 import { parseOptions, UsageError } from './args';
 import { displayPath } from './check';
-import { collectFiles, InputError, loadConfig, readDescriptor } from './inputs';
+import { InputError, loadConfig, readFleet } from './inputs';
 import { safe, safeJson } from './style';
 
 export const EXPORT_HELP = `Usage: workload-placement export k8s [paths...] --out <folder> [options]
@@ -79,15 +78,14 @@ export function runExport(args: string[], io: ExportIo = { cwd: process.cwd(), s
   const paths = rest.length ? rest : ['.'];
   const loaded = loadConfig(io.cwd, values.config as string | undefined, paths[0]);
   for (const n of loaded.notes ?? []) io.stderr.write(`workload-placement: ${n}\n`);
-  const { files, ignored } = collectFiles(io.cwd, paths, loaded);
-  if (!files.length) {
-    if (!ignored.length) throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml) found in ${paths.map(safe).join(', ')}.`);
+  const display = (abs: string) => displayPath(io.cwd, abs);
+  const { parsed, ignored } = readFleet(io.cwd, paths, loaded, display);
+  if (!parsed.length) {
+    if (!ignored.length) throw new InputError(`No descriptor files (*.workload.yaml, *.workload.yml), Kubernetes manifests or Compose files found in ${paths.map(safe).join(', ')}.`);
     // As `check` does: not an error, but nothing to do (and nothing written).
     io.stderr.write(`workload-placement: every descriptor found is ignored by the configuration (${ignored.length}); nothing exported.\n`);
     return 0;
   }
-  const display = (abs: string) => displayPath(io.cwd, abs);
-  const parsed = files.map((f) => parseFile(f, readDescriptor(f, display(f)).text));
   const analysis = analyze(parsed, loaded.config);
   let errors = 0;
   for (const list of analysis.diagnostics.values()) errors += list.filter((d) => d.severity === 'error').length;

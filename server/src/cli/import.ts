@@ -110,21 +110,21 @@ function skippedLines(skipped: readonly Skipped[]): string[] {
 }
 
 /** Names, escaped, the first few and a count of the rest. */
-function names(list: readonly string[]): string {
+export function names(list: readonly string[]): string {
   const shown = list.slice(0, LIST_NAMES).map(safe).join(', ');
   return list.length > LIST_NAMES ? `${shown} and ${list.length - LIST_NAMES} more` : shown;
 }
 
 /** A path as one shell word: quoted when it holds anything but letters, digits and `_./-`. */
-function shellWord(p: string): string {
+export function shellWord(p: string): string {
   return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function checkOutFolder(out: string, shown: string): void {
+export function checkOutFolder(out: string, shown: string): void {
   let st: fs.Stats | undefined;
   try {
     st = fs.statSync(out);
@@ -135,7 +135,7 @@ function checkOutFolder(out: string, shown: string): void {
 }
 
 /** All or nothing: refuses before writing when a file exists (without --force) or is not a regular file. */
-function writeFiles(out: string, files: readonly OutputFile[], force: boolean, display: (abs: string) => string, onFile: (i: number) => void): void {
+export function writeFiles(out: string, files: readonly OutputFile[], force: boolean, display: (abs: string) => string, onFile: (i: number) => void): void {
   const existing: string[] = [];
   for (const f of files) {
     const p = path.join(out, f.name);

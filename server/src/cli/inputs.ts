@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import type { Config } from '../core/config';
 import { CONFIG_FILE_NAME, ignoreMatcher, MAX_CONFIG_BYTES, parseConfigFile } from '../core/configFile';
 import { MAX_DESCRIPTOR_BYTES, readRegularFileSync } from '../files';
-import { looksLikeManifest } from '../core/manifests/k8s';
+import { looksLikeManifestFile, parseManifestFile, type SiblingReader } from '../core/manifests/read';
+import { parseFile } from '../core/parse';
+import type { ParsedFile } from '../core/types';
+import { isComposeFileName } from '../core/manifests/compose';
 import { isManifestCandidate, scanFolder } from '../scan';
 import { safe } from './style';
 import { defaultConfig } from '../core/config';
@@ -168,7 +171,8 @@ export function readManifestCandidate(abs: string): ReadFile | undefined {
   if (!r.ok) return undefined;
   const buf = r.bytes;
   // The cheap test first: most YAML in a repository is not a manifest.
-  if (!buf.includes('kind:') || !buf.includes('apiVersion:') || buf.subarray(0, 65536).includes(0)) return undefined;
+  const compose = isComposeFileName(abs);
+  if ((compose ? !buf.includes('services') : !buf.includes('kind:') || !buf.includes('apiVersion:')) || buf.subarray(0, 65536).includes(0)) return undefined;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
@@ -177,7 +181,16 @@ export function readManifestCandidate(abs: string): ReadFile | undefined {
   }
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
-  return looksLikeManifest(text) ? { text, bom } : undefined;
+  return looksLikeManifestFile(abs, text) ? { text, bom } : undefined;
+}
+
+/** What a Compose file reads next to it (`.env`, its override, `extends` files): regular files within the size limit, as UTF-8. */
+export function siblingReader(abs: string): SiblingReader {
+  const dir = path.dirname(abs);
+  return (rel) => {
+    const r = readRegularFileSync(path.resolve(dir, rel), MAX_READ_BYTES);
+    return r.ok ? r.bytes.toString('utf8').replace(/^\uFEFF/, '') : undefined;
+  };
 }
 
 export function writeDescriptor(abs: string, display: string, file: ReadFile): void {
@@ -230,4 +243,40 @@ function isDir(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+export interface Fleet {
+  /** Descriptors and manifests (Kubernetes, Compose), parsed, sorted by path. */
+  parsed: ParsedFile[];
+  /** Files skipped because the configuration ignores them (absolute). */
+  ignored: string[];
+}
+
+/**
+ * The fleet `check` reads in `paths`, parsed: descriptors, and the manifests and Compose
+ * files among the YAML found or named. For the commands that read a fleet without
+ * writing it (`layout`, `export`), so that they see what `check` and the editor see.
+ * Any unreadable descriptor is an InputError naming every one.
+ */
+export function readFleet(cwd: string, paths: readonly string[], loaded: LoadedConfig, display: (abs: string) => string): Fleet {
+  const collected = collectFiles(cwd, paths, loaded);
+  const parsed: ParsedFile[] = [];
+  for (const m of collected.manifests) {
+    const read = readManifestCandidate(m);
+    if (read) parsed.push(parseManifestFile(m, read.text, siblingReader(m)));
+  }
+  const problems: string[] = [];
+  for (const f of collected.files) {
+    try {
+      const { text } = readDescriptor(f, display(f));
+      // A YAML file named on the command line is a manifest when its text says so.
+      parsed.push(collected.maybeManifests.has(f) && looksLikeManifestFile(f, text) ? parseManifestFile(f, text, siblingReader(f)) : parseFile(f, text));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length) throw new InputError(problems.join('\n'));
+  parsed.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { parsed, ignored: collected.ignored };
 }

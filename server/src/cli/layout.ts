@@ -8,13 +8,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../core/analyze';
-import { parseFile } from '../core/parse';
 import { formatBytes, formatCpu } from '../core/quantity';
 import { staticPageHtml } from '../../../shared/layoutPage';
 import { applyFailure, buildScene, renderScene, toSvgString } from '../../../shared/layoutView';
 import type { FailureOutcome, Layout, LayoutHost } from '../../../shared/protocol';
 import { parseOptions, UsageError } from './args';
-import { collectFiles, InputError, loadConfig, readDescriptor } from './inputs';
+import { InputError, loadConfig, readFleet } from './inputs';
 import { safe, safeJson } from './style';
 
 export const LAYOUT_HELP = `Usage: workload-placement layout [paths...] [options]
@@ -76,8 +75,7 @@ export async function runLayout(args: string[], io: LayoutIo = { cwd: process.cw
   const paths = positionals.length ? positionals : ['.'];
   const loaded = loadConfig(io.cwd, values.config as string | undefined, paths[0]);
   for (const n of loaded.notes ?? []) io.stderr.write(`workload-placement: ${n}\n`);
-  const { files } = collectFiles(io.cwd, paths, loaded);
-  const parsed = files.map((f) => parseFile(f, readDescriptor(f, path.relative(io.cwd, f) || f).text));
+  const { parsed } = readFleet(io.cwd, paths, loaded, (f) => path.relative(io.cwd, f) || f);
   const analysis = analyze(parsed, loaded.config);
   // Files are named relative to where the command ran: the page and JSON carry no absolute paths.
   const layout = relativeRefs(analysis.layout, io.cwd);

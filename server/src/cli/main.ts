@@ -7,6 +7,7 @@ import { CHECK_HELP, HELP, IMPORT_HELP, parseCommand, RULES_HELP, UsageError } f
 import { runCheck } from './check';
 import { runExport } from './export';
 import { runImport } from './import';
+import { runManifestImport } from './importManifests';
 import { InputError } from './inputs';
 import { runRules } from './rules';
 import { safeLines } from './style';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'export':
         return runExport(cmd.args);
       case 'import':
+        if (cmd.options.source === 'manifests') return runManifestImport(cmd.options, { cwd: process.cwd(), stdout, stderr });
         return await runImport(cmd.options, { cwd: process.cwd(), stdout, stderr });
       case 'check':
         return await runCheck(cmd.options, { cwd: process.cwd(), env: process.env, stdout, stderr, toolVersion: toolVersion() });

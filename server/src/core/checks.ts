@@ -61,7 +61,8 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
     let proposed: Set<string> | undefined;
     for (const d of decls as readonly (HostDecl | WorkloadDecl)[]) {
       const name = d.name;
-      if (name === undefined || isDnsLabel(name)) continue;
+      // A Compose service is named `project/service`: the slash scopes it, it is not a typo.
+      if (name === undefined || isDnsLabel(name) || (d.kind === 'workload' && d.manifest?.format === 'compose')) continue;
       const base = dnsLabelFor(name);
       let fixes: Fix[] | undefined;
       let suggestion = '';
@@ -102,7 +103,7 @@ export function nonDnsNames(workloads: readonly WorkloadDecl[], from: Iterable<n
   const out: number[] = [];
   for (const i of from) {
     const name = workloads[i].name;
-    if (name !== undefined && !isDnsLabel(name)) out.push(i);
+    if (name !== undefined && !isDnsLabel(name) && workloads[i].manifest?.format !== 'compose') out.push(i);
   }
   return out;
 }

@@ -18,12 +18,12 @@
 // The applier (`applyEdits`) is one pass over the sorted edits.
 
 import { eolOf } from './edits';
-import { parseManifest } from './manifests/k8s';
+import { parseManifestFile } from './manifests/read';
 import { upperBound } from './text';
 import { PieceCache, parseFile } from './parse';
 import { RULES_BY_ID } from './rules';
 import type { Chars } from './sourceText';
-import type { Finding, Fix, ParsedFile, Span, TextEdit } from './types';
+import type { Finding, Fix, ManifestFile, ParsedFile, Span, TextEdit } from './types';
 
 /** The fix "fix all" and `--fix` apply for a finding: its preferred safe fix, else its first. */
 export function safeFixOf(f: Finding): Fix | undefined {
@@ -259,11 +259,13 @@ export type Reparse = (text: string) => readonly Finding[];
  * parse, each later one (the fixed text, a bisection's halves) only the pieces that
  * changed. Each result is read before the next parse, as the cache's contract wants.
  */
-export function reparser(file: string, keep?: { parsed?: ParsedFile }, manifest = false): Reparse {
+export function reparser(file: string, keep?: { parsed?: ParsedFile }, manifest: boolean | ManifestFile = false): Reparse {
+  const m = typeof manifest === 'object' ? manifest : undefined;
   const cache = new PieceCache();
   return (text) => {
-    // A Kubernetes manifest is read whole, by its own reader.
-    const parsed = manifest ? parseManifest(file, text) : parseFile(file, text, cache);
+    // A manifest (Kubernetes or Compose) is read whole, by its own reader.
+    // A Compose file reads its project's other files as its first parse did.
+    const parsed = manifest ? parseManifestFile(file, text, m?.read, m?.format === 'compose') : parseFile(file, text, cache);
     // The last parse may be kept (the cache is not used after it): `--fix` reuses it.
     if (keep) keep.parsed = parsed;
     return parsed.findings;

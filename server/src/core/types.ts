@@ -149,9 +149,11 @@ export interface WorkloadDecl {
  * workload is its manifest document (or `List` item), so descriptor fixes never apply.
  */
 export interface ManifestWorkload {
-  format: 'kubernetes';
-  /** `Deployment`, `StatefulSet`, … `VirtualMachine`. */
+  format: 'kubernetes' | 'compose';
+  /** `Deployment`, `StatefulSet`, … `VirtualMachine`; `service` for Compose. */
   kind: string;
+  /** Compose: the project (`COMPOSE_PROJECT_NAME` in `.env`, the top-level `name:`, else the folder), the scope of its service names. */
+  project?: string;
   namespace?: string;
   /** DaemonSet: one replica on every node that matches it. */
   perHost: boolean;
@@ -161,8 +163,13 @@ export interface ManifestWorkload {
    * `gpus: w.manifest?.gpus` where the declaration is read.
    */
   gpus?: number;
-  /** `topology.kubernetes.io/zone` the workload is held to (the descriptor has no workload site yet). */
+  /**
+   * `topology.kubernetes.io/zone` values the workload is held to: a zone is a host's
+   * `site`. When the files are linked, the workload is pinned to the hosts of those sites.
+   */
   zones: string[];
+  /** The hosts its zones resolved to (set when linked; undefined when the fleet declares no site). */
+  zoneHosts?: string[];
   /** Where each descriptor field's value came from, for factors and hover (field name → manifest span). */
   fields: Partial<Record<string, Span>>;
   /** Claimed PersistentVolumeClaims whose size is in another document (filled when the files are linked). */
@@ -183,10 +190,22 @@ export interface ManifestScaler {
 
 /** What a manifest file holds besides workloads, for joining across files (`linkManifests`). */
 export interface ManifestFile {
-  format: 'kubernetes';
+  format: 'kubernetes' | 'compose';
+  /** Compose: how the project's other files were read, so that an edited text (a fix being verified) is read the same way. */
+  read?: (relative: string) => string | undefined;
   scalers: ManifestScaler[];
   /** PersistentVolumeClaim sizes by namespace-qualified name (`ns/name`, `/name` without a namespace). */
   claimSizes: Map<string, number>;
+  /** Documents read and not made workloads nor joined into one (for `import`'s summary). */
+  skipped?: ManifestSkipped[];
+}
+
+/** A manifest document that adds nothing: another kind, no name, another API group. */
+export interface ManifestSkipped {
+  kind: string;
+  name?: string;
+  reason: 'kind' | 'no name' | 'api group';
+  span: Span;
 }
 
 export type Decl = HostDecl | WorkloadDecl;

@@ -139,7 +139,8 @@ export function exportK8s(analysis: Analysis, files: readonly ParsedFile[], opts
     const label = dnsLabelFor(w.name) ?? 'workload';
     const name = freeLabel(label, (n) => taken.has(n));
     taken.add(name);
-    if (name !== w.name) notes.push(`'${w.name}' is not a valid Kubernetes name (a DNS-1123 label): its objects are named '${name}'`);
+    // A Compose service `shop/web` is `shop-web` by the documented mapping: no note unless it clashed.
+    if (name !== w.name && !(w.manifest?.format === 'compose' && name === label)) notes.push(`'${w.name}' is not a valid Kubernetes name (a DNS-1123 label): its objects are named '${name}'`);
     const ctx: Ctx = { w, rec, deploy, name, source, notes, taken };
     const objects = deploy === 'vm' ? virtualMachines(ctx) : podWorkload(ctx);
     exported.push({ workload: w.name, name, source, verdict: rec.verdict, deploy, file: `${name}.yaml`, objects, notes });

@@ -12,7 +12,7 @@ import { chooseFixesAsync, ownFix, type Reparse, reparser, verifyChoice, verifyF
 import { RULES_BY_ID, SHOW_RULE_DOCS_COMMAND } from '../core/rules';
 import { anchorLink, bundledRuleDocs } from '../ruleDocs';
 import { lineOf } from '../core/text';
-import type { Diagnostic, Fix, ParsedFile, Span, TextEdit } from '../core/types';
+import type { Diagnostic, Fix, ManifestFile, ParsedFile, Span, TextEdit } from '../core/types';
 import type { ServerContext } from '../context';
 import { SOURCE, toLspDiagnostic, toLspEdit, toOffset } from '../convert';
 import { declAt } from '../locate';
@@ -62,7 +62,7 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
   const fixAll = !!only && wants(FIX_ALL_KIND);
   work?.start((quickFixes ? diags.length : 0) + (fixAll ? diags.length : 0), 'diagnostics');
   const each = <T>(items: readonly T[], fn: (t: T) => void) => (work ? work.each(items, fn) : items.forEach((t) => fn(t)));
-  const reparse = (text: string) => reparserFor(uri, parsed.manifest !== undefined)(text);
+  const reparse = (text: string) => reparserFor(uri, parsed.manifest)(text);
 
   if (quickFixes) {
     const seenRule = new Set<string>();
@@ -111,7 +111,8 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
   if (wants(CodeActionKind.RefactorRewrite)) {
     const w = declAt(parsed.workloads, range.start);
     const rec = w && analysis.recommendations.get(w);
-    if (w && rec?.verdict && !w.node.entries.some((e) => e.key === 'deploy')) {
+    // Not in a manifest: `deploy:` is a descriptor field (in a Compose file, another key).
+    if (w && rec?.verdict && !w.manifest && !w.node.entries.some((e) => e.key === 'deploy')) {
       const edits = ownFix(parsed.source, { title: '', edits: [insertIntoMap(parsed.source, w.node, [`deploy: ${rec.verdict}`])], safe: false });
       if (typeof edits !== 'string') out.push({ title: `Set deploy: ${rec.verdict} (recommended)`, kind: CodeActionKind.RefactorRewrite, edits });
     }
@@ -127,11 +128,11 @@ export async function computeCodeActions(input: ActionInput, work?: Work): Promi
 const reparsers = new Map<string, Reparse>();
 const KEPT_REPARSERS = 2;
 
-function reparserFor(uri: string, manifest: boolean): Reparse {
-  const key = manifest ? `k8s\u0000${uri}` : uri;
+function reparserFor(uri: string, manifest: ManifestFile | undefined): Reparse {
+  const key = manifest ? `${manifest.format}\u0000${uri}` : uri;
   let r = reparsers.get(key);
   if (r) reparsers.delete(key);
-  else r = reparser(uri, undefined, manifest);
+  else r = reparser(uri, undefined, manifest ?? false);
   reparsers.set(key, r);
   if (reparsers.size > KEPT_REPARSERS) reparsers.delete(reparsers.keys().next().value!);
   return r;

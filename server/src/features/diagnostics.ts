@@ -4,6 +4,11 @@
 // file's diagnostics (a host renamed, a duplicate name), pull clients are asked to
 // refresh; push clients get the other file published. Files that are not open come
 // through workspace diagnostics (pull) or are published (push).
+//
+// A document opened while the first scan still reads the workspace gets its file-local
+// diagnostics at once (core/local.ts), under a result id of their own (pull) or as a
+// publish (push); the first full analysis replaces them: pull clients are asked to
+// refresh, push clients get the file published again, as for any changed file.
 
 import {
   type CancellationToken,
@@ -17,6 +22,7 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
+import { runNotification, runSafe } from '../runner';
 import { SOURCE, toLspDiagnostic, toRange } from '../convert';
 import type { Diagnostic, ParsedFile, Severity } from '../core/types';
 import type { AnalysisEvent, FileState } from '../workspace';
@@ -80,6 +86,11 @@ export function resultIdOf(f: FileState): string {
   return `${SESSION}:${f.diagStamp}`;
 }
 
+/** The result id of file-local diagnostics answered during the first scan: never a full analysis's. */
+export function earlyResultIdOf(f: FileState): string {
+  return `${SESSION}:early:${f.diagStamp}`;
+}
+
 export function lspDiagnosticsOf(ctx: ServerContext, uri: string): LspDiagnostic[] {
   const hit = ctx.workspace.parsed(uri);
   if (!hit) return [];
@@ -89,19 +100,50 @@ export function lspDiagnosticsOf(ctx: ServerContext, uri: string): LspDiagnostic
 export function registerDiagnostics(ctx: ServerContext): void {
   const { connection, workspace } = ctx;
 
+  // Set when file-local diagnostics were given out: the first full analysis replaces them.
+  let earlyGiven = false;
+  const early = (uri: string) => {
+    const hit = workspace.earlyDiagnostics(uri);
+    if (hit) earlyGiven = true;
+    return hit;
+  };
+
   // Registered for every client; only those that announced pull support use it.
   {
-    connection.languages.diagnostics.on((params, token) =>
-      ctx.safe<DocumentDiagnosticReport, DiagnosticServerCancellationData>('diagnostics', token, { kind: DocumentDiagnosticReportKind.Full, items: [] }, () => {
+    const EMPTY: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    connection.languages.diagnostics.on(async (params, token) => {
+      // During the first scan, an open file's own diagnostics, to a client that can be asked to pull again.
+      if (workspace.scanning && ctx.client.diagnosticRefresh && (await workspace.longScan)) {
+        await workspace.configured;
+        const answer = await runSafe<DocumentDiagnosticReport | undefined, DiagnosticServerCancellationData>(ctx.log, 'diagnostics', token, undefined, () => {
+          const hit = early(params.textDocument.uri);
+          if (!hit) return undefined;
+          const resultId = earlyResultIdOf(hit.file);
+          if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+          return { kind: DocumentDiagnosticReportKind.Full, resultId, items: toLspDiagnostics(hit.parsed, hit.diagnostics) };
+        });
+        if (answer !== undefined) return answer;
+      }
+      return ctx.safe<DocumentDiagnosticReport, DiagnosticServerCancellationData>('diagnostics', token, EMPTY, () => {
         const uri = params.textDocument.uri;
         const hit = workspace.parsed(uri);
         if (!hit) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
         const resultId = resultIdOf(hit.file);
         if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
         return { kind: DocumentDiagnosticReportKind.Full, resultId, items: lspDiagnosticsOf(ctx, uri) };
-      }),
-    );
+      });
+    });
   }
+
+  // A push client: an open file's own diagnostics as soon as it is opened or edited during the first scan.
+  ctx.documents.onDidChangeContent((e) =>
+    runNotification(ctx.log, 'early diagnostics', async () => {
+      if (ctx.client.pullDiagnostics || !workspace.scanning || !(await workspace.longScan)) return;
+      await workspace.configured;
+      const hit = early(e.document.uri);
+      if (hit) void connection.sendDiagnostics({ uri: hit.file.uri, version: hit.file.version ?? undefined, diagnostics: toLspDiagnostics(hit.parsed, hit.diagnostics) });
+    }),
+  );
 
   // Files that are not open (VS Code shows them in the Problems view). The answer
   // lists only files whose diagnostics changed since the client's result ids; when
@@ -162,6 +204,11 @@ export function registerDiagnostics(ctx: ServerContext): void {
   workspace.onDidAnalyze((e: AnalysisEvent) => {
     if (e.changed.size || e.removed.size) for (const w of [...waiters]) w();
     if (ctx.client.pullDiagnostics) {
+      // The file-local diagnostics given out during the scan are now replaced by the full ones.
+      if (earlyGiven && !workspace.scanning) {
+        earlyGiven = false;
+        if (ctx.client.diagnosticRefresh) requestRefresh();
+      }
       // The client pulls the document it changed by itself; others need a nudge.
       const others = [...e.changed].some((uri) => !e.textChanged.has(uri) && workspace.file(uri)?.open);
       if (others && ctx.client.diagnosticRefresh) requestRefresh();

@@ -107,7 +107,7 @@ export function workloadHover(w: WorkloadDecl, rec: Recommendation, parsed?: Par
     out.push(`**${name}** → no option: nothing in the fleet meets its needs`);
   }
   if (m) {
-    const from = [`Kubernetes ${md(m.kind)}${m.namespace ? ` in namespace ${md(clip(m.namespace))}` : ''}`];
+    const from = [m.format === 'compose' ? `Compose service in project ${md(clip(m.project ?? ''))}` : `Kubernetes ${md(m.kind)}${m.namespace ? ` in namespace ${md(clip(m.namespace))}` : ''}`];
     if (m.scaledBy) from.push(`scaling from a HorizontalPodAutoscaler${parsed && m.scaledBy === parsed.file ? ' in this file' : ` in ${md(clip(m.scaledBy.split('/').pop() ?? ''))}`}`);
     if (m.perHost) from.push('one replica per node');
     if (m.gpus) from.push(`${m.gpus} GPU${m.gpus === 1 ? '' : 's'} requested`);

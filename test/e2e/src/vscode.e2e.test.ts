@@ -4,7 +4,7 @@
 // comes from the project's CLI run over the same copy (oracle.ts).
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { allLogs, repoDir, startCodeServer, type CodeServer } from './codeServer';
@@ -265,5 +265,45 @@ describe('VS Code (code-server) with the packaged extension', { timeout: 600_000
     await wb.goTo(report.workloads.find((x) => x.name === 'mail-gateway')!.range.start.line + 5, 1);
     await until('the reference in apps', async () => /esx-north-01/.test(await wb.visibleText()));
     await wb.screenshot('rename');
+  });
+
+  step('opens a Kubernetes Deployment: the verdict in a code lens and in the hover on its name', async () => {
+    // Written now, last: the fleet the earlier steps checked stays as the oracle saw it.
+    const rel = 'small-company/k8s/storefront.yaml';
+    mkdirSync(join(cs.workspace, 'small-company', 'k8s'), { recursive: true });
+    writeFileSync(
+      join(cs.workspace, rel),
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: storefront',
+        'spec:',
+        '  replicas: 3',
+        '  selector: { matchLabels: { app: storefront } }',
+        '  template:',
+        '    metadata: { labels: { app: storefront } }',
+        '    spec:',
+        '      containers:',
+        '        - name: web',
+        '          image: shop/storefront:1.4',
+        '          resources: { requests: { cpu: 250m, memory: 256Mi } }',
+        '',
+      ].join('\n'),
+    );
+    const w = check(cs.workspace).workloads.find((x) => x.file === rel && x.name === 'storefront');
+    assert.ok(w?.verdict, 'the CLI gives the Deployment a verdict');
+    await wb.openFile('storefront.yaml', 'small-company/k8s');
+    const lens = wb.editor.locator('.codelens-decoration');
+    const lensText = await until('our code lens on the Deployment', async () => {
+      const texts = await lens.allInnerTexts();
+      return texts.find((t) => t.includes(`→ ${w.verdict}`));
+    }, 120_000);
+    assert.match(lensText, new RegExp(`→ ${w.verdict} \\(\\w+, \\d+%\\)`));
+    await wb.goTo(w.range.start.line, w.range.start.column + 1);
+    const text = plain(await wb.hoverAtCursor(new RegExp(`storefront\\W+${w.verdict}\\b`)));
+    assert.match(text, /From Kubernetes Deployment/);
+    await wb.screenshot('manifest');
+    await wb.escape();
   });
 });

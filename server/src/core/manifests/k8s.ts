@@ -37,13 +37,13 @@ const SUPPORT_KINDS = ['HorizontalPodAutoscaler', 'PersistentVolumeClaim'];
 const READ_KINDS: readonly string[] = [...WORKLOAD_KINDS, ...SUPPORT_KINDS];
 
 /** Runtime classes that run each pod in its own VM: `kata*`, gVisor's `runsc`/`gvisor`. */
-const SANDBOX_RUNTIME = /^(kata|gvisor|runsc)/i;
+export const SANDBOX_RUNTIME = /^(kata|gvisor|runsc)/i;
 
 /** Capabilities that reach into the host kernel; SYS_MODULE loads code into it. */
-const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME', 'NET_ADMIN', 'BPF', 'PERFMON', 'ALL'];
+export const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT', 'SYS_TIME', 'NET_ADMIN', 'BPF', 'PERFMON', 'ALL'];
 
 /** hostPath mounts of the host kernel's files. */
-const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
+export const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
 
 /** An extended resource that counts GPUs: `nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/i915`. */
 const GPU_RESOURCE = /(^|\/)gpu$|^gpu\.intel\.com\//;
@@ -62,7 +62,7 @@ export function looksLikeManifest(text: string): boolean {
 export function parseManifest(file: string, text: string | SourceText): ParsedFile {
   const source = typeof text === 'string' ? SourceText.of(text) : text;
   const whole = source.text;
-  const info: ManifestFile = { format: 'kubernetes', scalers: [], claimSizes: new Map() };
+  const info: ManifestFile = { format: 'kubernetes', scalers: [], claimSizes: new Map(), skipped: [] };
   if (whole.length > MAX_FILE_CHARS) {
     const out = parsedFile(file, source, { findings: [tooLarge(whole.length)], suppressions: { file: new Set(), lines: new Map() }, lineStarts: [0] });
     out.manifest = info;
@@ -114,11 +114,20 @@ export function parseManifest(file: string, text: string | SourceText): ParsedFi
   }
   for (const doc of docs) {
     const kind = str(get(doc, 'kind'));
-    if (!kind || !WORKLOAD_KINDS.includes(kind)) continue;
+    const skip = (reason: 'kind' | 'no name' | 'api group') => info.skipped!.push({ kind: kind ?? '', name: str(at(doc, ['metadata', 'name'])), reason, span: { ...doc.span } });
+    if (kind && SUPPORT_KINDS.includes(kind)) continue;
+    if (!kind || !WORKLOAD_KINDS.includes(kind)) {
+      skip('kind');
+      continue;
+    }
     // A VirtualMachine of another API group is not KubeVirt's.
-    if (kind === 'VirtualMachine' && !/^kubevirt\.io\//.test(str(get(doc, 'apiVersion')) ?? '')) continue;
+    if (kind === 'VirtualMachine' && !/^kubevirt\.io\//.test(str(get(doc, 'apiVersion')) ?? '')) {
+      skip('api group');
+      continue;
+    }
     const w = readWorkload(doc, kind, file, out.findings, info, source);
     if (w) out.workloads.push(w);
+    else skip('no name');
   }
   return out;
 }
@@ -192,7 +201,7 @@ function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[]
   return w;
 }
 
-type Setter = <K extends keyof WorkloadDecl>(field: K, value: WorkloadDecl[K], node: YNode | undefined) => void;
+export type Setter = <K extends keyof WorkloadDecl>(field: K, value: WorkloadDecl[K], node: YNode | undefined) => void;
 
 function readPod(pod: YMap, w: WorkloadDecl, set: Setter, findings: Finding[], info: ManifestFile): void {
   const m = w.manifest!;
@@ -355,11 +364,11 @@ function selectorTerm(key: string, operator: string, values: readonly YNode[], w
   }
 }
 
-function kernelFinding(findings: Finding[], w: WorkloadDecl, node: YNode, what: string): void {
+export function kernelFinding(findings: Finding[], w: WorkloadDecl, node: YNode, what: string): void {
   findings.push({ ruleId: 'host-kernel-access', message: `'${w.name}' ${what}: it shares, and can change, the host's kernel.`, span: { ...node.span } });
 }
 
-function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
+export function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
   if (w.kernel !== 'custom') set('kernel', 'custom', node);
 }
 
@@ -406,14 +415,18 @@ function enumValues(key: string): readonly string[] {
 }
 
 function readAnnotations(metadata: YMap | undefined, w: WorkloadDecl, set: Setter, findings: Finding[]): void {
-  const annotations = map(get(metadata, 'annotations'));
+  readPlacementKeys(map(get(metadata, 'annotations')), w, set, findings, 'annotation');
+}
+
+/** Keys under ANNOTATION_PREFIX of a mapping: a manifest's annotations, a Compose service's labels. */
+export function readPlacementKeys(annotations: YMap | undefined, w: WorkloadDecl, set: Setter, findings: Finding[], noun: 'annotation' | 'label'): void {
   for (const e of annotations?.entries ?? []) {
     if (!e.key.startsWith(ANNOTATION_PREFIX)) continue;
     const name = e.key.slice(ANNOTATION_PREFIX.length) as Annotated;
     if (PROVENANCE_ANNOTATIONS.includes(name)) continue;
     const allowed = Object.hasOwn(ANNOTATIONS, name) ? ANNOTATIONS[name] : undefined;
     if (!allowed) {
-      findings.push({ ruleId: 'unknown-key', message: `Unknown annotation ${show(e.key)}: known ones are ${Object.keys(ANNOTATIONS).map((k) => `\`${ANNOTATION_PREFIX}${k}\``).join(', ')}.`, span: { ...e.keySpan } });
+      findings.push({ ruleId: 'unknown-key', message: `Unknown ${noun} ${show(e.key)}: known ones are ${Object.keys(ANNOTATIONS).map((k) => `\`${ANNOTATION_PREFIX}${k}\``).join(', ')}.`, span: { ...e.keySpan } });
       continue;
     }
     const raw = e.value?.kind === 'scalar' && e.value.value !== null ? String(e.value.value) : undefined;
@@ -500,6 +513,19 @@ function resourceNode(c: YMap | undefined, what: string): YNode | undefined {
   return at(c, ['resources', 'requests', what]) ?? at(c, ['resources', 'limits', what]);
 }
 
+/**
+ * The hosts a workload's zones hold it to: those whose `site` is one of them. Undefined
+ * when nothing applies: no zones, hostname pins (the narrower constraint wins), or a fleet
+ * that declares no site at all (zones are then not modelled, not unmet).
+ */
+function zoneHostsOf(w: WorkloadDecl, sites: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const zones = w.manifest?.zones ?? [];
+  if (!zones.length || w.pins.length || !sites.size) return undefined;
+  const hosts = new Set<string>();
+  for (const z of zones) for (const h of sites.get(z) ?? []) hosts.add(h);
+  return [...hosts];
+}
+
 function tooLarge(length: number): Finding {
   return { ruleId: 'yaml-syntax', message: `The manifest is too large to read (${(length / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_CHARS / 1048576} MB).`, span: { start: 0, end: 0 } };
 }
@@ -539,20 +565,38 @@ export class ManifestLinks {
     // A DaemonSet runs on every node: the container hosts of its OS (a host without `os` is linux).
     const nodes = new Map<string, number>();
     for (const f of files) for (const h of f.hosts) if (h.role === 'container-host') nodes.set(h.os ?? 'linux', (nodes.get(h.os ?? 'linux') ?? 0) + 1);
-    return files.map((f) => (f.manifest && f.workloads.length ? this.linkFile(f, scalers, claims, nodes) : f));
+    // A Kubernetes zone is a failure domain, which the format calls a host's `site`.
+    const sites = new Map<string, string[]>();
+    for (const f of files) for (const h of f.hosts) if (h.site !== undefined && h.name !== undefined) sites.set(h.site, [...(sites.get(h.site) ?? []), h.name]);
+    return files.map((f) => (f.manifest && f.workloads.length ? this.linkFile(f, scalers, claims, nodes, sites) : f));
   }
 
-  private linkFile(f: ParsedFile, scalers: ReadonlyMap<string, ManifestScaler & { file: string }>, claims: ReadonlyMap<string, number>, nodes: ReadonlyMap<string, number>): ParsedFile {
+  private linkFile(
+    f: ParsedFile,
+    scalers: ReadonlyMap<string, ManifestScaler & { file: string }>,
+    claims: ReadonlyMap<string, number>,
+    nodes: ReadonlyMap<string, number>,
+    sites: ReadonlyMap<string, readonly string[]>,
+  ): ParsedFile {
     let changed = false;
     const keys: string[] = [];
+    const extra: Finding[] = [];
     const workloads = f.workloads.map((w) => {
       const m = w.manifest!;
       const s = scalers.get(`${m.namespace ?? ''}/${m.kind}/${w.name}`);
       const sizes = m.claims.map((c) => claims.get(`${m.namespace ?? ''}/${c}`));
       const perHost = m.perHost && w.replicas === undefined ? (nodes.get(w.os ?? 'linux') ?? 0) : 0;
-      const key = `${s ? `${s.min}-${s.max}@${s.file}` : ''}|${sizes.join(',')}|${perHost}`;
+      const zoneHosts = zoneHostsOf(w, sites);
+      if (zoneHosts?.length === 0) {
+        extra.push({
+          ruleId: 'unknown-host',
+          message: `'${w.name}' is held to the zone${m.zones.length === 1 ? '' : 's'} ${m.zones.map((z) => show(z)).join(', ')} (\`topology.kubernetes.io/zone\`), and no host has that \`site\`: declare the hosts of the zone with \`site: ${m.zones[0]}\`.`,
+          span: { ...(m.fields.site ?? w.nameSpan) },
+        });
+      }
+      const key = `${s ? `${s.min}-${s.max}@${s.file}` : ''}|${sizes.join(',')}|${perHost}|${zoneHosts?.join(',') ?? '-'}`;
       keys.push(key);
-      if (!s && !perHost && sizes.every((x) => x === undefined)) return w;
+      if (!s && !perHost && sizes.every((x) => x === undefined) && zoneHosts === undefined) return w;
       changed = true;
       const had = this.workloads.get(w);
       if (had?.key === key) return had.copy;
@@ -563,6 +607,13 @@ export class ManifestLinks {
         copy.manifest!.scaledBy = s.file;
       }
       if (perHost) copy.replicas = perHost;
+      if (zoneHosts) {
+        // Held to the hosts of its zones, as a pin (a Kubernetes `In` is any of them).
+        copy.manifest!.zoneHosts = zoneHosts;
+        const span = m.fields.site ?? w.nameSpan;
+        copy.pins = zoneHosts.map((name) => ({ name, span: { ...span } }));
+        if (zoneHosts.length) copy.manifest!.fields.host = { ...span };
+      }
       copy.volumes.forEach((v: VolumeDecl) => {
         const i = m.claims.indexOf(v.name ?? '');
         if (v.size === undefined && i >= 0 && sizes[i] !== undefined) v.size = sizes[i];
@@ -583,7 +634,7 @@ export class ManifestLinks {
       hosts: f.hosts,
       workloads,
       root: f.root,
-      findings: f.findings,
+      findings: extra.length ? [...f.findings, ...extra] : f.findings,
       suppressions: f.suppressions,
       lineStarts: f.lineStarts,
       parseId: f.parseId,
