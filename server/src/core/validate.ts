@@ -44,9 +44,9 @@ export function buildHost(node: YNode, file: string, itemSpan: Span, findings: F
     findings.push({ ruleId: 'wrong-type', message: 'A host is a mapping with at least `name`, `role`, `cpu` and `memory`.', span: node.span });
     return undefined;
   }
-  const checked = checkObject(node, hostFields, findings, 'a host', text, itemSpan);
-  const v = valid(node, hostFields, checked);
-  const nameEntry = node.entries.find((e) => e.key === 'name');
+  // Most hosts are clean: read them without building findings or probes.
+  const v = cleanObject(node, hostFields) ? cleanValues(node, hostFields) : valid(node, hostFields, checkObject(node, hostFields, findings, 'a host', text, itemSpan));
+  const nameEntry = entryOf(node, 'name');
   return {
     kind: 'host',
     file,
@@ -78,17 +78,20 @@ export function buildWorkload(node: YNode, file: string, itemSpan: Span, finding
     findings.push({ ruleId: 'wrong-type', message: 'A workload is a mapping with at least `name` and `os`.', span: node.span });
     return undefined;
   }
-  const checked = checkObject(node, workloadFields, findings, 'a workload', text, itemSpan);
-  const v = valid(node, workloadFields, checked);
-  const nameEntry = node.entries.find((e) => e.key === 'name');
+  // Most workloads are clean: read them without building findings or probes.
+  const clean = cleanObject(node, workloadFields);
+  const v = clean ? cleanValues(node, workloadFields) : valid(node, workloadFields, checkObject(node, workloadFields, findings, 'a workload', text, itemSpan));
+  const nameEntry = entryOf(node, 'name');
   const res = (v.resources ?? {}) as Record<string, unknown>;
   const scaling = v.scaling as { min?: number; max?: number } | undefined;
-  const volumesEntry = node.entries.find((e) => e.key === 'volumes');
+  const volumesEntry = entryOf(node, 'volumes');
   const volumes: WorkloadDecl['volumes'] = [];
   if (volumesEntry?.value?.kind === 'seq') {
+    const volumeFields = (fieldMap(workloadFields).get('volumes')!.type as { items: { fields: FieldSpec[] } }).items.fields;
     for (const item of volumesEntry.value.items) {
       if (item.kind !== 'map') continue;
-      const vv = valid(item, (fieldMap(workloadFields).get('volumes')!.type as { items: { fields: FieldSpec[] } }).items.fields);
+      // In a clean workload every volume is clean too.
+      const vv = clean ? cleanValues(item, volumeFields) : valid(item, volumeFields);
       volumes.push({ name: str(vv.name), size: num(vv.size), span: item.span });
     }
   }
@@ -137,6 +140,11 @@ function str(x: unknown): string | undefined {
 }
 function num(x: unknown): number | undefined {
   return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+}
+
+function entryOf(node: YMap, key: string): YEntry | undefined {
+  for (const e of node.entries) if (e.key === key) return e;
+  return undefined;
 }
 
 function firstLine(node: YMap): Span {
@@ -366,6 +374,87 @@ function plain(node: YNode, type: FieldType): unknown {
   }
   if (node.kind === 'scalar') return type.kind === 'string' || type.kind === 'hostRef' ? (node.value === null ? undefined : String(node.value)) : node.value;
   return undefined;
+}
+
+/**
+ * Whether `checkObject` would report nothing for this mapping, found without allocating:
+ * every key known and once, every required key present, every value clean. Findings and
+ * their messages are built only on the slow path, when this says no.
+ */
+function cleanObject(node: YMap, fields: readonly FieldSpec[]): boolean {
+  const byKey = fieldMap(fields);
+  const entries = node.entries;
+  // More entries than known keys means an unknown or a duplicate key.
+  if (entries.length > byKey.size) return false;
+  let required = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const spec = byKey.get(e.key);
+    if (!spec || !e.value) return false;
+    for (let j = 0; j < i; j++) if (entries[j].key === e.key) return false;
+    if (spec.required) required++;
+    if (!cleanValue(e.value, spec.type)) return false;
+  }
+  // Keys are distinct and known, so this counts the distinct required keys present.
+  let wanted = 0;
+  for (const f of byKey.values()) if (f.required) wanted++;
+  return required === wanted;
+}
+
+/** Whether `checkValue` would report nothing for this value (a null optional value draws `missing-field` in `checkObject`). */
+function cleanValue(node: YNode, type: FieldType): boolean {
+  switch (type.kind) {
+    case 'string':
+    case 'hostRef':
+      return node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean');
+    case 'enum':
+      if (node.kind !== 'scalar') return false;
+      for (const v of type.values) if (v.value === node.value) return true;
+      return false;
+    case 'integer':
+      return node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value) && !(type.minimum !== undefined && node.value < type.minimum);
+    case 'number':
+      return (
+        node.kind === 'scalar' &&
+        typeof node.value === 'number' &&
+        Number.isFinite(node.value) &&
+        !(type.minimum !== undefined && node.value < type.minimum) &&
+        !(type.exclusiveMinimum !== undefined && node.value <= type.exclusiveMinimum)
+      );
+    case 'boolean':
+      return node.kind === 'scalar' && typeof node.value === 'boolean';
+    case 'cpu':
+      return node.kind === 'scalar' && parseCpu(node.value).ok;
+    case 'memory':
+      return node.kind === 'scalar' && parseMemory(node.value).ok;
+    case 'array':
+      if (node.kind !== 'seq') return false;
+      if (type.minItems && node.items.length < type.minItems) return false;
+      for (const it of node.items) {
+        if (type.items.kind === 'object' ? it.kind !== 'map' || !cleanObject(it, type.items.fields) : !cleanValue(it, type.items)) return false;
+      }
+      return true;
+    case 'object':
+      return node.kind === 'map' && cleanObject(node, type.fields);
+  }
+}
+
+/** What `valid` gives for a mapping `cleanObject` accepted: every entry, its value made plain. */
+function cleanValues(node: YMap, fields: readonly FieldSpec[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const byKey = fieldMap(fields);
+  for (const e of node.entries) {
+    const spec = byKey.get(e.key)!;
+    // The spec's key is the same text, but an internalized constant: storing under it spares V8 internalizing a fresh slice.
+    out[spec.key] = cleanPlain(e.value!, spec.type);
+  }
+  return out;
+}
+
+/** `plain` for a clean value: nested mappings keep every entry, with no probe. */
+function cleanPlain(node: YNode, type: FieldType): unknown {
+  if (type.kind === 'object' && node.kind === 'map') return cleanValues(node, type.fields);
+  return plain(node, type);
 }
 
 function capital(s: string): string {
