@@ -30,6 +30,8 @@ export interface FastTree {
   aliasNodes: number;
   /** Whether an alias named an anchor of `outer`. */
   usedOuter: boolean;
+  /** The longest run of spaces and dashes that opens a line: with the brackets, a bound on `nestingDepth`. */
+  indentRun: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function fastTree(text: string, base: number, outer?: ReadonlyMap<string,
   try {
     const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
     const root = reader.document().root;
-    return { root, comments: reader.comments, anchors: reader.anchors, aliasNodes: reader.aliasNodes, usedOuter: reader.usedOuter };
+    return { root, comments: reader.comments, anchors: reader.anchors, aliasNodes: reader.aliasNodes, usedOuter: reader.usedOuter, indentRun: reader.indentRun };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -76,6 +78,8 @@ class Reader {
   readonly anchors = new Map<string, YNode>();
   aliasNodes = 0;
   usedOuter = false;
+  /** The longest run of spaces and dashes that opens a line, over every line `seek` passed. */
+  indentRun = 0;
 
   constructor(
     private readonly t: string,
@@ -111,6 +115,13 @@ class Reader {
       const eol = lf > pos && t.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
       let i = pos;
       while (i < eol && t.charCodeAt(i) === SPACE) i++;
+      // Every line passes here once: measure its opening run for the nesting bound.
+      let run = i;
+      while (run < eol && (t.charCodeAt(run) === SPACE || t.charCodeAt(run) === DASH)) run++;
+      // A line that ends in a dash opening it (`-` just before the newline) runs on into
+      // the next line in that scan, so no bound is known.
+      if (run === eol && run > pos && t.charCodeAt(eol - 1) === DASH) this.indentRun = Infinity;
+      else if (run - pos > this.indentRun) this.indentRun = run - pos;
       if (i < eol && t.charCodeAt(i) !== HASH) {
         // Document markers and directives at the left margin are for the library.
         if (i === pos && (t.startsWith('---', i) || t.startsWith('...', i))) fail();

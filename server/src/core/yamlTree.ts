@@ -46,7 +46,11 @@ export function parseTree(text: string, base: number, outer?: ReadonlyMap<string
   // A lone CR ends a line in YAML 1.2 (and in our line table), but the library reads it
   // as a space: make it a LF, which keeps every offset.
   if (LONE_CR.test(text)) text = text.replace(LONE_CRS, '\n');
-  const depth = nestingDepth(text);
+  // Most descriptors are plain block YAML: read those directly, the rest with the library.
+  const fast = fastTree(text, base, outer);
+  // A line's nesting estimate is at most its opening run of spaces and dashes, plus the
+  // brackets open before it: when that bound is within the limit, the exact scan is not needed.
+  const depth = fast && fast.indentRun + brackets(text) <= MAX_DEPTH ? 0 : nestingDepth(text);
   if (depth > MAX_DEPTH) {
     findings.push({
       ruleId: 'yaml-syntax',
@@ -55,8 +59,6 @@ export function parseTree(text: string, base: number, outer?: ReadonlyMap<string
     });
     return { roots: [null], findings, comments: [], aliasNodes: 0, usedOuter: false };
   }
-  // Most descriptors are plain block YAML: read those directly, the rest with the library.
-  const fast = fastTree(text, base, outer);
   if (fast) return { roots: [fast.root], findings, comments: fast.comments, anchors: fast.anchors, aliasNodes: fast.aliasNodes, usedOuter: fast.usedOuter };
   const lib = parseWithLibrary(text, base);
   if (outer && text.includes('*')) lib.needsWhole = true;
@@ -228,6 +230,14 @@ function cleanMessage(m: string): string {
   first = first.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (first.length > 200) first = `${first.slice(0, 197)}...`;
   return first.endsWith('.') ? first : `${first}.`;
+}
+
+/** How many `[` and `{` the text holds: no more flow collections than that can be open. */
+function brackets(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) n++;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) n++;
+  return n;
 }
 
 /**
