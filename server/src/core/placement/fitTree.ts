@@ -2,6 +2,11 @@
 // in O(log n) when capacity alone decides: each node keeps the most free CPU, memory and
 // storage below it, so whole ranges without room are skipped. A per-host test (spread,
 // a VM's overhead) is checked only at the leaves that pass the capacity test.
+// The maxima of a node may come from different hosts (the most CPU on one, the most
+// memory on another), so a node can pass them while no host below it fits. Each node
+// therefore also remembers the last request its whole range failed on capacity alone;
+// a request at least as large in every resource fails there too, until a host below
+// it gains capacity.
 
 export class FitTree {
   /** Host index at each leaf position. */
@@ -10,6 +15,12 @@ export class FitTree {
   private readonly cpu: Float64Array;
   private readonly mem: Float64Array;
   private readonly sto: Float64Array;
+  /** Per node: a request (CPU, memory, storage) no host below it has room for; Infinity when none is known. */
+  private readonly failCpu: Float64Array;
+  private readonly failMem: Float64Array;
+  private readonly failSto: Float64Array;
+  /** How many leaves `accept` has turned down: a range with one is not a capacity failure. */
+  private rejected = 0;
 
   constructor(
     hosts: readonly number[],
@@ -29,6 +40,9 @@ export class FitTree {
       this.sto[size + i] = free.sto[h];
     }
     for (let i = size - 1; i >= 1; i--) this.pull(i);
+    this.failCpu = new Float64Array(size).fill(Infinity);
+    this.failMem = new Float64Array(size).fill(Infinity);
+    this.failSto = new Float64Array(size).fill(Infinity);
   }
 
   get length(): number {
@@ -40,6 +54,10 @@ export class FitTree {
     const { free, cpu, mem, sto } = this;
     const h = this.hosts[pos];
     let i = this.size + pos;
+    // A host that gains capacity may fit what its ancestors failed on: forget those failures.
+    if (free.cpu[h] > cpu[i] || free.mem[h] > mem[i] || free.sto[h] > sto[i]) {
+      for (let a = i >> 1; a >= 1; a >>= 1) this.failCpu[a] = this.failMem[a] = this.failSto[a] = Infinity;
+    }
     cpu[i] = free.cpu[h];
     mem[i] = free.mem[h];
     sto[i] = free.sto[h];
@@ -69,11 +87,25 @@ export class FitTree {
   private search(node: number, nodeLo: number, nodeHi: number, lo: number, hi: number, cpu: number, mem: number, sto: number, accept: (host: number) => boolean): number {
     if (nodeHi <= lo || nodeLo >= hi) return -1;
     if (this.cpu[node] < cpu || this.mem[node] < mem || this.sto[node] < sto) return -1;
-    if (node >= this.size) return accept(this.hosts[node - this.size]) ? node - this.size : -1;
+    if (node >= this.size) {
+      if (accept(this.hosts[node - this.size])) return node - this.size;
+      this.rejected++;
+      return -1;
+    }
+    // Only a node wholly inside [lo, hi) may use or record a failure of its whole range.
+    const whole = lo <= nodeLo && nodeHi <= hi;
+    if (whole && cpu >= this.failCpu[node] && mem >= this.failMem[node] && sto >= this.failSto[node]) return -1;
+    const rejected = this.rejected;
     const mid = (nodeLo + nodeHi) >> 1;
     const left = this.search(2 * node, nodeLo, mid, lo, hi, cpu, mem, sto, accept);
     if (left >= 0) return left;
-    return this.search(2 * node + 1, mid, nodeHi, lo, hi, cpu, mem, sto, accept);
+    const right = this.search(2 * node + 1, mid, nodeHi, lo, hi, cpu, mem, sto, accept);
+    if (right < 0 && whole && this.rejected === rejected) {
+      this.failCpu[node] = cpu;
+      this.failMem[node] = mem;
+      this.failSto[node] = sto;
+    }
+    return right;
   }
 
   private pull(i: number): void {
