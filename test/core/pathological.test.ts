@@ -17,6 +17,8 @@ import type { Diagnostic, ParsedFile } from '../../server/src/core/types';
 import { view } from '../incremental/support';
 import { props } from '../properties';
 import { MAX_UNKNOWN_KEYS } from '../../server/src/core/validate';
+import { fastTree } from '../../server/src/core/fastYaml';
+import { MAX_DEPTH, nestingDepth, parseTree } from '../../server/src/core/yamlTree';
 
 function analyzeOne(text: string, file = 'x.workload.yaml'): { parsed: ParsedFile; diagnostics: Diagnostic[] } {
   const parsed = parseFile(file, text);
@@ -86,6 +88,29 @@ describe('wrong answers', () => {
 });
 
 describe('smaller holes', () => {
+  it('the nesting limit refuses the same texts when the fast reader bounds the depth instead of the scan', () => {
+    const indented = (levels: number, step: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i * step)}k${i}:\n`).join('') + `${' '.repeat(levels * step)}v: 1\n`;
+    const texts = [
+      // A dash before the newline joins the next line in the scan: dashes add up.
+      '-\n'.repeat(20) + '- a\n',
+      '-\n'.repeat(40) + '- a\n',
+      '- \n'.repeat(100),
+      'x:\n' + '-\n'.repeat(40),
+      indented(12, 10),
+      indented(14, 10),
+      indented(40, 2),
+      `x: ${'['.repeat(60)}${']'.repeat(60)}\n`,
+      `x: ${'['.repeat(70)}${']'.repeat(70)}\n`,
+      `a:\n${' '.repeat(100)}b: c [ d\n`,
+    ];
+    for (const text of texts) {
+      const refused = parseTree(text, 0).findings.some((f) => /levels deep/.test(f.message));
+      assert.equal(refused, nestingDepth(text) > MAX_DEPTH, JSON.stringify(text.slice(0, 40)));
+    }
+    // The texts above exercise the bound: the fast reader takes most of them.
+    assert.ok(texts.filter((t) => fastTree(t, 0)).length >= 6);
+  });
+
   it('a quote inside a plain flow scalar does not hide brackets from the nesting check', () => {
     for (const q of ['"', "'"]) {
       const text = `version: 1\nx: [a${q}b, ${'['.repeat(100_000)}\n`;
