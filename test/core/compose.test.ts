@@ -74,6 +74,8 @@ const fieldCases: FieldCase[] = [
   { name: 'cap_add SYS_MODULE → kernel custom', body: 'image: x\ncap_add: [CAP_SYS_MODULE, NET_BIND_SERVICE]', expect: { kernel: 'custom' }, spans: { kernel: 'CAP_SYS_MODULE' }, findings: ['host-kernel-access'] },
   { name: 'cap_add NET_ADMIN: shares the kernel, no custom kernel', body: 'image: x\ncap_add: [NET_ADMIN]', expect: { kernel: undefined }, findings: ['host-kernel-access'] },
   { name: 'devices → host-kernel-access', body: 'image: x\ndevices:\n  - /dev/fuse:/dev/fuse', expect: {}, findings: ['host-kernel-access'] },
+  { name: 'the Docker socket, read-only too → host-kernel-access, not storage', body: 'image: x\nvolumes:\n  - /var/run/docker.sock:/var/run/docker.sock:ro', expect: { volumes: [] }, findings: ['host-kernel-access'] },
+  { name: 'a folder above the containerd socket → host-kernel-access', body: 'image: x\nvolumes:\n  - type: bind\n    source: /run/containerd\n    target: /run/containerd', findings: ['host-kernel-access'], expect: {} },
   { name: 'a mount of /lib/modules → kernel custom', body: 'image: x\nvolumes:\n  - /lib/modules:/lib/modules:ro', expect: { kernel: 'custom', volumes: [] }, findings: ['host-kernel-access'] },
   { name: 'GPU reservation → gpus', body: 'image: x\ndeploy:\n  resources:\n    reservations:\n      devices:\n        - driver: nvidia\n          count: 2\n          capabilities: [gpu]', expect: { gpus: 2 }, spans: { gpus: '2' } },
   { name: 'GPU by device ids', body: 'image: x\ndeploy:\n  resources:\n    reservations:\n      devices:\n        - device_ids: ["0", "3"]\n          capabilities: [gpu, utility]', expect: { gpus: 2 } },
@@ -369,6 +371,7 @@ describe('compose: a realistic corpus', () => {
       'host-kernel-access@SYS_ADMIN',
       'host-kernel-access@/dev/kmsg:/dev/kmsg',
       'host-kernel-access@/lib/modules:/lib/modules:ro',
+      'host-kernel-access@/var/run/docker.sock:/host/var/run/docker.sock',
     ]);
     assert.equal(byName.get('monitoring/falco')!.kernel, 'custom');
     assert.equal(analysis.recommendations.get(byName.get('monitoring/falco')!)!.verdict, 'vm');

@@ -319,6 +319,25 @@ describe('k8s: docs/inputs.md', () => {
   });
 });
 
+describe('k8s: container runtime sockets', () => {
+  const cases: [string, string, boolean][] = [
+    ['the Docker socket', '/var/run/docker.sock', true],
+    ['the folder holding it', '/var/run', true],
+    ['the containerd socket', '/run/containerd/containerd.sock', true],
+    ['CRI-O, with a trailing slash on its folder', '/var/run/crio/', true],
+    ['an unrelated socket', '/var/run/app.sock', false],
+    ['a data folder', '/srv/data', false],
+  ];
+  for (const [name, path, hit] of cases) {
+    it(`hostPath ${name}: ${hit ? 'host-kernel-access' : 'nothing'}`, () => {
+      const p = parseManifest('m.yaml', deployment(`containers: [{ name: c }]\nvolumes:\n  - name: s\n    hostPath: { path: ${path} }`));
+      const found = p.findings.filter((f) => f.ruleId === 'host-kernel-access');
+      assert.equal(found.length, hit ? 1 : 0, JSON.stringify(p.findings));
+      if (hit) assert.match(found[0].message, /container runtime's socket .*controls the host and its kernel/);
+    });
+  }
+});
+
 describe('k8s: suppression comments', () => {
   it('`# placement-ignore` works in a manifest, on the line or above it', () => {
     const t = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostPID: true # placement-ignore host-kernel-access\n  # placement-ignore host-kernel-access\n  hostNetwork: true\n  hostIPC: true\n  containers: [{ name: c }]\n';

@@ -15,7 +15,7 @@ import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestWorkload, ParsedFile, Span, WorkloadDecl, YEntry, YMap, YNode } from '../types';
 import { MAX_DEPTH, nestingDepth, parseTree } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
-import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, type Setter } from './k8s';
+import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, runtimeSocketFinding, runtimeSocketIn, type Setter } from './k8s';
 
 /** The project's other files, read by the shell. */
 export interface ComposeContext {
@@ -225,6 +225,9 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
     if (!mount) continue;
     const hostPath = mount.type === 'bind' ? mount.source.replace(/\/+$/, '') || '/' : undefined;
     const hit = hostPath === undefined ? undefined : hostPath === '/' ? '/' : KERNEL_PATHS.find((p) => hostPath === p || hostPath.startsWith(`${p}/`));
+    const socket = hostPath === undefined ? undefined : runtimeSocketIn(hostPath);
+    // Read-only or not: a socket is written to through the mount either way.
+    if (socket) runtimeSocketFinding(findings, w, here(v).span, socket);
     if (hit) {
       kernel(v, `mounts the host's ${show(mount.source)}`);
       if (hit === '/lib/modules' || hit === '/') needsOwnKernel(w, set, here(v));

@@ -45,6 +45,17 @@ export const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE'
 /** hostPath mounts of the host kernel's files. */
 export const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
 
+/**
+ * The container runtimes' control sockets. Whoever can reach one starts privileged
+ * containers on the host, so it holds the host (kube-linter's `docker-sock` check).
+ */
+const RUNTIME_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/var/run/containerd/containerd.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/run/crio/crio.sock', '/run/podman/podman.sock', '/var/run/cri-dockerd.sock'];
+
+/** The runtime socket a host path mounts, itself or a folder above it (`/var/run`); undefined when none. Paths without a trailing `/`. */
+export function runtimeSocketIn(hostPath: string): string | undefined {
+  return hostPath === '/' ? undefined : RUNTIME_SOCKETS.find((s) => s === hostPath || s.startsWith(`${hostPath}/`));
+}
+
 /** An extended resource that counts GPUs: `nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/i915`. */
 const GPU_RESOURCE = /(^|\/)gpu$|^gpu\.intel\.com\//;
 
@@ -292,6 +303,8 @@ function readPod(pod: YMap, w: WorkloadDecl, set: Setter, findings: Finding[], i
         kernelFinding(findings, w, node, `mounts the host's ${show(hostPath)}`);
         if (hit === '/lib/modules' || clean === '/') needsOwnKernel(w, set, node);
       }
+      const socket = runtimeSocketIn(clean);
+      if (socket) runtimeSocketFinding(findings, w, at(v, ['hostPath', 'path'])!.span, socket);
     }
   }
   if (w.volumes.length) set('state', 'stateful', volumes);
@@ -366,6 +379,10 @@ function selectorTerm(key: string, operator: string, values: readonly YNode[], w
 
 export function kernelFinding(findings: Finding[], w: WorkloadDecl, node: YNode, what: string): void {
   findings.push({ ruleId: 'host-kernel-access', message: `'${w.name}' ${what}: it shares, and can change, the host's kernel.`, span: { ...node.span } });
+}
+
+export function runtimeSocketFinding(findings: Finding[], w: WorkloadDecl, span: { start: number; end: number }, socket: string): void {
+  findings.push({ ruleId: 'host-kernel-access', message: `'${w.name}' mounts the container runtime's socket ${show(socket)}: it can start privileged containers, so it controls the host and its kernel.`, span: { ...span } });
 }
 
 export function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
