@@ -68,6 +68,7 @@ const fieldCases: FieldCase[] = [
   { name: 'runtime kata → container-in-vm', body: 'image: x\nruntime: io.containerd.kata.v2', expect: { deploy: 'container-in-vm' }, spans: { deploy: 'io.containerd.kata.v2' } },
   { name: 'runtime runsc (gVisor) → container-in-vm', body: 'image: x\nruntime: runsc', expect: { deploy: 'container-in-vm' } },
   { name: 'runtime runc: a plain container', body: 'image: x\nruntime: runc', expect: { deploy: undefined } },
+  { name: 'deploy.mode global: one per node, replicas ignored', body: 'image: x\ndeploy:\n  mode: global\n  replicas: 5', expect: { replicas: undefined } },
   { name: 'privileged → host-kernel-access', body: 'image: x\nprivileged: true', expect: { kernel: undefined }, findings: ['host-kernel-access'] },
   { name: 'pid, network_mode, ipc: host → host-kernel-access each', body: 'image: x\npid: host\nnetwork_mode: host\nipc: host', expect: {}, findings: ['host-kernel-access', 'host-kernel-access', 'host-kernel-access'] },
   { name: 'network_mode bridge: nothing', body: 'image: x\nnetwork_mode: bridge', expect: {}, findings: [] },
@@ -451,5 +452,15 @@ describe('compose: docs/inputs.md', () => {
       assert.ok(section.includes(`\`${key}`), key);
     }
     for (const k of Object.keys(ANNOTATIONS)) assert.ok(section.includes(`${ANNOTATION_PREFIX}${k}`), k);
+  });
+});
+
+describe('compose: deploy.mode global', () => {
+  it('runs one per container host of its OS, as a DaemonSet does', () => {
+    const hosts = 'version: 1\nhosts:\n' + ['k8s-01', 'k8s-02', 'k8s-03'].map((n) => `  - { name: ${n}, role: container-host, os: linux, runtime: containerd, cpu: 8, memory: 32Gi }\n`).join('') + '  - { name: esx-01, role: hypervisor, hypervisor: esxi, cpu: 32, memory: 256Gi }\n';
+    const text = 'services:\n  agent:\n    image: grafana/alloy\n    deploy:\n      mode: global\n      replicas: 9\n';
+    const a = analyze([parseFile('hosts.workload.yaml', hosts), parseCompose('/p/ops/compose.yaml', text)], defaultConfig());
+    const w = [...a.recommendations.keys()].find((x) => x.name === 'ops/agent')!;
+    assert.equal(w.replicas, 3);
   });
 });

@@ -166,8 +166,11 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
   const here = (n: YNode) => ({ ...n, span: spanOf(n) }) as YNode;
   const kernel = (node: YNode, what: string) => kernelFinding(findings, w, here(node), `${what}${reader.isOwn(node) ? '' : ` (${reader.whereOf(node)})`}`);
 
-  // Replicas: `deploy.replicas`, else the older `scale`.
-  const replicasNode = at(s, ['deploy', 'replicas']) ?? get(s, 'scale');
+  // Replicas: `deploy.replicas`, else the older `scale`. `deploy.mode: global` runs one per
+  // node, as a DaemonSet does (Swarm ignores `replicas` then): counted when the files are linked.
+  const global = str(at(s, ['deploy', 'mode'])) === 'global';
+  if (global) m.perHost = true;
+  const replicasNode = global ? undefined : (at(s, ['deploy', 'replicas']) ?? get(s, 'scale'));
   const replicas = int(replicasNode);
   if (replicas !== undefined) set('replicas', replicas, replicasNode);
 
