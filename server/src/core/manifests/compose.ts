@@ -16,6 +16,7 @@ import type { Finding, ManifestFile, ManifestWorkload, ParsedFile, Span, Workloa
 import { MAX_DEPTH, nestingDepth, parseTree } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
 import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, runtimeSocketFinding, runtimeSocketIn, type Setter } from './k8s';
+import { at, get, int, map, str } from './tree';
 
 /** The project's other files, read by the shell. */
 export interface ComposeContext {
@@ -696,34 +697,6 @@ export function joinRel(dir: string, rel: string): string {
     else out.push(p);
   }
   return out.join('/');
-}
-
-// Tree helpers: total over any node.
-
-function get(node: YNode | null | undefined, key: string): YNode | undefined {
-  if (!node || node.kind !== 'map') return undefined;
-  for (const e of node.entries) if (e.key === key) return e.value ?? undefined;
-  return undefined;
-}
-
-function at(node: YNode | null | undefined, path: readonly string[]): YNode | undefined {
-  let n: YNode | undefined = node ?? undefined;
-  for (const k of path) n = get(n, k);
-  return n;
-}
-
-function map(node: YNode | undefined): YMap | undefined {
-  return node?.kind === 'map' ? node : undefined;
-}
-
-function str(node: YNode | null | undefined): string | undefined {
-  return node?.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
-}
-
-function int(node: YNode | null | undefined): number | undefined {
-  if (node?.kind !== 'scalar') return undefined;
-  const v = typeof node.value === 'string' && /^\d+$/.test(node.value.trim()) ? Number(node.value) : node.value;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e9 ? v : undefined;
 }
 
 function cpus(node: YNode | null | undefined): number | undefined {

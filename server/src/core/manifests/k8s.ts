@@ -13,6 +13,7 @@ import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestScaler, ManifestWorkload, NameRef, ParsedFile, VolumeDecl, WorkloadDecl, YMap, YNode } from '../types';
 import { MAX_DEPTH, nestingDepth, parseWithLibrary } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
+import { at, get, int, map, str } from './tree';
 
 /** Annotations under this prefix say what a manifest cannot (`placement.workload-advisor.io/isolation: strict`). */
 export const ANNOTATION_PREFIX = 'placement.workload-advisor.io/';
@@ -475,34 +476,6 @@ function readScaler(doc: YMap, info: ManifestFile): void {
   if (min < 0 || min > max) return;
   const s: ManifestScaler = { kind, name, namespace: str(at(doc, ['metadata', 'namespace'])), min, max, span: { ...doc.span } };
   info.scalers.push(s);
-}
-
-// Tree helpers: total over any node (undefined where the shape differs).
-
-function get(node: YNode | null | undefined, key: string): YNode | undefined {
-  if (!node || node.kind !== 'map') return undefined;
-  for (const e of node.entries) if (e.key === key) return e.value ?? undefined;
-  return undefined;
-}
-
-function at(node: YNode | null | undefined, path: readonly string[]): YNode | undefined {
-  let n: YNode | undefined = node ?? undefined;
-  for (const k of path) n = get(n, k);
-  return n;
-}
-
-function map(node: YNode | undefined): YMap | undefined {
-  return node?.kind === 'map' ? node : undefined;
-}
-
-function str(node: YNode | null | undefined): string | undefined {
-  return node?.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
-}
-
-function int(node: YNode | null | undefined): number | undefined {
-  if (node?.kind !== 'scalar') return undefined;
-  const v = typeof node.value === 'string' && /^\d+$/.test(node.value) ? Number(node.value) : node.value;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e9 ? v : undefined;
 }
 
 function cpuOf(node: YNode | null | undefined): number | undefined {
