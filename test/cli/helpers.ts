@@ -83,16 +83,5 @@ export function rules(report: Report, file?: string): string[] {
   return report.diagnostics.filter((d) => !file || d.file.endsWith(file)).map((d) => d.rule);
 }
 
-/** Every file under `dir` (a corpus under test/), keyed `prefix/relative/path`, for `tempTree`. */
-export function corpusFiles(dir: string, prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of fs.readdirSync(d)) {
-      const p = path.join(d, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${path.relative(dir, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
+
+export { corpusFiles } from '../corpus';

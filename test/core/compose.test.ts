@@ -15,6 +15,7 @@ import { parseFile } from '../../server/src/core/parse';
 import type { ParsedFile, WorkloadDecl } from '../../server/src/core/types';
 import { props } from '../properties';
 import { FLEET, parseAny } from './helpers';
+import { corpusFiles } from '../corpus';
 
 const GI = 1024 ** 3;
 const MI = 1024 ** 2;
@@ -305,21 +306,8 @@ describe('compose: which files, and bad input', () => {
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'test', 'manifests', 'compose');
 
-function corpus(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[path.relative(CORPUS, p).split(path.sep).join('/')] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
-
 describe('compose: a realistic corpus', () => {
-  const files = corpus();
+  const files = corpusFiles(CORPUS);
   const parsed = Object.entries(files)
     .filter(([n]) => /\.ya?ml$/.test(n))
     .map(([n, t]) => parseAny(n, t, files));
@@ -409,7 +397,7 @@ describe('compose: a realistic corpus', () => {
 });
 
 describe('compose: reading never throws', () => {
-  const base = Object.entries(corpus())
+  const base = Object.entries(corpusFiles(CORPUS))
     .filter(([n]) => isComposeFileName(n))
     .map(([, t]) => t);
   it('mutated Compose files (cut, spliced, characters inserted) are read without a throw', () => {
