@@ -55,6 +55,15 @@ function fail(): never {
   throw GIVE_UP;
 }
 
+/**
+ * Recent block-mapping keys by a hash of their text: raw text and key (`resolvePlain` may
+ * change it, `Null` → `null`). A cache of equal strings: which string object holds a key
+ * changes no result, and the table's size is fixed.
+ */
+const KEY_SLOTS = 512;
+const KEY_RAW: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
+const KEY_VALUE: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
+
 /** Deeper nesting is left to the library path, which refuses it with a message. */
 const MAX_NESTING = 128;
 
@@ -183,6 +192,23 @@ class Reader {
     return -1;
   }
 
+  /**
+   * The key whose text is `[start, end)`: the string of the last equal key seen when the
+   * table holds it, so that a hundred thousand `name:` keys share one string, not one each.
+   */
+  private key(start: number, end: number): string {
+    const t = this.t;
+    const len = end - start;
+    const h = (len * 31 + t.charCodeAt(start) * 7 + t.charCodeAt(end - 1)) & (KEY_SLOTS - 1);
+    const raw = KEY_RAW[h];
+    if (raw !== undefined && raw.length === len && t.startsWith(raw, start)) return KEY_VALUE[h]!;
+    const text = t.slice(start, end);
+    const key = String(resolvePlain(text));
+    KEY_RAW[h] = text;
+    KEY_VALUE[h] = key;
+    return key;
+  }
+
   /** A block mapping whose first key starts at `keyStart` on the current line. */
   private blockMap(keyStart: number, colon: number): YMap {
     const t = this.t;
@@ -190,7 +216,7 @@ class Reader {
     const entries: YEntry[] = [];
     let end = 0;
     for (;;) {
-      const keyText = t.slice(keyStart, colon);
+      const key = this.key(keyStart, colon);
       const keySpan = this.span(keyStart, colon);
       let p = colon + 1;
       while (p < this.eol && t.charCodeAt(p) === SPACE) p++;
@@ -211,7 +237,7 @@ class Reader {
         this.seek(this.nextLine);
         if (!this.atEnd && this.indent > col) fail();
       }
-      entries.push({ key: String(resolvePlain(keyText)), keySpan, value, colonEnd: keySpan.end + 1 });
+      entries.push({ key, keySpan, value, colonEnd: keySpan.end + 1 });
       end = value.span.end;
       if (this.atEnd || this.indent < col) break;
       if (this.indent > col) fail();
