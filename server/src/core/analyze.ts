@@ -10,7 +10,8 @@ import type { Config } from './config';
 import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { ManifestLinks } from './manifests/k8s';
 import { shiftFindings } from './parse';
-import { type Placement, place, placementFindings } from './placement';
+import { type Placement, place } from './placement';
+import { type SplitFindings, splitFindings } from './placement/findings';
 import { mayPromise } from './placement/promises';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
@@ -59,6 +60,8 @@ interface Latest {
   notDns: number[];
   /** Indices (in `fleet.workloads`) of the workloads whose declarations make promises the placement checks (`mayPromise`). */
   promising: number[];
+  /** The placement's findings, split by workload: taken over by the next analysis while its placement decides the same. */
+  placed: SplitFindings;
   /** Set when the next update consumes this snapshot; the guarded view checks it. */
   lease: Lease;
   /** What callers are given (made once, so that it is the same object each time). */
@@ -235,10 +238,16 @@ export class AnalysisSession {
     const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder });
     // The same for the workloads whose declarations make promises to check against the placement.
     const promising = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.promising, promisingOf) : promisingOf(fleet.workloads, fleet.workloads.keys());
-    for (const { file, finding } of placementFindings(placement, config, this.failureBudget, promising)) {
+    const placed = splitFindings(placement, config, this.failureBudget, promising, latest && previous && ends ? { placement: previous.placement, split: latest.placed, ...ends } : undefined);
+    const emitPlaced = (file: string, finding: Finding) => {
       // Placement fixes edit descriptor fields (pins): not a manifest's.
       if (finding.fixes && fileIn(fleet.files, file)?.manifest) emit(file, { ...finding, fixes: undefined });
       else emit(file, finding);
+    };
+    for (const { file, finding } of placed.general) emitPlaced(file, finding);
+    for (let k = 0; k < placed.workloads.length; k++) {
+      const { file } = fleet.workloads[placed.workloads[k]];
+      for (const finding of placed.findings[k]) emitPlaced(file, finding);
     }
 
     const diagnostics = new Map<string, Diagnostic[]>();
@@ -253,7 +262,7 @@ export class AnalysisSession {
         return placement.layout;
       },
     };
-    return { analysis, withFindings, inOrder, notDns, promising, lease: { consumed: false } };
+    return { analysis, withFindings, inOrder, notDns, promising, placed, lease: { consumed: false } };
   }
 
   /** What callers get: the snapshot itself, or with the guard on, a view that refuses to be read once consumed. */

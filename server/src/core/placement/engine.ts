@@ -85,10 +85,10 @@ export interface Placement {
   replicaHosts(w: number): readonly number[];
   /** The distinct values of `replicaHosts(w)`, in order of first appearance, written to the start of `out`; returns how many. */
   distinctReplicaHosts(w: number, out: number[]): number;
-  /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
-  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[];
-  /** Workloads whose placed replicas share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one. */
-  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[];
+  /** With at least 2 replicas placed, all on one host: that host and how many (undefined otherwise). */
+  singleHost(w: number): { host: number; replicas: number } | undefined;
+  /** Placed replicas that share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one (undefined otherwise). */
+  sharing(w: number): { placed: number; hosts: number; most: number; mostHost: number } | undefined;
   /** Replicas placed. */
   placedOf(w: number): number;
   /** Facts the findings need, without building the layout. */
@@ -321,54 +321,6 @@ function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonl
   return { overPinned, hosts };
 }
 
-/** Workloads with at least 2 replicas placed, all on one host, in declaration order. */
-function singleHostOf(core: Core): { w: number; host: number; replicas: number }[] {
-  const { order, start, host } = core;
-  const single: { w: number; host: number; replicas: number }[] = [];
-  for (let k = 0; k < order.length; k++) {
-    let at = -1;
-    let placed = 0;
-    for (let i = start[k]; i < start[k + 1]; i++) {
-      const h = host[i];
-      if (h < 0) continue;
-      if (placed++ === 0) at = h;
-      else if (h !== at) {
-        at = -1;
-        break;
-      }
-    }
-    if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
-  }
-  return single.sort((a, b) => a.w - b.w);
-}
-
-/** Workloads whose replicas share hosts on at least 2 hosts (one pass over the decisions, counts in one array). */
-function sharingOf(core: Core): { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
-  const { order, start, host } = core;
-  const count = new Int32Array(core.model.hosts.length);
-  const out: { w: number; placed: number; hosts: number; most: number; mostHost: number }[] = [];
-  for (let k = 0; k < order.length; k++) {
-    if (start[k + 1] - start[k] < 3) continue;
-    let placed = 0;
-    let hosts = 0;
-    let most = 0;
-    let mostHost = -1;
-    for (let i = start[k]; i < start[k + 1]; i++) {
-      const h = host[i];
-      if (h < 0) continue;
-      placed++;
-      if (count[h]++ === 0) hosts++;
-      if (count[h] > most) {
-        most = count[h];
-        mostHost = h;
-      }
-    }
-    for (let i = start[k]; i < start[k + 1]; i++) if (host[i] >= 0) count[host[i]] = 0;
-    if (hosts >= 2 && most >= 2) out.push({ w: order[k], placed, hosts, most, mostHost });
-  }
-  return out.sort((a, b) => a.w - b.w);
-}
-
 /** A placement: its decisions, and what is derived from them on first use (the layout, the failure simulations, indexes). */
 class PlacementView implements Placement {
   readonly carry: PlacementCarry;
@@ -378,7 +330,8 @@ class PlacementView implements Placement {
   private simulator: Simulator | undefined;
   private index: Map<WorkloadDecl, number> | undefined;
   private layoutIndex: LayoutIndex | undefined;
-  private single: { w: number; host: number; replicas: number }[] | undefined;
+  /** Replicas per host of one workload, zeroed after each use (`sharing`). */
+  private counts: Int32Array | undefined;
 
   constructor(
     private readonly core: Core,
@@ -446,12 +399,42 @@ class PlacementView implements Placement {
     return n;
   }
 
-  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[] {
-    return (this.single ??= singleHostOf(this.core));
+  singleHost(w: number): { host: number; replicas: number } | undefined {
+    const { stepOf, start, host } = this.core;
+    const k = stepOf[w] ?? -1;
+    if (k < 0) return undefined;
+    let at = -1;
+    let placed = 0;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      if (placed++ === 0) at = h;
+      else if (h !== at) return undefined;
+    }
+    return placed >= 2 ? { host: at, replicas: placed } : undefined;
   }
 
-  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
-    return sharingOf(this.core);
+  sharing(w: number): { placed: number; hosts: number; most: number; mostHost: number } | undefined {
+    const { stepOf, start, host } = this.core;
+    const k = stepOf[w] ?? -1;
+    if (k < 0 || start[k + 1] - start[k] < 3) return undefined;
+    const count = (this.counts ??= new Int32Array(this.hostCount));
+    let placed = 0;
+    let hosts = 0;
+    let most = 0;
+    let mostHost = -1;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      placed++;
+      if (count[h]++ === 0) hosts++;
+      if (count[h] > most) {
+        most = count[h];
+        mostHost = h;
+      }
+    }
+    for (let i = start[k]; i < start[k + 1]; i++) if (host[i] >= 0) count[host[i]] = 0;
+    return hosts >= 2 && most >= 2 ? { placed, hosts, most, mostHost } : undefined;
   }
 
   placedOf(w: number): number {
