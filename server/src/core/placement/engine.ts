@@ -45,6 +45,13 @@ export interface PlaceOptions {
   previous?: Placement;
   /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. The placement keeps the array: leave it as it is. */
   inOrder?: readonly (Recommendation | undefined)[];
+  /**
+   * With `previous`: its first `head` and last `tail` workloads are the same declaration
+   * objects, with the same recommendation objects, as this fleet's first and last: their
+   * specs are taken over without being compared (at 100,000 workloads, reading every spec
+   * object costs more than the rest of an edit).
+   */
+  unchanged?: { head: number; tail: number };
 }
 
 /** Why a workload or some of its replicas are not placed, for diagnostics. */
@@ -160,7 +167,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // optimized code calling it.
   const recsIn = inOrder && inOrder.length === decls.length ? inOrder : decls.map((d) => recommendations.get(d));
   const prev = placeOptions.previous?.carry;
-  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core);
+  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core, prev && placeOptions.unchanged);
   // The previous layout, if it was built, lends its unchanged parts to this one's.
   // The same decisions (shared by a resume that changed nothing) on the same hosts: the same failure outcomes.
   const failures = prev && prev.core.host === core.host && prev.core.model === core.model ? prev.failures : new Map<number, FailureOutcome>();
@@ -176,34 +183,63 @@ function compute(
   options: PlacementOptions,
   naive: boolean,
   prev: Core | undefined,
+  unchanged: { head: number; tail: number } | undefined,
 ): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } {
   const model = buildHostModel(hostDecls, options, naive, prev?.model);
   const n = decls.length;
   const specs = new Array<Spec>(n);
   const resumable = prev !== undefined && prev.model === model && prev.exact;
   let newToOld: Int32Array | undefined;
+  // Per workload: replicas wanted, and whether its spec is exact and blocked (read in one pass below without touching the specs).
+  const wanted = new Float64Array(n);
+  const flags = new Uint8Array(n);
   if (resumable) {
     // Unchanged workloads around the edit keep their specs (compared by value).
     newToOld = new Int32Array(n).fill(-1);
     const old = prev.specs;
     const limit = Math.min(n, old.length);
     let a = 0;
-    for (; a < limit; a++) {
+    let z = 0;
+    if (unchanged && unchanged.head + unchanged.tail <= limit) {
+      // Known to be the same: taken over whole, typed arrays included.
+      const { head, tail } = unchanged;
+      for (; a < head; a++) {
+        specs[a] = old[a];
+        newToOld[a] = a;
+      }
+      wanted.set(prev.wanted.subarray(0, head));
+      flags.set(prev.flags.subarray(0, head));
+      for (let b = 1; b <= tail; b++) {
+        specs[n - b] = old[old.length - b];
+        newToOld[n - b] = old.length - b;
+      }
+      wanted.set(prev.wanted.subarray(old.length - tail), n - tail);
+      flags.set(prev.flags.subarray(old.length - tail), n - tail);
+      z = tail;
+    }
+    for (; a < limit - z; a++) {
       const rec = recs[a];
       if (!sameSpec(old[a], decls[a], rec)) break;
       specs[a] = old[a];
       newToOld[a] = a;
+      wanted[a] = prev.wanted[a];
+      flags[a] = prev.flags[a];
     }
-    for (let b = 1; b <= limit - a; b++) {
+    for (let b = z + 1; b <= limit - a; b++) {
       const i = n - b;
       const rec = recs[i];
       if (!sameSpec(old[old.length - b], decls[i], rec)) break;
       specs[i] = old[old.length - b];
       newToOld[i] = old.length - b;
+      wanted[i] = prev.wanted[old.length - b];
+      flags[i] = prev.flags[old.length - b];
     }
-    for (let i = 0; i < n; i++) if (!specs[i]) specs[i] = readSpec(model, decls[i], recs[i]);
+    for (let i = 0; i < n; i++) if (newToOld[i] < 0) describeSpec((specs[i] = readSpec(model, decls[i], recs[i])), i, wanted, flags);
   } else {
-    for (let i = 0; i < n; i++) specs[i] = readSpec(model, decls[i], recs[i]);
+    for (let i = 0; i < n; i++) {
+      specs[i] = readSpec(model, decls[i], recs[i]);
+      describeSpec(specs[i], i, wanted, flags);
+    }
   }
 
   const replicas = new Int32Array(n);
@@ -212,32 +248,43 @@ function compute(
   let budget = MAX_INSTANCES;
   let exact = model.exact;
   for (let i = 0; i < n; i++) {
-    const s = specs[i];
-    const r = Math.min(s.wanted, MAX_REPLICAS, budget);
+    const w = wanted[i];
+    const r = Math.min(w, MAX_REPLICAS, budget);
     budget -= r;
     replicas[i] = r;
-    if (!s.exact) exact = false;
-    if ((s.blocked && r > 0) || s.wanted > r) special.push(i);
+    const f = flags[i];
+    if (f & INEXACT) exact = false;
+    if ((f & BLOCKED && r > 0) || w > r) special.push(i);
     if (newToOld && newToOld[i] >= 0 && prev!.replicas[newToOld[i]] !== r) newToOld[i] = -1;
   }
 
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
-    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact), recs, stats: r.stats, special };
+    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special };
   }
   const packer = new Packer(model);
   const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));
   const stats: PlacementStats = { mode: 'full', steps: steps.order.length, resumedAt: 0, searched: packer.searched, checked: 0, copied: 0, rolledBack: 0 };
-  return { core: makeCore(steps, model, specs, replicas, packer, exact), recs, stats, special };
+  return { core: makeCore(steps, model, specs, replicas, packer, exact, wanted, flags), recs, stats, special };
+}
+
+/** `Core.flags` bits. */
+const INEXACT = 1;
+const BLOCKED = 2;
+
+/** Writes what the replica pass reads of spec `s` (workload `i`). */
+function describeSpec(s: Spec, i: number, wanted: Float64Array, flags: Uint8Array): void {
+  wanted[i] = s.wanted;
+  flags[i] = (s.exact ? 0 : INEXACT) | (s.blocked ? BLOCKED : 0);
 }
 
 /**
  * A core, field by field: an object spread gives each core a new hidden class, and the
  * optimized code that reads cores (the layout, the next resume) was thrown away on every edit.
  */
-function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Array, packer: Packer, exact: boolean): Core {
+function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Array, packer: Packer, exact: boolean, wanted: Float64Array, flags: Uint8Array): Core {
   const { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind } = s;
-  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact };
+  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact, wanted, flags };
 }
 
 /** The placement's public face over its decisions (sees nothing of a previous placement but its built layout). */
@@ -293,8 +340,9 @@ function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonl
   const { model, specs, order, failed, why } = core;
   const failedOn = new Map<number, Map<WorkloadDecl, number>>();
   for (let k = 0; k < order.length; k++) {
+    if (!failed[k]) continue;
     const y = why.get(k);
-    if (!failed[k] || !y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
+    if (!y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
     const s = specs[order[k]];
     if (!s.pins) continue;
     for (const h of s.group!.hosts) {
