@@ -26,6 +26,7 @@ import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, type HostMod
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
 import { Simulator } from './simulate';
+import { partitionPoint } from '../text';
 import { type Core, MAX_LISTED, type PlacementStats, type Steps } from './state';
 
 export { MAX_INSTANCES, MAX_REPLICAS, MAX_SPREAD_SITES, list, sizeOf } from './model';
@@ -81,7 +82,10 @@ export interface OverPinnedInfo {
 export interface Placement {
   /** Built on first use and kept. */
   readonly layout: Layout;
-  unplaced: UnplacedInfo[];
+  /** By workload, then by first replica (built on first use). */
+  readonly unplaced: UnplacedInfo[];
+  /** The entries of `unplaced` of workload `w`. */
+  unplacedOf(w: number): readonly UnplacedInfo[];
   overPinned: OverPinnedInfo[];
   /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
   readonly workloadIndex: ReadonlyMap<WorkloadDecl, number>;
@@ -299,22 +303,46 @@ function finish(
   moves: LayoutInput['moves'],
   failures: Map<number, FailureOutcome>,
 ): Placement {
-  const unplaced = unplacedOf(core, decls, special);
   const { overPinned, hosts: overPinnedHosts } = overPinnedOf(core, hostDecls, decls);
-  return new PlacementView(core, hostDecls, decls, recs, stats, unplaced, overPinned, overPinnedHosts, prevLayout, moves, failures);
+  return new PlacementView(core, hostDecls, decls, recs, stats, special, overPinned, overPinnedHosts, prevLayout, moves, failures);
 }
 
 /** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
 function unplacedOf(core: Core, decls: readonly WorkloadDecl[], special: readonly number[]): UnplacedInfo[] {
-  const { specs, replicas, order, start, host, failed, why } = core;
+  const { order, failed } = core;
   const unplaced: UnplacedInfo[] = [];
-  for (let k = 0; k < order.length; k++) {
-    if (!failed[k]) continue;
-    const listed: number[] = [];
-    for (let i = start[k]; i < start[k + 1] && listed.length < MAX_LISTED; i++) if (host[i] < 0) listed.push(i - start[k]);
-    unplaced.push({ workload: decls[order[k]], w: order[k], count: failed[k], replicas: listed, ...why.get(k)! });
-  }
-  for (const i of special) {
+  for (let k = 0; k < order.length; k++) if (failed[k]) unplaced.push(failedOf(core, decls, k));
+  for (const i of special) specialOf(core, decls, i, unplaced);
+  unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
+  return unplaced;
+}
+
+/** The unplaced replicas of workload `w` alone, as in `unplacedOf`. */
+function unplacedOfOne(core: Core, decls: readonly WorkloadDecl[], w: number): readonly UnplacedInfo[] {
+  const k = core.stepOf[w] ?? -1;
+  const s = core.specs[w];
+  const r = core.replicas[w];
+  if (!(k >= 0 && core.failed[k]) && !(s.blocked && r > 0) && s.wanted <= r) return NO_UNPLACED;
+  const out: UnplacedInfo[] = [];
+  if (k >= 0 && core.failed[k]) out.push(failedOf(core, decls, k));
+  specialOf(core, decls, w, out);
+  return out.sort((a, b) => a.replicas[0] - b.replicas[0]);
+}
+
+const NO_UNPLACED: readonly UnplacedInfo[] = [];
+
+/** Step k's replicas that found no host. */
+function failedOf(core: Core, decls: readonly WorkloadDecl[], k: number): UnplacedInfo {
+  const { order, start, host, failed, why } = core;
+  const listed: number[] = [];
+  for (let i = start[k]; i < start[k + 1] && listed.length < MAX_LISTED; i++) if (host[i] < 0) listed.push(i - start[k]);
+  return { workload: decls[order[k]], w: order[k], count: failed[k], replicas: listed, ...why.get(k)! };
+}
+
+/** Workload i's replicas reported without being placed: blocked, or beyond the limits. */
+function specialOf(core: Core, decls: readonly WorkloadDecl[], i: number, unplaced: UnplacedInfo[]): void {
+  const { specs, replicas } = core;
+  {
     const s = specs[i];
     const workload = decls[i];
     if (s.blocked && replicas[i] > 0) unplaced.push({ workload, w: i, count: replicas[i], replicas: range(Math.min(replicas[i], MAX_LISTED)), ...s.blocked });
@@ -331,15 +359,16 @@ function unplacedOf(core: Core, decls: readonly WorkloadDecl[], special: readonl
       });
     }
   }
-  unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
-  return unplaced;
 }
 
 /** Hosts whose pinned workloads do not all fit, in the order the failures came, and what is pinned and placed there. */
 function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[]): { overPinned: OverPinnedInfo[]; hosts: Set<number> } {
   const { model, specs, order, failed, why } = core;
   const failedOn = new Map<number, Map<WorkloadDecl, number>>();
-  for (let k = 0; k < order.length; k++) {
+  let pinnedSteps = order.length;
+  // Pinned workloads come first in the placement order: only they are read here.
+  if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
+  for (let k = 0; k < pinnedSteps; k++) {
     if (!failed[k]) continue;
     const y = why.get(k);
     if (!y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
@@ -352,9 +381,6 @@ function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonl
   }
   const hosts = new Set(failedOn.keys());
   if (!hosts.size) return { overPinned: [], hosts };
-  let pinnedSteps = order.length;
-  // Pinned workloads come first in the placement order, and only they are listed below.
-  if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
   const pinnedOn = contentsOf(core, hosts, pinnedSteps);
   const overPinned = [...failedOn].map(([h, failedHere]): OverPinnedInfo => {
     const on = pinnedOn[h]!;
@@ -378,6 +404,7 @@ class PlacementView implements Placement {
   private simulator: Simulator | undefined;
   private index: Map<WorkloadDecl, number> | undefined;
   private layoutIndex: LayoutIndex | undefined;
+  private unplacedList: UnplacedInfo[] | undefined;
   /** Replicas per host of one workload, zeroed after each use (`sharing`). */
   private counts: Int32Array | undefined;
 
@@ -387,7 +414,7 @@ class PlacementView implements Placement {
     readonly decls: readonly WorkloadDecl[],
     private readonly recs: readonly (Recommendation | undefined)[],
     readonly stats: PlacementStats,
-    readonly unplaced: UnplacedInfo[],
+    private readonly special: readonly number[],
     readonly overPinned: OverPinnedInfo[],
     private readonly overPinnedHosts: ReadonlySet<number>,
     /** The previous layout, until this one is built (only the newest is lent on: no chain of older ones stays alive). */
@@ -397,6 +424,22 @@ class PlacementView implements Placement {
   ) {
     this.carry = { core, layout: undefined, failures };
     this.hostCount = core.model.hosts.length;
+  }
+
+  /** Made when first read: an edit's findings ask per workload (`unplacedOf`). */
+  get unplaced(): UnplacedInfo[] {
+    return (this.unplacedList ??= unplacedOf(this.core, this.decls, this.special));
+  }
+
+  unplacedOf(w: number): readonly UnplacedInfo[] {
+    if (this.unplacedList) {
+      const list = this.unplacedList;
+      const from = partitionPoint(list.length, (i) => list[i].w < w);
+      let to = from;
+      while (to < list.length && list[to].w === w) to++;
+      return to === from ? NO_UNPLACED : list.slice(from, to);
+    }
+    return unplacedOfOne(this.core, this.decls, w);
   }
 
   get layout(): Layout {

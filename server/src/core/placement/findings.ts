@@ -6,7 +6,6 @@ import type { Config } from '../config';
 import { formatBytes, formatCpu } from '../quantity';
 import { fieldSpan } from '../recommend';
 import { shiftFindings } from '../parse';
-import { partitionPoint } from '../text';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
 import { hostPromiseFindings, mayPromise, newContext, type PromiseContext, workloadPromiseFindings } from './promises';
@@ -98,6 +97,8 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
     for (; k < prev.workloads.length; k++) take(k, prev.workloads[k] + moved);
     return out;
   }
+  // Every workload is read: the whole list once, rather than each workload's part.
+  void p.unplaced;
   // Most workloads need x86_64 by default and promise nothing checked: not visited for promises.
   const only = ctx.x86 ? promising : undefined;
   let c = 0;
@@ -183,9 +184,7 @@ function workloadFindings(p: Placement, w: number, ctx: PromiseContext, promise:
   const push = (f: Finding) => (out ??= []).push(own(f));
   const decl = p.decls[w];
   // no-fit
-  const { unplaced } = p;
-  for (let u = partitionPoint(unplaced.length, (i) => unplaced[i].w < w); u < unplaced.length && unplaced[u].w === w; u++) {
-    const x = unplaced[u];
+  for (const x of p.unplacedOf(w)) {
     if (REPORTED_ELSEWHERE.has(x.kind)) continue;
     if (x.kind === 'pin' && !decl.pins.some((pin) => p.hasHost(pin.name))) continue;
     const total = p.replicasOf(w);
