@@ -86,7 +86,8 @@ export interface Placement {
   readonly unplaced: UnplacedInfo[];
   /** The entries of `unplaced` of workload `w`. */
   unplacedOf(w: number): readonly UnplacedInfo[];
-  overPinned: OverPinnedInfo[];
+  /** Built on first use. */
+  readonly overPinned: OverPinnedInfo[];
   /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
   readonly workloadIndex: ReadonlyMap<WorkloadDecl, number>;
   decls: readonly WorkloadDecl[];
@@ -303,8 +304,7 @@ function finish(
   moves: LayoutInput['moves'],
   failures: Map<number, FailureOutcome>,
 ): Placement {
-  const { overPinned, hosts: overPinnedHosts } = overPinnedOf(core, hostDecls, decls);
-  return new PlacementView(core, hostDecls, decls, recs, stats, special, overPinned, overPinnedHosts, prevLayout, moves, failures);
+  return new PlacementView(core, hostDecls, decls, recs, stats, special, prevLayout, moves, failures);
 }
 
 /** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
@@ -405,6 +405,7 @@ class PlacementView implements Placement {
   private index: Map<WorkloadDecl, number> | undefined;
   private layoutIndex: LayoutIndex | undefined;
   private unplacedList: UnplacedInfo[] | undefined;
+  private pinned: { overPinned: OverPinnedInfo[]; hosts: Set<number> } | undefined;
   /** Replicas per host of one workload, zeroed after each use (`sharing`). */
   private counts: Int32Array | undefined;
 
@@ -415,8 +416,6 @@ class PlacementView implements Placement {
     private readonly recs: readonly (Recommendation | undefined)[],
     readonly stats: PlacementStats,
     private readonly special: readonly number[],
-    readonly overPinned: OverPinnedInfo[],
-    private readonly overPinnedHosts: ReadonlySet<number>,
     /** The previous layout, until this one is built (only the newest is lent on: no chain of older ones stays alive). */
     private prevLayout: BuiltLayout | undefined,
     private readonly moves: LayoutInput['moves'],
@@ -424,6 +423,14 @@ class PlacementView implements Placement {
   ) {
     this.carry = { core, layout: undefined, failures };
     this.hostCount = core.model.hosts.length;
+  }
+
+  get overPinned(): OverPinnedInfo[] {
+    return this.overPinnedOf().overPinned;
+  }
+
+  private overPinnedOf(): { overPinned: OverPinnedInfo[]; hosts: Set<number> } {
+    return (this.pinned ??= overPinnedOf(this.core, this.hostDecls, this.decls));
   }
 
   /** Made when first read: an edit's findings ask per workload (`unplacedOf`). */
@@ -445,7 +452,7 @@ class PlacementView implements Placement {
   get layout(): Layout {
     if (!this.built) {
       const { core, hostDecls, decls, recs, contents, prevLayout: prev, moves } = this;
-      const built = buildLayout({ core, hostDecls, decls, recs, contents, unplaced: this.unplaced, overPinned: this.overPinnedHosts, prev, moves });
+      const built = buildLayout({ core, hostDecls, decls, recs, contents, unplaced: this.unplaced, overPinned: this.overPinnedOf().hosts, prev, moves });
       this.built = built.layout;
       this.prevLayout = undefined;
       this.carry.layout = built;

@@ -69,7 +69,10 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
   const out: SplitFindings = { general: [], workloads: [], findings: [], at: [] };
   // Everything here reads the placement directly: building the layout is for its viewers.
   if (!p.hostCount) return out;
-  out.general = generalFindings(p, config, failureBudget);
+  const same = reuse !== undefined && sameDecisions(reuse.placement, p);
+  // The same decisions, hosts and workload names: the host findings are as before (the
+  // failure check's aside, which goes on from where its budget stopped it).
+  out.general = same && !failureCheck(config) && sameNames(reuse.placement, p, reuse.head, reuse.tail) ? reuse.split.general : generalFindings(p, config, failureBudget);
   const ctx = newContext(p);
   const { decls } = p;
   const add = (w: number) => {
@@ -79,7 +82,7 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
     out.findings.push(found);
     out.at.push(decls[w].span.start);
   };
-  if (reuse && sameDecisions(reuse.placement, p)) {
+  if (reuse && same) {
     const { split: prev, head, tail } = reuse;
     const moved = decls.length - reuse.placement.decls.length;
     const oldEnd = reuse.placement.decls.length - tail;
@@ -124,6 +127,19 @@ function sameDecisions(a: Placement, b: Placement): boolean {
   return x.host === y.host && x.order === y.order && x.failed === y.failed && x.model === y.model && a.decls.length === b.decls.length;
 }
 
+/** The same host declarations, and the same names for the workloads between the common ends (the same count: `sameDecisions`). */
+function sameNames(a: Placement, b: Placement, head: number, tail: number): boolean {
+  if (a.hostDecls.length !== b.hostDecls.length) return false;
+  for (let h = 0; h < a.hostDecls.length; h++) if (a.hostDecls[h] !== b.hostDecls[h]) return false;
+  for (let w = head; w < b.decls.length - tail; w++) if (a.decls[w].name !== b.decls[w].name) return false;
+  return true;
+}
+
+function failureCheck(config: Config): boolean {
+  const setting = config.rules['not-failure-tolerant'];
+  return config.placement.checkHostFailure || (setting !== undefined && setting !== 'off');
+}
+
 /** Host findings, and the opt-in host-failure check's. */
 function generalFindings(p: Placement, config: Config, failureBudget: number): FileFinding[] {
   const out: FileFinding[] = [];
@@ -143,8 +159,7 @@ function generalFindings(p: Placement, config: Config, failureBudget: number): F
   }
 
   // not-failure-tolerant (opt-in: every host failure is simulated)
-  const setting = config.rules['not-failure-tolerant'];
-  if (config.placement.checkHostFailure || (setting !== undefined && setting !== 'off')) {
+  if (failureCheck(config)) {
     const byWorkload = new Map<number, { hosts: string[]; reason: string }>();
     const sweep = p.simulateEveryFailure(failureBudget);
     for (const outcome of sweep.outcomes.values()) {
