@@ -4,10 +4,12 @@
 // core in-process. Writes bench/results.json and bench/results.md.
 //
 // Usage (through scripts/bench.mjs, which builds first):
-//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological|estate] [--no-pathological] [--no-estate] [--estate 100x1000] [--no-write]
+//   node scripts/bench.mjs [--sizes 100,1000,10000] [--quick] [--only ours|redhat|pathological|estate|cli] [--no-pathological] [--no-estate] [--estate 100x1000] [--no-cli] [--runs N] [--no-write]
 // `--only pathological` runs only the pathological-inputs table (bench/pathological.ts)
 // and writes nothing; `--only estate` runs only the workspace of many files
-// (bench/workspace.ts: `--estate FILESxWORKLOADS`, default 100x1000) and writes nothing.
+// (bench/workspace.ts: `--estate FILESxWORKLOADS`, default 100x1000) and writes nothing;
+// `--only cli` likewise runs only the command line at 100,000 workloads in 101 files
+// (bench/cliCheck.ts; `--runs N` per case, 3 by default).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { applyLayoutPatch } from '../shared/layoutPatch';
 import type { Layout, LayoutResult } from '../shared/protocol';
 import { generate } from './generate';
 import { LspClient, type ServerSpec, withTimeout } from './lspClient';
+import { type CliCheckResult, cliCheckMarkdown, runCliCheck } from './cliCheck';
 import { type PathologicalResult, pathologicalMarkdown, runPathological } from './pathological';
 import { runWorkspaceBench, type WorkspaceResult, workspaceMarkdown } from './workspace';
 
@@ -170,11 +173,22 @@ async function main(): Promise<void> {
     console.log(`load average at the end ${loadavg()[0].toFixed(2)}`);
     return;
   }
+  const cliRuns = quick ? 1 : Number(arg('runs') ?? 3);
+  if (only === 'cli') {
+    console.log(`The command line at 100,000 workloads in 101 files (${cliRuns} run${cliRuns === 1 ? '' : 's'} per case)`);
+    try {
+      console.log(`\n${cliCheckMarkdown(runCliCheck(ROOT, tmp, cliRuns, console.log))}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return;
+  }
   console.log(`Benchmark on ${machine.cpuModel} (${machine.nproc} cores), Node ${machine.node}; sizes ${sizes.join(', ')}${quick ? ' (quick)' : ''}`);
 
   const results: SizeResult[] = [];
   const hostile: HostileResult[] = [];
   let pathological: PathologicalResult | undefined;
+  let cli: CliCheckResult | undefined;
   let estate: WorkspaceResult | undefined;
   try {
     for (const size of sizes) {
@@ -214,12 +228,16 @@ async function main(): Promise<void> {
       console.log('\nPathological inputs (about 100 KB each): CLI check, and edit → diagnostics over the protocol');
       pathological = await runPathological(ROOT, tmp, ours);
     }
+    if (!process.argv.includes('--no-cli') && (!only || only === 'ours')) {
+      console.log('\nThe command line at 100,000 workloads in 101 files');
+      cli = runCliCheck(ROOT, tmp, cliRuns, console.log);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 
   const placement = runPlacementBench(sizes);
-  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, estate, hostile, pathological, placement };
+  const out = { date: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, redhatVersion: redhatVersion(), sizes: results, estate, hostile, pathological, cli, placement };
   const md = toMarkdown(out);
   console.log(`\n${md}`);
   if (!process.argv.includes('--no-write')) {
@@ -612,6 +630,7 @@ type Out = {
   estate?: WorkspaceResult;
   hostile: HostileResult[];
   pathological?: PathologicalResult;
+  cli?: CliCheckResult;
   placement: { skipped?: string; output?: unknown };
 };
 
@@ -666,6 +685,7 @@ export function toMarkdown(out: Out): string {
     lines.push('');
   }
   if (out.pathological) lines.push(pathologicalMarkdown(out.pathological));
+  if (out.cli) lines.push(cliCheckMarkdown(out.cli));
   lines.push('#### Placement and webview');
   lines.push('');
   if (out.placement.skipped) lines.push(out.placement.skipped);

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULES_BY_ID } from '../../server/src/core/rules';
-import { cleanEnv, cli, EXAMPLES, exampleFolders, fixture, FIXTURES, json, ROOT, rules, tempTree } from './helpers';
+import { CLI, cleanEnv, cli, EXAMPLES, exampleFolders, fixture, FIXTURES, json, ROOT, rules, tempTree } from './helpers';
 
 const DIAG_LINE = /^(\S.*):(\d+):(\d+) (error|warning|info|hint) (.+) \[([a-z0-9-]+)\]$/;
 const SUMMARY = /^(\d+) errors?, (\d+) warnings?, (\d+) infos?(?:, (\d+) hints?)? in (\d+) files?; (\d+) workloads?: (\d+) vm, (\d+) container, (\d+) container-in-vm/;
@@ -108,7 +108,7 @@ describe('check: text output', () => {
 
   it('has one line per diagnostic, the verdicts with factors, and a summary that match the JSON', () => {
     const text = cli(['check', '.'], { cwd: dir });
-    const { report } = json(['check', '.'], { cwd: dir });
+    const { report } = json(['check', '.', '--explain'], { cwd: dir });
     const lines = text.stdout.trimEnd().split('\n');
     const diagLines = lines.filter((l) => DIAG_LINE.test(l));
     assert.equal(diagLines.length, report.diagnostics.length);
@@ -124,7 +124,7 @@ describe('check: text output', () => {
     for (const w of report.workloads) {
       const head = lines.findIndex((l) => l.startsWith(`  ${w.name} (line ${w.range.start.line}): ${w.verdict}`));
       assert.ok(head >= 0, `verdict line for ${w.name}`);
-      for (const f of w.factors) assert.ok(lines.some((l) => l.includes(f.reason) && l.trimStart().startsWith(f.field)), `factor ${f.id} of ${w.name}`);
+      for (const f of w.factors!) assert.ok(lines.some((l) => l.includes(f.reason) && l.trimStart().startsWith(f.field)), `factor ${f.id} of ${w.name}`);
       if (w.declared && w.declared !== w.verdict) assert.match(lines[head + 1], new RegExp(`declared: ${w.declared}`));
     }
     const summary = SUMMARY.exec(lines[lines.length - 1]);
@@ -164,9 +164,9 @@ describe('check: text output', () => {
 describe('check: JSON output', () => {
   it('has the documented shape', () => {
     const dir = tempTree({ 'hosts.workload.yaml': fixture('hosts.workload.yaml'), 'mistakes.workload.yaml': fixture('mistakes.workload.yaml') });
-    const { run, report } = json(['check', '.'], { cwd: dir });
+    const { run, report } = json(['check', '.', '--explain'], { cwd: dir });
     assert.equal(run.code, 1);
-    assert.equal(report.version, 1);
+    assert.equal(report.version, 2);
     assert.equal(report.tool.name, 'workload-placement');
     assert.deepEqual(report.files, ['hosts.workload.yaml', 'mistakes.workload.yaml']);
     assert.deepEqual(rules(report), ['unknown-key', 'invalid-value', 'unknown-host', 'strict-isolation-container']);
@@ -188,12 +188,43 @@ describe('check: JSON output', () => {
     assert.equal(sandbox.verdict, 'container-in-vm');
     assert.equal(sandbox.declared, 'container');
     // Strict isolation is a requirement: it rules the declared container out, it is not a factor.
-    assert.ok(sandbox.constraints.some((c) => c.deploy === 'container' && c.rule === 'strict-isolation-container' && c.field === 'isolation'));
+    assert.ok(sandbox.constraints!.some((c) => c.deploy === 'container' && c.rule === 'strict-isolation-container' && c.field === 'isolation'));
     assert.ok(sandbox.confidence > 0.5 && sandbox.confidence <= 1);
-    assert.ok(sandbox.factors.some((f) => f.id === 'startup' && f.field === 'scaling' && f.reason.length > 0));
+    assert.ok(sandbox.factors!.some((f) => f.id === 'startup' && f.field === 'scaling' && f.reason.length > 0));
     assert.deepEqual(Object.keys(sandbox.scores).sort(), ['container', 'container-in-vm', 'vm']);
     assert.equal(report.summary.workloads, report.workloads.length);
     assert.equal(report.summary.errors, report.diagnostics.filter((d) => d.severity === 'error').length);
+  });
+
+  it('is compact by default: the same report without factors and constraints, which --explain adds', () => {
+    const dir = tempTree({ 'hosts.workload.yaml': fixture('hosts.workload.yaml'), 'mistakes.workload.yaml': fixture('mistakes.workload.yaml'), 'warnings.workload.yaml': fixture('warnings.workload.yaml') });
+    const compact = json(['check', '.'], { cwd: dir });
+    const full = json(['check', '.', '--explain'], { cwd: dir });
+    assert.equal(compact.run.code, full.run.code);
+    assert.ok(compact.report.workloads.length > 0);
+    assert.ok(compact.report.workloads.every((w) => !('factors' in w) && !('constraints' in w)));
+    assert.ok(full.report.workloads.every((w) => Array.isArray(w.factors) && Array.isArray(w.constraints)));
+    assert.ok(full.report.workloads.some((w) => w.factors!.length > 0));
+    // Apart from those two fields, the two reports are the same.
+    const strip = ({ factors: _f, constraints: _c, ...rest }: (typeof full.report.workloads)[number]) => rest;
+    assert.deepEqual(compact.report, { ...full.report, workloads: full.report.workloads.map(strip) });
+    assert.ok(compact.run.stdout.length < full.run.stdout.length);
+    // One entry per line: a report can be read (and grepped) a workload at a time.
+    const lines = compact.run.stdout.split('\n');
+    for (const w of compact.report.workloads) assert.equal(lines.filter((l) => l.trim().replace(/,$/, '') === JSON.stringify(w)).length, 1, `${w.name} on a line of its own`);
+  });
+
+  it('streams: a reader that stops early (`| head`) ends the run quietly', () => {
+    const files: Record<string, string> = { 'hosts.workload.yaml': fixture('hosts.workload.yaml') };
+    let apps = 'version: 1\nworkloads:\n';
+    for (let i = 0; i < 3000; i++) apps += `  - name: w${i}\n    os: linux\n    architecture: batch\n`;
+    files['apps.workload.yaml'] = apps;
+    const dir = tempTree(files);
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" check . --format json | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8', env: cleanEnv(), timeout: 60_000 });
+    assert.equal(r.status, 0);
+    // 0 or 1 (the findings' exit code), never 2 (an internal error) or a signal.
+    assert.match(r.stdout.trim(), /^[01]$/, r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|internal error|Error/, r.stderr);
   });
 
   it('never prints progress or notes on stdout, even for many files', () => {

@@ -5,27 +5,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cleanEnv, cli, fixture, json, ROOT, tempTree } from './helpers';
+import { cleanEnv, cli, corpusFiles, fixture, json, ROOT, tempTree } from './helpers';
 
 const CORPUS = path.join(ROOT, 'test', 'manifests', 'compose');
-
-function corpusFiles(prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${path.relative(CORPUS, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
 
 const SERVICES = ['legacy/erp', 'legacy/mongo', 'ml/inference', 'ml/reports', 'ml/sandbox', 'monitoring/falco', 'monitoring/node-exporter', 'monitoring/prometheus', 'shop/api', 'shop/cache', 'shop/db', 'shop/mailpit', 'shop/web', 'shop/worker'];
 
 describe('check: Compose files', () => {
-  const dir = tempTree({ ...corpusFiles('stacks'), 'hosts.workload.yaml': fixture('hosts.workload.yaml') });
+  const dir = tempTree({ ...corpusFiles(CORPUS, 'stacks'), 'hosts.workload.yaml': fixture('hosts.workload.yaml') });
 
   it('prints a verdict for every service of every project', () => {
     const r = cli(['check', 'stacks/', 'hosts.workload.yaml'], { cwd: dir });

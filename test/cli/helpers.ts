@@ -82,3 +82,6 @@ export function exampleFolders(): string[] {
 export function rules(report: Report, file?: string): string[] {
   return report.diagnostics.filter((d) => !file || d.file.endsWith(file)).map((d) => d.rule);
 }
+
+
+export { corpusFiles } from '../corpus';

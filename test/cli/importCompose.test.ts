@@ -6,28 +6,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cli, fixture, json, ROOT, tempTree } from './helpers';
+import { cli, corpusFiles, fixture, json, ROOT, tempTree } from './helpers';
 
 const CORPUS = path.join(ROOT, 'test', 'manifests', 'compose');
-
-function corpusFiles(prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${path.relative(CORPUS, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
 
 type Report = ReturnType<typeof json>['report'];
 const verdicts = (report: Report, rename: (n: string) => string = (n) => n) => Object.fromEntries(report.workloads.map((w) => [rename(w.name ?? ''), w.verdict]));
 
 describe('import compose', () => {
-  const files = { ...corpusFiles('stacks'), 'hosts.workload.yaml': fixture('hosts.workload.yaml') };
+  const files = { ...corpusFiles(CORPUS, 'stacks'), 'hosts.workload.yaml': fixture('hosts.workload.yaml') };
 
   it('writes a descriptor per Compose file, named for its project, with the verdicts check gives on the Compose files', () => {
     const dir = tempTree(files);

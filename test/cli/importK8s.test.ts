@@ -5,27 +5,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cli, fixture, json, ROOT, tempTree } from './helpers';
+import { cli, corpusFiles, fixture, json, ROOT, tempTree } from './helpers';
 
 const CORPUS = path.join(ROOT, 'test', 'manifests', 'corpus');
-
-function corpusFiles(prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${path.relative(CORPUS, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
 
 const verdicts = (report: ReturnType<typeof json>['report']) => Object.fromEntries(report.workloads.map((w) => [w.name, w.verdict]));
 
 describe('import k8s', () => {
-  const files = { ...corpusFiles('manifests'), 'hosts.workload.yaml': fixture('hosts.workload.yaml') };
+  const files = { ...corpusFiles(CORPUS, 'manifests'), 'hosts.workload.yaml': fixture('hosts.workload.yaml') };
 
   it('writes descriptors on which check gives the verdicts it gives on the manifests', () => {
     const dir = tempTree(files);

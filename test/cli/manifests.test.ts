@@ -5,27 +5,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cli, fixture, json, ROOT, tempTree } from './helpers';
+import { cli, corpusFiles, fixture, json, ROOT, tempTree } from './helpers';
 
 const CORPUS = path.join(ROOT, 'test', 'manifests', 'corpus');
-
-function corpusFiles(prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[`${prefix}/${path.relative(CORPUS, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
 
 const WORKLOADS = ['api', 'cache-warmer', 'inference', 'legacy-erp', 'legacy-frontend', 'nightly-report', 'node-agent', 'postgres', 'reindex', 'untrusted-build', 'web'];
 
 describe('check: Kubernetes manifests', () => {
-  const dir = tempTree({ ...corpusFiles('manifests'), 'hosts.workload.yaml': fixture('hosts.workload.yaml'), 'manifests/values.yaml': 'replicaCount: 3\nimage: { repository: shop/web }\n' });
+  const dir = tempTree({ ...corpusFiles(CORPUS, 'manifests'), 'hosts.workload.yaml': fixture('hosts.workload.yaml'), 'manifests/values.yaml': 'replicaCount: 3\nimage: { repository: shop/web }\n' });
 
   it('prints a verdict for every manifest workload', () => {
     const r = cli(['check', 'manifests/', 'hosts.workload.yaml'], { cwd: dir });

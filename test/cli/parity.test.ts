@@ -26,11 +26,11 @@ function descriptors(dir: string): string[] {
 }
 
 /** What the editor computes, in the CLI's report shape (no I/O but reading the files). */
-function direct(files: string[], config: Config, cwd: string) {
+function direct(files: string[], config: Config, cwd: string, explain: boolean) {
   const parsed = files.map((f) => parseFile(f, fs.readFileSync(f, 'utf8')));
   const analysis = analyze(parsed, config);
   const rel = (f: string) => path.relative(cwd, f).split(path.sep).join('/');
-  return buildReport(parsed, analysis, rel, { toolVersion: 'x', config: null });
+  return buildReport(parsed, analysis, rel, { toolVersion: 'x', config: null }, { explain });
 }
 
 function lineCol(text: string, offset: number): [number, number] {
@@ -63,12 +63,17 @@ describe('CLI and editor parity', () => {
           assert.deepEqual(found.problems, []);
           config = found.config;
         }
-        const expected = direct(descriptors(target), config, ROOT);
+        // The streamed report equals the one built whole, compact by default and with factors under --explain.
+        const expected = direct(descriptors(target), config, ROOT, false);
         assert.ok(expected.files.length > 0);
         assert.deepEqual(report.files, expected.files);
         assert.deepEqual(report.diagnostics, expected.diagnostics);
         assert.deepEqual(report.workloads, expected.workloads);
         assert.deepEqual(report.summary, expected.summary);
+        const explained = json([...args, '--explain'], { cwd: ROOT }).report;
+        const expectedExplained = direct(descriptors(target), config, ROOT, true);
+        assert.deepEqual(explained.workloads, expectedExplained.workloads);
+        assert.deepEqual({ ...explained, workloads: [] }, { ...report, workloads: [] });
         // The same again without the CLI's report code: the core's diagnostics, positioned independently.
         const raw = analyze(
           descriptors(target).map((f) => parseFile(f, fs.readFileSync(f, 'utf8'))),

@@ -15,6 +15,7 @@ import { parseFile } from '../../server/src/core/parse';
 import type { ParsedFile, WorkloadDecl } from '../../server/src/core/types';
 import { props } from '../properties';
 import { FLEET, parseAny } from './helpers';
+import { corpusFiles } from '../corpus';
 
 const GI = 1024 ** 3;
 const MI = 1024 ** 2;
@@ -68,12 +69,15 @@ const fieldCases: FieldCase[] = [
   { name: 'runtime kata → container-in-vm', body: 'image: x\nruntime: io.containerd.kata.v2', expect: { deploy: 'container-in-vm' }, spans: { deploy: 'io.containerd.kata.v2' } },
   { name: 'runtime runsc (gVisor) → container-in-vm', body: 'image: x\nruntime: runsc', expect: { deploy: 'container-in-vm' } },
   { name: 'runtime runc: a plain container', body: 'image: x\nruntime: runc', expect: { deploy: undefined } },
+  { name: 'deploy.mode global: one per node, replicas ignored', body: 'image: x\ndeploy:\n  mode: global\n  replicas: 5', expect: { replicas: undefined } },
   { name: 'privileged → host-kernel-access', body: 'image: x\nprivileged: true', expect: { kernel: undefined }, findings: ['host-kernel-access'] },
   { name: 'pid, network_mode, ipc: host → host-kernel-access each', body: 'image: x\npid: host\nnetwork_mode: host\nipc: host', expect: {}, findings: ['host-kernel-access', 'host-kernel-access', 'host-kernel-access'] },
   { name: 'network_mode bridge: nothing', body: 'image: x\nnetwork_mode: bridge', expect: {}, findings: [] },
   { name: 'cap_add SYS_MODULE → kernel custom', body: 'image: x\ncap_add: [CAP_SYS_MODULE, NET_BIND_SERVICE]', expect: { kernel: 'custom' }, spans: { kernel: 'CAP_SYS_MODULE' }, findings: ['host-kernel-access'] },
   { name: 'cap_add NET_ADMIN: shares the kernel, no custom kernel', body: 'image: x\ncap_add: [NET_ADMIN]', expect: { kernel: undefined }, findings: ['host-kernel-access'] },
   { name: 'devices → host-kernel-access', body: 'image: x\ndevices:\n  - /dev/fuse:/dev/fuse', expect: {}, findings: ['host-kernel-access'] },
+  { name: 'the Docker socket, read-only too → host-kernel-access, not storage', body: 'image: x\nvolumes:\n  - /var/run/docker.sock:/var/run/docker.sock:ro', expect: { volumes: [] }, findings: ['host-kernel-access'] },
+  { name: 'a folder above the containerd socket → host-kernel-access', body: 'image: x\nvolumes:\n  - type: bind\n    source: /run/containerd\n    target: /run/containerd', findings: ['host-kernel-access'], expect: {} },
   { name: 'a mount of /lib/modules → kernel custom', body: 'image: x\nvolumes:\n  - /lib/modules:/lib/modules:ro', expect: { kernel: 'custom', volumes: [] }, findings: ['host-kernel-access'] },
   { name: 'GPU reservation → gpus', body: 'image: x\ndeploy:\n  resources:\n    reservations:\n      devices:\n        - driver: nvidia\n          count: 2\n          capabilities: [gpu]', expect: { gpus: 2 }, spans: { gpus: '2' } },
   { name: 'GPU by device ids', body: 'image: x\ndeploy:\n  resources:\n    reservations:\n      devices:\n        - device_ids: ["0", "3"]\n          capabilities: [gpu, utility]', expect: { gpus: 2 } },
@@ -302,21 +306,8 @@ describe('compose: which files, and bad input', () => {
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'test', 'manifests', 'compose');
 
-function corpus(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[path.relative(CORPUS, p).split(path.sep).join('/')] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
-
 describe('compose: a realistic corpus', () => {
-  const files = corpus();
+  const files = corpusFiles(CORPUS);
   const parsed = Object.entries(files)
     .filter(([n]) => /\.ya?ml$/.test(n))
     .map(([n, t]) => parseAny(n, t, files));
@@ -369,6 +360,7 @@ describe('compose: a realistic corpus', () => {
       'host-kernel-access@SYS_ADMIN',
       'host-kernel-access@/dev/kmsg:/dev/kmsg',
       'host-kernel-access@/lib/modules:/lib/modules:ro',
+      'host-kernel-access@/var/run/docker.sock:/host/var/run/docker.sock',
     ]);
     assert.equal(byName.get('monitoring/falco')!.kernel, 'custom');
     assert.equal(analysis.recommendations.get(byName.get('monitoring/falco')!)!.verdict, 'vm');
@@ -405,7 +397,7 @@ describe('compose: a realistic corpus', () => {
 });
 
 describe('compose: reading never throws', () => {
-  const base = Object.entries(corpus())
+  const base = Object.entries(corpusFiles(CORPUS))
     .filter(([n]) => isComposeFileName(n))
     .map(([, t]) => t);
   it('mutated Compose files (cut, spliced, characters inserted) are read without a throw', () => {
@@ -448,5 +440,15 @@ describe('compose: docs/inputs.md', () => {
       assert.ok(section.includes(`\`${key}`), key);
     }
     for (const k of Object.keys(ANNOTATIONS)) assert.ok(section.includes(`${ANNOTATION_PREFIX}${k}`), k);
+  });
+});
+
+describe('compose: deploy.mode global', () => {
+  it('runs one per container host of its OS, as a DaemonSet does', () => {
+    const hosts = 'version: 1\nhosts:\n' + ['k8s-01', 'k8s-02', 'k8s-03'].map((n) => `  - { name: ${n}, role: container-host, os: linux, runtime: containerd, cpu: 8, memory: 32Gi }\n`).join('') + '  - { name: esx-01, role: hypervisor, hypervisor: esxi, cpu: 32, memory: 256Gi }\n';
+    const text = 'services:\n  agent:\n    image: grafana/alloy\n    deploy:\n      mode: global\n      replicas: 9\n';
+    const a = analyze([parseFile('hosts.workload.yaml', hosts), parseCompose('/p/ops/compose.yaml', text)], defaultConfig());
+    const w = [...a.recommendations.keys()].find((x) => x.name === 'ops/agent')!;
+    assert.equal(w.replicas, 3);
   });
 });

@@ -14,6 +14,7 @@ import { parseFile } from '../../server/src/core/parse';
 import type { WorkloadDecl } from '../../server/src/core/types';
 import { props } from '../properties';
 import { analyzeTexts, diagsOf, FLEET } from './helpers';
+import { corpusFiles } from '../corpus';
 
 const GI = 1024 ** 3;
 const MI = 1024 ** 2;
@@ -179,21 +180,8 @@ describe('k8s: topology.kubernetes.io/zone → the hosts of that site', () => {
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'test', 'manifests', 'corpus');
 
-function corpus(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[path.relative(CORPUS, p).split(path.sep).join('/')] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
-
 describe('k8s: a realistic corpus', () => {
-  const files = corpus();
+  const files = corpusFiles(CORPUS);
   const manifests = Object.entries(files).filter(([, t]) => looksLikeManifest(t));
   const parsed = manifests.map(([name, text]) => parseManifest(name, text));
   const analysis = analyze([...parsed, parseFile('hosts.workload.yaml', FLEET)], defaultConfig());
@@ -287,7 +275,7 @@ describe('k8s: not ours', () => {
 });
 
 describe('k8s: reading never throws', () => {
-  const base = Object.values(corpus()).filter(looksLikeManifest);
+  const base = Object.values(corpusFiles(CORPUS)).filter(looksLikeManifest);
   it('mutated manifests (cut, spliced, characters inserted) are read without a throw', () => {
     const mutated = fc
       .tuple(fc.constantFrom(...base), fc.nat(), fc.nat(), fc.string({ unit: fc.constantFrom(' ', '\n', '-', ':', '{', '}', '[', ']', '"', "'", '&', '*', '!', '#', '|', '>', 'a', '1', '\t', '\r', '\u0000') }))
@@ -317,6 +305,25 @@ describe('k8s: docs/inputs.md', () => {
       for (const v of values) assert.ok(row.includes(v), `${k}: ${v}`);
     }
   });
+});
+
+describe('k8s: container runtime sockets', () => {
+  const cases: [string, string, boolean][] = [
+    ['the Docker socket', '/var/run/docker.sock', true],
+    ['the folder holding it', '/var/run', true],
+    ['the containerd socket', '/run/containerd/containerd.sock', true],
+    ['CRI-O, with a trailing slash on its folder', '/var/run/crio/', true],
+    ['an unrelated socket', '/var/run/app.sock', false],
+    ['a data folder', '/srv/data', false],
+  ];
+  for (const [name, path, hit] of cases) {
+    it(`hostPath ${name}: ${hit ? 'host-kernel-access' : 'nothing'}`, () => {
+      const p = parseManifest('m.yaml', deployment(`containers: [{ name: c }]\nvolumes:\n  - name: s\n    hostPath: { path: ${path} }`));
+      const found = p.findings.filter((f) => f.ruleId === 'host-kernel-access');
+      assert.equal(found.length, hit ? 1 : 0, JSON.stringify(p.findings));
+      if (hit) assert.match(found[0].message, /container runtime's socket .*controls the host and its kernel/);
+    });
+  }
 });
 
 describe('k8s: suppression comments', () => {

@@ -13,23 +13,11 @@ import { parseFile } from '../../server/src/core/parse';
 import type { ParsedFile, WorkloadDecl } from '../../server/src/core/types';
 import { importManifests } from '../../server/src/import/manifests';
 import { parseAny } from '../core/helpers';
+import { corpusFiles } from '../corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CORPUS = path.join(ROOT, 'test', 'manifests', 'corpus');
 const HOSTS = fs.readFileSync(path.join(ROOT, 'test', 'cli', 'fixtures', 'hosts.workload.yaml'), 'utf8');
-
-function corpus(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else out[`manifests/${path.relative(CORPUS, p).split(path.sep).join('/')}`] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(CORPUS);
-  return out;
-}
 
 const SITED = `version: 1
 hosts:
@@ -128,7 +116,7 @@ function parseAll(files: Record<string, string>): ParsedFile[] {
 }
 
 const FLEETS: { name: string; files: Record<string, string>; workloads: number }[] = [
-  { name: 'the realistic corpus', files: { ...corpus(), 'hosts.workload.yaml': HOSTS }, workloads: 11 },
+  { name: 'the realistic corpus', files: { ...corpusFiles(CORPUS, 'manifests'), 'hosts.workload.yaml': HOSTS }, workloads: 11 },
   { name: 'every annotation, zones, GPUs, a DaemonSet, a claim and an HPA in other files', files: { ...ANNOTATED, 'hosts.workload.yaml': SITED }, workloads: 4 },
 ];
 
@@ -169,13 +157,13 @@ describe('import k8s: the round trip keeps every mapped field and every verdict'
 });
 
 describe('import k8s: files, comments and the summary', () => {
-  const parsed = parseAll({ ...corpus(), 'hosts.workload.yaml': HOSTS });
+  const parsed = parseAll({ ...corpusFiles(CORPUS, 'manifests'), 'hosts.workload.yaml': HOSTS });
   const result = importManifests(parsed, { display: (f) => f, command: 'import k8s' });
 
   it('one descriptor per manifest file with workloads, each workload under a comment naming its source', () => {
     assert.deepEqual(result.files.map((f) => f.name), ['gpu.workload.yaml', 'list.workload.yaml', 'node-agent.workload.yaml', 'postgres.workload.yaml', 'sandbox.workload.yaml', 'vm.workload.yaml', 'web.workload.yaml']);
     const web = result.files.find((f) => f.name === 'web.workload.yaml')!.text;
-    const line = corpus()['manifests/web.yaml'].split('\n').findIndex((l) => /^ {2}name: web$/.test(l)) + 1;
+    const line = corpusFiles(CORPUS, 'manifests')['manifests/web.yaml'].split('\n').findIndex((l) => /^ {2}name: web$/.test(l)) + 1;
     assert.match(web, new RegExp(`^ {2}# from manifests/web\\.yaml:${line}, Deployment/web in namespace shop\\n {2}- name: web$`, 'm'));
     assert.match(web, /# scaling from the HorizontalPodAutoscaler in manifests\/hpa\.yaml/);
   });
@@ -192,7 +180,7 @@ describe('import k8s: files, comments and the summary', () => {
   });
 
   it('the same base name in two folders gets two files', () => {
-    const text = corpus()['manifests/web.yaml'];
+    const text = corpusFiles(CORPUS, 'manifests')['manifests/web.yaml'];
     const r = importManifests([parseManifest('a/web.yaml', text), parseManifest('b/web.yml', text.replace(/name: web$/m, 'name: web-b'))], { display: (f) => f, command: 'import k8s' });
     assert.deepEqual(r.files.map((f) => f.name), ['web.workload.yaml', 'web-2.workload.yaml']);
   });

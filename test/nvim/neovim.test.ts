@@ -55,7 +55,7 @@ function workspaces(): string[] {
 }
 
 function cliReport(folder: string): Report {
-  const r = spawnSync(process.execPath, [CLI, 'check', folder, '--format', 'json'], { cwd: folder, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'check', folder, '--format', 'json', '--explain'], { cwd: folder, encoding: 'utf8' });
   return JSON.parse(r.stdout) as Report;
 }
 
@@ -139,7 +139,7 @@ function check(folder: string, mode: 'start' | 'config'): Report {
   const hover = seen.hover.replace(/\\([\\`*_{}[\]()#+\-.!|~<>])/g, '$1');
   assert.match(hover, new RegExp(`\\b${target.verdict}\\b`), `hover mentions ${target.verdict}:\n${hover}`);
   if (target.name) assert.ok(hover.includes(target.name), `hover names ${target.name}:\n${hover}`);
-  const reasons = target.factors.filter((f) => (f.weights[target.verdict!] ?? 0) > 0).map((f) => f.reason);
+  const reasons = target.factors!.filter((f) => (f.weights[target.verdict!] ?? 0) > 0).map((f) => f.reason);
   assert.ok(reasons.length && reasons.every((r) => hover.includes(r)), `hover gives the reasons for ${target.verdict}:\n${hover}`);
   if (target.declared && target.declared !== target.verdict) assert.ok(hover.includes(`deploy: ${target.declared}`), 'hover notes the declared deploy');
   assert.ok(seen.stopped, 'the server shut down when asked');

@@ -8,6 +8,22 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkInvariants, hosts, run, workloads } from './helpers';
 import { props } from '../properties';
+import { generate } from '../../bench/generate';
+import { analyze } from '../../server/src/core/analyze';
+import { defaultConfig } from '../../server/src/core/config';
+import { parseFile } from '../../server/src/core/parse';
+import { Packer } from '../../server/src/core/placement/packer';
+
+/** The layout and the failure of every host, with the container-VM trees on or off. */
+function placedWith(vmSearch: boolean, place: () => ReturnType<typeof run>): string {
+  Packer.vmSearch = vmSearch;
+  try {
+    const a = place();
+    return JSON.stringify({ layout: a.layout, failures: a.layout.hosts.map((h) => a.placement.simulateFailure(h.name)) });
+  } finally {
+    Packer.vmSearch = true;
+  }
+}
 
 const GI = 1024;
 
@@ -80,6 +96,26 @@ describe('placement properties', () => {
       }),
       props(150, 150),
     );
+  });
+
+  // The container-VM trees only skip hosts the one search would reject: same answers.
+  it('places container-in-vm replicas as the one search does', () => {
+    const civ = fc.array(fc.record({ os: fc.constantFrom('linux', 'windows', 'any'), replicas: fc.integer({ min: 1, max: 5 }), cpuMilli: fc.integer({ min: 100, max: 12000 }), memoryMi: fc.integer({ min: 64, max: 24 * GI }), strict: fc.boolean(), site: fc.boolean() }), { minLength: 1, maxLength: 40 });
+    const hv = fc.array(fc.record({ cpu: fc.integer({ min: 2, max: 32 }), memoryGi: fc.integer({ min: 4, max: 96 }), site: fc.constantFrom('a', 'b', 'c') }), { minLength: 1, maxLength: 10 });
+    fc.assert(
+      fc.property(hv, civ, (hs, ws) => {
+        const files = {
+          'hosts.yaml': hosts(hs.map((h, i) => `h${i} role=hypervisor runtime=containerd cpu=${h.cpu} memory=${h.memoryGi}Gi site=${h.site}`).join('\n')),
+          'w.yaml': workloads(ws.map((w, i) => `w${i} os=${w.os} deploy=container-in-vm replicas=${w.replicas} resources={ cpu: ${w.cpuMilli}m, memory: ${w.memoryMi}Mi }${w.strict ? ' isolation=strict' : ''}${w.site ? ' disasterRecovery=true' : ''}`).join('\n')),
+        };
+        assert.equal(placedWith(true, () => run(files)), placedWith(false, () => run(files)));
+      }),
+      props(150, 151),
+    );
+    // And a generated fleet of 3,000 workloads, where hosts fill up.
+    const g = generate({ workloads: 3000, hosts: 120, seed: 13 });
+    const place = () => analyze([parseFile('g.workload.yaml', g.text)], defaultConfig());
+    assert.equal(placedWith(true, place), placedWith(false, place));
   });
 
   // Built to fit: in each class of interchangeable hosts, the replicas' total demand is at

@@ -16,6 +16,8 @@ export interface CheckOptions {
   config?: string;
   color: boolean | undefined;
   quiet: boolean;
+  /** JSON: each workload's factors and constraints too (left out by default: they are most of the output). */
+  explain: boolean;
 }
 
 export type Command =
@@ -93,6 +95,8 @@ Options:
                               NO_COLOR=1 turns them off, FORCE_COLOR=1 on)
   --quiet                     Print only diagnostics and the summary: no verdicts, notes
                               or progress
+  --explain                   JSON: add each workload's factors and constraints (the
+                              text report always shows them)
   -h, --help                  Show this help`;
 
 export const RULES_HELP = `Usage: workload-placement rules [ids...] [--format text|json]
@@ -186,6 +190,7 @@ function parseCheck(argv: readonly string[]): Command {
         'no-color': { type: 'boolean' },
         color: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        explain: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }),
@@ -213,6 +218,7 @@ function parseCheck(argv: readonly string[]): Command {
       config: values.config as string | undefined,
       color: values['no-color'] ? false : values.color ? true : undefined,
       quiet: Boolean(values.quiet),
+      explain: Boolean(values.explain),
     },
   };
 }

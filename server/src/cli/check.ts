@@ -12,7 +12,8 @@ import type { CheckOptions } from './args';
 import { chooseFixes, fixFile, reparser, type SkippedFix } from '../core/fix';
 import { collectFiles, InputError, loadConfig, readDescriptor, readManifestCandidate, type ReadFile, siblingReader, writeDescriptor } from './inputs';
 import { Progress } from './progress';
-import { buildReport, positionOf, type Report } from './report';
+import { writeJsonReport } from './jsonStream';
+import { buildReport, positionOf, type Report, reportHead, reportWorkloads } from './report';
 import { toSarif } from './sarif';
 import { painter, safe, safeJson, wantsColour } from './style';
 import { formatText } from './text';
@@ -28,7 +29,7 @@ export interface CheckIo {
   toolVersion: string;
 }
 
-export function runCheck(opts: CheckOptions, io: CheckIo): number {
+export async function runCheck(opts: CheckOptions, io: CheckIo): Promise<number> {
   const { cwd } = io;
   const loaded = loadConfig(cwd, opts.config, opts.paths[0]);
   const collected = collectFiles(cwd, opts.paths, loaded);
@@ -154,12 +155,23 @@ export function runCheck(opts: CheckOptions, io: CheckIo): number {
   }
   progress.done();
 
-  const report = buildReport(parsed, analysis, display, { toolVersion: io.toolVersion, config: loaded.path ? display(loaded.path) : null });
-  if (fixed) report.fixed = fixed;
-  write(io.stdout, render(report, opts, io));
+  const meta = { toolVersion: io.toolVersion, config: loaded.path ? display(loaded.path) : null };
+  let summary: Report['summary'];
+  if (opts.format === 'json') {
+    // Streamed: each workload's entry is made, written and dropped in turn.
+    const head = reportHead(parsed, analysis, display, meta);
+    await writeJsonReport(io.stdout, head, reportWorkloads(parsed, analysis, display, head.summary, { explain: opts.explain }), fixed);
+    summary = head.summary;
+  } else {
+    // The text report shows each verdict's factors; SARIF and --quiet show no verdicts.
+    const report = buildReport(parsed, analysis, display, meta, { explain: opts.format === 'text' && !opts.quiet });
+    if (fixed) report.fixed = fixed;
+    io.stdout.write(render(report, opts, io));
+    summary = report.summary;
+  }
   if (opts.fix && opts.format === 'sarif' && fixed) note(`fixed ${fixed.fixes} problem(s) in ${fixed.files.length} file(s).`);
 
-  const s = report.summary;
+  const s = summary;
   if (s.errors > 0) return 1;
   if (opts.maxWarnings !== undefined && s.warnings > opts.maxWarnings) {
     note(`${s.warnings} warnings, more than --max-warnings ${opts.maxWarnings}.`);
@@ -198,7 +210,6 @@ export function insideCheckedTree(cwd: string, paths: readonly string[], file: s
 }
 
 function render(report: Report, opts: CheckOptions, io: CheckIo): string {
-  if (opts.format === 'json') return `${safeJson(JSON.stringify(report, null, 2))}\n`;
   if (opts.format === 'sarif') return `${safeJson(JSON.stringify(toSarif(report, io.cwd), null, 2))}\n`;
   const colour = wantsColour(opts.color, Boolean(io.stdout.isTTY), io.env);
   return formatText(report, painter(colour), { verdicts: !opts.quiet });
@@ -210,8 +221,4 @@ export function displayPath(cwd: string, abs: string): string {
   if (!rel) return path.basename(abs);
   if (path.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${path.sep}`)) return abs.split(path.sep).join('/');
   return rel.split(path.sep).join('/');
-}
-
-function write(stream: NodeJS.WriteStream, text: string): void {
-  stream.write(text);
 }

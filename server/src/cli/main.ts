@@ -34,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (cmd.options.source === 'manifests') return runManifestImport(cmd.options, { cwd: process.cwd(), stdout, stderr });
         return await runImport(cmd.options, { cwd: process.cwd(), stdout, stderr });
       case 'check':
-        return runCheck(cmd.options, { cwd: process.cwd(), env: process.env, stdout, stderr, toolVersion: toolVersion() });
+        return await runCheck(cmd.options, { cwd: process.cwd(), env: process.env, stdout, stderr, toolVersion: toolVersion() });
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,16 +1,18 @@
 // The analysis as plain, stable data: what `--format json` prints and what the text
 // and SARIF outputs are written from. Positions are 1-based lines and columns, columns
 // counted in UTF-16 code units (as LSP and SARIF's default do); an end is exclusive.
-// The shape is documented in docs/cli.md; add fields, never rename or remove them.
+// The shape is documented in docs/cli.md; within a version, fields are added, never
+// renamed or removed. Version 2 leaves out each workload's factors and constraints
+// unless `--explain` asks for them (at 100,000 workloads they were most of 293 MB).
 
 import type { Analysis } from '../core/analyze';
 import { ownFix } from '../core/fix';
 import { givesUp, ruledOut } from '../core/recommend';
 import { lineOf } from '../core/text';
-import { DEPLOYS, type Deploy, type Fix, type ParsedFile, type Severity, type Span } from '../core/types';
+import { type Deploy, type Fix, type ParsedFile, type Severity, type Span } from '../core/types';
 import { anchorLink } from '../ruleDocs';
 
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 export interface Position {
   line: number;
@@ -72,8 +74,23 @@ export interface ReportWorkload {
   declared: Deploy | null;
   /** Factor ids the declared deploy gives up against the verdict. */
   givesUp: string[];
-  factors: ReportFactor[];
-  constraints: { deploy: Deploy; field: string; rule: string; reason: string; range: Range }[];
+  /** Only with `--explain`: what the verdict rests on. */
+  factors?: ReportFactor[];
+  /** Only with `--explain`: what rules options out (constraints and requirements). */
+  constraints?: ReportConstraint[];
+}
+
+export interface ReportConstraint {
+  deploy: Deploy;
+  field: string;
+  rule: string;
+  reason: string;
+  range: Range;
+}
+
+export interface ReportOptions {
+  /** Each workload's factors and constraints (`--explain`; the text report always shows them). */
+  explain: boolean;
 }
 
 export interface Summary {
@@ -119,22 +136,30 @@ function fixOf(file: ParsedFile, f: Fix): ReportFix {
   return { title: f.title, safe: f.safe, preferred: Boolean(f.preferred), edits: f.edits.map((e) => ({ range: rangeOf(file, e.span), newText: e.newText })) };
 }
 
-export function buildReport(
-  files: readonly ParsedFile[],
-  analysis: Analysis,
-  display: (file: string) => string,
-  meta: { toolVersion: string; config: string | null },
-): Report {
-  const byId = new Map(files.map((f) => [f.file, f]));
+/** Everything but the workloads and the verdict counts: small (one entry per diagnostic). */
+export interface ReportHead {
+  version: typeof REPORT_VERSION;
+  tool: Report['tool'];
+  config: string | null;
+  files: string[];
+  diagnostics: ReportDiagnostic[];
+  /** The counts by severity and of files; `workloads` and `verdicts` are filled by `addWorkload`. */
+  summary: Summary;
+}
+
+export function reportHead(files: readonly ParsedFile[], analysis: Analysis, display: (file: string) => string, meta: { toolVersion: string; config: string | null }): ReportHead {
   const diagnostics: ReportDiagnostic[] = [];
   const summary: Summary = { errors: 0, warnings: 0, infos: 0, hints: 0, files: files.length, workloads: 0, verdicts: { vm: 0, container: 0, 'container-in-vm': 0, none: 0 } };
   for (const f of files) {
-    for (const d of analysis.diagnostics.get(f.file) ?? []) {
+    const ds = analysis.diagnostics.get(f.file);
+    if (!ds?.length) continue;
+    const shown = display(f.file);
+    for (const d of ds) {
       diagnostics.push({
         rule: d.ruleId,
         severity: d.severity,
         message: d.message,
-        file: display(f.file),
+        file: shown,
         range: rangeOf(f, d.span),
         docs: anchorLink(d.ruleId),
         // As the editor offers them: only fixes whose edits the fix path owns (core/fix.ts).
@@ -149,36 +174,65 @@ export function buildReport(
       else summary.hints++;
     }
   }
-  const workloads: ReportWorkload[] = [];
-  for (const w of analysis.fleet.workloads) {
-    const rec = analysis.recommendations.get(w);
-    const file = byId.get(w.file);
-    if (!rec || !file) continue;
-    const declared = w.deploy ?? null;
-    workloads.push({
-      name: w.name ?? null,
-      file: display(w.file),
-      range: rangeOf(file, w.nameSpan),
-      verdict: rec.verdict,
-      confidence: Math.round(rec.confidence * 1000) / 1000,
-      confidenceLabel: rec.confidenceLabel,
-      scores: Object.fromEntries(DEPLOYS.map((d) => [d, rec.scores[d]])) as Record<Deploy, number>,
-      feasible: [...rec.feasible],
-      declared,
-      givesUp: declared ? givesUp(rec, declared).map((f) => f.id) : [],
-      factors: rec.factors.map((f) => ({ id: f.id, field: f.field, favours: f.favours, weights: { ...f.weights }, reason: f.reason, range: rangeOf(file, f.span) })),
-      constraints: ruledOut(rec).map((c) => ({ deploy: c.deploy, field: c.field, rule: c.ruleId, reason: c.reason, range: rangeOf(file, c.span) })),
-    });
-    summary.workloads++;
-    summary.verdicts[rec.verdict ?? 'none']++;
-  }
   return {
     version: REPORT_VERSION,
     tool: { name: 'workload-placement', version: meta.toolVersion },
     config: meta.config,
     files: files.map((f) => display(f.file)),
     diagnostics,
-    workloads,
     summary,
   };
+}
+
+/**
+ * Each workload's entry, in fleet order, made one at a time so that a streamed report
+ * never holds them all; counts each in `summary`.
+ */
+export function* reportWorkloads(files: readonly ParsedFile[], analysis: Analysis, display: (file: string) => string, summary: Summary, opts: ReportOptions): Generator<ReportWorkload> {
+  const byId = new Map(files.map((f) => [f.file, f]));
+  // Workloads come file by file: the display path is computed once per file.
+  let lastFile: string | undefined;
+  let shown = '';
+  for (const w of analysis.fleet.workloads) {
+    const rec = analysis.recommendations.get(w);
+    const file = byId.get(w.file);
+    if (!rec || !file) continue;
+    if (w.file !== lastFile) {
+      lastFile = w.file;
+      shown = display(w.file);
+    }
+    const declared = w.deploy ?? null;
+    const entry: ReportWorkload = {
+      name: w.name ?? null,
+      file: shown,
+      range: rangeOf(file, w.nameSpan),
+      verdict: rec.verdict,
+      confidence: Math.round(rec.confidence * 1000) / 1000,
+      confidenceLabel: rec.confidenceLabel,
+      scores: { vm: rec.scores.vm, container: rec.scores.container, 'container-in-vm': rec.scores['container-in-vm'] },
+      feasible: [...rec.feasible],
+      declared,
+      givesUp: declared ? givesUp(rec, declared).map((f) => f.id) : [],
+    };
+    if (opts.explain) {
+      entry.factors = rec.factors.map((f) => ({ id: f.id, field: f.field, favours: f.favours, weights: { ...f.weights }, reason: f.reason, range: rangeOf(file, f.span) }));
+      entry.constraints = ruledOut(rec).map((c) => ({ deploy: c.deploy, field: c.field, rule: c.ruleId, reason: c.reason, range: rangeOf(file, c.span) }));
+    }
+    summary.workloads++;
+    summary.verdicts[rec.verdict ?? 'none']++;
+    yield entry;
+  }
+}
+
+/** The whole report as one object (the text and SARIF outputs, and tests). */
+export function buildReport(
+  files: readonly ParsedFile[],
+  analysis: Analysis,
+  display: (file: string) => string,
+  meta: { toolVersion: string; config: string | null },
+  opts: ReportOptions = { explain: true },
+): Report {
+  const head = reportHead(files, analysis, display, meta);
+  const workloads = [...reportWorkloads(files, analysis, display, head.summary, opts)];
+  return { version: head.version, tool: head.tool, config: head.config, files: head.files, diagnostics: head.diagnostics, workloads, summary: head.summary };
 }

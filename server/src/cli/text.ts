@@ -55,13 +55,13 @@ function workloadLines(w: ReportWorkload, paint: Paint): string[] {
     const gives = w.givesUp.length ? `; gives up: ${w.givesUp.join(', ')}` : '';
     out.push(`    ${paint('yellow', `declared: ${w.declared}`)}${gives}`);
   }
-  const shown = w.factors;
+  const shown = w.factors ?? [];
   const fieldWidth = Math.max(0, ...shown.map((f) => safe(f.field).length));
   const favWidth = Math.max(0, ...shown.map((f) => favourLabel(f).length));
   for (const f of shown) {
     out.push(`    ${safe(f.field).padEnd(fieldWidth)}  ${favourLabel(f).padEnd(favWidth)}  ${paint('dim', safe(f.reason))}`);
   }
-  for (const c of w.constraints) out.push(`    ${paint('dim', `not ${c.deploy}: ${safe(c.reason)}`)}`);
+  for (const c of w.constraints ?? []) out.push(`    ${paint('dim', `not ${c.deploy}: ${safe(c.reason)}`)}`);
   return out;
 }
 

@@ -150,10 +150,27 @@ function remedyFor(rulings: readonly Constraint[], d: Deploy): string | undefine
 }
 
 /** Pins to hosts that do not exist. */
+/**
+ * The closest host name to an unknown pin, computed once per name and fleet: a misspelt
+ * host is often pinned many times, and each guess compares it with every host (at
+ * 100,000 workloads, 116 pins of one name over 7,143 hosts took 0.9 s).
+ */
+function guessHost(fleet: Fleet, name: string): string | undefined {
+  let lists = fleet.hostNameLists;
+  if (!lists) {
+    const names = [...fleet.hostsByName.keys()];
+    lists = fleet.hostNameLists = { names, lowered: names.map((n) => n.toLowerCase()), guesses: new Map() };
+  }
+  if (lists.guesses.has(name)) return lists.guesses.get(name);
+  const guess = closest(name, lists.names, lists.lowered);
+  lists.guesses.set(name, guess);
+  return guess;
+}
+
 function checkPins(w: WorkloadDecl, fleet: Fleet, emit: Emit): void {
   for (const p of w.pins) {
     if (fleet.hostsByName.has(p.name)) continue;
-    const guess = closest(p.name, fleet.hostsByName.keys());
+    const guess = guessHost(fleet, p.name);
     emit({
       ruleId: 'unknown-host',
       message: `No host named '${p.name}' is declared in the workspace.${guess ? ` Did you mean '${guess}'?` : ''}`,

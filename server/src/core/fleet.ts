@@ -23,6 +23,8 @@ export interface Fleet {
   hostsByName: Map<string, HostDecl[]>;
   workloadsByName: Map<string, WorkloadDecl[]>;
   summary: FleetSummary;
+  /** The host names, their lower-case forms and the guesses made so far per unknown name: made at the first unknown pin (checks.ts). */
+  hostNameLists?: { names: string[]; lowered: string[]; guesses: Map<string, string | undefined> };
   /**
    * How the declarations taken over from the previous fleet moved: runs over this
    * fleet's lists, as in `DeclMoves`. Absent when not known for every file.

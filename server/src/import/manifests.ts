@@ -130,10 +130,11 @@ function writeWorkload(lines: string[], w: WorkloadDecl, name: string, source: s
   field('architecture', w.architecture);
   field('state', w.state);
   if (m.perHost) {
-    if (w.replicas !== undefined) lines.push(`    # DaemonSet: one per node, ${w.replicas} container host${w.replicas === 1 ? '' : 's'} of its OS in the descriptors read`);
+    const per = compose ? '`deploy.mode: global`' : 'DaemonSet';
+    if (w.replicas !== undefined) lines.push(`    # ${per}: one per node, ${w.replicas} container host${w.replicas === 1 ? '' : 's'} of its OS in the descriptors read`);
     else {
-      lines.push('    # DaemonSet: one per node; no container host of its OS was given, so `replicas` is left out');
-      notes.push(`${name}: a DaemonSet, and no container host of its OS was given (pass the fleet's descriptors too): \`replicas\` left out.`);
+      lines.push(`    # ${per}: one per node; no container host of its OS was given, so \`replicas\` is left out`);
+      notes.push(`${name}: ${compose ? 'one per node (`deploy.mode: global`)' : 'a DaemonSet'}, and no container host of its OS was given (pass the fleet's descriptors too): \`replicas\` left out.`);
     }
   }
   field('replicas', w.replicas);

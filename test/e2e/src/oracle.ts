@@ -33,7 +33,7 @@ export interface CliReport {
 
 /** Runs `workload-placement check --format json` from the unpacked extension (or the repo). */
 export function check(workspace: string, cliDir = repoDir): CliReport {
-  const r = spawnSync(process.execPath, [join(cliDir, 'bin', 'workload-placement.js'), 'check', '.', '--format', 'json'], {
+  const r = spawnSync(process.execPath, [join(cliDir, 'bin', 'workload-placement.js'), 'check', '.', '--format', 'json', '--explain'], {
     cwd: workspace,
     encoding: 'utf8',
     timeout: 60_000,

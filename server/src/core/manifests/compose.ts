@@ -15,7 +15,8 @@ import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestWorkload, ParsedFile, Span, WorkloadDecl, YEntry, YMap, YNode } from '../types';
 import { MAX_DEPTH, nestingDepth, parseTree } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
-import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, type Setter } from './k8s';
+import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, runtimeSocketFinding, runtimeSocketIn, type Setter } from './k8s';
+import { at, get, int, map, str } from './tree';
 
 /** The project's other files, read by the shell. */
 export interface ComposeContext {
@@ -166,8 +167,11 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
   const here = (n: YNode) => ({ ...n, span: spanOf(n) }) as YNode;
   const kernel = (node: YNode, what: string) => kernelFinding(findings, w, here(node), `${what}${reader.isOwn(node) ? '' : ` (${reader.whereOf(node)})`}`);
 
-  // Replicas: `deploy.replicas`, else the older `scale`.
-  const replicasNode = at(s, ['deploy', 'replicas']) ?? get(s, 'scale');
+  // Replicas: `deploy.replicas`, else the older `scale`. `deploy.mode: global` runs one per
+  // node, as a DaemonSet does (Swarm ignores `replicas` then): counted when the files are linked.
+  const global = str(at(s, ['deploy', 'mode'])) === 'global';
+  if (global) m.perHost = true;
+  const replicasNode = global ? undefined : (at(s, ['deploy', 'replicas']) ?? get(s, 'scale'));
   const replicas = int(replicasNode);
   if (replicas !== undefined) set('replicas', replicas, replicasNode);
 
@@ -225,6 +229,9 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
     if (!mount) continue;
     const hostPath = mount.type === 'bind' ? mount.source.replace(/\/+$/, '') || '/' : undefined;
     const hit = hostPath === undefined ? undefined : hostPath === '/' ? '/' : KERNEL_PATHS.find((p) => hostPath === p || hostPath.startsWith(`${p}/`));
+    const socket = hostPath === undefined ? undefined : runtimeSocketIn(hostPath);
+    // Read-only or not: a socket is written to through the mount either way.
+    if (socket) runtimeSocketFinding(findings, w, here(v).span, socket);
     if (hit) {
       kernel(v, `mounts the host's ${show(mount.source)}`);
       if (hit === '/lib/modules' || hit === '/') needsOwnKernel(w, set, here(v));
@@ -690,34 +697,6 @@ export function joinRel(dir: string, rel: string): string {
     else out.push(p);
   }
   return out.join('/');
-}
-
-// Tree helpers: total over any node.
-
-function get(node: YNode | null | undefined, key: string): YNode | undefined {
-  if (!node || node.kind !== 'map') return undefined;
-  for (const e of node.entries) if (e.key === key) return e.value ?? undefined;
-  return undefined;
-}
-
-function at(node: YNode | null | undefined, path: readonly string[]): YNode | undefined {
-  let n: YNode | undefined = node ?? undefined;
-  for (const k of path) n = get(n, k);
-  return n;
-}
-
-function map(node: YNode | undefined): YMap | undefined {
-  return node?.kind === 'map' ? node : undefined;
-}
-
-function str(node: YNode | null | undefined): string | undefined {
-  return node?.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
-}
-
-function int(node: YNode | null | undefined): number | undefined {
-  if (node?.kind !== 'scalar') return undefined;
-  const v = typeof node.value === 'string' && /^\d+$/.test(node.value.trim()) ? Number(node.value) : node.value;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e9 ? v : undefined;
 }
 
 function cpus(node: YNode | null | undefined): number | undefined {

@@ -13,6 +13,7 @@ import { computeLineStarts, show } from '../text';
 import type { Finding, ManifestFile, ManifestScaler, ManifestWorkload, NameRef, ParsedFile, VolumeDecl, WorkloadDecl, YMap, YNode } from '../types';
 import { MAX_DEPTH, nestingDepth, parseWithLibrary } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
+import { at, get, int, map, str } from './tree';
 
 /** Annotations under this prefix say what a manifest cannot (`placement.workload-advisor.io/isolation: strict`). */
 export const ANNOTATION_PREFIX = 'placement.workload-advisor.io/';
@@ -44,6 +45,17 @@ export const KERNEL_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'SYS_MODULE'
 
 /** hostPath mounts of the host kernel's files. */
 export const KERNEL_PATHS = ['/lib/modules', '/boot', '/dev', '/proc'];
+
+/**
+ * The container runtimes' control sockets. Whoever can reach one starts privileged
+ * containers on the host, so it holds the host (kube-linter's `docker-sock` check).
+ */
+const RUNTIME_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/var/run/containerd/containerd.sock', '/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/run/crio/crio.sock', '/run/podman/podman.sock', '/var/run/cri-dockerd.sock'];
+
+/** The runtime socket a host path mounts, itself or a folder above it (`/var/run`); undefined when none. Paths without a trailing `/`. */
+export function runtimeSocketIn(hostPath: string): string | undefined {
+  return hostPath === '/' ? undefined : RUNTIME_SOCKETS.find((s) => s === hostPath || s.startsWith(`${hostPath}/`));
+}
 
 /** An extended resource that counts GPUs: `nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/i915`. */
 const GPU_RESOURCE = /(^|\/)gpu$|^gpu\.intel\.com\//;
@@ -292,6 +304,8 @@ function readPod(pod: YMap, w: WorkloadDecl, set: Setter, findings: Finding[], i
         kernelFinding(findings, w, node, `mounts the host's ${show(hostPath)}`);
         if (hit === '/lib/modules' || clean === '/') needsOwnKernel(w, set, node);
       }
+      const socket = runtimeSocketIn(clean);
+      if (socket) runtimeSocketFinding(findings, w, at(v, ['hostPath', 'path'])!.span, socket);
     }
   }
   if (w.volumes.length) set('state', 'stateful', volumes);
@@ -366,6 +380,10 @@ function selectorTerm(key: string, operator: string, values: readonly YNode[], w
 
 export function kernelFinding(findings: Finding[], w: WorkloadDecl, node: YNode, what: string): void {
   findings.push({ ruleId: 'host-kernel-access', message: `'${w.name}' ${what}: it shares, and can change, the host's kernel.`, span: { ...node.span } });
+}
+
+export function runtimeSocketFinding(findings: Finding[], w: WorkloadDecl, span: { start: number; end: number }, socket: string): void {
+  findings.push({ ruleId: 'host-kernel-access', message: `'${w.name}' mounts the container runtime's socket ${show(socket)}: it can start privileged containers, so it controls the host and its kernel.`, span: { ...span } });
 }
 
 export function needsOwnKernel(w: WorkloadDecl, set: Setter, node: YNode): void {
@@ -458,34 +476,6 @@ function readScaler(doc: YMap, info: ManifestFile): void {
   if (min < 0 || min > max) return;
   const s: ManifestScaler = { kind, name, namespace: str(at(doc, ['metadata', 'namespace'])), min, max, span: { ...doc.span } };
   info.scalers.push(s);
-}
-
-// Tree helpers: total over any node (undefined where the shape differs).
-
-function get(node: YNode | null | undefined, key: string): YNode | undefined {
-  if (!node || node.kind !== 'map') return undefined;
-  for (const e of node.entries) if (e.key === key) return e.value ?? undefined;
-  return undefined;
-}
-
-function at(node: YNode | null | undefined, path: readonly string[]): YNode | undefined {
-  let n: YNode | undefined = node ?? undefined;
-  for (const k of path) n = get(n, k);
-  return n;
-}
-
-function map(node: YNode | undefined): YMap | undefined {
-  return node?.kind === 'map' ? node : undefined;
-}
-
-function str(node: YNode | null | undefined): string | undefined {
-  return node?.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
-}
-
-function int(node: YNode | null | undefined): number | undefined {
-  if (node?.kind !== 'scalar') return undefined;
-  const v = typeof node.value === 'string' && /^\d+$/.test(node.value) ? Number(node.value) : node.value;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e9 ? v : undefined;
 }
 
 function cpuOf(node: YNode | null | undefined): number | undefined {

@@ -10,6 +10,8 @@ import { containerVmOs, existingVm, type HostContents, joinsSharedVm } from './c
 import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list, ociOs, roleFits } from './model';
 
 export class Packer {
+  /** Off: container-in-vm replicas are searched in one pass, as before the VM trees (tests compare both). */
+  static vmSearch = true;
   readonly free: FreeArrays;
   /** Free capacity of hosts in use; -1 for the others (they read as full). */
   readonly openFree: FreeArrays;
@@ -22,6 +24,17 @@ export class Packer {
   private readonly openTrees: (FitTree | undefined)[] = [];
   private readonly dirty: Uint8Array;
   private readonly dirtyList: number[] = [];
+  /**
+   * Container-in-vm searches: per guest OS ('' for a portable workload, which joins any
+   * container VM), the free capacity of the hosts that already run such a VM (-1 for the
+   * others), over all hosts and over the hosts in use; and fit trees over them per group.
+   * Without them a search for a replica that needs a new VM visits every host with room
+   * for the replica but not for the VM: at 100,000 workloads, 20 million leaves.
+   */
+  private vmFree = new Map<string, { all: FreeArrays; open: FreeArrays }>();
+  private vmTrees: (Map<string, [FitTree, FitTree]> | undefined)[] = [];
+  /** Hosts given a dedicated container VM of the workload being placed (strict isolation). */
+  private readonly dedicatedList: number[] = [];
 
   /** Free GPUs per host. */
   readonly gpu: Int32Array;
@@ -95,6 +108,8 @@ export class Packer {
       openFree.sto[h] = open ? free.sto[h] : -1;
     }
     for (let g = 0; g < this.trees.length; g++) this.trees[g] = this.openTrees[g] = undefined;
+    this.vmFree = new Map();
+    this.vmTrees = [];
     for (const h of this.dirtyList) this.dirty[h] = 0;
     this.dirtyList.length = 0;
   }
@@ -132,6 +147,7 @@ export class Packer {
     this.stamp++;
     this.level = 0;
     this.most = 0;
+    this.dedicatedList.length = 0;
     for (const site of this.touchedSites) this.siteCount[site] = 0;
     this.touchedSites.length = 0;
     if (held) for (const h of held) if (h >= 0) this.note(h);
@@ -187,8 +203,10 @@ export class Packer {
       made = 1;
       c += this.m.vmOv.cpu;
       m += this.m.vmOv.mem;
-      if (s.strict) this.dedicated[h] = this.stamp;
-      else this.addPool(h, containerVmOs(s));
+      if (s.strict) {
+        this.dedicated[h] = this.stamp;
+        this.dedicatedList.push(h);
+      } else this.addPool(h, containerVmOs(s));
     }
     this.load[h]++;
     this.gpu[h] -= s.gpus;
@@ -210,6 +228,8 @@ export class Packer {
       this.poolsOwned[h] = 1;
     }
     this.pools[h].push(os);
+    // The container-VM trees read the pools.
+    this.changed(h);
   }
 
   popPool(h: number): void {
@@ -218,6 +238,7 @@ export class Packer {
       this.poolsOwned[h] = 1;
     }
     this.pools[h].pop();
+    this.changed(h);
   }
 
   // -------------------------------------------------------------------------
@@ -238,13 +259,22 @@ export class Packer {
     const list = this.dirtyList;
     if (!list.length) return;
     const { hostGroups } = this.m;
+    const vms = this.vmFree.size > 0;
     for (const h of list) {
       this.dirty[h] = 0;
+      if (vms) for (const [os, arrays] of this.vmFree) this.readVmFree(os, arrays, h);
       for (const { g, pos } of hostGroups[h]) {
         const t = this.trees[g];
         if (t) {
           t.update(pos);
           this.openTrees[g]!.update(pos);
+        }
+        const v = this.vmTrees[g];
+        if (v) {
+          for (const [all, open] of v.values()) {
+            all.update(pos);
+            open.update(pos);
+          }
         }
       }
     }
@@ -299,10 +329,73 @@ export class Packer {
       }
       for (let k = 0; k < sites.length; k++) {
         const r = sites[order[k]];
-        if ((pos = open.find(r.lo, r.hi, c, m, st, this.spread)) >= 0 || (pos = tree.find(r.lo, r.hi, c, m, st, this.spread)) >= 0) break;
+        if ((pos = this.first(g, open, true, r.lo, r.hi, c, m, st)) >= 0 || (pos = this.first(g, tree, false, r.lo, r.hi, c, m, st)) >= 0) break;
       }
-    } else if ((pos = open.find(0, n, c, m, st, this.spread)) < 0) pos = tree.find(0, n, c, m, st, this.spread);
+    } else if ((pos = this.first(g, open, true, 0, n, c, m, st)) < 0) pos = this.first(g, tree, false, 0, n, c, m, st);
     return pos;
+  }
+
+  /**
+   * `tree.find` with the spread test: the first position in [lo, hi) that takes the
+   * replica. For a container-in-vm replica, in two searches that skip what cannot take
+   * it: the first host with room for the replica and a new VM (A), then, before A, the
+   * first host with room for the replica that already runs a VM it joins. Every leaf is
+   * still accepted by `spread`, so the answer is the one search's, exactly.
+   */
+  private first(g: Group, tree: FitTree, open: boolean, lo: number, hi: number, c: number, m: number, st: number): number {
+    const s = this.cur;
+    const ov = this.m.vmOv;
+    if (s.deploy !== 'container-in-vm' || this.simVms || !(ov.cpu > 0 || ov.mem > 0) || !Packer.vmSearch) return tree.find(lo, hi, c, m, st, this.spread);
+    // A little below the exact bound (the leaf test is exact): never above `c`, `m`.
+    const slack = (x: number) => 4 * EPS + Math.abs(x) * 1e-12;
+    const a = tree.find(lo, hi, Math.max(c, c + ov.cpu - slack(c + ov.cpu)), Math.max(m, m + ov.mem - slack(m + ov.mem)), st, this.spread);
+    const end = a < 0 ? hi : a;
+    if (end <= lo) return a;
+    const b = s.strict ? this.firstDedicated(g, open, lo, end, c, m, st) : this.vmTreesOf(g, s.os === 'any' ? '' : s.os)[open ? 1 : 0].find(lo, end, c, m, st, this.spread);
+    return b >= 0 ? b : a;
+  }
+
+  /** The first position in [lo, hi) of a host with the current workload's dedicated VM and room for one more replica. */
+  private firstDedicated(g: Group, open: boolean, lo: number, hi: number, c: number, m: number, st: number): number {
+    const free = open ? this.openFree : this.free;
+    let best = -1;
+    for (const h of this.dedicatedList) {
+      if (free.cpu[h] < c || free.mem[h] < m || free.sto[h] < st) continue;
+      for (const x of this.m.hostGroups[h]) {
+        if (x.g === g.id && x.pos >= lo && x.pos < hi && (best < 0 || x.pos < best) && this.spread(h)) best = x.pos;
+      }
+    }
+    return best;
+  }
+
+  /** The container-VM trees of a group for a guest OS ('' for any), made on first use. */
+  private vmTreesOf(g: Group, os: string): [FitTree, FitTree] {
+    let arrays = this.vmFree.get(os);
+    if (!arrays) {
+      const H = this.m.hosts.length;
+      const make = (): FreeArrays => ({ cpu: new Float64Array(H), mem: new Float64Array(H), sto: new Float64Array(H) });
+      arrays = { all: make(), open: make() };
+      for (let h = 0; h < H; h++) this.readVmFree(os, arrays, h);
+      this.vmFree.set(os, arrays);
+    }
+    let byOs = this.vmTrees[g.id];
+    if (!byOs) this.vmTrees[g.id] = byOs = new Map();
+    let trees = byOs.get(os);
+    if (!trees) byOs.set(os, (trees = [new FitTree(g.hosts, arrays.all), new FitTree(g.hosts, arrays.open)]));
+    return trees;
+  }
+
+  /** One host's entry in the container-VM arrays: its free capacity when it runs a container VM for `os`, else -1. */
+  private readVmFree(os: string, arrays: { all: FreeArrays; open: FreeArrays }, h: number): void {
+    const pools = this.pools[h];
+    const has = os === '' ? pools.length > 0 : pools.includes(os);
+    const { free, openFree } = this;
+    arrays.all.cpu[h] = has ? free.cpu[h] : -1;
+    arrays.all.mem[h] = has ? free.mem[h] : -1;
+    arrays.all.sto[h] = has ? free.sto[h] : -1;
+    arrays.open.cpu[h] = has ? openFree.cpu[h] : -1;
+    arrays.open.mem[h] = has ? openFree.mem[h] : -1;
+    arrays.open.sto[h] = has ? openFree.sto[h] : -1;
   }
 
   /**
