@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { generate } from '../../bench/generate';
+import { generate, generateWorkspace } from '../../bench/generate';
 import { analyze, AnalysisSession } from '../../server/src/core/analyze';
 import { defaultConfig } from '../../server/src/core/config';
 import { MAX_FILE_CHARS, parseFile, PieceCache } from '../../server/src/core/parse';
@@ -283,5 +283,77 @@ describe('incremental analysis equals a full re-analysis', () => {
       const read = checkEdited({ 'big.workload.yaml': big.text }, 'big.workload.yaml', [[at(mid, mid, 'x')], [at(mid, mid + 1, '')], [at(mid + 2, mid + 2, '\n      ')], [at(mid + 2, mid + 9, '')]]);
       assert.deepEqual(read, [], 'no parse read the whole text');
     });
+  });
+});
+
+describe('edits over a generated workspace: what the placement reads, and what it does not', () => {
+  // Four files of workloads and one of hosts, as the estate bench has them, small.
+  const ws = generateWorkspace({ files: 4, perFile: 40, seed: 13 });
+  const files = Object.fromEntries(ws.files);
+  const target = 'w001.workload.yaml';
+  const hostsFile = 'hosts.workload.yaml';
+  /** Inserts `line` after the line holding the nth `needle`. */
+  const after = (needle: string, line: string, nth = 0) => (text: string) => {
+    let i = -1;
+    for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
+    assert.ok(i >= 0, `'${needle}' in the text`);
+    const end = text.indexOf('\n', i) + 1;
+    return { start: end, end, insert: line };
+  };
+
+  const named: [string, string, ((text: string) => Range)[][]][] = [
+    ['a description and a comment (nothing the placement reads)', target, [[find('description: ', 'description: x', true)], [find('description: x', 'description: ')], [find('  - name: ', '  # a note\n', false, 3)]]],
+    ['a workload renamed, and back', target, [[find('  - name: ', '  - name: z', true, 2)], [find('  - name: z', '  - name: ')]]],
+    ['an OS changed, and back (the placement resumes)', target, [[find('os: linux', 'os: windows', true, 5)], [find('os: windows', 'os: linux', true, 0)]]],
+    ['a promise made and withdrawn (live migration, disaster recovery, GPUs, a peak)', target, [
+      [find('liveMigration: false', 'liveMigration: true', true, 2)],
+      [after('  - name: ', '    disasterRecovery: true\n', 4)],
+      [after('  - name: ', '    gpus: 8\n', 6)],
+      [find('max: ', 'max: 99', false, 1)],
+      [find('max: 99', 'max: ')],
+      [find('    gpus: 8\n', '')],
+      [find('    disasterRecovery: true\n', '')],
+      [find('liveMigration: true', 'liveMigration: false', true, 0)],
+    ]],
+    ['a verdict flipped (stateful, strict isolation, a declared deployment)', target, [
+      [find('state: stateless', 'state: stateful', true, 3)],
+      [after('  - name: ', '    isolation: strict\n', 8)],
+      [after('  - name: ', '    deploy: vm\n', 9)],
+      [find('    deploy: vm\n', '')],
+      [find('    isolation: strict\n', '')],
+    ]],
+    ['a workload added and removed', target, [[after('workloads:', '  - name: added-one\n    os: linux\n    replicas: 40\n    resources: { cpu: 8, memory: 64Gi }\n')], [find('  - name: added-one\n    os: linux\n    replicas: 40\n    resources: { cpu: 8, memory: 64Gi }\n', '')]]],
+    ['hosts edited: capacity, a comment above them, a rename, one removed', hostsFile, [
+      [find('cpu: 64', 'cpu: 2', true, 0)],
+      [find('hosts:\n', 'hosts:\n  # moved\n')],
+      [find('memory: 768Gi', 'memory: 1Gi')],
+      [find('  - name: hv-0001', '  - name: hv-0001x')],
+      [find('cpu: 2', 'cpu: 64')],
+      [(t) => { const i = t.indexOf('  - name: ch-0002'); return { start: i, end: t.indexOf('  - name: ', i + 1), insert: '' }; }],
+    ]],
+  ];
+  for (const [name, file, batches] of named) {
+    it(name, () => {
+      checkEdited(files, file, batches);
+    });
+  }
+
+  it('a description edit keeps the other files\' diagnostics (the same arrays) and takes the placement findings over', () => {
+    // As the language server holds them: a file that is not edited is not parsed again.
+    const cache = new PieceCache();
+    const texts = { ...files };
+    const others = Object.entries(files).filter(([f]) => f !== target).map(([f, t]) => parseFile(f, t, new PieceCache()));
+    const parse = () => [...others, parseFile(target, texts[target], cache)];
+    const session = new AnalysisSession();
+    const before = session.update(parse(), config);
+    const kept = new Map([...before.diagnostics].filter(([f]) => f !== target));
+    assert.ok([...kept.values()].some((ds) => ds.length > 0), 'some other file has diagnostics');
+    texts[target] = texts[target].replace('description: ', 'description: more ');
+    const after = session.update(parse(), config);
+    assert.equal(after.placement.stats.mode, 'reused');
+    for (const [f, ds] of kept) assert.equal(after.diagnostics.get(f), ds, `${f}: the same array`);
+    const inc = parse();
+    const fresh = inc.map((p) => parseFile(p.file, texts[p.file]));
+    assert.deepEqual(view(inc, after), view(fresh, analyze(fresh, config)));
   });
 });

@@ -10,7 +10,8 @@ import type { Config } from './config';
 import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { ManifestLinks } from './manifests/k8s';
 import { shiftFindings } from './parse';
-import { type Placement, place, placementFindings } from './placement';
+import { type Placement, place } from './placement';
+import { type SplitFindings, splitFindings } from './placement/findings';
 import { mayPromise } from './placement/promises';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
@@ -59,10 +60,74 @@ interface Latest {
   notDns: number[];
   /** Indices (in `fleet.workloads`) of the workloads whose declarations make promises the placement checks (`mayPromise`). */
   promising: number[];
+  /** The placement's findings, split by workload: taken over by the next analysis while its placement decides the same. */
+  placed: SplitFindings;
+  /** The configuration it was made with, and per file what its diagnostics were made of (a kept file's are taken over whole). */
+  config: Config;
+  files: Map<string, FileOut>;
   /** Set when the next update consumes this snapshot; the guarded view checks it. */
   lease: Lease;
   /** What callers are given (made once, so that it is the same object each time). */
   view?: Analysis;
+}
+
+/** One file's findings by source, and its diagnostics. */
+interface FileOut {
+  parsed: ParsedFile;
+  /** From the fleet-wide checks (names, hosts): made anew each time, compared by value. */
+  checks: readonly Finding[];
+  /** Its workloads' own findings (the memo's), in fleet order. */
+  own: readonly Finding[];
+  /** The placement's, as emitted (compared by identity, else by value). */
+  placed: readonly Finding[];
+  diagnostics: Diagnostic[];
+}
+
+const NONE: readonly Finding[] = [];
+
+/** The file of a workload index (in a fleet made of `files`, in order), for ascending indices mostly. */
+class FileCursor {
+  private k = 0;
+  private from = 0;
+  private to: number;
+  constructor(private readonly files: readonly ParsedFile[]) {
+    this.to = files.length ? files[0].workloads.length : 0;
+  }
+  at(i: number): number {
+    if (i < this.from) {
+      this.k = 0;
+      this.from = 0;
+      this.to = this.files[0].workloads.length;
+    }
+    while (i >= this.to) {
+      this.from = this.to;
+      this.to += this.files[++this.k].workloads.length;
+    }
+    return this.k;
+  }
+}
+
+function add(map: Map<string, Finding[]>, file: string, finding: Finding): void {
+  const list = map.get(file);
+  if (list) list.push(finding);
+  else map.set(file, [finding]);
+}
+
+/** The same findings, in the same order: the same objects, or equal values. */
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.ruleId !== y.ruleId || x.message !== y.message || x.span.start !== y.span.start || x.span.end !== y.span.end || x.severity !== y.severity) return false;
+    const fx = x.fixes;
+    const fy = y.fixes;
+    // (Most placement findings carry an empty list: no need to write it out.)
+    if (fx !== fy && !(fx && fy && fx.length === 0 && fy.length === 0) && JSON.stringify(fx) !== JSON.stringify(fy)) return false;
+  }
+  return true;
 }
 
 interface Lease {
@@ -151,13 +216,22 @@ export class AnalysisSession {
     // `fleet.files` holds what was analysed (`fileOf`).
     const files = this.links.link(sorted);
     const fleet = buildFleet(files, previous?.fleet);
-    const byFile = new Map<string, Finding[]>();
-    for (const f of files) byFile.set(f.file, [...f.findings]);
-    const emit = (file: string, finding: Finding) => byFile.get(file)?.push(finding);
+    // A file's findings come from its parse, the fleet-wide checks, its workloads' memos and
+    // the placement, listed in that order (finalize's sort keeps it among equal spans).
+    const checks = new Map<string, Finding[]>();
+    const emit = (file: string, finding: Finding) => add(checks, file, finding);
+    const sameHostsAsBefore = latest !== undefined && previous !== undefined && sameHosts(previous.fleet, fleet);
+    // Files parsed as before, analysed with the same configuration and hosts: their workloads
+    // are the same declarations, with the same memo (not visited), and their diagnostics are
+    // those of the analysis before unless the fleet-wide checks or the placement say otherwise.
+    const before = sameHostsAsBefore && latest.config === config ? latest.files : undefined;
+    const kept = new Set<string>();
+    if (before) for (const f of files) if (before.get(f.file)?.parsed === f) kept.add(f.file);
+    const own = new Map<string, Finding[]>();
 
     checkNames(fleet, emit);
     // A name is tested once, when its declaration is new: the others are as in the analysis before.
-    const ends = previous && commonEnds(previous.fleet.workloads, fleet.workloads);
+    const ends = previous && (fleet.ends ?? commonEnds(previous.fleet.workloads, fleet.workloads));
     const notDns = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.notDns, nonDnsNames) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
     checkDnsNames(fleet, emit, notDns);
     checkHosts(fleet, emit);
@@ -169,6 +243,7 @@ export class AnalysisSession {
     let hostNames: string | undefined;
     let sink: Finding[] | undefined;
     let sinkFile = '';
+    let sinkKept = false;
     // Indices (in fleet.workloads) of the workloads with findings, for the next analysis.
     const withFindings: number[] = [];
     // Every workload's recommendation in fleet order, for the placement.
@@ -205,9 +280,11 @@ export class AnalysisSession {
         withFindings.push(i);
         if (w.file !== sinkFile || !sink) {
           sinkFile = w.file;
-          sink = byFile.get(w.file);
+          sinkKept = kept.has(w.file);
+          sink = own.get(w.file) ?? own.set(w.file, []).get(w.file)!;
         }
-        if (sink) for (const f of m.findings) sink.push(f);
+        // A kept file's memo findings are the previous analysis's list.
+        if (!sinkKept) for (const f of m.findings) sink.push(f);
       }
     };
     // A workload's findings depend on itself, the fleet summary and the hosts. When those
@@ -222,27 +299,52 @@ export class AnalysisSession {
       // Unvisited workloads keep their recommendation (same hosts, same summary, same memo).
       for (let i = 0; i < head; i++) inOrder[i] = prevOrder[i];
       for (let i = now.length - tail; i < now.length; i++) inOrder[i] = prevOrder[i - moved];
+      // Of a kept file, the workloads are not visited at all: the same memo, not moved.
+      // (Found by index, not by reading each declaration: at 100,000 that costs milliseconds.)
+      const cursor = new FileCursor(files);
+      const skip = (i: number) => {
+        const isKept = kept.has(files[cursor.at(i)].file);
+        if (isKept) withFindings.push(i);
+        return isKept;
+      };
       let k = 0;
-      for (; k < prevWith.length && prevWith[k] < head; k++) visit(now[prevWith[k]], prevWith[k]);
+      for (; k < prevWith.length && prevWith[k] < head; k++) if (!skip(prevWith[k])) visit(now[prevWith[k]], prevWith[k]);
       for (let i = head; i < now.length - tail; i++) visit(now[i], i);
       while (k < prevWith.length && prevWith[k] < old.length - tail) k++;
-      for (; k < prevWith.length; k++) visit(now[prevWith[k] + moved], prevWith[k] + moved);
+      for (; k < prevWith.length; k++) if (!skip(prevWith[k] + moved)) visit(now[prevWith[k] + moved], prevWith[k] + moved);
     } else {
       fleet.workloads.forEach(visit);
     }
 
     const recommendations = new Recommendations(fleet.workloads, memo);
-    const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder });
+    // Around the changed declarations, the same hosts give the same recommendations: the placement need not compare those workloads' specs.
+    const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder, unchanged: sameHostsAsBefore ? ends : undefined });
     // The same for the workloads whose declarations make promises to check against the placement.
     const promising = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.promising, promisingOf) : promisingOf(fleet.workloads, fleet.workloads.keys());
-    for (const { file, finding } of placementFindings(placement, config, this.failureBudget, promising)) {
+    const placed = splitFindings(placement, config, this.failureBudget, promising, latest && previous && ends ? { placement: previous.placement, split: latest.placed, ...ends } : undefined);
+    const placedByFile = new Map<string, Finding[]>();
+    const emitPlaced = (file: string, finding: Finding) => {
       // Placement fixes edit descriptor fields (pins): not a manifest's.
-      if (finding.fixes && fileIn(fleet.files, file)?.manifest) emit(file, { ...finding, fixes: undefined });
-      else emit(file, finding);
+      add(placedByFile, file, finding.fixes && fileIn(fleet.files, file)?.manifest ? { ...finding, fixes: undefined } : finding);
+    };
+    for (const { file, finding } of placed.general) emitPlaced(file, finding);
+    const cursor = new FileCursor(files);
+    for (let k = 0; k < placed.workloads.length; k++) {
+      const { file } = files[cursor.at(placed.workloads[k])];
+      for (const finding of placed.findings[k]) emitPlaced(file, finding);
     }
 
     const diagnostics = new Map<string, Diagnostic[]>();
-    for (const f of files) diagnostics.set(f.file, finalize(f, byFile.get(f.file) ?? [], config));
+    const outs = new Map<string, FileOut>();
+    for (const f of files) {
+      const fileChecks = checks.get(f.file) ?? NONE;
+      const filePlaced = placedByFile.get(f.file) ?? NONE;
+      const was = kept.has(f.file) ? before!.get(f.file)! : undefined;
+      const fileOwn = was ? was.own : (own.get(f.file) ?? NONE);
+      const ds = was && sameFindings(was.checks, fileChecks) && sameFindings(was.placed, filePlaced) ? was.diagnostics : finalize(f, [...f.findings, ...fileChecks, ...fileOwn, ...filePlaced], config);
+      diagnostics.set(f.file, ds);
+      outs.set(f.file, { parsed: f, checks: fileChecks, own: fileOwn, placed: filePlaced, diagnostics: ds });
+    }
     const analysis: Analysis = {
       fleet,
       recommendations,
@@ -253,7 +355,7 @@ export class AnalysisSession {
         return placement.layout;
       },
     };
-    return { analysis, withFindings, inOrder, notDns, promising, lease: { consumed: false } };
+    return { analysis, withFindings, inOrder, notDns, promising, placed, config, files: outs, lease: { consumed: false } };
   }
 
   /** What callers get: the snapshot itself, or with the guard on, a view that refuses to be read once consumed. */

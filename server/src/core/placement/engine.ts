@@ -26,6 +26,7 @@ import { MAX_INSTANCES, MAX_REPLICAS, buildHostModel, capableHosts, type HostMod
 import { Packer } from './packer';
 import { fullOrder, placeAll, resume } from './resume';
 import { Simulator } from './simulate';
+import { partitionPoint } from '../text';
 import { type Core, MAX_LISTED, type PlacementStats, type Steps } from './state';
 
 export { MAX_INSTANCES, MAX_REPLICAS, MAX_SPREAD_SITES, list, sizeOf } from './model';
@@ -45,6 +46,13 @@ export interface PlaceOptions {
   previous?: Placement;
   /** The same recommendations in `fleet.workloads` order: saves a lookup per workload. The placement keeps the array: leave it as it is. */
   inOrder?: readonly (Recommendation | undefined)[];
+  /**
+   * With `previous`: its first `head` and last `tail` workloads are the same declaration
+   * objects, with the same recommendation objects, as this fleet's first and last: their
+   * specs are taken over without being compared (at 100,000 workloads, reading every spec
+   * object costs more than the rest of an edit).
+   */
+  unchanged?: { head: number; tail: number };
 }
 
 /** Why a workload or some of its replicas are not placed, for diagnostics. */
@@ -74,8 +82,12 @@ export interface OverPinnedInfo {
 export interface Placement {
   /** Built on first use and kept. */
   readonly layout: Layout;
-  unplaced: UnplacedInfo[];
-  overPinned: OverPinnedInfo[];
+  /** By workload, then by first replica (built on first use). */
+  readonly unplaced: UnplacedInfo[];
+  /** The entries of `unplaced` of workload `w`. */
+  unplacedOf(w: number): readonly UnplacedInfo[];
+  /** Built on first use. */
+  readonly overPinned: OverPinnedInfo[];
   /** Index in `layout.workloads` of each declaration (built on first use), and the reverse. */
   readonly workloadIndex: ReadonlyMap<WorkloadDecl, number>;
   decls: readonly WorkloadDecl[];
@@ -85,10 +97,10 @@ export interface Placement {
   replicaHosts(w: number): readonly number[];
   /** The distinct values of `replicaHosts(w)`, in order of first appearance, written to the start of `out`; returns how many. */
   distinctReplicaHosts(w: number, out: number[]): number;
-  /** Workloads with at least 2 replicas placed, all on one host (in declaration order), with that host and how many. */
-  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[];
-  /** Workloads whose placed replicas share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one. */
-  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[];
+  /** With at least 2 replicas placed, all on one host: that host and how many (undefined otherwise). */
+  singleHost(w: number): { host: number; replicas: number } | undefined;
+  /** Placed replicas that share hosts, on 2 hosts or more: how many placed, on how many hosts, and the most on one (undefined otherwise). */
+  sharing(w: number): { placed: number; hosts: number; most: number; mostHost: number } | undefined;
   /** Replicas placed. */
   placedOf(w: number): number;
   /** Facts the findings need, without building the layout. */
@@ -160,7 +172,7 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // optimized code calling it.
   const recsIn = inOrder && inOrder.length === decls.length ? inOrder : decls.map((d) => recommendations.get(d));
   const prev = placeOptions.previous?.carry;
-  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core);
+  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core, prev && placeOptions.unchanged);
   // The previous layout, if it was built, lends its unchanged parts to this one's.
   // The same decisions (shared by a resume that changed nothing) on the same hosts: the same failure outcomes.
   const failures = prev && prev.core.host === core.host && prev.core.model === core.model ? prev.failures : new Map<number, FailureOutcome>();
@@ -176,34 +188,63 @@ function compute(
   options: PlacementOptions,
   naive: boolean,
   prev: Core | undefined,
+  unchanged: { head: number; tail: number } | undefined,
 ): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } {
   const model = buildHostModel(hostDecls, options, naive, prev?.model);
   const n = decls.length;
   const specs = new Array<Spec>(n);
   const resumable = prev !== undefined && prev.model === model && prev.exact;
   let newToOld: Int32Array | undefined;
+  // Per workload: replicas wanted, and whether its spec is exact and blocked (read in one pass below without touching the specs).
+  const wanted = new Float64Array(n);
+  const flags = new Uint8Array(n);
   if (resumable) {
     // Unchanged workloads around the edit keep their specs (compared by value).
     newToOld = new Int32Array(n).fill(-1);
     const old = prev.specs;
     const limit = Math.min(n, old.length);
     let a = 0;
-    for (; a < limit; a++) {
+    let z = 0;
+    if (unchanged && unchanged.head + unchanged.tail <= limit) {
+      // Known to be the same: taken over whole, typed arrays included.
+      const { head, tail } = unchanged;
+      for (; a < head; a++) {
+        specs[a] = old[a];
+        newToOld[a] = a;
+      }
+      wanted.set(prev.wanted.subarray(0, head));
+      flags.set(prev.flags.subarray(0, head));
+      for (let b = 1; b <= tail; b++) {
+        specs[n - b] = old[old.length - b];
+        newToOld[n - b] = old.length - b;
+      }
+      wanted.set(prev.wanted.subarray(old.length - tail), n - tail);
+      flags.set(prev.flags.subarray(old.length - tail), n - tail);
+      z = tail;
+    }
+    for (; a < limit - z; a++) {
       const rec = recs[a];
       if (!sameSpec(old[a], decls[a], rec)) break;
       specs[a] = old[a];
       newToOld[a] = a;
+      wanted[a] = prev.wanted[a];
+      flags[a] = prev.flags[a];
     }
-    for (let b = 1; b <= limit - a; b++) {
+    for (let b = z + 1; b <= limit - a; b++) {
       const i = n - b;
       const rec = recs[i];
       if (!sameSpec(old[old.length - b], decls[i], rec)) break;
       specs[i] = old[old.length - b];
       newToOld[i] = old.length - b;
+      wanted[i] = prev.wanted[old.length - b];
+      flags[i] = prev.flags[old.length - b];
     }
-    for (let i = 0; i < n; i++) if (!specs[i]) specs[i] = readSpec(model, decls[i], recs[i]);
+    for (let i = 0; i < n; i++) if (newToOld[i] < 0) describeSpec((specs[i] = readSpec(model, decls[i], recs[i])), i, wanted, flags);
   } else {
-    for (let i = 0; i < n; i++) specs[i] = readSpec(model, decls[i], recs[i]);
+    for (let i = 0; i < n; i++) {
+      specs[i] = readSpec(model, decls[i], recs[i]);
+      describeSpec(specs[i], i, wanted, flags);
+    }
   }
 
   const replicas = new Int32Array(n);
@@ -212,32 +253,43 @@ function compute(
   let budget = MAX_INSTANCES;
   let exact = model.exact;
   for (let i = 0; i < n; i++) {
-    const s = specs[i];
-    const r = Math.min(s.wanted, MAX_REPLICAS, budget);
+    const w = wanted[i];
+    const r = Math.min(w, MAX_REPLICAS, budget);
     budget -= r;
     replicas[i] = r;
-    if (!s.exact) exact = false;
-    if ((s.blocked && r > 0) || s.wanted > r) special.push(i);
+    const f = flags[i];
+    if (f & INEXACT) exact = false;
+    if ((f & BLOCKED && r > 0) || w > r) special.push(i);
     if (newToOld && newToOld[i] >= 0 && prev!.replicas[newToOld[i]] !== r) newToOld[i] = -1;
   }
 
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
-    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact), recs, stats: r.stats, special };
+    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special };
   }
   const packer = new Packer(model);
   const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));
   const stats: PlacementStats = { mode: 'full', steps: steps.order.length, resumedAt: 0, searched: packer.searched, checked: 0, copied: 0, rolledBack: 0 };
-  return { core: makeCore(steps, model, specs, replicas, packer, exact), recs, stats, special };
+  return { core: makeCore(steps, model, specs, replicas, packer, exact, wanted, flags), recs, stats, special };
+}
+
+/** `Core.flags` bits. */
+const INEXACT = 1;
+const BLOCKED = 2;
+
+/** Writes what the replica pass reads of spec `s` (workload `i`). */
+function describeSpec(s: Spec, i: number, wanted: Float64Array, flags: Uint8Array): void {
+  wanted[i] = s.wanted;
+  flags[i] = (s.exact ? 0 : INEXACT) | (s.blocked ? BLOCKED : 0);
 }
 
 /**
  * A core, field by field: an object spread gives each core a new hidden class, and the
  * optimized code that reads cores (the layout, the next resume) was thrown away on every edit.
  */
-function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Array, packer: Packer, exact: boolean): Core {
+function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Array, packer: Packer, exact: boolean, wanted: Float64Array, flags: Uint8Array): Core {
   const { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind } = s;
-  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact };
+  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact, wanted, flags };
 }
 
 /** The placement's public face over its decisions (sees nothing of a previous placement but its built layout). */
@@ -252,22 +304,45 @@ function finish(
   moves: LayoutInput['moves'],
   failures: Map<number, FailureOutcome>,
 ): Placement {
-  const unplaced = unplacedOf(core, decls, special);
-  const { overPinned, hosts: overPinnedHosts } = overPinnedOf(core, hostDecls, decls);
-  return new PlacementView(core, hostDecls, decls, recs, stats, unplaced, overPinned, overPinnedHosts, prevLayout, moves, failures);
+  return new PlacementView(core, hostDecls, decls, recs, stats, special, prevLayout, moves, failures);
 }
 
 /** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
 function unplacedOf(core: Core, decls: readonly WorkloadDecl[], special: readonly number[]): UnplacedInfo[] {
-  const { specs, replicas, order, start, host, failed, why } = core;
+  const { order, failed } = core;
   const unplaced: UnplacedInfo[] = [];
-  for (let k = 0; k < order.length; k++) {
-    if (!failed[k]) continue;
-    const listed: number[] = [];
-    for (let i = start[k]; i < start[k + 1] && listed.length < MAX_LISTED; i++) if (host[i] < 0) listed.push(i - start[k]);
-    unplaced.push({ workload: decls[order[k]], w: order[k], count: failed[k], replicas: listed, ...why.get(k)! });
-  }
-  for (const i of special) {
+  for (let k = 0; k < order.length; k++) if (failed[k]) unplaced.push(failedOf(core, decls, k));
+  for (const i of special) specialOf(core, decls, i, unplaced);
+  unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
+  return unplaced;
+}
+
+/** The unplaced replicas of workload `w` alone, as in `unplacedOf`. */
+function unplacedOfOne(core: Core, decls: readonly WorkloadDecl[], w: number): readonly UnplacedInfo[] {
+  const k = core.stepOf[w] ?? -1;
+  const s = core.specs[w];
+  const r = core.replicas[w];
+  if (!(k >= 0 && core.failed[k]) && !(s.blocked && r > 0) && s.wanted <= r) return NO_UNPLACED;
+  const out: UnplacedInfo[] = [];
+  if (k >= 0 && core.failed[k]) out.push(failedOf(core, decls, k));
+  specialOf(core, decls, w, out);
+  return out.sort((a, b) => a.replicas[0] - b.replicas[0]);
+}
+
+const NO_UNPLACED: readonly UnplacedInfo[] = [];
+
+/** Step k's replicas that found no host. */
+function failedOf(core: Core, decls: readonly WorkloadDecl[], k: number): UnplacedInfo {
+  const { order, start, host, failed, why } = core;
+  const listed: number[] = [];
+  for (let i = start[k]; i < start[k + 1] && listed.length < MAX_LISTED; i++) if (host[i] < 0) listed.push(i - start[k]);
+  return { workload: decls[order[k]], w: order[k], count: failed[k], replicas: listed, ...why.get(k)! };
+}
+
+/** Workload i's replicas reported without being placed: blocked, or beyond the limits. */
+function specialOf(core: Core, decls: readonly WorkloadDecl[], i: number, unplaced: UnplacedInfo[]): void {
+  const { specs, replicas } = core;
+  {
     const s = specs[i];
     const workload = decls[i];
     if (s.blocked && replicas[i] > 0) unplaced.push({ workload, w: i, count: replicas[i], replicas: range(Math.min(replicas[i], MAX_LISTED)), ...s.blocked });
@@ -284,17 +359,19 @@ function unplacedOf(core: Core, decls: readonly WorkloadDecl[], special: readonl
       });
     }
   }
-  unplaced.sort((a, b) => a.w - b.w || a.replicas[0] - b.replicas[0]);
-  return unplaced;
 }
 
 /** Hosts whose pinned workloads do not all fit, in the order the failures came, and what is pinned and placed there. */
 function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonly WorkloadDecl[]): { overPinned: OverPinnedInfo[]; hosts: Set<number> } {
   const { model, specs, order, failed, why } = core;
   const failedOn = new Map<number, Map<WorkloadDecl, number>>();
-  for (let k = 0; k < order.length; k++) {
+  let pinnedSteps = order.length;
+  // Pinned workloads come first in the placement order: only they are read here.
+  if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
+  for (let k = 0; k < pinnedSteps; k++) {
+    if (!failed[k]) continue;
     const y = why.get(k);
-    if (!failed[k] || !y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
+    if (!y || (y.kind !== 'capacity' && y.kind !== 'size' && y.kind !== 'storage')) continue;
     const s = specs[order[k]];
     if (!s.pins) continue;
     for (const h of s.group!.hosts) {
@@ -304,9 +381,6 @@ function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonl
   }
   const hosts = new Set(failedOn.keys());
   if (!hosts.size) return { overPinned: [], hosts };
-  let pinnedSteps = order.length;
-  // Pinned workloads come first in the placement order, and only they are listed below.
-  if (!model.naive) for (pinnedSteps = 0; pinnedSteps < order.length && specs[order[pinnedSteps]].pins; ) pinnedSteps++;
   const pinnedOn = contentsOf(core, hosts, pinnedSteps);
   const overPinned = [...failedOn].map(([h, failedHere]): OverPinnedInfo => {
     const on = pinnedOn[h]!;
@@ -321,54 +395,6 @@ function overPinnedOf(core: Core, hostDecls: readonly HostDecl[], decls: readonl
   return { overPinned, hosts };
 }
 
-/** Workloads with at least 2 replicas placed, all on one host, in declaration order. */
-function singleHostOf(core: Core): { w: number; host: number; replicas: number }[] {
-  const { order, start, host } = core;
-  const single: { w: number; host: number; replicas: number }[] = [];
-  for (let k = 0; k < order.length; k++) {
-    let at = -1;
-    let placed = 0;
-    for (let i = start[k]; i < start[k + 1]; i++) {
-      const h = host[i];
-      if (h < 0) continue;
-      if (placed++ === 0) at = h;
-      else if (h !== at) {
-        at = -1;
-        break;
-      }
-    }
-    if (placed >= 2 && at >= 0) single.push({ w: order[k], host: at, replicas: placed });
-  }
-  return single.sort((a, b) => a.w - b.w);
-}
-
-/** Workloads whose replicas share hosts on at least 2 hosts (one pass over the decisions, counts in one array). */
-function sharingOf(core: Core): { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
-  const { order, start, host } = core;
-  const count = new Int32Array(core.model.hosts.length);
-  const out: { w: number; placed: number; hosts: number; most: number; mostHost: number }[] = [];
-  for (let k = 0; k < order.length; k++) {
-    if (start[k + 1] - start[k] < 3) continue;
-    let placed = 0;
-    let hosts = 0;
-    let most = 0;
-    let mostHost = -1;
-    for (let i = start[k]; i < start[k + 1]; i++) {
-      const h = host[i];
-      if (h < 0) continue;
-      placed++;
-      if (count[h]++ === 0) hosts++;
-      if (count[h] > most) {
-        most = count[h];
-        mostHost = h;
-      }
-    }
-    for (let i = start[k]; i < start[k + 1]; i++) if (host[i] >= 0) count[host[i]] = 0;
-    if (hosts >= 2 && most >= 2) out.push({ w: order[k], placed, hosts, most, mostHost });
-  }
-  return out.sort((a, b) => a.w - b.w);
-}
-
 /** A placement: its decisions, and what is derived from them on first use (the layout, the failure simulations, indexes). */
 class PlacementView implements Placement {
   readonly carry: PlacementCarry;
@@ -378,7 +404,10 @@ class PlacementView implements Placement {
   private simulator: Simulator | undefined;
   private index: Map<WorkloadDecl, number> | undefined;
   private layoutIndex: LayoutIndex | undefined;
-  private single: { w: number; host: number; replicas: number }[] | undefined;
+  private unplacedList: UnplacedInfo[] | undefined;
+  private pinned: { overPinned: OverPinnedInfo[]; hosts: Set<number> } | undefined;
+  /** Replicas per host of one workload, zeroed after each use (`sharing`). */
+  private counts: Int32Array | undefined;
 
   constructor(
     private readonly core: Core,
@@ -386,9 +415,7 @@ class PlacementView implements Placement {
     readonly decls: readonly WorkloadDecl[],
     private readonly recs: readonly (Recommendation | undefined)[],
     readonly stats: PlacementStats,
-    readonly unplaced: UnplacedInfo[],
-    readonly overPinned: OverPinnedInfo[],
-    private readonly overPinnedHosts: ReadonlySet<number>,
+    private readonly special: readonly number[],
     /** The previous layout, until this one is built (only the newest is lent on: no chain of older ones stays alive). */
     private prevLayout: BuiltLayout | undefined,
     private readonly moves: LayoutInput['moves'],
@@ -398,10 +425,34 @@ class PlacementView implements Placement {
     this.hostCount = core.model.hosts.length;
   }
 
+  get overPinned(): OverPinnedInfo[] {
+    return this.overPinnedOf().overPinned;
+  }
+
+  private overPinnedOf(): { overPinned: OverPinnedInfo[]; hosts: Set<number> } {
+    return (this.pinned ??= overPinnedOf(this.core, this.hostDecls, this.decls));
+  }
+
+  /** Made when first read: an edit's findings ask per workload (`unplacedOf`). */
+  get unplaced(): UnplacedInfo[] {
+    return (this.unplacedList ??= unplacedOf(this.core, this.decls, this.special));
+  }
+
+  unplacedOf(w: number): readonly UnplacedInfo[] {
+    if (this.unplacedList) {
+      const list = this.unplacedList;
+      const from = partitionPoint(list.length, (i) => list[i].w < w);
+      let to = from;
+      while (to < list.length && list[to].w === w) to++;
+      return to === from ? NO_UNPLACED : list.slice(from, to);
+    }
+    return unplacedOfOne(this.core, this.decls, w);
+  }
+
   get layout(): Layout {
     if (!this.built) {
       const { core, hostDecls, decls, recs, contents, prevLayout: prev, moves } = this;
-      const built = buildLayout({ core, hostDecls, decls, recs, contents, unplaced: this.unplaced, overPinned: this.overPinnedHosts, prev, moves });
+      const built = buildLayout({ core, hostDecls, decls, recs, contents, unplaced: this.unplaced, overPinned: this.overPinnedOf().hosts, prev, moves });
       this.built = built.layout;
       this.prevLayout = undefined;
       this.carry.layout = built;
@@ -446,12 +497,42 @@ class PlacementView implements Placement {
     return n;
   }
 
-  singleHostWorkloads(): readonly { w: number; host: number; replicas: number }[] {
-    return (this.single ??= singleHostOf(this.core));
+  singleHost(w: number): { host: number; replicas: number } | undefined {
+    const { stepOf, start, host } = this.core;
+    const k = stepOf[w] ?? -1;
+    if (k < 0) return undefined;
+    let at = -1;
+    let placed = 0;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      if (placed++ === 0) at = h;
+      else if (h !== at) return undefined;
+    }
+    return placed >= 2 ? { host: at, replicas: placed } : undefined;
   }
 
-  sharingWorkloads(): readonly { w: number; placed: number; hosts: number; most: number; mostHost: number }[] {
-    return sharingOf(this.core);
+  sharing(w: number): { placed: number; hosts: number; most: number; mostHost: number } | undefined {
+    const { stepOf, start, host } = this.core;
+    const k = stepOf[w] ?? -1;
+    if (k < 0 || start[k + 1] - start[k] < 3) return undefined;
+    const count = (this.counts ??= new Int32Array(this.hostCount));
+    let placed = 0;
+    let hosts = 0;
+    let most = 0;
+    let mostHost = -1;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h < 0) continue;
+      placed++;
+      if (count[h]++ === 0) hosts++;
+      if (count[h] > most) {
+        most = count[h];
+        mostHost = h;
+      }
+    }
+    for (let i = start[k]; i < start[k + 1]; i++) if (host[i] >= 0) count[host[i]] = 0;
+    return hosts >= 2 && most >= 2 ? { placed, hosts, most, mostHost } : undefined;
   }
 
   placedOf(w: number): number {

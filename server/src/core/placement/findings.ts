@@ -5,9 +5,10 @@
 import type { Config } from '../config';
 import { formatBytes, formatCpu } from '../quantity';
 import { fieldSpan } from '../recommend';
+import { shiftFindings } from '../parse';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
-import { promiseFindings } from './promises';
+import { hostPromiseFindings, mayPromise, newContext, type PromiseContext, workloadPromiseFindings } from './promises';
 
 export interface FileFinding {
   file: string;
@@ -18,26 +19,130 @@ export interface FileFinding {
 const REPORTED_ELSEWHERE = new Set(['deploy']);
 
 /**
+ * The placement's findings, split by what they belong to, so that the next analysis can
+ * take a workload's over while its placement outcome stays the same (`splitFindings`).
+ * Listed in one order whichever way they were made: the general ones, then workload by
+ * workload (ascending), each workload's in rule order.
+ */
+export interface SplitFindings {
+  /** On hosts, and the host-failure check's: made anew by every analysis (few, or opt-in). */
+  general: FileFinding[];
+  /** Indices (ascending) of the workloads with findings of their own. */
+  workloads: number[];
+  /** Their findings, each with spans of its own (moved in place with its declaration). */
+  findings: Finding[][];
+  /** Where each such workload started when its findings were made (`span.start`). */
+  at: number[];
+}
+
+/** What `splitFindings` may take from the previous analysis: its placement and split, and how its workload list maps onto the new one. */
+export interface FindingsReuse {
+  placement: Placement;
+  split: SplitFindings;
+  /** `commonEnds(previous workloads, workloads)`: the declarations outside them are new. */
+  head: number;
+  tail: number;
+}
+
+/**
  * What the placement says about the descriptors. The opt-in host-failure check
  * re-places at most `failureBudget` replicas (default: no limit); when that cuts it
  * short, an information finding on the first host left out says so.
+ * `promising`: the workloads whose declarations make promises (see `promiseFindings`), when the caller keeps them.
  */
-/** `promising`: the workloads whose declarations make promises (see `promiseFindings`), when the caller keeps them. */
 export function placementFindings(p: Placement, config: Config, failureBudget = Infinity, promising?: readonly number[]): FileFinding[] {
-  const out: FileFinding[] = [];
+  const split = splitFindings(p, config, failureBudget, promising);
+  const out = split.general.slice();
+  split.workloads.forEach((w, k) => {
+    for (const finding of split.findings[k]) out.push({ file: p.decls[w].file, finding });
+  });
+  return out;
+}
+
+/**
+ * The same findings, split (see `SplitFindings`). With `reuse`, when the placement made
+ * the very same decisions as the previous one (nothing it reads changed: a description,
+ * a comment), a workload whose declaration is the same object keeps its findings (moved
+ * with it); only the new declarations are checked.
+ */
+export function splitFindings(p: Placement, config: Config, failureBudget = Infinity, promising?: readonly number[], reuse?: FindingsReuse): SplitFindings {
+  const out: SplitFindings = { general: [], workloads: [], findings: [], at: [] };
   // Everything here reads the placement directly: building the layout is for its viewers.
   if (!p.hostCount) return out;
-  const name = (w: WorkloadDecl) => w.name ?? 'this workload';
-
-  // no-fit
-  for (const u of p.unplaced) {
-    if (REPORTED_ELSEWHERE.has(u.kind)) continue;
-    if (u.kind === 'pin' && !u.workload.pins.some((pin) => p.hasHost(pin.name))) continue;
-    const total = p.replicasOf(u.w);
-    const head = u.count === total ? `'${name(u.workload)}' fits on no host` : `${u.count} of ${total} replicas of '${name(u.workload)}' fit on no host`;
-    out.push({ file: u.workload.file, finding: { ruleId: 'no-fit', message: `${head}: ${u.reason}.`, span: fieldSpan(u.workload, u.field) } });
+  const same = reuse !== undefined && sameDecisions(reuse.placement, p);
+  // The same decisions, hosts and workload names: the host findings are as before (the
+  // failure check's aside, which goes on from where its budget stopped it).
+  out.general = same && !failureCheck(config) && sameNames(reuse.placement, p, reuse.head, reuse.tail) ? reuse.split.general : generalFindings(p, config, failureBudget);
+  const ctx = newContext(p);
+  const { decls } = p;
+  const add = (w: number) => {
+    const found = workloadFindings(p, w, ctx, !ctx.x86 || mayPromise(decls[w]));
+    if (!found) return;
+    out.workloads.push(w);
+    out.findings.push(found);
+    out.at.push(decls[w].span.start);
+  };
+  if (reuse && same) {
+    const { split: prev, head, tail } = reuse;
+    const moved = decls.length - reuse.placement.decls.length;
+    const oldEnd = reuse.placement.decls.length - tail;
+    const take = (k: number, w: number) => {
+      const at = decls[w].span.start;
+      if (at !== prev.at[k]) shiftFindings(prev.findings[k], at - prev.at[k]);
+      out.workloads.push(w);
+      out.findings.push(prev.findings[k]);
+      out.at.push(at);
+    };
+    let k = 0;
+    for (; k < prev.workloads.length && prev.workloads[k] < head; k++) take(k, prev.workloads[k]);
+    for (let w = head; w < decls.length - tail; w++) add(w);
+    while (k < prev.workloads.length && prev.workloads[k] < oldEnd) k++;
+    for (; k < prev.workloads.length; k++) take(k, prev.workloads[k] + moved);
+    return out;
   }
+  // Every workload is read: the whole list once, rather than each workload's part.
+  void p.unplaced;
+  // Most workloads need x86_64 by default and promise nothing checked: not visited for promises.
+  const only = ctx.x86 ? promising : undefined;
+  let c = 0;
+  for (let w = 0; w < decls.length; w++) {
+    let promise = true;
+    if (only) {
+      while (c < only.length && only[c] < w) c++;
+      promise = c < only.length && only[c] === w;
+    }
+    const found = workloadFindings(p, w, ctx, promise);
+    if (!found) continue;
+    out.workloads.push(w);
+    out.findings.push(found);
+    out.at.push(decls[w].span.start);
+  }
+  return out;
+}
 
+/** The same decisions, on the same hosts (a resume that changed nothing shares them): every workload's outcome is as it was. */
+function sameDecisions(a: Placement, b: Placement): boolean {
+  const x = a.carry.core;
+  const y = b.carry.core;
+  return x.host === y.host && x.order === y.order && x.failed === y.failed && x.model === y.model && a.decls.length === b.decls.length;
+}
+
+/** The same host declarations, and the same names for the workloads between the common ends (the same count: `sameDecisions`). */
+function sameNames(a: Placement, b: Placement, head: number, tail: number): boolean {
+  if (a.hostDecls.length !== b.hostDecls.length) return false;
+  for (let h = 0; h < a.hostDecls.length; h++) if (a.hostDecls[h] !== b.hostDecls[h]) return false;
+  for (let w = head; w < b.decls.length - tail; w++) if (a.decls[w].name !== b.decls[w].name) return false;
+  return true;
+}
+
+function failureCheck(config: Config): boolean {
+  const setting = config.rules['not-failure-tolerant'];
+  return config.placement.checkHostFailure || (setting !== undefined && setting !== 'off');
+}
+
+/** Host findings, and the opt-in host-failure check's. */
+function generalFindings(p: Placement, config: Config, failureBudget: number): FileFinding[] {
+  const out: FileFinding[] = [];
   // host-over-capacity
   for (const o of p.overPinned) {
     const offers = ` (${formatCpu(o.allocatable.cpu)} cores and ${formatBytes(o.allocatable.memory)} allocatable)`;
@@ -53,43 +158,8 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
     });
   }
 
-  // single-point-of-failure
-  for (const { w: i, host: at, replicas: placed } of p.singleHostWorkloads()) {
-    const decl = p.decls[i];
-    const host = p.hostName(at);
-    const lw = { name: name(decl), deploy: p.deployOf(i) };
-    const pinEntry = pinEntryOf(decl);
-    const singlePin = decl.pins.length > 0 && decl.pins.every((x) => x.name === decl.pins[0].name);
-    const fixes: Fix[] = [];
-    let message: string;
-    let field: string;
-    if (singlePin && pinEntry) {
-      message = `All ${placed} replicas of '${lw.name}' are pinned to '${host}': one host failure stops every one of them.`;
-      field = pinEntry.key;
-      const other = p.findCapableHost(i, (h) => h.name !== undefined && h.name !== host);
-      if (other && pinEntry.value) {
-        fixes.push({
-          title: `Spread over \`hosts: [${host}, ${other.name}]\``,
-          edits: [{ span: { start: pinEntry.keySpan.start, end: pinEntry.value.span.end }, newText: `hosts: [${flow(host)}, ${flow(other.name!)}]` }],
-          // It changes where the workload runs: offered, never applied in bulk.
-          safe: false,
-        });
-      }
-    } else {
-      const capable = p.capableCount(i);
-      message = `All ${placed} replicas of '${lw.name}' landed on '${host}'${capable <= 1 ? `, the only host that can run it as ${lw.deploy}` : pinEntry ? ', the only pinned host with room' : ', the only capable host with room'}: one host failure stops every one of them.`;
-      field = pinEntry ? pinEntry.key : decl.replicas !== undefined ? 'replicas' : 'scaling';
-    }
-    out.push({ file: decl.file, finding: { ruleId: 'single-point-of-failure', message, span: fieldSpan(decl, field), fixes } });
-  }
-
-  // single-point-of-failure, partial: replicas share hosts while hosts that could run them
-  // run none (they are full), so one host's failure takes several.
-  for (const c of crowded(p)) out.push(c);
-
   // not-failure-tolerant (opt-in: every host failure is simulated)
-  const setting = config.rules['not-failure-tolerant'];
-  if (config.placement.checkHostFailure || (setting !== undefined && setting !== 'off')) {
+  if (failureCheck(config)) {
     const byWorkload = new Map<number, { hosts: string[]; reason: string }>();
     const sweep = p.simulateEveryFailure(failureBudget);
     for (const outcome of sweep.outcomes.values()) {
@@ -103,9 +173,9 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
         byWorkload.set(x.w, { hosts: [p.hostName(outcome.host)], reason: `all ${x.replicas} replicas would then share '${p.hostName(x.host)}'` });
       }
     }
-    p.decls.forEach((decl, i) => {
-      const e = byWorkload.get(i);
-      if (!e) return;
+    for (const i of [...byWorkload.keys()].sort((a, b) => a - b)) {
+      const decl = p.decls[i];
+      const e = byWorkload.get(i)!;
       out.push({
         file: decl.file,
         finding: {
@@ -116,31 +186,86 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
           severity: 'warning',
         },
       });
-    });
+    }
     if (sweep.skipped.length) out.push(cutShort(p, sweep, failureBudget));
   }
-  for (const f of promiseFindings(p, promising)) out.push(f);
+  for (const f of hostPromiseFindings(p)) out.push(f);
   return out;
 }
 
-/** Workloads whose replicas share hosts on at least 2 hosts while more of their hosts could take them, had they room. */
-function crowded(p: Placement): FileFinding[] {
-  const out: FileFinding[] = [];
-  for (const x of p.sharingWorkloads()) {
-    const group = p.spec(x.w)?.group;
-    if (!group || x.hosts >= Math.min(x.placed, group.hosts.length)) continue;
-    const decl = p.decls[x.w];
-    const field = pinEntryOf(decl)?.key ?? (decl.replicas !== undefined ? 'replicas' : 'scaling');
-    out.push({
-      file: decl.file,
-      finding: {
-        ruleId: 'single-point-of-failure',
-        message: `The ${x.placed} replicas of '${decl.name ?? 'this workload'}' share ${x.hosts} hosts (${x.most} on '${p.hostName(x.mostHost)}') though ${group.hosts.length} of the ${group.label} could run them: the others are full, so one host's failure stops several.`,
-        span: fieldSpan(decl, field),
-      },
-    });
+/** One workload's findings (no-fit, single-point-of-failure, and with `promise` the promise checks), or undefined for none. */
+function workloadFindings(p: Placement, w: number, ctx: PromiseContext, promise: boolean): Finding[] | undefined {
+  let out: Finding[] | undefined;
+  const push = (f: Finding) => (out ??= []).push(own(f));
+  const decl = p.decls[w];
+  // no-fit
+  for (const x of p.unplacedOf(w)) {
+    if (REPORTED_ELSEWHERE.has(x.kind)) continue;
+    if (x.kind === 'pin' && !decl.pins.some((pin) => p.hasHost(pin.name))) continue;
+    const total = p.replicasOf(w);
+    const head = x.count === total ? `'${name(decl)}' fits on no host` : `${x.count} of ${total} replicas of '${name(decl)}' fit on no host`;
+    push({ ruleId: 'no-fit', message: `${head}: ${x.reason}.`, span: fieldSpan(decl, x.field) });
   }
+  // single-point-of-failure
+  const single = p.singleHost(w);
+  if (single) push(singlePoint(p, w, single.host, single.replicas));
+  // single-point-of-failure, partial: replicas share hosts while hosts that could run them
+  // run none (they are full), so one host's failure takes several.
+  const shared = p.sharing(w);
+  if (shared) {
+    const group = p.spec(w)?.group;
+    if (group && shared.hosts < Math.min(shared.placed, group.hosts.length)) {
+      const field = pinEntryOf(decl)?.key ?? (decl.replicas !== undefined ? 'replicas' : 'scaling');
+      push({
+        ruleId: 'single-point-of-failure',
+        message: `The ${shared.placed} replicas of '${name(decl)}' share ${shared.hosts} hosts (${shared.most} on '${p.hostName(shared.mostHost)}') though ${group.hosts.length} of the ${group.label} could run them: the others are full, so one host's failure stops several.`,
+        span: fieldSpan(decl, field),
+      });
+    }
+  }
+  if (promise) workloadPromiseFindings(p, w, ctx, push);
   return out;
+}
+
+/** All placed replicas of workload `i` on one host. */
+function singlePoint(p: Placement, i: number, at: number, placed: number): Finding {
+  const decl = p.decls[i];
+  const host = p.hostName(at);
+  const lw = { name: name(decl), deploy: p.deployOf(i) };
+  const pinEntry = pinEntryOf(decl);
+  const singlePin = decl.pins.length > 0 && decl.pins.every((x) => x.name === decl.pins[0].name);
+  const fixes: Fix[] = [];
+  let message: string;
+  let field: string;
+  if (singlePin && pinEntry) {
+    message = `All ${placed} replicas of '${lw.name}' are pinned to '${host}': one host failure stops every one of them.`;
+    field = pinEntry.key;
+    const other = p.findCapableHost(i, (h) => h.name !== undefined && h.name !== host);
+    if (other && pinEntry.value) {
+      fixes.push({
+        title: `Spread over \`hosts: [${host}, ${other.name}]\``,
+        edits: [{ span: { start: pinEntry.keySpan.start, end: pinEntry.value.span.end }, newText: `hosts: [${flow(host)}, ${flow(other.name!)}]` }],
+        // It changes where the workload runs: offered, never applied in bulk.
+        safe: false,
+      });
+    }
+  } else {
+    const capable = p.capableCount(i);
+    message = `All ${placed} replicas of '${lw.name}' landed on '${host}'${capable <= 1 ? `, the only host that can run it as ${lw.deploy}` : pinEntry ? ', the only pinned host with room' : ', the only capable host with room'}: one host failure stops every one of them.`;
+    field = pinEntry ? pinEntry.key : decl.replicas !== undefined ? 'replicas' : 'scaling';
+  }
+  return { ruleId: 'single-point-of-failure', message, span: fieldSpan(decl, field), fixes };
+}
+
+/** A copy whose spans belong to it alone, so that moving them moves nothing else. */
+function own(f: Finding): Finding {
+  const out: Finding = { ...f, span: { start: f.span.start, end: f.span.end } };
+  if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start, end: e.span.end }, newText: e.newText })) }));
+  return out;
+}
+
+function name(w: WorkloadDecl): string {
+  return w.name ?? 'this workload';
 }
 
 /** The note that the host-failure check stopped at its budget, on the first host it left out. */

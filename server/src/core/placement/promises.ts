@@ -26,48 +26,43 @@ export function mayPromise(decl: WorkloadDecl): boolean {
   );
 }
 
-/**
- * `candidates`: the indices (ascending) of the workloads for which `mayPromise` holds, when
- * the caller keeps them; the others are then not read (10,000 declarations and specs
- * visited per analysis cost more than the checks).
- */
-export function promiseFindings(p: Placement, candidates?: readonly number[]): FileFinding[] {
+/** The host checks (container-host-os, host-field-mismatch for PowerVM). */
+export function hostPromiseFindings(p: Placement): FileFinding[] {
   const out: FileFinding[] = [];
-  if (!p.hostCount) return out;
   for (const h of p.hostDecls) {
     containerHostOs(h, out);
     powerArch(h, out);
   }
-  const archs = new Set(p.model.hosts.map((h) => h.arch));
-  // Room left per host group, summed once per analysis (many elastic workloads share a group),
-  // and the sites of each list of capable hosts.
-  const rooms = new Map<Group, { cpu: number; mem: number }>();
-  const sites = new Map<Group, Set<string>>();
-  const targets: Targets = { bySize: new Map(), domains: [], seen: [], inDomain: new Map() };
-  // Most workloads need x86_64 by default: checked once for them all.
-  const x86 = archs.has('x86_64');
-  const { decls } = p;
-  // Without x86_64 hosts every workload's architecture is checked.
-  const only = x86 ? candidates : undefined;
-  const n = only ? only.length : decls.length;
-  for (let k = 0; k < n; k++) {
-    const w = only ? only[k] : k;
-    const s = p.spec(w);
-    if (!s) continue;
-    const decl = decls[w];
-    // Most workloads promise nothing checked here: no closure made for them.
-    if (!x86 || decl.arch !== undefined || decl.os === 'aix' || decl.os === 'solaris') arch(decl, s, archs, emitTo(out, decl.file));
-    if (!s.need || s.blocked) continue;
-    if (s.gpus) gpuShortage(p, decl, s, emitTo(out, decl.file));
-    if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, targets, out);
-    if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, sites, emitTo(out, decl.file));
-    if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, rooms), emitTo(out, decl.file));
-  }
   return out;
 }
 
-function emitTo(out: FileFinding[], file: string): (finding: Finding) => void {
-  return (finding) => out.push({ file, finding });
+/** What the workload checks of one analysis share, made once per analysis (`newContext`). */
+export interface PromiseContext {
+  archs: Set<string>;
+  /** Most workloads need x86_64 by default: when some host has it, only the workloads of `mayPromise` are checked. */
+  x86: boolean;
+  /** Room left per host group, summed once (many elastic workloads share a group), and the sites of each list of capable hosts. */
+  rooms: Map<Group, { cpu: number; mem: number }>;
+  sites: Map<Group, Set<string>>;
+  targets: Targets;
+}
+
+export function newContext(p: Placement): PromiseContext {
+  const archs = new Set(p.model.hosts.map((h) => h.arch));
+  return { archs, x86: archs.has('x86_64'), rooms: new Map(), sites: new Map(), targets: { bySize: new Map(), domains: [], seen: [], inDomain: new Map() } };
+}
+
+/** The promise checks of workload `w` (every one: the caller skips the workloads that `mayPromise` rules out, when `ctx.x86`). */
+export function workloadPromiseFindings(p: Placement, w: number, ctx: PromiseContext, emit: (f: Finding) => void): void {
+  const s = p.spec(w);
+  if (!s) return;
+  const decl = p.decls[w];
+  if (!ctx.x86 || decl.arch !== undefined || decl.os === 'aix' || decl.os === 'solaris') arch(decl, s, ctx.archs, emit);
+  if (!s.need || s.blocked) return;
+  if (s.gpus) gpuShortage(p, decl, s, emit);
+  if (decl.liveMigration === true && s.deploy !== 'container') liveMigration(p, decl, w, s, ctx.targets, emit);
+  if (decl.disasterRecovery === true && s.deploy !== 'container') disasterRecovery(p, decl, s, ctx.sites, emit);
+  if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) peak(p, decl, w, s, roomOf(p, s.group!, ctx.rooms), emit);
 }
 
 /**
@@ -135,9 +130,9 @@ function gpuShortage(p: Placement, decl: WorkloadDecl, s: Spec, emit: (f: Findin
  * between ESXi hosts, Live Migration between Hyper-V hosts, KubeVirt within its cluster),
  * inside one cluster when clusters are declared, and never with a passthrough GPU.
  */
-function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, targets: Targets, out: FileFinding[]): void {
+function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, targets: Targets, emit: (f: Finding) => void): void {
   if (s.gpus) {
-    out.push({ file: decl.file, finding: { ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span: fieldSpan(decl, 'liveMigration') } });
+    emit({ ruleId: 'live-migration-no-target', message: `'${name(decl)}' asks for live migration and ${s.gpus} GPU${s.gpus > 1 ? 's' : ''} per instance: a VM with a passthrough GPU cannot be live-migrated (vSphere, Hyper-V and KubeVirt refuse it).`, span: fieldSpan(decl, 'liveMigration') });
     return;
   }
   const { hosts } = p.model;
@@ -158,13 +153,10 @@ function liveMigration(p: Placement, decl: WorkloadDecl, w: number, s: Spec, tar
     if (room.length > 1 || (room.length === 1 && room[0] !== h)) continue;
     const kind = from.hypervisor || 'hypervisor';
     const where = p.model.clustered ? ` in cluster '${from.clusterName || '(none)'}'` : '';
-    out.push({
-      file: decl.file,
-      finding: {
-        ruleId: 'live-migration-no-target',
-        message: `'${name(decl)}' asks for live migration, but no other ${kind} host${where} could take it from '${from.name}': live migration moves a VM only between hosts of the same hypervisor type (vMotion, Hyper-V Live Migration)${p.model.clustered ? ', inside its cluster' : ''}.`,
-        span: fieldSpan(decl, 'liveMigration'),
-      },
+    emit({
+      ruleId: 'live-migration-no-target',
+      message: `'${name(decl)}' asks for live migration, but no other ${kind} host${where} could take it from '${from.name}': live migration moves a VM only between hosts of the same hypervisor type (vMotion, Hyper-V Live Migration)${p.model.clustered ? ', inside its cluster' : ''}.`,
+      span: fieldSpan(decl, 'liveMigration'),
     });
     return;
   }

@@ -99,6 +99,9 @@ export interface Core extends Steps {
   packer: Packer;
   /** Every capacity and cost is a whole number: sums are exact in any order, so a later placement may resume from this one. */
   exact: boolean;
+  /** Per workload, from its spec: replicas wanted, and flags (inexact 1, blocked 2): the next placement copies them for the specs it takes over. */
+  wanted: Float64Array;
+  flags: Uint8Array;
 }
 
 /** How a placement was computed, for tests and the benchmark. */
