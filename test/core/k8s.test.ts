@@ -353,6 +353,24 @@ describe('k8s: quick fixes', () => {
     assert.equal(v.applied.length, 1);
   });
 
+  it('the sandbox fix is offered only where the fleet can run a container in a VM', () => {
+    const text = deployment('containers:\n  - name: c\n    image: x', '', `  annotations:\n    ${ANNOTATION_PREFIX}isolation: strict\n`);
+    const fleet = (runtime: string) => `version: 1\nhosts:\n  - { name: k8s-01, role: container-host, os: linux, runtime: containerd, cpu: 16, memory: 64Gi }\n  - { name: esx-01, role: hypervisor, hypervisor: esxi, ${runtime}cpu: 32, memory: 256Gi }\n`;
+    const fixesOf = (hosts: string) => {
+      const a = analyze([parseFile('hosts.workload.yaml', hosts), parseManifest('m.yaml', text)], defaultConfig());
+      const d = a.diagnostics.get('m.yaml')!.find((x) => x.ruleId === 'strict-isolation-container');
+      assert.ok(d);
+      return { titles: (d.fixes ?? []).map((f) => f.title), feasible: [...a.recommendations.values()][0].feasible };
+    };
+    // No hypervisor offers a container runtime: container-in-vm is ruled out, so is the fix.
+    const without = fixesOf(fleet(''));
+    assert.ok(!without.feasible.includes('container-in-vm'));
+    assert.deepEqual(without.titles, []);
+    const withRuntime = fixesOf(fleet('runtime: containerd, '));
+    assert.ok(withRuntime.feasible.includes('container-in-vm'));
+    assert.deepEqual(withRuntime.titles, ['Run it in a Kata sandbox: add `runtimeClassName: kata`']);
+  });
+
   it('a sandboxed workload asked to be strict is left alone', () => {
     const text = deployment('runtimeClassName: kata\ncontainers: [{ name: c }]', '', `  annotations:\n    ${ANNOTATION_PREFIX}isolation: strict\n`);
     assert.deepEqual(parseManifest('m.yaml', text).findings, []);

@@ -341,7 +341,7 @@ export class AnalysisSession {
       const filePlaced = placedByFile.get(f.file) ?? NONE;
       const was = kept.has(f.file) ? before!.get(f.file)! : undefined;
       const fileOwn = was ? was.own : (own.get(f.file) ?? NONE);
-      const ds = was && sameFindings(was.checks, fileChecks) && sameFindings(was.placed, filePlaced) ? was.diagnostics : finalize(f, [...f.findings, ...fileChecks, ...fileOwn, ...filePlaced], config);
+      const ds = was && sameFindings(was.checks, fileChecks) && sameFindings(was.placed, filePlaced) ? was.diagnostics : finalize(f, [...landable(f, recommendations), ...fileChecks, ...fileOwn, ...filePlaced], config);
       diagnostics.set(f.file, ds);
       outs.set(f.file, { parsed: f, checks: fileChecks, own: fileOwn, placed: filePlaced, diagnostics: ds });
     }
@@ -528,6 +528,22 @@ export function finalize(file: ParsedFile, findings: readonly Finding[], config:
 }
 
 /** A copy whose spans belong to it alone, so that moving them moves nothing else. */
+/**
+ * A file's own findings, without the fixes that land on a deployment the fleet rules out
+ * for their workload (`Fix.lands`: a manifest's sandbox runtime where no host can run a
+ * container in a VM). Only readers other than the descriptors' set `lands`.
+ */
+function landable(f: ParsedFile, recs: ReadonlyMap<WorkloadDecl, Recommendation>): readonly Finding[] {
+  if (!f.manifest || !f.findings.some((x) => x.fixes?.some((fix) => fix.lands))) return f.findings;
+  return f.findings.map((x) => {
+    if (!x.fixes?.some((fix) => fix.lands)) return x;
+    const w = f.workloads.find((d) => d.span.start <= x.span.start && x.span.end <= d.span.end);
+    const feasible = (w && recs.get(w)?.feasible) ?? [];
+    const fixes = x.fixes.filter((fix) => !fix.lands || feasible.includes(fix.lands));
+    return fixes.length === x.fixes.length ? x : { ...x, fixes: fixes.length ? fixes : undefined };
+  });
+}
+
 function owned(f: Finding): Finding {
   const out: Finding = { ...f, span: { start: f.span.start, end: f.span.end } };
   if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start, end: e.span.end }, newText: e.newText })) }));

@@ -23,6 +23,12 @@ export interface Fix {
   /** Safe fixes are applied by "fix all" and `check --fix`. */
   safe: boolean;
   preferred?: boolean;
+  /**
+   * The deployment the fix makes the workload's, when a reader offers it before the fleet
+   * is known (a manifest's sandbox runtime): the analysis drops it where the fleet rules
+   * that deployment out, so a fix never lands on an impossible option.
+   */
+  lands?: Deploy;
 }
 
 /** A finding before severities and suppressions are applied. */

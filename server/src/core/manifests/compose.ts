@@ -12,7 +12,7 @@ import { parseCpu, parseMemory } from '../quantity';
 import { archValues } from '../schema';
 import { type Chars, SourceText } from '../sourceText';
 import { computeLineStarts, show } from '../text';
-import type { Finding, ManifestFile, ManifestWorkload, ParsedFile, Span, WorkloadDecl, YEntry, YMap, YNode } from '../types';
+import type { Finding, Fix, ManifestFile, ManifestWorkload, ParsedFile, Span, WorkloadDecl, YEntry, YMap, YNode } from '../types';
 import { MAX_DEPTH, nestingDepth, parseTree } from '../yamlTree';
 import { MAX_FILE_CHARS, parsedFile, suppressionsIn } from '../parse';
 import { KERNEL_CAPABILITIES, KERNEL_PATHS, kernelFinding, needsOwnKernel, readPlacementKeys, runtimeSocketFinding, runtimeSocketIn, type Setter } from './k8s';
@@ -288,7 +288,7 @@ function readService(project: string, service: string, own: YEntry, s: YMap, own
 
   // Strict isolation asked for, and a plain container given: a sandbox runtime gives a VM boundary.
   if (w.isolation === 'strict' && w.deploy === undefined) {
-    const fixes = [{ title: 'Run it in a Kata sandbox: add `runtime: kata`', edits: [insertIntoMap(reader.text, ownNode, ['runtime: kata'])], safe: false, preferred: true }];
+    const fixes: Fix[] = [{ title: 'Run it in a Kata sandbox: add `runtime: kata`', edits: [insertIntoMap(reader.text, ownNode, ['runtime: kata'])], safe: false, preferred: true, lands: 'container-in-vm' }];
     findings.push({
       ruleId: 'strict-isolation-container',
       message: `'${w.name}' needs strict isolation but runs as a plain container: a kernel flaw on the host reaches every container there. Run it in a sandbox (\`runtime: kata\` or \`runsc\`, which the Docker daemon must offer) or a VM.`,

@@ -207,7 +207,7 @@ function readWorkload(doc: YMap, kind: string, file: string, findings: Finding[]
       message: `'${name}' needs strict isolation but runs as a plain container: a kernel flaw on the node reaches every container there. Run it in a sandbox (a Kata or gVisor runtime class) or a VM.`,
       span: { ...(m.fields.isolation ?? w.nameSpan) },
       // Not safe: the cluster must offer that runtime class.
-      fixes: [{ title: 'Run it in a Kata sandbox: add `runtimeClassName: kata`', edits: [insertIntoMap(text, pod, ['runtimeClassName: kata'])], safe: false, preferred: true }],
+      fixes: [{ title: 'Run it in a Kata sandbox: add `runtimeClassName: kata`', edits: [insertIntoMap(text, pod, ['runtimeClassName: kata'])], safe: false, preferred: true, lands: 'container-in-vm' }],
     });
   }
   return w;
