@@ -139,6 +139,22 @@ export interface Placement {
   readonly packer: Packer;
   /** What the next placement resumes from: for the engine alone (the session keeps it by keeping its latest snapshot). */
   readonly carry: PlacementCarry;
+  /** What changed against the previous placement (`PlaceOptions.previous`); undefined when placed from scratch. */
+  readonly since: PlacementSince | undefined;
+}
+
+/**
+ * A resumed placement against the one it resumed from. The first `head` and last `tail`
+ * workloads kept their specs (at the same index, and at the index moved by the count's
+ * change); of those, every workload but those in `changed` also kept its replica count and
+ * its decisions (the same hosts, VMs made, failures and reasons). The workloads between
+ * the ends are new or changed.
+ */
+export interface PlacementSince {
+  head: number;
+  tail: number;
+  /** Ascending workload indices, within the ends. */
+  changed: readonly number[];
 }
 
 /** A placement's decisions and, once built, its layout: what the next placement reuses. */
@@ -172,11 +188,11 @@ export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, R
   // optimized code calling it.
   const recsIn = inOrder && inOrder.length === decls.length ? inOrder : decls.map((d) => recommendations.get(d));
   const prev = placeOptions.previous?.carry;
-  const { core, recs, stats, special } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core, prev && placeOptions.unchanged);
+  const { core, recs, stats, special, since } = compute(hostDecls, decls, recsIn, options, placeOptions.strategy === 'naive', prev?.core, prev && placeOptions.unchanged);
   // The previous layout, if it was built, lends its unchanged parts to this one's.
   // The same decisions (shared by a resume that changed nothing) on the same hosts: the same failure outcomes.
   const failures = prev && prev.core.host === core.host && prev.core.model === core.model ? prev.failures : new Map<number, FailureOutcome>();
-  return finish(core, hostDecls, decls, recs, stats, special, prev?.layout, fleet.moves, failures);
+  return finish(core, hostDecls, decls, recs, stats, special, prev?.layout, fleet.moves, failures, since);
 }
 
 /** The decisions, from scratch or resumed from `prev`. */
@@ -189,12 +205,15 @@ function compute(
   naive: boolean,
   prev: Core | undefined,
   unchanged: { head: number; tail: number } | undefined,
-): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } {
+): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[]; since?: PlacementSince } {
   const model = buildHostModel(hostDecls, options, naive, prev?.model);
   const n = decls.length;
   const specs = new Array<Spec>(n);
   const resumable = prev !== undefined && prev.model === model && prev.exact;
   let newToOld: Int32Array | undefined;
+  // The workloads matched by spec at the front and at the back (see `PlacementSince`).
+  let front = 0;
+  let back = 0;
   // Per workload: replicas wanted, and whether its spec is exact and blocked (read in one pass below without touching the specs).
   const wanted = new Float64Array(n);
   const flags = new Uint8Array(n);
@@ -239,6 +258,9 @@ function compute(
       wanted[i] = prev.wanted[old.length - b];
       flags[i] = prev.flags[old.length - b];
     }
+    front = a;
+    back = n - a;
+    while (back > 0 && newToOld[n - back] < 0) back--;
     for (let i = 0; i < n; i++) if (newToOld[i] < 0) describeSpec((specs[i] = readSpec(model, decls[i], recs[i])), i, wanted, flags);
   } else {
     for (let i = 0; i < n; i++) {
@@ -250,6 +272,8 @@ function compute(
   const replicas = new Int32Array(n);
   // Workloads reported whole or in part without being placed: blocked, or beyond the limits.
   const special: number[] = [];
+  // Matched workloads whose replica count changed (the overall limit moved).
+  const recounted: number[] = [];
   let budget = MAX_INSTANCES;
   let exact = model.exact;
   for (let i = 0; i < n; i++) {
@@ -260,12 +284,16 @@ function compute(
     const f = flags[i];
     if (f & INEXACT) exact = false;
     if ((f & BLOCKED && r > 0) || w > r) special.push(i);
-    if (newToOld && newToOld[i] >= 0 && prev!.replicas[newToOld[i]] !== r) newToOld[i] = -1;
+    if (newToOld && newToOld[i] >= 0 && prev!.replicas[newToOld[i]] !== r) {
+      newToOld[i] = -1;
+      recounted.push(i);
+    }
   }
 
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
-    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special };
+    const changed = recounted.concat(r.changed).sort((x, y) => x - y);
+    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special, since: { head: front, tail: back, changed } };
   }
   const packer = new Packer(model);
   const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));
@@ -303,8 +331,9 @@ function finish(
   prevLayout: BuiltLayout | undefined,
   moves: LayoutInput['moves'],
   failures: Map<number, FailureOutcome>,
+  since: PlacementSince | undefined,
 ): Placement {
-  return new PlacementView(core, hostDecls, decls, recs, stats, special, prevLayout, moves, failures);
+  return new PlacementView(core, hostDecls, decls, recs, stats, special, prevLayout, moves, failures, since);
 }
 
 /** Replicas not placed: those that found no host, those of blocked workloads, those beyond the limits. */
@@ -420,6 +449,7 @@ class PlacementView implements Placement {
     private prevLayout: BuiltLayout | undefined,
     private readonly moves: LayoutInput['moves'],
     failures: Map<number, FailureOutcome>,
+    readonly since: PlacementSince | undefined,
   ) {
     this.carry = { core, layout: undefined, failures };
     this.hostCount = core.model.hosts.length;

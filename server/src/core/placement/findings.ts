@@ -8,7 +8,20 @@ import { fieldSpan } from '../recommend';
 import { shiftFindings } from '../parse';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
-import { hostPromiseFindings, mayPromise, newContext, type PromiseContext, workloadPromiseFindings } from './promises';
+import {
+  domainOfHost,
+  hostPromiseFindings,
+  mayPromise,
+  newContext,
+  peakFindings,
+  type PromiseContext,
+  READS_ROOM,
+  READS_TARGETS,
+  roomDiffers,
+  roomReads,
+  targetsDiffer,
+  workloadPromiseFindings,
+} from './promises';
 
 export interface FileFinding {
   file: string;
@@ -60,10 +73,11 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
 }
 
 /**
- * The same findings, split (see `SplitFindings`). With `reuse`, when the placement made
- * the very same decisions as the previous one (nothing it reads changed: a description,
- * a comment), a workload whose declaration is the same object keeps its findings (moved
- * with it); only the new declarations are checked.
+ * The same findings, split (see `SplitFindings`). With `reuse`, a workload keeps its
+ * previous findings (moved with it) unless something they read changed: its declaration
+ * (the same object), its spec and decisions (`Placement.since`), or, for the checks that
+ * read the room the whole placement left (live migration's targets, the peak), that room.
+ * The rest are checked again.
  */
 export function splitFindings(p: Placement, config: Config, failureBudget = Infinity, promising?: readonly number[], reuse?: FindingsReuse): SplitFindings {
   const out: SplitFindings = { general: [], workloads: [], findings: [], at: [] };
@@ -74,32 +88,11 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
   // failure check's aside, which goes on from where its budget stopped it).
   out.general = same && !failureCheck(config) && sameNames(reuse.placement, p, reuse.head, reuse.tail) ? reuse.split.general : generalFindings(p, config, failureBudget);
   const ctx = newContext(p);
-  const { decls } = p;
-  const add = (w: number) => {
-    const found = workloadFindings(p, w, ctx, !ctx.x86 || mayPromise(decls[w]));
-    if (!found) return;
-    out.workloads.push(w);
-    out.findings.push(found);
-    out.at.push(decls[w].span.start);
-  };
-  if (reuse && same) {
-    const { split: prev, head, tail } = reuse;
-    const moved = decls.length - reuse.placement.decls.length;
-    const oldEnd = reuse.placement.decls.length - tail;
-    const take = (k: number, w: number) => {
-      const at = decls[w].span.start;
-      if (at !== prev.at[k]) shiftFindings(prev.findings[k], at - prev.at[k]);
-      out.workloads.push(w);
-      out.findings.push(prev.findings[k]);
-      out.at.push(at);
-    };
-    let k = 0;
-    for (; k < prev.workloads.length && prev.workloads[k] < head; k++) take(k, prev.workloads[k]);
-    for (let w = head; w < decls.length - tail; w++) add(w);
-    while (k < prev.workloads.length && prev.workloads[k] < oldEnd) k++;
-    for (; k < prev.workloads.length; k++) take(k, prev.workloads[k] + moved);
+  if (reuse && (same || resumable(reuse.placement, p))) {
+    resumeFindings(p, ctx, reuse, same, promising, out);
     return out;
   }
+  const { decls } = p;
   // Every workload is read: the whole list once, rather than each workload's part.
   void p.unplaced;
   // Most workloads need x86_64 by default and promise nothing checked: not visited for promises.
@@ -118,6 +111,134 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
     out.at.push(decls[w].span.start);
   }
   return out;
+}
+
+/** Resumed from `before` over the same host model and host declarations: its findings are worth taking over. */
+function resumable(before: Placement, p: Placement): boolean {
+  if (!p.since || before.model !== p.model || before.hostDecls.length !== p.hostDecls.length) return false;
+  for (let h = 0; h < p.hostDecls.length; h++) if (before.hostDecls[h] !== p.hostDecls[h]) return false;
+  return true;
+}
+
+/**
+ * The workload findings from the previous ones (see `splitFindings`), in ascending order
+ * of workload: those between the common ends and those whose decisions changed are
+ * checked again; every other workload's are taken over (moved), except that the checks
+ * reading the room left are run again where that room differs.
+ * `same`: the very same decisions (no workload changed, and no room).
+ */
+function resumeFindings(p: Placement, ctx: PromiseContext, reuse: FindingsReuse, same: boolean, promising: readonly number[] | undefined, out: SplitFindings): void {
+  const { decls } = p;
+  const before = reuse.placement;
+  const prev = reuse.split;
+  const n = decls.length;
+  const oldN = before.decls.length;
+  const moved = n - oldN;
+  // The ends: the same declaration objects (`reuse`) with the same specs (`since`).
+  const since = same ? { head: n, tail: n, changed: [] } : p.since!;
+  const head = Math.min(reuse.head, since.head);
+  const tail = Math.min(reuse.tail, since.tail, n - head);
+  const end = n - tail;
+  const changed = since.changed;
+  // The room checks are run again only where the free capacity left differs: the hosts of
+  // that capacity, their groups and migration domains.
+  const room = same ? undefined : roomChanges(before, p, ctx);
+  const checks = room ? (promising ?? decls.map((_, i) => i)) : [];
+  const push = (w: number, found: Finding[] | undefined) => {
+    if (!found) return;
+    out.workloads.push(w);
+    out.findings.push(found);
+    out.at.push(decls[w].span.start);
+  };
+  const fresh = (w: number) => push(w, workloadFindings(p, w, ctx, !ctx.x86 || mayPromise(decls[w])));
+  // The previous entry k at its new index (-1: between the ends, checked again).
+  const newIndex = (k: number) => {
+    const o = prev.workloads[k];
+    return o < head ? o : o >= oldN - tail ? o + moved : -1;
+  };
+  let kw = 0;
+  let kc = 0;
+  let kp = 0;
+  let middle = head < end;
+  for (;;) {
+    while (kw < prev.workloads.length && newIndex(kw) < 0) kw++;
+    while (kc < changed.length && changed[kc] >= head && changed[kc] < end) kc++;
+    while (kp < checks.length && checks[kp] >= head && checks[kp] < end) kp++;
+    let w = Infinity;
+    if (kw < prev.workloads.length) w = newIndex(kw);
+    if (kc < changed.length && changed[kc] < w) w = changed[kc];
+    if (kp < checks.length && checks[kp] < w) w = checks[kp];
+    if (middle && head <= w) {
+      // Between the common ends: new or edited declarations, every one checked.
+      middle = false;
+      for (let i = head; i < end; i++) fresh(i);
+      continue;
+    }
+    if (w === Infinity) break;
+    let found: Finding[] | undefined;
+    if (kw < prev.workloads.length && newIndex(kw) === w) {
+      found = prev.findings[kw];
+      const at = decls[w].span.start;
+      if (at !== prev.at[kw]) shiftFindings(found, at - prev.at[kw]);
+      kw++;
+    }
+    let again = false;
+    if (kc < changed.length && changed[kc] === w) {
+      again = true;
+      kc++;
+    }
+    let check = false;
+    if (kp < checks.length && checks[kp] === w) {
+      check = true;
+      kp++;
+    }
+    if (!again && check && room) {
+      const reads = roomReads(p, w);
+      if (reads & READS_TARGETS && targetsDiffer(before, room.ctx, p, ctx, w, room.domains)) again = true;
+      else if (reads & READS_ROOM && room.touches(p.spec(w)!.group!) && roomDiffers(before, room.ctx, p, ctx, p.spec(w)!.group!)) found = repeak(p, w, ctx, found);
+    }
+    if (again) fresh(w);
+    else push(w, found);
+  }
+}
+
+/** What the room checks compare: the previous placement's context, and the migration domains and groups of the hosts whose free capacity differs. */
+interface RoomChanges {
+  ctx: PromiseContext;
+  domains: Set<string>;
+  touches(g: { id: number }): boolean;
+}
+
+/** The hosts whose free capacity (CPU, memory, storage, GPUs) differs between the two final packings; undefined for none. */
+function roomChanges(before: Placement, p: Placement, ctx: PromiseContext): RoomChanges | undefined {
+  const a = before.packer;
+  const b = p.packer;
+  const m = p.model;
+  let groups: Uint8Array | undefined;
+  const domains = new Set<string>();
+  for (let h = 0; h < p.hostCount; h++) {
+    if (a.free.cpu[h] === b.free.cpu[h] && a.free.mem[h] === b.free.mem[h] && a.free.sto[h] === b.free.sto[h] && a.gpu[h] === b.gpu[h]) continue;
+    groups ??= new Uint8Array(m.groupList.length);
+    for (const { g } of m.hostGroups[h]) if (g < groups.length) groups[g] = 1;
+    domains.add(domainOfHost(p, h, ctx));
+  }
+  if (!groups) return undefined;
+  const touched = groups;
+  // A group made after this was computed is taken as touched.
+  return { ctx: newContext(before, ctx), domains, touches: (g) => g.id >= touched.length || touched[g.id] === 1 };
+}
+
+/** `found` (workload `w`'s previous findings) with its peak check run again: it comes last. */
+function repeak(p: Placement, w: number, ctx: PromiseContext, found: Finding[] | undefined): Finding[] | undefined {
+  let now: Finding | undefined;
+  peakFindings(p, w, ctx, (f) => (now = own(f)));
+  const last = found?.[found.length - 1];
+  const was = last?.ruleId === 'peak-no-fit' ? last : undefined;
+  if (!now && !was) return found;
+  if (now && was && now.message === was.message && now.span.start === was.span.start && now.span.end === was.span.end) return found;
+  const out = was ? found!.slice(0, -1) : (found?.slice() ?? []);
+  if (now) out.push(now);
+  return out.length ? out : undefined;
 }
 
 /** The same decisions, on the same hosts (a resume that changed nothing shares them): every workload's outcome is as it was. */

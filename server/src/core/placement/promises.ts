@@ -47,9 +47,77 @@ export interface PromiseContext {
   targets: Targets;
 }
 
-export function newContext(p: Placement): PromiseContext {
+/** `like`: a context of a placement over the same host model, whose caches of what the model alone decides are shared. */
+export function newContext(p: Placement, like?: PromiseContext): PromiseContext {
+  if (like) return { archs: like.archs, x86: like.x86, rooms: new Map(), sites: like.sites, targets: { bySize: new Map(), domains: like.targets.domains, seen: like.targets.seen, inDomain: like.targets.inDomain } };
   const archs = new Set(p.model.hosts.map((h) => h.arch));
   return { archs, x86: archs.has('x86_64'), rooms: new Map(), sites: new Map(), targets: { bySize: new Map(), domains: [], seen: [], inDomain: new Map() } };
+}
+
+/** `roomReads` bits: the live-migration check reads the room left on the capable hosts of the workload's domains; the peak's, on its group's hosts. */
+export const READS_TARGETS = 1;
+export const READS_ROOM = 2;
+
+/**
+ * Which of workload `w`'s promise checks read the capacity left by the whole placement
+ * (not only its own decisions): with the same spec and decisions, only these can change
+ * when other workloads move.
+ */
+export function roomReads(p: Placement, w: number): number {
+  const s = p.spec(w);
+  if (!s || !s.need || s.blocked) return 0;
+  const decl = p.decls[w];
+  let out = 0;
+  // (With GPUs the live-migration finding reads nothing of the placement.)
+  if (decl.liveMigration === true && s.deploy !== 'container' && !s.gpus) out |= READS_TARGETS;
+  if (decl.scaling && decl.replicas === undefined && decl.scaling.max > decl.scaling.min) out |= READS_ROOM;
+  return out;
+}
+
+/**
+ * Whether workload `w` (the same spec and decisions in both placements, over the same
+ * host model) could find other live-migration targets in `p` than in `before`: the first
+ * two hosts with room in the domain of any of its hosts differ. Only the domains in
+ * `touched` (those of the hosts whose free capacity differs) are compared.
+ */
+export function targetsDiffer(before: Placement, bctx: PromiseContext, p: Placement, ctx: PromiseContext, w: number, touched: ReadonlySet<string>): boolean {
+  const s = p.spec(w)!;
+  const seen = ctx.targets.seen;
+  const count = p.distinctReplicaHosts(w, seen);
+  for (let i = 0; i < count; i++) {
+    const h = seen[i];
+    if (h < 0) continue;
+    const d = domainOf(p, h, ctx.targets.domains);
+    if (!touched.has(d)) continue;
+    const a = roomIn(p, s, d, bySizeOf(ctx.targets, s.roomKey), ctx.targets);
+    const b = roomIn(before, s, d, bySizeOf(bctx.targets, s.roomKey), bctx.targets);
+    if (a.length !== b.length || a.some((x, k) => x !== b[k])) return true;
+  }
+  return false;
+}
+
+/** The migration domain of host `h` (see `domainOf`). */
+export function domainOfHost(p: Placement, h: number, ctx: PromiseContext): string {
+  return domainOf(p, h, ctx.targets.domains);
+}
+
+/** Whether the room left on group `g`'s hosts (what the peak check reads) differs between the two placements. */
+export function roomDiffers(before: Placement, bctx: PromiseContext, p: Placement, ctx: PromiseContext, g: Group): boolean {
+  const a = roomOf(p, g, ctx.rooms);
+  const b = roomOf(before, g, bctx.rooms);
+  return a.cpu !== b.cpu || a.mem !== b.mem;
+}
+
+/** Workload `w`'s peak check alone (the last of its promise checks: see `workloadPromiseFindings`). */
+export function peakFindings(p: Placement, w: number, ctx: PromiseContext, emit: (f: Finding) => void): void {
+  const s = p.spec(w)!;
+  peak(p, p.decls[w], w, s, roomOf(p, s.group!, ctx.rooms), emit);
+}
+
+function bySizeOf(targets: Targets, size: string): Map<string, number[]> {
+  let bySize = targets.bySize.get(size);
+  if (!bySize) targets.bySize.set(size, (bySize = new Map()));
+  return bySize;
 }
 
 /** The promise checks of workload `w` (every one: the caller skips the workloads that `mayPromise` rules out, when `ctx.x86`). */

@@ -56,6 +56,8 @@ export interface Resumed {
   steps: Steps;
   packer: Packer;
   stats: PlacementStats;
+  /** Workloads matched on both sides whose decisions differ (hosts, VMs made, failures or their reason), in step order. */
+  changed: number[];
 }
 
 /**
@@ -70,7 +72,7 @@ export function resume(prev: Core, specs: readonly Spec[], replicas: Int32Array,
     for (let i = 0; i < n && same; i++) same = newToOld[i] === i;
     // Every workload as before, at the same index: the previous decisions are the new ones
     // (they are never changed once made, so they can be shared).
-    if (same) return { steps: prev, packer: fresh(prev.packer), stats: { mode: 'reused', steps: oldOrder.length, resumedAt: oldOrder.length, searched: 0, checked: 0, copied: 0, rolledBack: 0 } };
+    if (same) return { steps: prev, packer: fresh(prev.packer), stats: { mode: 'reused', steps: oldOrder.length, resumedAt: oldOrder.length, searched: 0, checked: 0, copied: 0, rolledBack: 0 }, changed: [] };
   }
   const oldToNew = new Int32Array(prev.specs.length).fill(-1);
   for (let i = 0; i < n; i++) if (newToOld[i] >= 0) oldToNew[newToOld[i]] = i;
@@ -84,7 +86,7 @@ export function resume(prev: Core, specs: readonly Spec[], replicas: Int32Array,
   const stats: PlacementStats = { mode: 'resumed', steps: mNew, resumedAt: p, searched: 0, checked: 0, copied: 0, rolledBack: 0 };
   if (p === mOld && p === mNew) {
     stats.mode = 'reused';
-    return { steps: out, packer: fresh(prev.packer), stats };
+    return { steps: out, packer: fresh(prev.packer), stats, changed: [] };
   }
 
   // The state before step p: the previous final state with the later steps taken out, or
@@ -120,12 +122,12 @@ export function resume(prev: Core, specs: readonly Spec[], replicas: Int32Array,
       // Nothing differs and nothing changed lies ahead: the rest is as before.
       copySteps(prev, j, out, k, mNew - k);
       stats.searched = packer.searched;
-      return { steps: out, packer: fresh(prev.packer), stats };
+      return { steps: out, packer: fresh(prev.packer), stats, changed: walk.changed };
     }
     walk.step(specs, w, j++, k++);
   }
   stats.searched = packer.searched;
-  return { steps: out, packer, stats };
+  return { steps: out, packer, stats, changed: walk.changed };
 }
 
 /** Adds the effects of `prev`'s steps before p to the (empty) packing; returns the replicas added. */
@@ -228,6 +230,8 @@ class Walk {
   private readonly groupD: Int32Array;
   private readonly vmCpu: number;
   private readonly vmMem: number;
+  /** Matched workloads whose decisions differ from their previous ones (`Resumed.changed`). */
+  readonly changed: number[] = [];
 
   constructor(
     private readonly prev: Core,
@@ -386,14 +390,19 @@ class Walk {
       if (hOld >= 0 && hOld !== h) this.touch(hOld);
     }
     out.failed[k] = failed;
-    if (!failed) return;
-    const old = prev.why.get(j);
-    if (!changed && old && this.groupD[g.id] === 0) out.why.set(k, old);
-    else {
-      // The reason for what failed rests on the state of the group's hosts.
-      const why = packer.explain(s, g);
-      out.why.set(k, old && why.kind === old.kind && why.reason === old.reason && why.field === old.field ? old : why);
+    if (failed !== prev.failed[j]) changed = true;
+    if (failed) {
+      const old = prev.why.get(j);
+      if (!changed && old && this.groupD[g.id] === 0) out.why.set(k, old);
+      else {
+        // The reason for what failed rests on the state of the group's hosts.
+        const why = packer.explain(s, g);
+        const same = old && why.kind === old.kind && why.reason === old.reason && why.field === old.field;
+        out.why.set(k, same ? old : why);
+        if (!same) changed = true;
+      }
     }
+    if (changed) this.changed.push(w);
   }
 
   /**
