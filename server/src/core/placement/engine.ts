@@ -155,6 +155,8 @@ export interface PlacementSince {
   tail: number;
   /** Ascending workload indices, within the ends. */
   changed: readonly number[];
+  /** Workloads (ascending) with no replica placed, not blocked: the limits left them none. */
+  stepless: readonly number[];
 }
 
 /** A placement's decisions and, once built, its layout: what the next placement reuses. */
@@ -274,6 +276,7 @@ function compute(
   const special: number[] = [];
   // Matched workloads whose replica count changed (the overall limit moved).
   const recounted: number[] = [];
+  const stepless: number[] = [];
   let budget = MAX_INSTANCES;
   let exact = model.exact;
   for (let i = 0; i < n; i++) {
@@ -284,6 +287,7 @@ function compute(
     const f = flags[i];
     if (f & INEXACT) exact = false;
     if ((f & BLOCKED && r > 0) || w > r) special.push(i);
+    if (r === 0 && w > 0 && !(f & BLOCKED)) stepless.push(i);
     if (newToOld && newToOld[i] >= 0 && prev!.replicas[newToOld[i]] !== r) {
       newToOld[i] = -1;
       recounted.push(i);
@@ -293,7 +297,7 @@ function compute(
   if (resumable && exact) {
     const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
     const changed = recounted.concat(r.changed).sort((x, y) => x - y);
-    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special, since: { head: front, tail: back, changed } };
+    return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special, since: { head: front, tail: back, changed, stepless } };
   }
   const packer = new Packer(model);
   const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));

@@ -8,6 +8,7 @@ import { fieldSpan } from '../recommend';
 import { shiftFindings } from '../parse';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
+import { EPS, type Group } from './model';
 import {
   domainOfHost,
   hostPromiseFindings,
@@ -46,6 +47,8 @@ export interface SplitFindings {
   findings: Finding[][];
   /** Where each such workload started when its findings were made (`span.start`). */
   at: number[];
+  /** At least the largest `scaling.max` of the workloads whose peak is checked (a bound that may only be high). */
+  peakMax: number;
 }
 
 /** What `splitFindings` may take from the previous analysis: its placement and split, and how its workload list maps onto the new one. */
@@ -80,7 +83,7 @@ export function placementFindings(p: Placement, config: Config, failureBudget = 
  * The rest are checked again.
  */
 export function splitFindings(p: Placement, config: Config, failureBudget = Infinity, promising?: readonly number[], reuse?: FindingsReuse): SplitFindings {
-  const out: SplitFindings = { general: [], workloads: [], findings: [], at: [] };
+  const out: SplitFindings = { general: [], workloads: [], findings: [], at: [], peakMax: 0 };
   // Everything here reads the placement directly: building the layout is for its viewers.
   if (!p.hostCount) return out;
   const same = reuse !== undefined && sameDecisions(reuse.placement, p);
@@ -97,6 +100,7 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
   void p.unplaced;
   // Most workloads need x86_64 by default and promise nothing checked: not visited for promises.
   const only = ctx.x86 ? promising : undefined;
+  for (const w of only ?? decls.keys()) out.peakMax = Math.max(out.peakMax, decls[w].scaling?.max ?? 0);
   let c = 0;
   for (let w = 0; w < decls.length; w++) {
     let promise = true;
@@ -142,15 +146,20 @@ function resumeFindings(p: Placement, ctx: PromiseContext, reuse: FindingsReuse,
   const changed = since.changed;
   // The room checks are run again only where the free capacity left differs: the hosts of
   // that capacity, their groups and migration domains.
-  const room = same ? undefined : roomChanges(before, p, ctx);
-  const checks = room ? (promising ?? decls.map((_, i) => i)) : [];
+  out.peakMax = prev.peakMax;
+  const room = same ? undefined : roomChanges(before, p, ctx, prev.peakMax);
+  const checks = room ? room.candidates : [];
   const push = (w: number, found: Finding[] | undefined) => {
     if (!found) return;
     out.workloads.push(w);
     out.findings.push(found);
     out.at.push(decls[w].span.start);
   };
-  const fresh = (w: number) => push(w, workloadFindings(p, w, ctx, !ctx.x86 || mayPromise(decls[w])));
+  const fresh = (w: number) => {
+    const decl = decls[w];
+    if (decl.scaling && decl.scaling.max > out.peakMax) out.peakMax = decl.scaling.max;
+    push(w, workloadFindings(p, w, ctx, !ctx.x86 || mayPromise(decl)));
+  };
   // The previous entry k at its new index (-1: between the ends, checked again).
   const newIndex = (k: number) => {
     const o = prev.workloads[k];
@@ -195,37 +204,102 @@ function resumeFindings(p: Placement, ctx: PromiseContext, reuse: FindingsReuse,
     if (!again && check && room) {
       const reads = roomReads(p, w);
       if (reads & READS_TARGETS && targetsDiffer(before, room.ctx, p, ctx, w, room.domains)) again = true;
-      else if (reads & READS_ROOM && room.touches(p.spec(w)!.group!) && roomDiffers(before, room.ctx, p, ctx, p.spec(w)!.group!)) found = repeak(p, w, ctx, found);
+      else if (reads & READS_ROOM && room.roomChanged(p.spec(w)!.group!.id)) found = repeak(p, w, ctx, found);
     }
     if (again) fresh(w);
     else push(w, found);
   }
 }
 
-/** What the room checks compare: the previous placement's context, and the migration domains and groups of the hosts whose free capacity differs. */
+/** What the room checks compare: the previous placement's context, the migration domains of the hosts whose free capacity differs, and the workloads to check again. */
 interface RoomChanges {
   ctx: PromiseContext;
   domains: Set<string>;
-  touches(g: { id: number }): boolean;
+  /** Whether the room left on group g's hosts differs. */
+  roomChanged(g: number): boolean;
+  /** Ascending: the workloads whose room checks may read what differs. */
+  candidates: number[];
 }
 
-/** The hosts whose free capacity (CPU, memory, storage, GPUs) differs between the two final packings; undefined for none. */
-function roomChanges(before: Placement, p: Placement, ctx: PromiseContext): RoomChanges | undefined {
+/**
+ * What differs in the room left between the two final packings (undefined: nothing), and
+ * the workloads whose room checks may read it, found over the decisions' flat arrays
+ * rather than by visiting each workload: a live-migration check reads only the domains of
+ * its VMs' hosts; a peak check reads its group's room, and whatever that room, fires only
+ * when it holds fewer instances than `scaling.max` (at most `peakMax`).
+ */
+function roomChanges(before: Placement, p: Placement, ctx: PromiseContext, peakMax: number): RoomChanges | undefined {
   const a = before.packer;
   const b = p.packer;
   const m = p.model;
-  let groups: Uint8Array | undefined;
+  const H = p.hostCount;
+  let touchedGroups: Uint8Array | undefined;
+  let inDomain: Uint8Array | undefined;
   const domains = new Set<string>();
-  for (let h = 0; h < p.hostCount; h++) {
+  for (let h = 0; h < H; h++) {
     if (a.free.cpu[h] === b.free.cpu[h] && a.free.mem[h] === b.free.mem[h] && a.free.sto[h] === b.free.sto[h] && a.gpu[h] === b.gpu[h]) continue;
-    groups ??= new Uint8Array(m.groupList.length);
-    for (const { g } of m.hostGroups[h]) if (g < groups.length) groups[g] = 1;
+    touchedGroups ??= new Uint8Array(m.groupList.length);
+    for (const { g } of m.hostGroups[h]) if (g < touchedGroups.length) touchedGroups[g] = 1;
     domains.add(domainOfHost(p, h, ctx));
   }
-  if (!groups) return undefined;
-  const touched = groups;
-  // A group made after this was computed is taken as touched.
-  return { ctx: newContext(before, ctx), domains, touches: (g) => g.id >= touched.length || touched[g.id] === 1 };
+  if (!touchedGroups) return undefined;
+  const touched = touchedGroups;
+  const bctx = newContext(before, ctx);
+  // Per group: 0 not known yet, 1 the same room, 2 another room.
+  const state = new Uint8Array(m.groupList.length);
+  const roomChanged = (g: number): boolean => {
+    // A group made after the hosts were read is taken as changed.
+    if (g >= touched.length) return true;
+    if (!touched[g]) return false;
+    if (!state[g]) state[g] = roomDiffers(before, bctx, p, ctx, m.groupList[g]) ? 2 : 1;
+    return state[g] === 2;
+  };
+  // Hosts in a domain that differs.
+  inDomain = new Uint8Array(H);
+  for (let h = 0; h < H; h++) if (domains.has(domainOfHost(p, h, ctx))) inDomain[h] = 1;
+  const core = p.carry.core;
+  const { order, start, host, group, kind, cpu, mem } = core;
+  const oldRooms = bctx.rooms;
+  const candidates: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    const g = group[k];
+    if (roomChanged(g)) {
+      if (g >= touched.length) {
+        candidates.push(order[k]);
+        continue;
+      }
+      // The peak check fires only for fewer instances' room than `scaling.max` (≤ peakMax) in one of the two placements.
+      const group = m.groupList[g];
+      const now = roomOfGroup(ctx.rooms, group);
+      const was = roomOfGroup(oldRooms, group);
+      if (fits(now, cpu[k], mem[k]) < peakMax || fits(was, cpu[k], mem[k]) < peakMax) {
+        candidates.push(order[k]);
+        continue;
+      }
+    }
+    // Live migration: a VM (not a container) on a host of a domain that differs.
+    if (kind[k] === 0) continue;
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const h = host[i];
+      if (h >= 0 && inDomain[h]) {
+        candidates.push(order[k]);
+        break;
+      }
+    }
+  }
+  for (const w of p.since?.stepless ?? []) candidates.push(w);
+  candidates.sort((x, y) => x - y);
+  return { ctx: bctx, domains, roomChanged, candidates };
+}
+
+/** The room of group g as `roomDiffers` computed it (it has, for a group that `roomChanged`). */
+function roomOfGroup(rooms: PromiseContext['rooms'], g: Group): { cpu: number; mem: number } {
+  return rooms.get(g)!;
+}
+
+/** How many instances of this size the room holds, as the peak check counts them. */
+function fits(room: { cpu: number; mem: number }, cpu: number, mem: number): number {
+  return Math.min(cpu > 0 ? Math.floor((room.cpu + EPS) / cpu) : Infinity, mem > 0 ? Math.floor((room.mem + EPS) / mem) : Infinity);
 }
 
 /** `found` (workload `w`'s previous findings) with its peak check run again: it comes last. */

@@ -15,7 +15,7 @@
 // and every host outside D passes or fails exactly as before, with the same key. When D
 // is empty and nothing changed lies ahead, the rest of the previous placement is the new one.
 
-import type { Spec } from './model';
+import { EPS, type Spec } from './model';
 import { Packer } from './packer';
 import { type Core, type PlacementStats, type Steps, newSteps } from './state';
 
@@ -228,6 +228,13 @@ class Walk {
   private readonly d: number[] = [];
   /** Per group: how many of its hosts are in D. */
   private readonly groupD: Int32Array;
+  /**
+   * Per group: its hosts in D with each one's position in the group (what `decide` reads,
+   * without looking for it), most free CPU first: a replica is compared only with the
+   * hosts that have its CPU free (most hosts of D are full, and fail for it as before).
+   */
+  private readonly dOf: (number[] | undefined)[];
+  private readonly dPosOf: (number[] | undefined)[];
   private readonly vmCpu: number;
   private readonly vmMem: number;
   /** Matched workloads whose decisions differ from their previous ones (`Resumed.changed`). */
@@ -250,6 +257,8 @@ class Walk {
     this.inD = new Uint8Array(H);
     this.dPos = new Int32Array(H);
     this.groupD = new Int32Array(m.groupList.length);
+    this.dOf = new Array(m.groupList.length);
+    this.dPosOf = new Array(m.groupList.length);
     this.vmCpu = m.vmOv.cpu;
     this.vmMem = m.vmOv.mem;
   }
@@ -306,13 +315,32 @@ class Walk {
         else for (let i = 0; i < a.length && !differs; i++) differs = a[i] !== b[i];
       }
     }
-    if (differs === (this.inD[h] === 1)) return;
+    if (differs === (this.inD[h] === 1)) {
+      // Still in D, with less CPU free than before (it only falls): moved down its lists.
+      if (differs) this.sink(h);
+      return;
+    }
     const groups = this.prev.model.hostGroups[h];
     if (differs) {
       this.inD[h] = 1;
       this.dPos[h] = this.d.length;
       this.d.push(h);
-      for (const { g } of groups) if (g < this.groupD.length) this.groupD[g]++;
+      const c = free.cpu[h];
+      for (const { g, pos } of groups) {
+        if (g >= this.groupD.length) continue;
+        this.groupD[g]++;
+        const list = (this.dOf[g] ??= []);
+        const at = (this.dPosOf[g] ??= []);
+        let i = list.length;
+        list.push(h);
+        at.push(pos);
+        for (; i > 0 && free.cpu[list[i - 1]] < c; i--) {
+          list[i] = list[i - 1];
+          at[i] = at[i - 1];
+        }
+        list[i] = h;
+        at[i] = pos;
+      }
     } else {
       this.inD[h] = 0;
       const last = this.d.pop()!;
@@ -320,7 +348,34 @@ class Walk {
         this.d[this.dPos[h]] = last;
         this.dPos[last] = this.dPos[h];
       }
-      for (const { g } of groups) if (g < this.groupD.length) this.groupD[g]--;
+      for (const { g } of groups) {
+        if (g >= this.groupD.length) continue;
+        this.groupD[g]--;
+        const list = this.dOf[g]!;
+        const at = this.dPosOf[g]!;
+        const i = list.indexOf(h);
+        list.splice(i, 1);
+        at.splice(i, 1);
+      }
+    }
+  }
+
+  /** Host h (in D) has less CPU free: restores the order of its groups' lists. */
+  private sink(h: number): void {
+    const cpu = this.packer.free.cpu;
+    const c = cpu[h];
+    for (const { g } of this.prev.model.hostGroups[h]) {
+      if (g >= this.groupD.length) continue;
+      const list = this.dOf[g]!;
+      const at = this.dPosOf[g]!;
+      let i = list.indexOf(h);
+      const pos = at[i];
+      for (; i + 1 < list.length && cpu[list[i + 1]] > c; i++) {
+        list[i] = list[i + 1];
+        at[i] = at[i + 1];
+      }
+      list[i] = h;
+      at[i] = pos;
     }
   }
 
@@ -428,10 +483,17 @@ class Walk {
       // may come first now, and only a search knows which.
       if (packer.load[hOld] === 0 && this.oldLoad[hOld] > 0) return UNKNOWN;
     }
-    for (const h of this.d) {
+    // The group's hosts in D, most free CPU first: from the first without room for it, none has.
+    const list = this.dOf[g.id];
+    if (!list) return best;
+    const at = this.dPosOf[g.id]!;
+    const cpu = packer.free.cpu;
+    const need = s.cpu - EPS;
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i];
+      if (cpu[h] < need) break;
       if (h === hOld) continue;
-      const pos = posIn(hostGroups[h], g.id);
-      if (pos < 0) continue;
+      const pos = at[i];
       const key = packer.keyOf(g, h, pos);
       if (key < 0) continue;
       const lo = packer.keyLo;
