@@ -36,8 +36,14 @@ function fleet(seed: number, files: number, perFile: number, hosts: number): Map
       lines.push(`    cpu: ${[16, 24, 32][(seed + i) % 3]}`, `    memory: ${[64, 128, 256][(seed + 2 * i) % 3]}Gi`, `    site: ${i % 4 === 3 ? 'b' : 'a'}`);
     }
     ws.set(HOSTS, lines.join('\n') + '\n');
-    // Every workload asks for live migration (those placed as VMs are checked).
-    for (const [f, t] of ws) if (f !== HOSTS) ws.set(f, t.replaceAll('liveMigration: false', 'liveMigration: true'));
+    // Every workload asks for live migration (those placed as VMs are checked), and every
+    // fourth is a VM pinned to the first host, more than it holds (host-over-capacity).
+    for (const [f, t] of ws) {
+      if (f === HOSTS) continue;
+      let k = 0;
+      const pinned = t.replace(/^( {2}- name: \S+\n)/gm, (line: string) => (k++ % 4 === 0 ? `${line}    host: hv-1\n    deploy: vm\n` : line));
+      ws.set(f, pinned.replaceAll('liveMigration: false', 'liveMigration: true'));
+    }
   }
   return ws;
 }
@@ -112,7 +118,8 @@ function applyEdit(ws: Map<string, string>, e: Edit): string {
       block = setKey(block, '    ', 'deploy', pick(['vm', 'container', 'container-in-vm'], e.value));
       break;
     case 'pin':
-      block = e.value % 3 === 0 ? setKey(block, '    ', 'hosts', `[${pick(hostNames, e.value)}, ${pick(hostNames, e.value + 1)}]`) : setKey(block, '    ', 'host', pick(hostNames, e.value));
+      // Mostly to the first hosts, which then run out of room for what is pinned there.
+      block = e.value % 3 === 0 ? setKey(block, '    ', 'hosts', `[${pick(hostNames, e.value)}, ${pick(hostNames, e.value + 1)}]`) : setKey(block, '    ', 'host', pick(hostNames.slice(0, 2), e.value));
       break;
     case 'remove':
       block = '';
@@ -177,7 +184,7 @@ describe('placement findings taken over after an edit equal a fresh analysis', (
     // The runs reached the resumed path, and the edits changed what the room checks and
     // the decisions say (else this test could not fail where it matters).
     assert.ok(modes.has('resumed'), `modes: ${[...modes].join(', ')}`);
-    for (const rule of ['no-fit', 'single-point-of-failure', 'peak-no-fit', 'live-migration-no-target']) assert.ok(changedRules.has(rule), `no edit changed a ${rule} finding: ${[...changedRules].join(', ')}`);
+    for (const rule of ['no-fit', 'single-point-of-failure', 'peak-no-fit', 'live-migration-no-target', 'host-over-capacity']) assert.ok(changedRules.has(rule), `no edit changed a ${rule} finding: ${[...changedRules].join(', ')}`);
   });
 
   it('with the host-failure check on', () => {

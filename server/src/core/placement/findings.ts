@@ -89,9 +89,12 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
   const same = reuse !== undefined && sameDecisions(reuse.placement, p);
   // The same decisions, hosts and workload names: the host findings are as before (the
   // failure check's aside, which goes on from where its budget stopped it).
-  out.general = same && !failureCheck(config) && sameNames(reuse.placement, p, reuse.head, reuse.tail) ? reuse.split.general : generalFindings(p, config, failureBudget);
+  const resumed = reuse !== undefined && (same || resumable(reuse.placement, p));
+  // Or the same hosts, and no pinned workload changed (the host findings read only the pinned ones).
+  const keep = !failureCheck(config) && ((same && sameNames(reuse.placement, p, reuse.head, reuse.tail)) || (resumed && samePinned(reuse.placement, p, reuse)));
+  out.general = keep ? reuse!.split.general : generalFindings(p, config, failureBudget);
   const ctx = newContext(p);
-  if (reuse && (same || resumable(reuse.placement, p))) {
+  if (reuse && resumed) {
     resumeFindings(p, ctx, reuse, same, promising, out);
     return out;
   }
@@ -115,6 +118,22 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
     out.at.push(decls[w].span.start);
   }
   return out;
+}
+
+/**
+ * Resumed from `before` (`resumable`), with no pinned workload among those that changed,
+ * nor between the common ends on either side: every pinned workload is the same
+ * declaration with the same decisions, and so are the host findings (`overPinned`).
+ */
+function samePinned(before: Placement, p: Placement, reuse: FindingsReuse): boolean {
+  const since = p.since;
+  if (!since) return false;
+  const head = Math.min(reuse.head, since.head);
+  const tail = Math.min(reuse.tail, since.tail, p.decls.length - head);
+  for (const w of since.changed) if (p.spec(w)?.pins) return false;
+  for (let w = head; w < p.decls.length - tail; w++) if (p.decls[w].pins.length || p.spec(w)?.pins) return false;
+  for (let w = head; w < before.decls.length - tail; w++) if (before.decls[w].pins.length || before.spec(w)?.pins) return false;
+  return true;
 }
 
 /** Resumed from `before` over the same host model and host declarations: its findings are worth taking over. */
@@ -244,7 +263,7 @@ function roomChanges(before: Placement, p: Placement, ctx: PromiseContext, peakM
   }
   if (!touchedGroups) return undefined;
   const touched = touchedGroups;
-  const bctx = newContext(before, ctx);
+  const bctx = newContext(before);
   // Per group: 0 not known yet, 1 the same room, 2 another room.
   const state = new Uint8Array(m.groupList.length);
   const roomChanged = (g: number): boolean => {

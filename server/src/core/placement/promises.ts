@@ -7,7 +7,7 @@
 import type { Finding, HostDecl, Span, WorkloadDecl } from '../types';
 import type { Placement } from './engine';
 import type { FileFinding } from './findings';
-import { EPS, type Group, type HostInfo, capableHosts, eligible, list, ociOs, type Spec } from './model';
+import { EPS, type Group, type HostInfo, type HostModel, capableHosts, eligible, list, ociOs, type Spec } from './model';
 
 /**
  * Whether a workload's declaration makes any promise checked here, on the default
@@ -47,11 +47,20 @@ export interface PromiseContext {
   targets: Targets;
 }
 
-/** `like`: a context of a placement over the same host model, whose caches of what the model alone decides are shared. */
-export function newContext(p: Placement, like?: PromiseContext): PromiseContext {
-  if (like) return { archs: like.archs, x86: like.x86, rooms: new Map(), sites: like.sites, targets: { bySize: new Map(), domains: like.targets.domains, seen: like.targets.seen, inDomain: like.targets.inDomain } };
-  const archs = new Set(p.model.hosts.map((h) => h.arch));
-  return { archs, x86: archs.has('x86_64'), rooms: new Map(), sites: new Map(), targets: { bySize: new Map(), domains: [], seen: [], inDomain: new Map() } };
+/**
+ * What the context holds that the host model alone decides (architectures, each group's
+ * sites and capable hosts per domain, each host's domain): made once per model, and
+ * shared by the analyses while the hosts stay the same.
+ */
+const byModel = new WeakMap<HostModel, Pick<PromiseContext, 'archs' | 'x86' | 'sites'> & Pick<Targets, 'domains' | 'inDomain'>>();
+
+export function newContext(p: Placement): PromiseContext {
+  let m = byModel.get(p.model);
+  if (!m) {
+    const archs = new Set(p.model.hosts.map((h) => h.arch));
+    byModel.set(p.model, (m = { archs, x86: archs.has('x86_64'), sites: new Map(), domains: [], inDomain: new Map() }));
+  }
+  return { archs: m.archs, x86: m.x86, rooms: new Map(), sites: m.sites, targets: { bySize: new Map(), domains: m.domains, seen: [], inDomain: m.inDomain } };
 }
 
 /** `roomReads` bits: the live-migration check reads the room left on the capable hosts of the workload's domains; the peak's, on its group's hosts. */

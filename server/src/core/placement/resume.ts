@@ -193,15 +193,32 @@ function mergeOrder(specs: readonly Spec[], replicas: Int32Array, newToOld: Int3
   added.sort(cmp);
   const order = new Int32Array(oldOrder.length + added.length);
   const from = new Int32Array(order.length);
+  // Where each added workload goes: before the first matched previous step that compares
+  // after it (a binary search: the matched steps keep their order, so they are sorted),
+  // rather than a comparison (a read of two specs) per step.
+  const at = new Int32Array(added.length);
+  let lo = 0;
+  for (let a = 0; a < added.length; a++) {
+    let hi = oldOrder.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      // The first matched step from mid on (unmatched ones are few: the removed workloads).
+      let k = mid;
+      while (k < hi && oldToNew[oldOrder[k]] < 0) k++;
+      if (k === hi || cmp(added[a], oldToNew[oldOrder[k]]) < 0) hi = mid;
+      else lo = k + 1;
+    }
+    at[a] = lo;
+  }
   let m = 0;
   let a = 0;
   for (let k = 0; k < oldOrder.length; k++) {
-    const i = oldToNew[oldOrder[k]];
-    if (i < 0) continue;
-    while (a < added.length && cmp(added[a], i) < 0) {
+    while (a < added.length && at[a] <= k) {
       from[m] = -1;
       order[m++] = added[a++];
     }
+    const i = oldToNew[oldOrder[k]];
+    if (i < 0) continue;
     from[m] = k;
     order[m++] = i;
   }
