@@ -8,7 +8,7 @@ import { fieldSpan } from '../recommend';
 import { shiftFindings } from '../parse';
 import type { Finding, Fix, WorkloadDecl, YEntry } from '../types';
 import { type FailureSweep, list, type Placement } from './engine';
-import { EPS, type Group } from './model';
+import { EPS } from './model';
 import {
   domainOfHost,
   hostPromiseFindings,
@@ -278,23 +278,32 @@ function roomChanges(before: Placement, p: Placement, ctx: PromiseContext, peakM
   for (let h = 0; h < H; h++) if (domains.has(domainOfHost(p, h, ctx))) inDomain[h] = 1;
   const core = p.carry.core;
   const { order, start, host, group, kind, cpu, mem } = core;
-  const oldRooms = bctx.rooms;
   const candidates: number[] = [];
+  // Per group, decided once: the room now and before, when it changed (read per step below).
+  const G = touched.length;
+  const known = new Uint8Array(G);
+  const rooms = new Float64Array(4 * G);
   for (let k = 0; k < order.length; k++) {
     const g = group[k];
-    if (roomChanged(g)) {
-      if (g >= touched.length) {
-        candidates.push(order[k]);
-        continue;
+    if (g >= G) {
+      candidates.push(order[k]);
+      continue;
+    }
+    if (!known[g]) {
+      known[g] = roomChanged(g) ? 2 : 1;
+      if (known[g] === 2) {
+        const now = ctx.rooms.get(m.groupList[g])!;
+        const was = bctx.rooms.get(m.groupList[g])!;
+        rooms[4 * g] = now.cpu;
+        rooms[4 * g + 1] = now.mem;
+        rooms[4 * g + 2] = was.cpu;
+        rooms[4 * g + 3] = was.mem;
       }
-      // The peak check fires only for fewer instances' room than `scaling.max` (≤ peakMax) in one of the two placements.
-      const group = m.groupList[g];
-      const now = roomOfGroup(ctx.rooms, group);
-      const was = roomOfGroup(oldRooms, group);
-      if (fits(now, cpu[k], mem[k]) < peakMax || fits(was, cpu[k], mem[k]) < peakMax) {
-        candidates.push(order[k]);
-        continue;
-      }
+    }
+    // The peak check fires only for fewer instances' room than `scaling.max` (≤ peakMax) in one of the two placements.
+    if (known[g] === 2 && (fits(rooms[4 * g], rooms[4 * g + 1], cpu[k], mem[k]) < peakMax || fits(rooms[4 * g + 2], rooms[4 * g + 3], cpu[k], mem[k]) < peakMax)) {
+      candidates.push(order[k]);
+      continue;
     }
     // Live migration: a VM (not a container) on a host of a domain that differs.
     if (kind[k] === 0) continue;
@@ -311,14 +320,9 @@ function roomChanges(before: Placement, p: Placement, ctx: PromiseContext, peakM
   return { ctx: bctx, domains, roomChanged, candidates };
 }
 
-/** The room of group g as `roomDiffers` computed it (it has, for a group that `roomChanged`). */
-function roomOfGroup(rooms: PromiseContext['rooms'], g: Group): { cpu: number; mem: number } {
-  return rooms.get(g)!;
-}
-
 /** How many instances of this size the room holds, as the peak check counts them. */
-function fits(room: { cpu: number; mem: number }, cpu: number, mem: number): number {
-  return Math.min(cpu > 0 ? Math.floor((room.cpu + EPS) / cpu) : Infinity, mem > 0 ? Math.floor((room.mem + EPS) / mem) : Infinity);
+function fits(roomCpu: number, roomMem: number, cpu: number, mem: number): number {
+  return Math.min(cpu > 0 ? Math.floor((roomCpu + EPS) / cpu) : Infinity, mem > 0 ? Math.floor((roomMem + EPS) / mem) : Infinity);
 }
 
 /** `found` (workload `w`'s previous findings) with its peak check run again: it comes last. */
