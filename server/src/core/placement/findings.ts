@@ -15,6 +15,7 @@ import {
   mayPromise,
   newContext,
   peakFindings,
+  type ModelContext,
   type PromiseContext,
   READS_ROOM,
   READS_TARGETS,
@@ -49,6 +50,8 @@ export interface SplitFindings {
   at: number[];
   /** At least the largest `scaling.max` of the workloads whose peak is checked (a bound that may only be high). */
   peakMax: number;
+  /** What the promise checks learnt of the host model (the next analysis reuses it over the same model). */
+  models?: ModelContext;
 }
 
 /** What `splitFindings` may take from the previous analysis: its placement and split, and how its workload list maps onto the new one. */
@@ -93,7 +96,8 @@ export function splitFindings(p: Placement, config: Config, failureBudget = Infi
   // Or the same hosts, and no pinned workload changed (the host findings read only the pinned ones).
   const keep = !failureCheck(config) && ((same && sameNames(reuse.placement, p, reuse.head, reuse.tail)) || (resumed && samePinned(reuse.placement, p, reuse)));
   out.general = keep ? reuse!.split.general : generalFindings(p, config, failureBudget);
-  const ctx = newContext(p);
+  const ctx = newContext(p, reuse?.split.models);
+  out.models = ctx.models;
   if (reuse && resumed) {
     resumeFindings(p, ctx, reuse, same, promising, out);
     return out;
@@ -263,7 +267,7 @@ function roomChanges(before: Placement, p: Placement, ctx: PromiseContext, peakM
   }
   if (!touchedGroups) return undefined;
   const touched = touchedGroups;
-  const bctx = newContext(before);
+  const bctx = newContext(before, ctx.models);
   // Per group: 0 not known yet, 1 the same room, 2 another room.
   const state = new Uint8Array(m.groupList.length);
   const roomChanged = (g: number): boolean => {

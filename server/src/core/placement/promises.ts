@@ -45,22 +45,32 @@ export interface PromiseContext {
   rooms: Map<Group, { cpu: number; mem: number }>;
   sites: Map<Group, Set<string>>;
   targets: Targets;
+  /** Its part that the host model alone decides, for the next analysis. */
+  models: ModelContext;
 }
 
 /**
- * What the context holds that the host model alone decides (architectures, each group's
- * sites and capable hosts per domain, each host's domain): made once per model, and
- * shared by the analyses while the hosts stay the same.
+ * What a context holds that the host model alone decides (architectures, each group's
+ * sites and capable hosts per domain, each host's domain): made once per model and
+ * handed from one analysis to the next (`SplitFindings.models`) while the hosts stay the same.
  */
-const byModel = new WeakMap<HostModel, Pick<PromiseContext, 'archs' | 'x86' | 'sites'> & Pick<Targets, 'domains' | 'inDomain'>>();
+export interface ModelContext {
+  model: HostModel;
+  archs: Set<string>;
+  x86: boolean;
+  sites: Map<Group, Set<string>>;
+  domains: string[];
+  inDomain: Map<Group, Map<string, number[]>>;
+}
 
-export function newContext(p: Placement): PromiseContext {
-  let m = byModel.get(p.model);
-  if (!m) {
+/** `known`: the model context of an earlier analysis, used when its model is this placement's. */
+export function newContext(p: Placement, known?: ModelContext): PromiseContext {
+  let m = known;
+  if (!m || m.model !== p.model) {
     const archs = new Set(p.model.hosts.map((h) => h.arch));
-    byModel.set(p.model, (m = { archs, x86: archs.has('x86_64'), sites: new Map(), domains: [], inDomain: new Map() }));
+    m = { model: p.model, archs, x86: archs.has('x86_64'), sites: new Map(), domains: [], inDomain: new Map() };
   }
-  return { archs: m.archs, x86: m.x86, rooms: new Map(), sites: m.sites, targets: { bySize: new Map(), domains: m.domains, seen: [], inDomain: m.inDomain } };
+  return { archs: m.archs, x86: m.x86, rooms: new Map(), sites: m.sites, targets: { bySize: new Map(), domains: m.domains, seen: [], inDomain: m.inDomain }, models: m };
 }
 
 /** `roomReads` bits: the live-migration check reads the room left on the capable hosts of the workload's domains; the peak's, on its group's hosts. */
