@@ -164,7 +164,9 @@ export async function runCheck(opts: CheckOptions, io: CheckIo): Promise<number>
     summary = head.summary;
   } else {
     // The text report shows each verdict's factors; SARIF and --quiet show no verdicts.
-    const report = buildReport(parsed, analysis, display, meta, { explain: opts.format === 'text' && !opts.quiet });
+    // Only the text report without --quiet shows the workloads: the others just count them.
+    const shown = opts.format === 'text' && !opts.quiet;
+    const report = buildReport(parsed, analysis, display, meta, { explain: shown, workloads: shown });
     if (fixed) report.fixed = fixed;
     io.stdout.write(render(report, opts, io));
     summary = report.summary;

@@ -91,6 +91,11 @@ export interface ReportConstraint {
 export interface ReportOptions {
   /** Each workload's factors and constraints (`--explain`; the text report always shows them). */
   explain: boolean;
+  /**
+   * False when nothing shows the workloads' entries (`--quiet`, SARIF): they are only
+   * counted in the summary, and `workloads` is left empty.
+   */
+  workloads?: boolean;
 }
 
 export interface Summary {
@@ -224,6 +229,17 @@ export function* reportWorkloads(files: readonly ParsedFile[], analysis: Analysi
   }
 }
 
+/** Counts in `summary` the workloads `reportWorkloads` would list, without making their entries. */
+export function countWorkloads(files: readonly ParsedFile[], analysis: Analysis, summary: Summary): void {
+  const known = new Set(files.map((f) => f.file));
+  for (const w of analysis.fleet.workloads) {
+    const rec = analysis.recommendations.get(w);
+    if (!rec || !known.has(w.file)) continue;
+    summary.workloads++;
+    summary.verdicts[rec.verdict ?? 'none']++;
+  }
+}
+
 /** The whole report as one object (the text and SARIF outputs, and tests). */
 export function buildReport(
   files: readonly ParsedFile[],
@@ -233,6 +249,8 @@ export function buildReport(
   opts: ReportOptions = { explain: true },
 ): Report {
   const head = reportHead(files, analysis, display, meta);
-  const workloads = [...reportWorkloads(files, analysis, display, head.summary, opts)];
+  let workloads: ReportWorkload[] = [];
+  if (opts.workloads === false) countWorkloads(files, analysis, head.summary);
+  else workloads = [...reportWorkloads(files, analysis, display, head.summary, opts)];
   return { version: head.version, tool: head.tool, config: head.config, files: head.files, diagnostics: head.diagnostics, workloads, summary: head.summary };
 }

@@ -10,9 +10,16 @@
 
 import type { Span, YEntry, YMap, YNode, YScalar, YSeq } from './types';
 
-/** Characters this reader does not take on: controls, tabs, a CR not before LF, BOM, separators, surrogates. */
+/** Characters this reader does not take on: controls, tabs, BOM, separators, surrogates (and a CR not before LF: `LONE_CR`). */
 // eslint-disable-next-line no-control-regex
-const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]|\r(?!\n)/;
+const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+/** Apart from the class above: a test with one alternative of each is several times slower (irregexp scans a class alone fast). */
+const LONE_CR = /\r(?!\n)/;
+
+/** Shared by every tree without anchors: never written to (a reader makes its own map at its first anchor). */
+const NO_ANCHORS: ReadonlyMap<string, YNode> = new Map();
+/** Shared by every tree without suppression comments: never written to. */
+const NO_COMMENTS: Span[] = Object.freeze([]) as unknown as Span[];
 
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -25,7 +32,7 @@ export interface FastTree {
   /** The spans of its comments that hold `SUPPRESSION_MARK`. */
   comments: Span[];
   /** Its anchored nodes by name (the last of each name). */
-  anchors: Map<string, YNode>;
+  anchors: ReadonlyMap<string, YNode>;
   /** How many nodes its aliases expanded to. */
   aliasNodes: number;
   /** Whether an alias named an anchor of `outer`. */
@@ -40,7 +47,7 @@ export interface FastTree {
  * for aliases that name no anchor of the text itself.
  */
 export function fastTree(text: string, base: number, outer?: ReadonlyMap<string, YNode>): FastTree | undefined {
-  if (UNSUPPORTED.test(text)) return undefined;
+  if (UNSUPPORTED.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
   try {
     const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
     const root = reader.document().root;
@@ -82,9 +89,11 @@ class Reader {
   private atEnd = false;
   private depth = 0;
   /** The comments that hold `SUPPRESSION_MARK`, in text order, when `wantComments`. */
-  readonly comments: Span[] = [];
-  /** Anchored nodes by name (the last one so far wins), and the nodes aliases have copied. */
-  readonly anchors = new Map<string, YNode>();
+  comments: Span[] = NO_COMMENTS;
+  /** Anchored nodes by name (the last one so far wins), and the nodes aliases have copied. A piece of a descriptor seldom has any: made at the first. */
+  anchors: ReadonlyMap<string, YNode> = NO_ANCHORS;
+  /** Where the last `value` ended (returned through a field: a pair per scalar was most of the reader's garbage). */
+  private after = 0;
   aliasNodes = 0;
   usedOuter = false;
   /** The longest run of spaces and dashes that opens a line, over every line `seek` passed. */
@@ -101,7 +110,9 @@ class Reader {
 
   /** A comment from `hash` to `end` (the line's end, before any CR). */
   private comment(hash: number, end: number): void {
-    if (this.wantComments && this.t.slice(hash, end).includes(SUPPRESSION_MARK)) this.comments.push(this.span(hash, end));
+    if (!this.wantComments || !this.t.slice(hash, end).includes(SUPPRESSION_MARK)) return;
+    if (this.comments === NO_COMMENTS) this.comments = [];
+    this.comments.push(this.span(hash, end));
   }
 
   document(): { root: YNode | null } {
@@ -284,8 +295,8 @@ class Reader {
 
   /** A scalar or flow collection at `p` that must end the line (a comment may follow). */
   private inlineValue(p: number): YNode {
-    const [node, after] = this.value(p, false);
-    this.lineRest(after);
+    const node = this.value(p, false);
+    this.lineRest(this.after);
     return node;
   }
 
@@ -299,8 +310,8 @@ class Reader {
     fail();
   }
 
-  /** A scalar or flow collection starting at `p`; returns it and where it ends. */
-  private value(p: number, inFlow: boolean): [YNode, number] {
+  /** A scalar or flow collection starting at `p`; returns it, and sets `after` to where it ends. */
+  private value(p: number, inFlow: boolean): YNode {
     const t = this.t;
     const c = t.charCodeAt(p);
     if (c === 34 /* " */ || c === 39 /* ' */) {
@@ -310,7 +321,8 @@ class Reader {
       if (c === 34 && body.includes('\\')) fail();
       if (c === 39 && t.charCodeAt(close + 1) === 39) fail();
       const node: YScalar = { kind: 'scalar', span: this.span(p, close + 1), value: body, quoted: true };
-      return [node, close + 1];
+      this.after = close + 1;
+      return node;
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++this.depth > MAX_NESTING) fail();
@@ -340,7 +352,8 @@ class Reader {
     }
     const raw = t.slice(p, end);
     const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: resolvePlain(raw), quoted: false };
-    return [node, end];
+    this.after = end;
+    return node;
   }
 
   /** The name of an anchor or alias whose indicator is at `p`: letters, digits, `_`, `-`, then a space or the line's end. */
@@ -356,13 +369,14 @@ class Reader {
   }
 
   /** `&name value` on one line: the value (its span without the anchor), remembered by name. */
-  private anchored(p: number): [YNode, number] {
+  private anchored(p: number): YNode {
     const end = this.nameAfter(p);
     const q = this.skipSpaces(end);
     const c = this.t.charCodeAt(q);
     if (q === this.eol || c === 38 || c === 42 || c === HASH) fail();
     const r = this.value(q, false);
-    this.anchors.set(this.t.slice(p + 1, end), r[0]);
+    if (this.anchors === NO_ANCHORS) this.anchors = new Map();
+    (this.anchors as Map<string, YNode>).set(this.t.slice(p + 1, end), r);
     return r;
   }
 
@@ -370,7 +384,7 @@ class Reader {
    * `*name`: a copy of the anchored node with the alias's span everywhere, as the library
    * path expands it; past the alias budget, the library path refuses the document.
    */
-  private alias(p: number): [YNode, number] {
+  private alias(p: number): YNode {
     const end = this.nameAfter(p);
     const name = this.t.slice(p + 1, end);
     let target = this.anchors.get(name);
@@ -381,7 +395,8 @@ class Reader {
     if (!target) fail();
     this.aliasNodes += countNodes(target);
     if (this.aliasNodes > ALIAS_NODE_BUDGET) fail();
-    return [copyWithSpan(target, this.span(p, end)), end];
+    this.after = end;
+    return copyWithSpan(target, this.span(p, end));
   }
 
   private skipSpaces(i: number): number {
@@ -389,16 +404,15 @@ class Reader {
     return i;
   }
 
-  private flowSeq(open: number): [YSeq, number] {
+  private flowSeq(open: number): YSeq {
     const t = this.t;
     const items: YNode[] = [];
     let i = this.skipSpaces(open + 1);
     if (t.charCodeAt(i) !== 93) {
       for (;;) {
         if (i >= this.eol) fail();
-        const [item, after] = this.value(i, true);
-        items.push(item);
-        i = this.skipSpaces(after);
+        items.push(this.value(i, true));
+        i = this.skipSpaces(this.after);
         const c = t.charCodeAt(i);
         if (i >= this.eol) fail();
         if (c === 93) break;
@@ -407,10 +421,11 @@ class Reader {
         if (i >= this.eol || t.charCodeAt(i) === 93) fail();
       }
     }
-    return [{ kind: 'seq', span: this.span(open, i + 1), flow: true, items }, i + 1];
+    this.after = i + 1;
+    return { kind: 'seq', span: this.span(open, i + 1), flow: true, items };
   }
 
-  private flowMap(open: number): [YMap, number] {
+  private flowMap(open: number): YMap {
     const t = this.t;
     const entries: YEntry[] = [];
     let i = this.skipSpaces(open + 1);
@@ -431,9 +446,9 @@ class Reader {
         i = this.skipSpaces(i + 1);
         const v = t.charCodeAt(i);
         if (i >= this.eol || v === 44 || v === 125) fail();
-        const [value, after] = this.value(i, true);
+        const value = this.value(i, true);
         entries.push({ key: String(resolvePlain(keyText)), keySpan, value, colonEnd: keySpan.end + 1 });
-        i = this.skipSpaces(after);
+        i = this.skipSpaces(this.after);
         const c = t.charCodeAt(i);
         if (i >= this.eol) fail();
         if (c === 125) break;
@@ -442,7 +457,8 @@ class Reader {
         if (i >= this.eol || t.charCodeAt(i) === 125) fail();
       }
     }
-    return [{ kind: 'map', span: this.span(open, i + 1), flow: true, entries }, i + 1];
+    this.after = i + 1;
+    return { kind: 'map', span: this.span(open, i + 1), flow: true, entries };
   }
 }
 

@@ -320,13 +320,14 @@ function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string,
   let piece = claim(old);
   if (!piece) {
     const text = source.slice(s.start, s.end);
-    const key = s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
+    // Without a cache a piece is never looked up again: no key.
+    const key = !cache ? '' : s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
     piece = claim(cache?.map.get(key));
     if (!piece) {
       if (cache) cache.misses++;
-      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env);
+      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env, cache !== undefined);
       piece = { key, start: s.start, end: s.end, result, used: g.gen };
-      g.parsedNow.push(piece);
+      if (cache) g.parsedNow.push(piece);
       return { piece, shifted };
     }
   }
@@ -521,11 +522,15 @@ function parseHeader(piece: string, at: number): HeaderResult {
   return { kind: 'header', root: null, other: r, findings, suppress, anchors, aliasNodes };
 }
 
-/** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
-function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars, env: Env): ItemResult {
+/**
+ * Parses the piece `text[at, at + piece.length)`; spans are absolute. `kept`: the piece
+ * goes into a cache, where it may be moved (see `shiftResult`).
+ */
+function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars, env: Env, kept: boolean): ItemResult {
   const tree = parseTree(piece, at, env.anchors);
   if (tree.needsWhole) throw READ_WHOLE;
-  const findings = [...tree.findings];
+  // The tree's own list (parseTree makes one per call).
+  const findings = tree.findings;
   const suppress = readSuppressions(piece, at, tree.comments);
   const aliasNodes = tree.aliasNodes;
   const usedEnv = tree.usedOuter ? env.key : undefined;
@@ -537,8 +542,8 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
   const span = itemSpan(piece, at, node);
   const decl = list === 'hosts' ? buildHost(node, file, span, findings, text) : buildWorkload(node, file, span, findings, text);
   // Give the declaration and the findings their own span objects, so that moving the
-  // piece moves every span exactly once.
-  if (decl) {
+  // piece moves every span exactly once. A piece no cache keeps never moves.
+  if (decl && kept) {
     decl.span = { ...decl.span };
     decl.nameSpan = { ...decl.nameSpan };
     if (decl.kind === 'workload') {
@@ -546,7 +551,7 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
       for (const p of decl.pins) p.span = { ...p.span };
     }
   }
-  return { kind: 'item', node, decl, findings: findings.map(detachFinding), suppress, aliasNodes, env: usedEnv };
+  return { kind: 'item', node, decl, findings: findings.length ? findings.map(detachFinding) : findings, suppress, aliasNodes, env: usedEnv };
 }
 
 function detachFinding(f: Finding): Finding {

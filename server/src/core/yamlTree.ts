@@ -45,7 +45,7 @@ export function parseTree(text: string, base: number, outer?: ReadonlyMap<string
   const findings: Finding[] = [];
   // A lone CR ends a line in YAML 1.2 (and in our line table), but the library reads it
   // as a space: make it a LF, which keeps every offset.
-  if (LONE_CR.test(text)) text = text.replace(LONE_CRS, '\n');
+  if (text.includes('\r') && LONE_CR.test(text)) text = text.replace(LONE_CRS, '\n');
   // Most descriptors are plain block YAML: read those directly, the rest with the library.
   const fast = fastTree(text, base, outer);
   // A line's nesting estimate is at most its opening run of spaces and dashes, plus the
