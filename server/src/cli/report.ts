@@ -7,7 +7,7 @@
 
 import type { Analysis } from '../core/analyze';
 import { ownFix } from '../core/fix';
-import { givesUp, ruledOut } from '../core/recommend';
+import { givesUp, type Recommendation, ruledOut } from '../core/recommend';
 import { lineOf } from '../core/text';
 import { type Deploy, type Fix, type ParsedFile, type Severity, type Span } from '../core/types';
 import { anchorLink } from '../ruleDocs';
@@ -198,8 +198,11 @@ export function* reportWorkloads(files: readonly ParsedFile[], analysis: Analysi
   // Workloads come file by file: the display path is computed once per file.
   let lastFile: string | undefined;
   let shown = '';
-  for (const w of analysis.fleet.workloads) {
-    const rec = analysis.recommendations.get(w);
+  const ws = analysis.fleet.workloads;
+  const recs = inFleetOrder(analysis);
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i];
+    const rec = recs[i];
     const file = byId.get(w.file);
     if (!rec || !file) continue;
     if (w.file !== lastFile) {
@@ -229,12 +232,33 @@ export function* reportWorkloads(files: readonly ParsedFile[], analysis: Analysi
   }
 }
 
+/**
+ * Each workload's recommendation, by its index in the fleet. The analysis lists them in
+ * fleet order: walked together, no lookup (a `get` is a binary search over file paths,
+ * 0.2 s at 100,000 workloads); any other map is read by `get`.
+ */
+function inFleetOrder(analysis: Analysis): (Recommendation | undefined)[] {
+  const ws = analysis.fleet.workloads;
+  const out = new Array<Recommendation | undefined>(ws.length);
+  let i = 0;
+  if (analysis.recommendations.size === ws.length) {
+    for (const [w, rec] of analysis.recommendations) {
+      if (ws[i] !== w) break;
+      out[i++] = rec;
+    }
+  }
+  if (i !== ws.length) for (i = 0; i < ws.length; i++) out[i] = analysis.recommendations.get(ws[i]);
+  return out;
+}
+
 /** Counts in `summary` the workloads `reportWorkloads` would list, without making their entries. */
 export function countWorkloads(files: readonly ParsedFile[], analysis: Analysis, summary: Summary): void {
   const known = new Set(files.map((f) => f.file));
-  for (const w of analysis.fleet.workloads) {
-    const rec = analysis.recommendations.get(w);
-    if (!rec || !known.has(w.file)) continue;
+  const ws = analysis.fleet.workloads;
+  const recs = inFleetOrder(analysis);
+  for (let i = 0; i < ws.length; i++) {
+    const rec = recs[i];
+    if (!rec || !known.has(ws[i].file)) continue;
     summary.workloads++;
     summary.verdicts[rec.verdict ?? 'none']++;
   }

@@ -71,6 +71,15 @@ const KEY_SLOTS = 512;
 const KEY_RAW: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
 const KEY_VALUE: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
 
+/**
+ * Recent plain scalars the same way: raw text and value. Most values repeat (`linux`,
+ * `shared`, `64Gi`): one string each instead of one per workload, and no `resolvePlain`.
+ */
+const VALUE_SLOTS = 1024;
+const MAX_VALUE_CACHED = 12;
+const VALUE_RAW: (string | undefined)[] = new Array<string | undefined>(VALUE_SLOTS);
+const VALUE_VALUE: (string | number | boolean | null)[] = new Array<string | number | boolean | null>(VALUE_SLOTS);
+
 /** Deeper nesting is left to the library path, which refuses it with a message. */
 const MAX_NESTING = 128;
 
@@ -350,10 +359,26 @@ class Reader {
       } else if (ch === COLON && (j + 1 === this.eol || t.charCodeAt(j + 1) === SPACE)) fail();
       end = j + 1;
     }
-    const raw = t.slice(p, end);
-    const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: resolvePlain(raw), quoted: false };
+    const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: this.plainValue(p, end), quoted: false };
     this.after = end;
     return node;
+  }
+
+  /** The value of the plain scalar `[start, end)`, from the table when it holds the same text (see `VALUE_RAW`). */
+  private plainValue(start: number, end: number): string | number | boolean | null {
+    const t = this.t;
+    const len = end - start;
+    // Longer ones (names, mostly) differ anyway, and a slice that long may be a view of the
+    // whole text, which the table must not keep alive.
+    if (len > MAX_VALUE_CACHED) return resolvePlain(t.slice(start, end));
+    const h = (len * 31 + t.charCodeAt(start) * 7 + t.charCodeAt(end - 1) * 3 + t.charCodeAt(start + (len >> 1))) & (VALUE_SLOTS - 1);
+    const raw = VALUE_RAW[h];
+    if (raw !== undefined && raw.length === len && t.startsWith(raw, start)) return VALUE_VALUE[h];
+    const text = t.slice(start, end);
+    const value = resolvePlain(text);
+    VALUE_RAW[h] = text;
+    VALUE_VALUE[h] = value;
+    return value;
   }
 
   /** The name of an anchor or alias whose indicator is at `p`: letters, digits, `_`, `-`, then a space or the line's end. */
