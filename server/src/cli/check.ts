@@ -166,7 +166,7 @@ export async function runCheck(opts: CheckOptions, io: CheckIo): Promise<number>
     // The text report shows each verdict's factors; SARIF and --quiet show no verdicts.
     // Only the text report without --quiet shows the workloads: the others just count them.
     const shown = opts.format === 'text' && !opts.quiet;
-    const report = buildReport(parsed, analysis, display, meta, { explain: shown, workloads: shown });
+    const report = buildReport(parsed, analysis, display, meta, { explain: shown, workloads: shown, fixes: opts.format === 'sarif' });
     if (fixed) report.fixed = fixed;
     io.stdout.write(render(report, opts, io));
     summary = report.summary;

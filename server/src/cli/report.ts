@@ -96,6 +96,8 @@ export interface ReportOptions {
    * counted in the summary, and `workloads` is left empty.
    */
   workloads?: boolean;
+  /** False when nothing shows the diagnostics' fixes (the text report): each one's `fixes` is left empty. */
+  fixes?: boolean;
 }
 
 export interface Summary {
@@ -152,7 +154,17 @@ export interface ReportHead {
   summary: Summary;
 }
 
-export function reportHead(files: readonly ParsedFile[], analysis: Analysis, display: (file: string) => string, meta: { toolVersion: string; config: string | null }): ReportHead {
+export function reportHead(
+  files: readonly ParsedFile[],
+  analysis: Analysis,
+  display: (file: string) => string,
+  meta: { toolVersion: string; config: string | null },
+  opts: Pick<ReportOptions, 'fixes'> = {},
+): ReportHead {
+  const withFixes = opts.fixes !== false;
+  // One link per rule, not per diagnostic.
+  const links = new Map<string, string>();
+  const docsOf = (id: string) => links.get(id) ?? links.set(id, anchorLink(id)).get(id)!;
   const diagnostics: ReportDiagnostic[] = [];
   const summary: Summary = { errors: 0, warnings: 0, infos: 0, hints: 0, files: files.length, workloads: 0, verdicts: { vm: 0, container: 0, 'container-in-vm': 0, none: 0 } };
   for (const f of files) {
@@ -166,9 +178,9 @@ export function reportHead(files: readonly ParsedFile[], analysis: Analysis, dis
         message: d.message,
         file: shown,
         range: rangeOf(f, d.span),
-        docs: anchorLink(d.ruleId),
+        docs: docsOf(d.ruleId),
         // As the editor offers them: only fixes whose edits the fix path owns (core/fix.ts).
-        fixes: (d.fixes ?? []).flatMap((x) => {
+        fixes: !withFixes ? [] : (d.fixes ?? []).flatMap((x) => {
           const edits = ownFix(f.source, x);
           return typeof edits === 'string' ? [] : [fixOf(f, { ...x, edits })];
         }),
@@ -272,7 +284,7 @@ export function buildReport(
   meta: { toolVersion: string; config: string | null },
   opts: ReportOptions = { explain: true },
 ): Report {
-  const head = reportHead(files, analysis, display, meta);
+  const head = reportHead(files, analysis, display, meta, opts);
   let workloads: ReportWorkload[] = [];
   if (opts.workloads === false) countWorkloads(files, analysis, head.summary);
   else workloads = [...reportWorkloads(files, analysis, display, head.summary, opts)];
