@@ -8,7 +8,8 @@
 // then uses the library, which also reports the errors. A differential test holds the
 // two paths equal.
 
-import type { Span, YEntry, YMap, YNode, YScalar, YSeq } from './types';
+import type { Span, YEntry, YMap, YNode, YSeq } from './types';
+import { EntryNode, endOf, ScalarNode } from './yamlNodes';
 
 /** Characters this reader does not take on: controls, tabs, BOM, separators, surrogates (and a CR not before LF: `LONE_CR`). */
 // eslint-disable-next-line no-control-regex
@@ -237,7 +238,6 @@ class Reader {
     let end = 0;
     for (;;) {
       const key = this.key(keyStart, colon);
-      const keySpan = this.span(keyStart, colon);
       let p = colon + 1;
       while (p < this.eol && t.charCodeAt(p) === SPACE) p++;
       let value: YNode;
@@ -250,22 +250,22 @@ class Reader {
         if (!this.atEnd && this.indent > ind) value = this.blockNode();
         else {
           if (!this.atEnd && this.indent === ind && this.isDash(this.first)) fail();
-          value = { kind: 'scalar', span: this.span(nullAt, nullAt), value: null, quoted: false };
+          value = new ScalarNode(this.base + nullAt, this.base + nullAt, null, false);
         }
       } else {
         value = this.inlineValue(p);
         this.seek(this.nextLine);
         if (!this.atEnd && this.indent > col) fail();
       }
-      entries.push({ key, keySpan, value, colonEnd: keySpan.end + 1 });
-      end = value.span.end;
+      entries.push(new EntryNode(key, this.base + keyStart, this.base + colon, value, this.base + colon + 1));
+      end = endOf(value);
       if (this.atEnd || this.indent < col) break;
       if (this.indent > col) fail();
       keyStart = this.first;
       colon = this.keyEnd(keyStart);
       if (colon < 0) fail();
     }
-    return { kind: 'map', span: { start: entries[0].keySpan.start, end }, flow: false, entries };
+    return { kind: 'map', span: { start: (entries[0] as EntryNode).keyStart, end }, flow: false, entries };
   }
 
   /** A block sequence whose first dash is on the current line. */
@@ -283,7 +283,7 @@ class Reader {
         const nullAt = q;
         this.seek(this.nextLine);
         if (!this.atEnd && this.indent > ind) item = this.blockNode();
-        else item = { kind: 'scalar', span: this.span(nullAt, nullAt), value: null, quoted: false };
+        else item = new ScalarNode(this.base + nullAt, this.base + nullAt, null, false);
       } else {
         const c = t.charCodeAt(q);
         if (c === HASH || this.isDash(q)) fail();
@@ -299,7 +299,7 @@ class Reader {
       if (this.atEnd || this.indent < ind) break;
       if (this.indent > ind || !this.isDash(this.first)) fail();
     }
-    return { kind: 'seq', span: this.span(start, items[items.length - 1].span.end - this.base), flow: false, items };
+    return { kind: 'seq', span: { start: this.base + start, end: endOf(items[items.length - 1]) }, flow: false, items };
   }
 
   /** A scalar or flow collection at `p` that must end the line (a comment may follow). */
@@ -329,7 +329,7 @@ class Reader {
       const body = t.slice(p + 1, close);
       if (c === 34 && body.includes('\\')) fail();
       if (c === 39 && t.charCodeAt(close + 1) === 39) fail();
-      const node: YScalar = { kind: 'scalar', span: this.span(p, close + 1), value: body, quoted: true };
+      const node = new ScalarNode(this.base + p, this.base + close + 1, body, true);
       this.after = close + 1;
       return node;
     }
@@ -359,7 +359,7 @@ class Reader {
       } else if (ch === COLON && (j + 1 === this.eol || t.charCodeAt(j + 1) === SPACE)) fail();
       end = j + 1;
     }
-    const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: this.plainValue(p, end), quoted: false };
+    const node = new ScalarNode(this.base + p, this.base + end, this.plainValue(p, end), false);
     this.after = end;
     return node;
   }
@@ -466,13 +466,13 @@ class Reader {
           else break;
         }
         if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SPACE) fail();
-        const keySpan = this.span(keyStart, i);
+        const keyEnd = i;
         const keyText = t.slice(keyStart, i);
         i = this.skipSpaces(i + 1);
         const v = t.charCodeAt(i);
         if (i >= this.eol || v === 44 || v === 125) fail();
         const value = this.value(i, true);
-        entries.push({ key: String(resolvePlain(keyText)), keySpan, value, colonEnd: keySpan.end + 1 });
+        entries.push(new EntryNode(String(resolvePlain(keyText)), this.base + keyStart, this.base + keyEnd, value, this.base + keyEnd + 1));
         i = this.skipSpaces(this.after);
         const c = t.charCodeAt(i);
         if (i >= this.eol) fail();
@@ -499,9 +499,9 @@ function countNodes(n: YNode): number {
 
 /** A copy of `n` with span `s` on every node and key, as the library path's alias expansion makes it. */
 function copyWithSpan(n: YNode, s: Span): YNode {
-  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e) => ({ ...e, keySpan: { ...s }, colonEnd: s.end, value: e.value && copyWithSpan(e.value, s) })) };
+  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e): YEntry => new EntryNode(e.key, s.start, s.end, e.value && copyWithSpan(e.value, s), s.end)) };
   if (n.kind === 'seq') return { ...n, span: { ...s }, items: n.items.map((i) => copyWithSpan(i, s)) };
-  return { ...n, span: { ...s } };
+  return new ScalarNode(s.start, s.end, n.value, n.quoted);
 }
 
 const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;

@@ -14,6 +14,7 @@ import { type Change, type Chars, SourceText } from './sourceText';
 import { computeLineStarts, lineOf, lowerBoundBy, updateLineStarts } from './text';
 import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
+import { copyEntry, EntryNode, ScalarNode } from './yamlNodes';
 import { ALIAS_NODE_BUDGET, parseTree } from './yamlTree';
 
 /** Past this size a file is refused with a diagnostic instead of parsed. */
@@ -338,7 +339,7 @@ function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string,
 /** A header piece's top-level entries join the root mapping. */
 function addHeader(g: Gathered, r: HeaderResult): void {
   if (r.root) {
-    for (const e of r.root.entries) g.rootEntries.push({ ...e });
+    for (const e of r.root.entries) g.rootEntries.push(copyEntry(e));
     g.rootSpan = g.rootSpan ? { start: g.rootSpan.start, end: Math.max(g.rootSpan.end, r.root.span.end) } : { ...r.root.span };
   }
   if (r.other) g.other = r.other;
@@ -609,13 +610,18 @@ function shiftResult(r: PieceResult, delta: number): void {
 }
 
 function shiftNode(n: YNode, delta: number): void {
+  // The parse's own nodes keep their spans as numbers (yamlNodes.ts).
+  if (n instanceof ScalarNode) return n.move(delta);
   n.span.start += delta;
   n.span.end += delta;
   if (n.kind === 'map') {
     for (const e of n.entries) {
-      e.keySpan.start += delta;
-      e.keySpan.end += delta;
-      e.colonEnd += delta;
+      if (e instanceof EntryNode) e.move(delta);
+      else {
+        e.keySpan.start += delta;
+        e.keySpan.end += delta;
+        e.colonEnd += delta;
+      }
       if (e.value) shiftNode(e.value, delta);
     }
   } else if (n.kind === 'seq') {
