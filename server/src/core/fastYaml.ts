@@ -104,6 +104,13 @@ class Reader {
   anchors: ReadonlyMap<string, YNode> = NO_ANCHORS;
   /** Where the last `value` ended (returned through a field: a pair per scalar was most of the reader's garbage). */
   private after = 0;
+  /**
+   * Entries and items of the block collections being read, innermost last, from `top`
+   * down: each collection takes its own as an array of its exact size (a list grown by
+   * `push` keeps room for 17, and every tree is kept).
+   */
+  private readonly stack: (YEntry | YNode)[] = [];
+  private top = 0;
   aliasNodes = 0;
   usedOuter = false;
   /** The longest run of spaces and dashes that opens a line, over every line `seek` passed. */
@@ -234,7 +241,7 @@ class Reader {
   private blockMap(keyStart: number, colon: number): YMap {
     const t = this.t;
     const col = keyStart - this.lineStart;
-    const entries: YEntry[] = [];
+    const from = this.top;
     let end = 0;
     for (;;) {
       const key = this.key(keyStart, colon);
@@ -257,7 +264,7 @@ class Reader {
         this.seek(this.nextLine);
         if (!this.atEnd && this.indent > col) fail();
       }
-      entries.push(new EntryNode(key, this.base + keyStart, this.base + colon, value, this.base + colon + 1));
+      this.stack[this.top++] = new EntryNode(key, this.base + keyStart, this.base + colon, value, this.base + colon + 1);
       end = endOf(value);
       if (this.atEnd || this.indent < col) break;
       if (this.indent > col) fail();
@@ -265,6 +272,8 @@ class Reader {
       colon = this.keyEnd(keyStart);
       if (colon < 0) fail();
     }
+    const entries = this.stack.slice(from, this.top) as YEntry[];
+    this.top = from;
     return { kind: 'map', span: { start: (entries[0] as EntryNode).keyStart, end }, flow: false, entries };
   }
 
@@ -273,7 +282,7 @@ class Reader {
     const t = this.t;
     const ind = this.indent;
     const start = this.first;
-    const items: YNode[] = [];
+    const from = this.top;
     for (;;) {
       const dash = this.first;
       let q = dash + 1;
@@ -295,10 +304,12 @@ class Reader {
           if (!this.atEnd && this.indent > ind) fail();
         }
       }
-      items.push(item);
+      this.stack[this.top++] = item;
       if (this.atEnd || this.indent < ind) break;
       if (this.indent > ind || !this.isDash(this.first)) fail();
     }
+    const items = this.stack.slice(from, this.top) as YNode[];
+    this.top = from;
     return { kind: 'seq', span: { start: this.base + start, end: endOf(items[items.length - 1]) }, flow: false, items };
   }
 
