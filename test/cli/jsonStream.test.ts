@@ -4,8 +4,37 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { ChunkWriter, type Sink, writeJsonReport } from '../../server/src/cli/jsonStream';
-import { REPORT_VERSION, type ReportHead, type ReportWorkload } from '../../server/src/cli/report';
+import { ChunkWriter, type Sink, writeJsonReport, writeLines } from '../../server/src/cli/jsonStream';
+import { REPORT_VERSION, type Report, type ReportHead, type ReportWorkload } from '../../server/src/cli/report';
+import { painter } from '../../server/src/cli/style';
+import { formatText, summaryLine, textLines, workloadLines } from '../../server/src/cli/text';
+
+/** The text report as it was made before it was streamed (one array of lines, joined): the reference. */
+function referenceText(report: Report, paint: ReturnType<typeof painter>, opts: { verdicts: boolean }): string {
+  const lines: string[] = [];
+  for (const d of report.diagnostics) lines.push(`${paint('bold', `${d.file}:${d.range.start.line}:${d.range.start.column}`)} ${paint('yellow', 'warning')} ${d.message} ${paint('dim', `[${d.rule}]`)}`);
+  if (opts.verdicts && report.workloads.length) {
+    if (lines.length) lines.push('');
+    let file: string | undefined;
+    for (const w of report.workloads) {
+      if (w.file !== file) {
+        if (file !== undefined) lines.push('');
+        file = w.file;
+        lines.push(paint('bold', w.file));
+      }
+      lines.push(...workloadLines(w, paint));
+    }
+  }
+  if (report.fixed) {
+    if (lines.length) lines.push('');
+    const f = report.fixed;
+    lines.push(`Fixed ${f.fixes} problems in ${f.files.length} file${f.files.length === 1 ? '' : 's'}: ${f.files.join(', ')}.`);
+    for (const s of f.skipped ?? []) lines.push(`  Skipped "${s.fix}" (${s.rule}) at ${s.file}:${s.line}: ${s.reason.replace(/\.$/, '')}.`);
+  }
+  if (lines.length) lines.push('');
+  lines.push(summaryLine(report.summary, paint));
+  return `${lines.join('\n')}\n`;
+}
 
 /** A stream that takes `room` writes, then asks to wait until the test drains it. */
 class SlowSink extends EventEmitter implements Sink {
@@ -86,4 +115,46 @@ describe('streamed JSON report', () => {
     await out.flush();
     assert.equal(sink.writes, 1);
   });
+});
+
+describe('streamed text report', () => {
+  const diagnostic = (file: string, line: number): Report['diagnostics'][number] => ({
+    rule: 'no-volumes',
+    severity: 'warning',
+    message: 'a message',
+    file,
+    range: { start: { line, column: 3 }, end: { line, column: 9 } },
+    docs: 'x',
+    fixes: [],
+  });
+  /** Every shape the text takes: diagnostics or none, verdicts or none, a fix summary or none. */
+  const cases: [string, Report][] = [];
+  for (const diags of [0, 2]) {
+    for (const loads of [0, 1, 1500]) {
+      for (const fixed of [undefined, { fixes: 2, files: ['a.workload.yaml'], rounds: 1, skipped: [{ file: 'b', line: 3, rule: 'r', fix: 'f', reason: 'why.' }] }]) {
+        const h = head();
+        const workloads = Array.from({ length: loads }, (_, i) => ({ ...workload(i), file: i < 700 ? 'a.workload.yaml' : 'b.workload.yaml', declared: i % 3 ? null : ('container' as const), givesUp: ['x'] }));
+        h.summary.workloads = loads;
+        h.summary.verdicts.vm = loads;
+        const diagnostics = Array.from({ length: diags }, (_, i) => diagnostic('a.workload.yaml', i + 1));
+        cases.push([`${diags} diagnostics, ${loads} workloads, ${fixed ? 'fixed' : 'no fix'}`, { ...h, diagnostics, workloads, fixed }]);
+      }
+    }
+  }
+  for (const [name, report] of cases) {
+    for (const verdicts of [true, false]) {
+      it(`equals the whole text (${name}, verdicts ${verdicts ? 'shown' : 'not shown'})`, async () => {
+        const paint = painter(verdicts);
+        const sink = new SlowSink(2);
+        // The workloads as a one-pass iterable, as check.ts streams them.
+        const once = (function* () {
+          yield* report.workloads;
+        })();
+        await writeLines(sink, textLines({ ...report, workloads: once }, paint, { verdicts }));
+        const expected = referenceText(report, paint, { verdicts });
+        assert.equal(sink.chunks.join(''), expected);
+        assert.equal(formatText(report, paint, { verdicts }), expected);
+      });
+    }
+  }
 });

@@ -87,3 +87,14 @@ export async function writeJsonReport(sink: Sink, head: ReportHead, workloads: I
   out.push('\n}\n');
   await out.flush();
 }
+
+/** Writes each line and a line break, a chunk at a time (the text report, streamed like the JSON one). */
+export async function writeLines(sink: Sink, lines: Iterable<string>): Promise<void> {
+  const out = new ChunkWriter(sink);
+  for (const line of lines) {
+    const wait = out.push(`${line}\n`);
+    if (wait) await wait;
+    if (out.closed) return;
+  }
+  await out.flush();
+}

@@ -9,39 +9,54 @@ import { type Paint, safe } from './style';
 const SEVERITY_LABEL = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' } as const;
 
 export function formatText(report: Report, paint: Paint, opts: { verdicts: boolean }): string {
-  const lines: string[] = [];
-  const sevColour = { error: 'red', warning: 'yellow', information: 'blue', hint: 'dim' } as const;
-  for (const d of report.diagnostics) {
-    const where = `${safe(d.file)}:${d.range.start.line}:${d.range.start.column}`;
-    lines.push(`${paint('bold', where)} ${paint(sevColour[d.severity], SEVERITY_LABEL[d.severity])} ${safe(d.message)} ${paint('dim', `[${d.rule}]`)}`);
-  }
-  if (opts.verdicts && report.workloads.length) {
-    if (lines.length) lines.push('');
-    let file: string | undefined;
-    for (const w of report.workloads) {
-      if (w.file !== file) {
-        if (file !== undefined) lines.push('');
-        file = w.file;
-        lines.push(paint('bold', safe(w.file)));
-      }
-      lines.push(...workloadLines(w, paint));
-    }
-  }
-  if (report.fixed) {
-    if (lines.length) lines.push('');
-    const f = report.fixed;
-    lines.push(f.fixes ? `Fixed ${plural(f.fixes, 'problem')} in ${plural(f.files.length, 'file')}: ${f.files.map(safe).join(', ')}.` : 'No safe fixes to apply.');
-    for (const s of f.skipped ?? []) {
-      const where = s.line === null ? safe(s.file) : `${safe(s.file)}:${s.line}`;
-      lines.push(`  Skipped ${s.fix ? `"${safe(s.fix)}" ` : ''}${s.rule ? `(${s.rule}) ` : ''}at ${where}: ${safe(s.reason).replace(/\.$/, '')}.`);
-    }
-  }
-  if (lines.length) lines.push('');
-  lines.push(summaryLine(report.summary, paint));
+  const lines = [...textLines(report, paint, opts)];
   return `${lines.join('\n')}\n`;
 }
 
-function workloadLines(w: ReportWorkload, paint: Paint): string[] {
+/** What the text report is made of: `workloads` may be made as they are read, and `summary` is read last (counted meanwhile). */
+export type TextInput = Pick<Report, 'diagnostics' | 'fixed' | 'summary'> & { workloads: Iterable<ReportWorkload> };
+
+/**
+ * The text report's lines, one at a time (each ends with a line break in the output):
+ * at 100,000 workloads the whole text is 74 MB, written as it is made (see `check.ts`).
+ */
+export function* textLines(report: TextInput, paint: Paint, opts: { verdicts: boolean }): Generator<string> {
+  let count = 0;
+  const sevColour = { error: 'red', warning: 'yellow', information: 'blue', hint: 'dim' } as const;
+  for (const d of report.diagnostics) {
+    const where = `${safe(d.file)}:${d.range.start.line}:${d.range.start.column}`;
+    count++;
+    yield `${paint('bold', where)} ${paint(sevColour[d.severity], SEVERITY_LABEL[d.severity])} ${safe(d.message)} ${paint('dim', `[${d.rule}]`)}`;
+  }
+  if (opts.verdicts) {
+    let file: string | undefined;
+    for (const w of report.workloads) {
+      // Before the first workload: a blank line after the diagnostics, if any.
+      if (file === undefined && count) yield '';
+      if (w.file !== file) {
+        if (file !== undefined) yield '';
+        file = w.file;
+        yield paint('bold', safe(w.file));
+      }
+      for (const line of workloadLines(w, paint)) yield line;
+      count++;
+    }
+  }
+  if (report.fixed) {
+    if (count) yield '';
+    const f = report.fixed;
+    count++;
+    yield f.fixes ? `Fixed ${plural(f.fixes, 'problem')} in ${plural(f.files.length, 'file')}: ${f.files.map(safe).join(', ')}.` : 'No safe fixes to apply.';
+    for (const s of f.skipped ?? []) {
+      const where = s.line === null ? safe(s.file) : `${safe(s.file)}:${s.line}`;
+      yield `  Skipped ${s.fix ? `"${safe(s.fix)}" ` : ''}${s.rule ? `(${s.rule}) ` : ''}at ${where}: ${safe(s.reason).replace(/\.$/, '')}.`;
+    }
+  }
+  if (count) yield '';
+  yield summaryLine(report.summary, paint);
+}
+
+export function workloadLines(w: ReportWorkload, paint: Paint): string[] {
   const name = w.name === null ? '(unnamed)' : safe(w.name);
   const head = `  ${paint('bold', name)} ${paint('dim', `(line ${w.range.start.line})`)}: `;
   let verdict: string;

@@ -8,11 +8,19 @@
 // then uses the library, which also reports the errors. A differential test holds the
 // two paths equal.
 
-import type { Span, YEntry, YMap, YNode, YScalar, YSeq } from './types';
+import type { Span, YEntry, YMap, YNode, YSeq } from './types';
+import { EntryNode, endOf, ScalarNode } from './yamlNodes';
 
-/** Characters this reader does not take on: controls, tabs, a CR not before LF, BOM, separators, surrogates. */
+/** Characters this reader does not take on: controls, tabs, BOM, separators, surrogates (and a CR not before LF: `LONE_CR`). */
 // eslint-disable-next-line no-control-regex
-const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]|\r(?!\n)/;
+const UNSUPPORTED = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+/** Apart from the class above: a test with one alternative of each is several times slower (irregexp scans a class alone fast). */
+const LONE_CR = /\r(?!\n)/;
+
+/** Shared by every tree without anchors: never written to (a reader makes its own map at its first anchor). */
+const NO_ANCHORS: ReadonlyMap<string, YNode> = new Map();
+/** Shared by every tree without suppression comments: never written to. */
+const NO_COMMENTS: Span[] = Object.freeze([]) as unknown as Span[];
 
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -25,7 +33,7 @@ export interface FastTree {
   /** The spans of its comments that hold `SUPPRESSION_MARK`. */
   comments: Span[];
   /** Its anchored nodes by name (the last of each name). */
-  anchors: Map<string, YNode>;
+  anchors: ReadonlyMap<string, YNode>;
   /** How many nodes its aliases expanded to. */
   aliasNodes: number;
   /** Whether an alias named an anchor of `outer`. */
@@ -40,7 +48,7 @@ export interface FastTree {
  * for aliases that name no anchor of the text itself.
  */
 export function fastTree(text: string, base: number, outer?: ReadonlyMap<string, YNode>): FastTree | undefined {
-  if (UNSUPPORTED.test(text)) return undefined;
+  if (UNSUPPORTED.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
   try {
     const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
     const root = reader.document().root;
@@ -64,6 +72,15 @@ const KEY_SLOTS = 512;
 const KEY_RAW: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
 const KEY_VALUE: (string | undefined)[] = new Array<string | undefined>(KEY_SLOTS);
 
+/**
+ * Recent plain scalars the same way: raw text and value. Most values repeat (`linux`,
+ * `shared`, `64Gi`): one string each instead of one per workload, and no `resolvePlain`.
+ */
+const VALUE_SLOTS = 1024;
+const MAX_VALUE_CACHED = 12;
+const VALUE_RAW: (string | undefined)[] = new Array<string | undefined>(VALUE_SLOTS);
+const VALUE_VALUE: (string | number | boolean | null)[] = new Array<string | number | boolean | null>(VALUE_SLOTS);
+
 /** Deeper nesting is left to the library path, which refuses it with a message. */
 const MAX_NESTING = 128;
 
@@ -82,9 +99,18 @@ class Reader {
   private atEnd = false;
   private depth = 0;
   /** The comments that hold `SUPPRESSION_MARK`, in text order, when `wantComments`. */
-  readonly comments: Span[] = [];
-  /** Anchored nodes by name (the last one so far wins), and the nodes aliases have copied. */
-  readonly anchors = new Map<string, YNode>();
+  comments: Span[] = NO_COMMENTS;
+  /** Anchored nodes by name (the last one so far wins), and the nodes aliases have copied. A piece of a descriptor seldom has any: made at the first. */
+  anchors: ReadonlyMap<string, YNode> = NO_ANCHORS;
+  /** Where the last `value` ended (returned through a field: a pair per scalar was most of the reader's garbage). */
+  private after = 0;
+  /**
+   * Entries and items of the block collections being read, innermost last, from `top`
+   * down: each collection takes its own as an array of its exact size (a list grown by
+   * `push` keeps room for 17, and every tree is kept).
+   */
+  private readonly stack: (YEntry | YNode)[] = [];
+  private top = 0;
   aliasNodes = 0;
   usedOuter = false;
   /** The longest run of spaces and dashes that opens a line, over every line `seek` passed. */
@@ -101,7 +127,9 @@ class Reader {
 
   /** A comment from `hash` to `end` (the line's end, before any CR). */
   private comment(hash: number, end: number): void {
-    if (this.wantComments && this.t.slice(hash, end).includes(SUPPRESSION_MARK)) this.comments.push(this.span(hash, end));
+    if (!this.wantComments || !this.t.slice(hash, end).includes(SUPPRESSION_MARK)) return;
+    if (this.comments === NO_COMMENTS) this.comments = [];
+    this.comments.push(this.span(hash, end));
   }
 
   document(): { root: YNode | null } {
@@ -213,11 +241,10 @@ class Reader {
   private blockMap(keyStart: number, colon: number): YMap {
     const t = this.t;
     const col = keyStart - this.lineStart;
-    const entries: YEntry[] = [];
+    const from = this.top;
     let end = 0;
     for (;;) {
       const key = this.key(keyStart, colon);
-      const keySpan = this.span(keyStart, colon);
       let p = colon + 1;
       while (p < this.eol && t.charCodeAt(p) === SPACE) p++;
       let value: YNode;
@@ -230,22 +257,24 @@ class Reader {
         if (!this.atEnd && this.indent > ind) value = this.blockNode();
         else {
           if (!this.atEnd && this.indent === ind && this.isDash(this.first)) fail();
-          value = { kind: 'scalar', span: this.span(nullAt, nullAt), value: null, quoted: false };
+          value = new ScalarNode(this.base + nullAt, this.base + nullAt, null, false);
         }
       } else {
         value = this.inlineValue(p);
         this.seek(this.nextLine);
         if (!this.atEnd && this.indent > col) fail();
       }
-      entries.push({ key, keySpan, value, colonEnd: keySpan.end + 1 });
-      end = value.span.end;
+      this.stack[this.top++] = new EntryNode(key, this.base + keyStart, this.base + colon, value, this.base + colon + 1);
+      end = endOf(value);
       if (this.atEnd || this.indent < col) break;
       if (this.indent > col) fail();
       keyStart = this.first;
       colon = this.keyEnd(keyStart);
       if (colon < 0) fail();
     }
-    return { kind: 'map', span: { start: entries[0].keySpan.start, end }, flow: false, entries };
+    const entries = this.stack.slice(from, this.top) as YEntry[];
+    this.top = from;
+    return { kind: 'map', span: { start: (entries[0] as EntryNode).keyStart, end }, flow: false, entries };
   }
 
   /** A block sequence whose first dash is on the current line. */
@@ -253,7 +282,7 @@ class Reader {
     const t = this.t;
     const ind = this.indent;
     const start = this.first;
-    const items: YNode[] = [];
+    const from = this.top;
     for (;;) {
       const dash = this.first;
       let q = dash + 1;
@@ -263,7 +292,7 @@ class Reader {
         const nullAt = q;
         this.seek(this.nextLine);
         if (!this.atEnd && this.indent > ind) item = this.blockNode();
-        else item = { kind: 'scalar', span: this.span(nullAt, nullAt), value: null, quoted: false };
+        else item = new ScalarNode(this.base + nullAt, this.base + nullAt, null, false);
       } else {
         const c = t.charCodeAt(q);
         if (c === HASH || this.isDash(q)) fail();
@@ -275,17 +304,19 @@ class Reader {
           if (!this.atEnd && this.indent > ind) fail();
         }
       }
-      items.push(item);
+      this.stack[this.top++] = item;
       if (this.atEnd || this.indent < ind) break;
       if (this.indent > ind || !this.isDash(this.first)) fail();
     }
-    return { kind: 'seq', span: this.span(start, items[items.length - 1].span.end - this.base), flow: false, items };
+    const items = this.stack.slice(from, this.top) as YNode[];
+    this.top = from;
+    return { kind: 'seq', span: { start: this.base + start, end: endOf(items[items.length - 1]) }, flow: false, items };
   }
 
   /** A scalar or flow collection at `p` that must end the line (a comment may follow). */
   private inlineValue(p: number): YNode {
-    const [node, after] = this.value(p, false);
-    this.lineRest(after);
+    const node = this.value(p, false);
+    this.lineRest(this.after);
     return node;
   }
 
@@ -299,8 +330,8 @@ class Reader {
     fail();
   }
 
-  /** A scalar or flow collection starting at `p`; returns it and where it ends. */
-  private value(p: number, inFlow: boolean): [YNode, number] {
+  /** A scalar or flow collection starting at `p`; returns it, and sets `after` to where it ends. */
+  private value(p: number, inFlow: boolean): YNode {
     const t = this.t;
     const c = t.charCodeAt(p);
     if (c === 34 /* " */ || c === 39 /* ' */) {
@@ -309,8 +340,9 @@ class Reader {
       const body = t.slice(p + 1, close);
       if (c === 34 && body.includes('\\')) fail();
       if (c === 39 && t.charCodeAt(close + 1) === 39) fail();
-      const node: YScalar = { kind: 'scalar', span: this.span(p, close + 1), value: body, quoted: true };
-      return [node, close + 1];
+      const node = new ScalarNode(this.base + p, this.base + close + 1, body, true);
+      this.after = close + 1;
+      return node;
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++this.depth > MAX_NESTING) fail();
@@ -338,9 +370,26 @@ class Reader {
       } else if (ch === COLON && (j + 1 === this.eol || t.charCodeAt(j + 1) === SPACE)) fail();
       end = j + 1;
     }
-    const raw = t.slice(p, end);
-    const node: YScalar = { kind: 'scalar', span: this.span(p, end), value: resolvePlain(raw), quoted: false };
-    return [node, end];
+    const node = new ScalarNode(this.base + p, this.base + end, this.plainValue(p, end), false);
+    this.after = end;
+    return node;
+  }
+
+  /** The value of the plain scalar `[start, end)`, from the table when it holds the same text (see `VALUE_RAW`). */
+  private plainValue(start: number, end: number): string | number | boolean | null {
+    const t = this.t;
+    const len = end - start;
+    // Longer ones (names, mostly) differ anyway, and a slice that long may be a view of the
+    // whole text, which the table must not keep alive.
+    if (len > MAX_VALUE_CACHED) return resolvePlain(t.slice(start, end));
+    const h = (len * 31 + t.charCodeAt(start) * 7 + t.charCodeAt(end - 1) * 3 + t.charCodeAt(start + (len >> 1))) & (VALUE_SLOTS - 1);
+    const raw = VALUE_RAW[h];
+    if (raw !== undefined && raw.length === len && t.startsWith(raw, start)) return VALUE_VALUE[h];
+    const text = t.slice(start, end);
+    const value = resolvePlain(text);
+    VALUE_RAW[h] = text;
+    VALUE_VALUE[h] = value;
+    return value;
   }
 
   /** The name of an anchor or alias whose indicator is at `p`: letters, digits, `_`, `-`, then a space or the line's end. */
@@ -356,13 +405,14 @@ class Reader {
   }
 
   /** `&name value` on one line: the value (its span without the anchor), remembered by name. */
-  private anchored(p: number): [YNode, number] {
+  private anchored(p: number): YNode {
     const end = this.nameAfter(p);
     const q = this.skipSpaces(end);
     const c = this.t.charCodeAt(q);
     if (q === this.eol || c === 38 || c === 42 || c === HASH) fail();
     const r = this.value(q, false);
-    this.anchors.set(this.t.slice(p + 1, end), r[0]);
+    if (this.anchors === NO_ANCHORS) this.anchors = new Map();
+    (this.anchors as Map<string, YNode>).set(this.t.slice(p + 1, end), r);
     return r;
   }
 
@@ -370,7 +420,7 @@ class Reader {
    * `*name`: a copy of the anchored node with the alias's span everywhere, as the library
    * path expands it; past the alias budget, the library path refuses the document.
    */
-  private alias(p: number): [YNode, number] {
+  private alias(p: number): YNode {
     const end = this.nameAfter(p);
     const name = this.t.slice(p + 1, end);
     let target = this.anchors.get(name);
@@ -381,7 +431,8 @@ class Reader {
     if (!target) fail();
     this.aliasNodes += countNodes(target);
     if (this.aliasNodes > ALIAS_NODE_BUDGET) fail();
-    return [copyWithSpan(target, this.span(p, end)), end];
+    this.after = end;
+    return copyWithSpan(target, this.span(p, end));
   }
 
   private skipSpaces(i: number): number {
@@ -389,16 +440,15 @@ class Reader {
     return i;
   }
 
-  private flowSeq(open: number): [YSeq, number] {
+  private flowSeq(open: number): YSeq {
     const t = this.t;
     const items: YNode[] = [];
     let i = this.skipSpaces(open + 1);
     if (t.charCodeAt(i) !== 93) {
       for (;;) {
         if (i >= this.eol) fail();
-        const [item, after] = this.value(i, true);
-        items.push(item);
-        i = this.skipSpaces(after);
+        items.push(this.value(i, true));
+        i = this.skipSpaces(this.after);
         const c = t.charCodeAt(i);
         if (i >= this.eol) fail();
         if (c === 93) break;
@@ -407,10 +457,11 @@ class Reader {
         if (i >= this.eol || t.charCodeAt(i) === 93) fail();
       }
     }
-    return [{ kind: 'seq', span: this.span(open, i + 1), flow: true, items }, i + 1];
+    this.after = i + 1;
+    return { kind: 'seq', span: this.span(open, i + 1), flow: true, items };
   }
 
-  private flowMap(open: number): [YMap, number] {
+  private flowMap(open: number): YMap {
     const t = this.t;
     const entries: YEntry[] = [];
     let i = this.skipSpaces(open + 1);
@@ -426,14 +477,14 @@ class Reader {
           else break;
         }
         if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SPACE) fail();
-        const keySpan = this.span(keyStart, i);
+        const keyEnd = i;
         const keyText = t.slice(keyStart, i);
         i = this.skipSpaces(i + 1);
         const v = t.charCodeAt(i);
         if (i >= this.eol || v === 44 || v === 125) fail();
-        const [value, after] = this.value(i, true);
-        entries.push({ key: String(resolvePlain(keyText)), keySpan, value, colonEnd: keySpan.end + 1 });
-        i = this.skipSpaces(after);
+        const value = this.value(i, true);
+        entries.push(new EntryNode(String(resolvePlain(keyText)), this.base + keyStart, this.base + keyEnd, value, this.base + keyEnd + 1));
+        i = this.skipSpaces(this.after);
         const c = t.charCodeAt(i);
         if (i >= this.eol) fail();
         if (c === 125) break;
@@ -442,7 +493,8 @@ class Reader {
         if (i >= this.eol || t.charCodeAt(i) === 125) fail();
       }
     }
-    return [{ kind: 'map', span: this.span(open, i + 1), flow: true, entries }, i + 1];
+    this.after = i + 1;
+    return { kind: 'map', span: this.span(open, i + 1), flow: true, entries };
   }
 }
 
@@ -458,9 +510,9 @@ function countNodes(n: YNode): number {
 
 /** A copy of `n` with span `s` on every node and key, as the library path's alias expansion makes it. */
 function copyWithSpan(n: YNode, s: Span): YNode {
-  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e) => ({ ...e, keySpan: { ...s }, colonEnd: s.end, value: e.value && copyWithSpan(e.value, s) })) };
+  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e): YEntry => new EntryNode(e.key, s.start, s.end, e.value && copyWithSpan(e.value, s), s.end)) };
   if (n.kind === 'seq') return { ...n, span: { ...s }, items: n.items.map((i) => copyWithSpan(i, s)) };
-  return { ...n, span: { ...s } };
+  return new ScalarNode(s.start, s.end, n.value, n.quoted);
 }
 
 const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;

@@ -14,6 +14,7 @@ import { type Change, type Chars, SourceText } from './sourceText';
 import { computeLineStarts, lineOf, lowerBoundBy, updateLineStarts } from './text';
 import type { Decl, DeclMoves, Finding, ParsedFile, Span, Suppressions, YEntry, YMap, YNode, YSeq } from './types';
 import { buildHost, buildWorkload, validateRoot } from './validate';
+import { copyEntry, EntryNode, ScalarNode } from './yamlNodes';
 import { ALIAS_NODE_BUDGET, parseTree } from './yamlTree';
 
 /** Past this size a file is refused with a diagnostic instead of parsed. */
@@ -320,13 +321,14 @@ function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string,
   let piece = claim(old);
   if (!piece) {
     const text = source.slice(s.start, s.end);
-    const key = s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
+    // Without a cache a piece is never looked up again: no key.
+    const key = !cache ? '' : s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
     piece = claim(cache?.map.get(key));
     if (!piece) {
       if (cache) cache.misses++;
-      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env);
+      const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env, cache !== undefined);
       piece = { key, start: s.start, end: s.end, result, used: g.gen };
-      g.parsedNow.push(piece);
+      if (cache) g.parsedNow.push(piece);
       return { piece, shifted };
     }
   }
@@ -337,7 +339,7 @@ function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string,
 /** A header piece's top-level entries join the root mapping. */
 function addHeader(g: Gathered, r: HeaderResult): void {
   if (r.root) {
-    for (const e of r.root.entries) g.rootEntries.push({ ...e });
+    for (const e of r.root.entries) g.rootEntries.push(copyEntry(e));
     g.rootSpan = g.rootSpan ? { start: g.rootSpan.start, end: Math.max(g.rootSpan.end, r.root.span.end) } : { ...r.root.span };
   }
   if (r.other) g.other = r.other;
@@ -521,11 +523,15 @@ function parseHeader(piece: string, at: number): HeaderResult {
   return { kind: 'header', root: null, other: r, findings, suppress, anchors, aliasNodes };
 }
 
-/** Parses the piece `text[at, at + piece.length)`; spans are absolute. */
-function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars, env: Env): ItemResult {
+/**
+ * Parses the piece `text[at, at + piece.length)`; spans are absolute. `kept`: the piece
+ * goes into a cache, where it may be moved (see `shiftResult`).
+ */
+function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file: string, text: Chars, env: Env, kept: boolean): ItemResult {
   const tree = parseTree(piece, at, env.anchors);
   if (tree.needsWhole) throw READ_WHOLE;
-  const findings = [...tree.findings];
+  // The tree's own list (parseTree makes one per call).
+  const findings = tree.findings;
   const suppress = readSuppressions(piece, at, tree.comments);
   const aliasNodes = tree.aliasNodes;
   const usedEnv = tree.usedOuter ? env.key : undefined;
@@ -537,8 +543,8 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
   const span = itemSpan(piece, at, node);
   const decl = list === 'hosts' ? buildHost(node, file, span, findings, text) : buildWorkload(node, file, span, findings, text);
   // Give the declaration and the findings their own span objects, so that moving the
-  // piece moves every span exactly once.
-  if (decl) {
+  // piece moves every span exactly once. A piece no cache keeps never moves.
+  if (decl && kept) {
     decl.span = { ...decl.span };
     decl.nameSpan = { ...decl.nameSpan };
     if (decl.kind === 'workload') {
@@ -546,7 +552,7 @@ function parseItem(piece: string, at: number, list: 'hosts' | 'workloads', file:
       for (const p of decl.pins) p.span = { ...p.span };
     }
   }
-  return { kind: 'item', node, decl, findings: findings.map(detachFinding), suppress, aliasNodes, env: usedEnv };
+  return { kind: 'item', node, decl, findings: findings.length ? findings.map(detachFinding) : findings, suppress, aliasNodes, env: usedEnv };
 }
 
 function detachFinding(f: Finding): Finding {
@@ -604,13 +610,18 @@ function shiftResult(r: PieceResult, delta: number): void {
 }
 
 function shiftNode(n: YNode, delta: number): void {
+  // The parse's own nodes keep their spans as numbers (yamlNodes.ts).
+  if (n instanceof ScalarNode) return n.move(delta);
   n.span.start += delta;
   n.span.end += delta;
   if (n.kind === 'map') {
     for (const e of n.entries) {
-      e.keySpan.start += delta;
-      e.keySpan.end += delta;
-      e.colonEnd += delta;
+      if (e instanceof EntryNode) e.move(delta);
+      else {
+        e.keySpan.start += delta;
+        e.keySpan.end += delta;
+        e.colonEnd += delta;
+      }
       if (e.value) shiftNode(e.value, delta);
     }
   } else if (n.kind === 'seq') {

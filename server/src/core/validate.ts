@@ -2,7 +2,7 @@
 // Only values that pass are copied into a declaration; the rest become findings.
 
 import { insertAbove, insertIntoMap } from './edits';
-import { parseCpu, parseMemory } from './quantity';
+import { parseCpu as parseCpuRaw, parseMemory as parseMemoryRaw, type QuantityResult } from './quantity';
 import type { RuleId } from './rules';
 import type { Chars } from './sourceText';
 import { type FieldSpec, type FieldType, hostFields, rootFields, workloadFields } from './schema';
@@ -151,6 +151,30 @@ function firstLine(node: YMap): Span {
   const first = node.entries[0];
   return first ? first.keySpan : { start: node.span.start, end: node.span.start };
 }
+
+/**
+ * Recent quantities by their text, per kind: a clean workload's memory is parsed twice
+ * (checked, then converted), and most values repeat (`64Gi`). Results are never written
+ * to; the tables are cleared when full.
+ */
+const cpuResults = new Map<string, QuantityResult>();
+const memoryResults = new Map<string, QuantityResult>();
+const MAX_QUANTITIES = 512;
+
+function quantity(raw: unknown, table: Map<string, QuantityResult>, parse: (raw: unknown) => QuantityResult): QuantityResult {
+  if (typeof raw !== 'string') return parse(raw);
+  let r = table.get(raw);
+  if (!r) {
+    if (table.size >= MAX_QUANTITIES) table.clear();
+    table.set(raw, (r = parse(raw)));
+  }
+  return r;
+}
+const parseCpu = (raw: unknown) => quantity(raw, cpuResults, parseCpuRaw);
+const parseMemory = (raw: unknown) => quantity(raw, memoryResults, parseMemoryRaw);
+
+/** How many required fields a field list has, counted once per list. */
+const requiredCounts = new WeakMap<readonly FieldSpec[], number>();
 
 /** Field specs by key, built once per field list. */
 const fieldMaps = new WeakMap<readonly FieldSpec[], Map<string, FieldSpec>>();
@@ -396,8 +420,12 @@ function cleanObject(node: YMap, fields: readonly FieldSpec[]): boolean {
     if (!cleanValue(e.value, spec.type)) return false;
   }
   // Keys are distinct and known, so this counts the distinct required keys present.
-  let wanted = 0;
-  for (const f of byKey.values()) if (f.required) wanted++;
+  let wanted = requiredCounts.get(fields);
+  if (wanted === undefined) {
+    wanted = 0;
+    for (const f of byKey.values()) if (f.required) wanted++;
+    requiredCounts.set(fields, wanted);
+  }
   return required === wanted;
 }
 

@@ -3,7 +3,8 @@
 
 import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, Lexer, parseAllDocuments, Scalar, visit, type Node as YamlNode } from 'yaml';
 import { ALIAS_NODE_BUDGET, fastTree, SUPPRESSION_MARK } from './fastYaml';
-import type { Finding, Span, YMap, YNode } from './types';
+import type { Finding, Span, YEntry, YMap, YNode } from './types';
+import { EntryNode, endOf, ScalarNode } from './yamlNodes';
 
 export { ALIAS_NODE_BUDGET };
 /** How deep collections may nest. Descriptors need under ten levels. */
@@ -45,7 +46,7 @@ export function parseTree(text: string, base: number, outer?: ReadonlyMap<string
   const findings: Finding[] = [];
   // A lone CR ends a line in YAML 1.2 (and in our line table), but the library reads it
   // as a space: make it a LF, which keeps every offset.
-  if (LONE_CR.test(text)) text = text.replace(LONE_CRS, '\n');
+  if (text.includes('\r') && LONE_CR.test(text)) text = text.replace(LONE_CRS, '\n');
   // Most descriptors are plain block YAML: read those directly, the rest with the library.
   const fast = fastTree(text, base, outer);
   // A line's nesting estimate is at most its opening run of spaces and dashes, plus the
@@ -154,7 +155,7 @@ function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
   if (isAlias(node)) {
     const target = ctx.targets.get(node);
     const s = spanOf(node.range, base);
-    if (!target) return { kind: 'scalar', span: s, value: null, quoted: false };
+    if (!target) return new ScalarNode(s.start, s.end, null, false);
     // Expanded in place, against the node budget; the spans stay those of the alias.
     ctx.inAlias++;
     try {
@@ -182,17 +183,17 @@ function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
       }
       const v = pair.value as YamlNode | null;
       const colonEnd = keySpan.end + 1;
-      map.entries.push({ key, keySpan, value: v ? convert(v, ctx, depth + 1) : null, colonEnd });
+      map.entries.push(new EntryNode(key, keySpan.start, keySpan.end, v ? convert(v, ctx, depth + 1) : null, colonEnd));
     }
     // A block collection ends where its last value ends, not after the comments and
     // blank lines the library may count in (which depends on what follows it).
     const last = map.entries[map.entries.length - 1];
-    if (!map.flow && last) s.end = last.value ? last.value.span.end : last.keySpan.end;
+    if (!map.flow && last) s.end = last.value ? endOf(last.value) : (last as EntryNode).keyEnd;
     return map;
   }
   if (isSeq(node)) {
     const items = node.items.map((it) => convert(it as YamlNode, ctx, depth + 1));
-    if (!node.flow && items.length) s.end = items[items.length - 1].span.end;
+    if (!node.flow && items.length) s.end = endOf(items[items.length - 1]);
     return { kind: 'seq', span: s, flow: !!node.flow, items };
   }
   if (isScalar(node)) {
@@ -200,16 +201,16 @@ function convert(node: YamlNode | Alias, ctx: Ctx, depth: number): YNode {
     const v = sc.value;
     const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
     const quoted = sc.type === 'QUOTE_DOUBLE' || sc.type === 'QUOTE_SINGLE';
-    return { kind: 'scalar', span: s, value, quoted };
+    return new ScalarNode(s.start, s.end, value, quoted);
   }
-  return { kind: 'scalar', span: s, value: null, quoted: false };
+  return new ScalarNode(s.start, s.end, null, false);
 }
 
 function withSpan(n: YNode, s: Span): YNode {
   // Every node gets its own span object: spans are moved in place after edits.
-  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e) => ({ ...e, keySpan: { ...s }, colonEnd: s.end, value: e.value && withSpan(e.value, s) })) };
+  if (n.kind === 'map') return { ...n, span: { ...s }, entries: n.entries.map((e): YEntry => new EntryNode(e.key, s.start, s.end, e.value && withSpan(e.value, s), s.end)) };
   if (n.kind === 'seq') return { ...n, span: { ...s }, items: n.items.map((i) => withSpan(i, s)) };
-  return { ...n, span: { ...s } };
+  return new ScalarNode(s.start, s.end, n.value, n.quoted);
 }
 
 function spanOf(range: [number, number, number] | null | undefined, base: number): Span {

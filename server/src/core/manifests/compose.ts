@@ -454,7 +454,8 @@ function prepare(node: YNode, env: ReadonlyMap<string, string>, findings: Findin
     if (--budget < 0 || depth > MAX_DEPTH * 4) return { kind: 'scalar', span: { ...n.span }, value: null, quoted: false };
     let out: YNode;
     if (n.kind === 'scalar') {
-      out = typeof n.value === 'string' && n.value.includes('$') ? { ...n, value: interpolate(n.value, env, (msg) => findings?.push({ ruleId: 'compose-variable', message: msg, span: { ...n.span } })) } : n;
+      // Fields named, not spread: a parsed scalar's span is not an own field (yamlNodes.ts).
+      out = typeof n.value === 'string' && n.value.includes('$') ? { kind: 'scalar', span: n.span, quoted: n.quoted, value: interpolate(n.value, env, (msg) => findings?.push({ ruleId: 'compose-variable', message: msg, span: { ...n.span } })) } : n;
     } else if (n.kind === 'seq') {
       out = { ...n, items: n.items.map((it) => walk(it, depth + 1)) };
     } else {
@@ -470,7 +471,7 @@ function prepare(node: YNode, env: ReadonlyMap<string, string>, findings: Findin
           continue;
         }
         explicit.add(e.key);
-        entries.push({ ...e, value: e.value ? walk(e.value, depth + 1) : null });
+        entries.push({ key: e.key, keySpan: e.keySpan, colonEnd: e.colonEnd, value: e.value ? walk(e.value, depth + 1) : null });
       }
       for (const [k, me] of merged) if (!explicit.has(k)) entries.push(me);
       out = { ...n, entries };
@@ -596,7 +597,7 @@ function mergeNodes(base: YNode, over: YNode, path: readonly string[], own: (s: 
     return mergeNodes(asMap(base), asMap(over), [...path.slice(0, -1), `${key}#map`], own);
   }
   if (base.kind === 'map' && over.kind === 'map') {
-    const entries = base.entries.map((e) => ({ ...e }));
+    const entries = base.entries.map((e): YEntry => ({ key: e.key, keySpan: e.keySpan, value: e.value, colonEnd: e.colonEnd }));
     const index = new Map<string, number>();
     entries.forEach((e, i) => index.has(e.key) || index.set(e.key, i));
     for (const oe of over.entries) {
@@ -604,7 +605,7 @@ function mergeNodes(base: YNode, over: YNode, path: readonly string[], own: (s: 
       if (i < 0) index.set(oe.key, entries.length);
       const keySpan = i >= 0 && !own(oe.keySpan) && own(entries[i].keySpan) ? entries[i].keySpan : oe.keySpan;
       if (i < 0) entries.push(oe);
-      else if (entries[i].value && oe.value) entries[i] = { ...oe, keySpan, value: mergeNodes(entries[i].value!, oe.value, [...path, oe.key], own) };
+      else if (entries[i].value && oe.value) entries[i] = { key: oe.key, colonEnd: oe.colonEnd, keySpan, value: mergeNodes(entries[i].value!, oe.value, [...path, oe.key], own) };
       else entries[i] = oe;
     }
     return { ...over, span, entries };
