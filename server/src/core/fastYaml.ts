@@ -59,6 +59,11 @@ export function fastTree(text: string, base: number, outer?: ReadonlyMap<string,
   }
 }
 
+/** A string with its own characters (V8 keeps longer slices as views of their parent). */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
 function fail(): never {
   throw GIVE_UP;
 }
@@ -230,7 +235,9 @@ class Reader {
     const h = (len * 31 + t.charCodeAt(start) * 7 + t.charCodeAt(end - 1)) & (KEY_SLOTS - 1);
     const raw = KEY_RAW[h];
     if (raw !== undefined && raw.length === len && t.startsWith(raw, start)) return KEY_VALUE[h]!;
-    const text = t.slice(start, end);
+    // A slice of 13 characters or more refers to the whole text it came from: the table,
+    // which outlives the document, holds a copy instead, so that it keeps no old text alive.
+    const text = len > 12 ? detached(t.slice(start, end)) : t.slice(start, end);
     const key = String(resolvePlain(text));
     KEY_RAW[h] = text;
     KEY_VALUE[h] = key;
