@@ -16,7 +16,7 @@ import { mayPromise } from './placement/promises';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
 import { lineOf, partitionPoint } from './text';
-import type { Diagnostic, Finding, ParsedFile, Severity, WorkloadDecl } from './types';
+import type { Diagnostic, Finding, HostDecl, ParsedFile, Severity, WorkloadDecl } from './types';
 
 /** One analysis of the workspace: immutable once made, readable until the session replaces it. */
 export interface Analysis {
@@ -170,6 +170,8 @@ export class AnalysisSession {
   /** The host names joined, as last compared: the same string object makes the memo's check a pointer check. */
   private lastHostNames = '';
   private latest: Latest | undefined;
+  /** The host findings (`checkHosts`) of the latest host list: the same list object, the same findings. */
+  private hostChecks: { hosts: readonly HostDecl[]; out: [string, Finding][] } | undefined;
   /** Manifest workloads joined with the HPAs and claims of other documents (same copies while nothing changes). */
   private readonly links = new ManifestLinks();
   private readonly guard: boolean;
@@ -234,7 +236,11 @@ export class AnalysisSession {
     const ends = previous && (fleet.ends ?? commonEnds(previous.fleet.workloads, fleet.workloads));
     const notDns = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.notDns, nonDnsNames) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
     checkDnsNames(fleet, emit, notDns);
-    checkHosts(fleet, emit);
+    // Host findings rest on the hosts alone: the same list (see buildFleet), the same findings.
+    const hostChecks = this.hostChecks?.hosts === fleet.hosts ? this.hostChecks : { hosts: fleet.hosts, out: [] as [string, Finding][] };
+    if (hostChecks !== this.hostChecks) checkHosts(fleet, (file, finding) => hostChecks.out.push([file, finding]));
+    this.hostChecks = hostChecks;
+    for (const [file, finding] of hostChecks.out) emit(file, finding);
 
     const { memo } = this;
     // Fixes read a few characters around their workload: from the source, not the whole text.
@@ -421,12 +427,17 @@ function since(
   test: (workloads: readonly WorkloadDecl[], from: Iterable<number>) => number[],
 ): number[] {
   const moved = now.length - old.length;
-  const out: number[] = [];
-  let k = 0;
-  for (; k < before.length && before[k] < head; k++) out.push(before[k]);
-  for (const i of test(now, range(head, now.length - tail))) out.push(i);
-  while (k < before.length && before[k] < old.length - tail) k++;
-  for (; k < before.length; k++) out.push(before[k] + moved);
+  const middle = test(now, range(head, now.length - tail));
+  let from = 0;
+  while (from < before.length && before[from] < head) from++;
+  let to = from;
+  while (to < before.length && before[to] < old.length - tail) to++;
+  // Nothing moved and the same indices between the ends (a description edited): the list
+  // before is this one (never changed once made), not copied at every edit.
+  if (moved === 0 && to - from === middle.length && middle.every((i, j) => before[from + j] === i)) return before as number[];
+  const out: number[] = before.slice(0, from);
+  for (const i of middle) out.push(i);
+  for (let k = to; k < before.length; k++) out.push(before[k] + moved);
   return out;
 }
 

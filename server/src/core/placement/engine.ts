@@ -50,7 +50,9 @@ export interface PlaceOptions {
    * With `previous`: its first `head` and last `tail` workloads are the same declaration
    * objects, with the same recommendation objects, as this fleet's first and last: their
    * specs are taken over without being compared (at 100,000 workloads, reading every spec
-   * object costs more than the rest of an edit).
+   * object costs more than the rest of an edit). Given only by the analysis session: its
+   * host declarations are those of the previous placement (parsed, never changed in
+   * place) and the fleet's lists are never changed once made, so they are kept uncopied.
    */
   unchanged?: { head: number; tail: number };
 }
@@ -165,8 +167,9 @@ export interface FailureSweep {
 }
 
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
-  const decls = fleet.workloads.slice();
-  const hostDecls = fleet.hosts.slice();
+  // Copies, but for the session's fleets (which give `unchanged`), whose lists are made for each analysis and never changed.
+  const decls = placeOptions.unchanged ? fleet.workloads : fleet.workloads.slice();
+  const hostDecls = placeOptions.unchanged ? fleet.hosts : fleet.hosts.slice();
   const inOrder = placeOptions.inOrder;
   // An array, not a function per call: a new closure per placement threw away the
   // optimized code calling it.
