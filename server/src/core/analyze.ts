@@ -5,7 +5,7 @@
 // docs/architecture.md, "The analysis session"): `session.update(files, config)` gives
 // an immutable snapshot, and the snapshot it replaces is consumed.
 
-import { checkDnsNames, checkHosts, checkNames, checkWorkload, nonDnsNames } from './checks';
+import { checkDnsNames, checkHosts, checkNames, checkWorkload, nonDnsHosts, nonDnsNames } from './checks';
 import type { Config } from './config';
 import { buildFleet, commonEnds, type Fleet } from './fleet';
 import { ManifestLinks } from './manifests/k8s';
@@ -171,7 +171,7 @@ export class AnalysisSession {
   private lastHostNames = '';
   private latest: Latest | undefined;
   /** The host findings (`checkHosts`) of the latest host list: the same list object, the same findings. */
-  private hostChecks: { hosts: readonly HostDecl[]; out: [string, Finding][] } | undefined;
+  private hostChecks: { hosts: readonly HostDecl[]; out: [string, Finding][]; notDns: number[] } | undefined;
   /** Manifest workloads joined with the HPAs and claims of other documents (same copies while nothing changes). */
   private readonly links = new ManifestLinks();
   private readonly guard: boolean;
@@ -235,9 +235,11 @@ export class AnalysisSession {
     // A name is tested once, when its declaration is new: the others are as in the analysis before.
     const ends = previous && (fleet.ends ?? commonEnds(previous.fleet.workloads, fleet.workloads));
     const notDns = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.notDns, nonDnsNames) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
-    checkDnsNames(fleet, emit, notDns);
+    // The same host list (see buildFleet): the same hosts whose names are not labels.
+    const hostsNotDns = this.hostChecks?.hosts === fleet.hosts ? this.hostChecks.notDns : nonDnsHosts(fleet.hosts);
+    checkDnsNames(fleet, emit, notDns, hostsNotDns);
     // Host findings rest on the hosts alone: the same list (see buildFleet), the same findings.
-    const hostChecks = this.hostChecks?.hosts === fleet.hosts ? this.hostChecks : { hosts: fleet.hosts, out: [] as [string, Finding][] };
+    const hostChecks = this.hostChecks?.hosts === fleet.hosts ? this.hostChecks : { hosts: fleet.hosts, out: [] as [string, Finding][], notDns: hostsNotDns };
     if (hostChecks !== this.hostChecks) checkHosts(fleet, (file, finding) => hostChecks.out.push([file, finding]));
     this.hostChecks = hostChecks;
     for (const [file, finding] of hostChecks.out) emit(file, finding);
@@ -455,6 +457,8 @@ function* range(from: number, to: number): Generator<number> {
 /** The same hosts, in the same order, as the same declaration objects. */
 function sameHosts(a: Fleet, b: Fleet): boolean {
   if (a.summary !== b.summary || a.hosts.length !== b.hosts.length) return false;
+  // Taken over whole (see buildFleet).
+  if (a.hosts === b.hosts) return true;
   for (let i = 0; i < a.hosts.length; i++) if (a.hosts[i] !== b.hosts[i]) return false;
   return true;
 }

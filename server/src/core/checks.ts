@@ -43,7 +43,7 @@ function* duplicateBuckets<D>(map: Map<string, D[]>, names: Set<string>): Genera
  * `workloads`: the indices (in `fleet.workloads`, ascending) of the only workloads whose
  * names may not be labels (the session's, from the analysis before); all when absent.
  */
-export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void, workloads?: readonly number[]): void {
+export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void, workloads?: readonly number[], hosts?: readonly number[]): void {
   let pinsByHost: Map<string, { file: string; span: Span }[]> | undefined;
   const pinsTo = (name: string) => {
     if (!pinsByHost) {
@@ -59,7 +59,7 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
     return pinsByHost.get(name) ?? [];
   };
   for (const [kind, decls, byName] of [
-    ['Host', fleet.hosts, fleet.hostsByName],
+    ['Host', hosts ? hosts.map((i) => fleet.hosts[i]) : fleet.hosts, fleet.hostsByName],
     ['Workload', workloads ? workloads.map((i) => fleet.workloads[i]) : fleet.workloads, fleet.workloadsByName],
   ] as const) {
     let proposed: Set<string> | undefined;
@@ -100,6 +100,16 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
       });
     }
   }
+}
+
+/** The indices (ascending) of the hosts whose names are not DNS labels: the hosts `checkDnsNames` reports. */
+export function nonDnsHosts(hosts: readonly HostDecl[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < hosts.length; i++) {
+    const name = hosts[i].name;
+    if (name !== undefined && !isDnsLabel(name)) out.push(i);
+  }
+  return out;
 }
 
 /** The indices (ascending) of the workloads in `from` whose names are not DNS labels: the names `checkDnsNames` reports. */
