@@ -169,6 +169,8 @@ export class AnalysisSession {
   private readonly memo = new WeakMap<WorkloadDecl, WorkloadMemo>();
   /** The host names joined, as last compared: the same string object makes the memo's check a pointer check. */
   private lastHostNames = '';
+  /** The host index those names were read from. */
+  private lastHostIndex: ReadonlyMap<string, unknown> | undefined;
   private latest: Latest | undefined;
   /** The host findings (`checkHosts`) of the latest host list: the same list object, the same findings. */
   private hostChecks: { hosts: readonly HostDecl[]; out: [string, Finding][]; notDns: number[] } | undefined;
@@ -262,9 +264,14 @@ export class AnalysisSession {
         pinRoles = new Set<string>();
         for (const p of w.pins) for (const h of fleet.hostsByName.get(p.name) ?? []) if (h.role) pinRoles.add(h.role);
         if (hostNames === undefined) {
-          hostNames = [...fleet.hostsByName.keys()].join('\u0000');
-          if (hostNames === this.lastHostNames) hostNames = this.lastHostNames;
-          this.lastHostNames = hostNames;
+          // The same index (taken over by buildFleet): the same names, not joined and compared again.
+          if (fleet.hostsByName === this.lastHostIndex) hostNames = this.lastHostNames;
+          else {
+            hostNames = [...fleet.hostsByName.keys()].join('\u0000');
+            if (hostNames === this.lastHostNames) hostNames = this.lastHostNames;
+            this.lastHostNames = hostNames;
+            this.lastHostIndex = fleet.hostsByName;
+          }
         }
       }
       const recKey = pinRoles?.size ? `${fleet.summary.key}|${[...pinRoles].sort().join(',')}` : fleet.summary.key;
