@@ -116,7 +116,11 @@ export function poolId(m: HostModel, os: string): number {
  * Without it, hosts are read and compared by value (a test edits them as objects).
  */
 export function buildHostModel(decls: readonly HostDecl[], options: PlacementOptions, naive: boolean, previous?: HostModel, sameDecls = false): HostModel {
-  if (sameDecls && previous && previous.options === options && previous.naive === naive && sameList(previous.decls, decls) && previous.groupList.length <= 4 * decls.length + 1000) return previous;
+  if (sameDecls && previous && previous.options === options && previous.naive === naive && previous.groupList.length <= 4 * decls.length + 1000 && sameList(previous.decls, decls)) {
+    // This list now: the session gives the same one while the hosts stay (a pointer check next time).
+    previous.decls = decls;
+    return previous;
+  }
   const vmOv = { cpu: milli(options.vmOverhead.cpu), mem: Math.ceil(options.vmOverhead.memory) };
   const ctOv = { cpu: milli(options.containerOverhead.cpu), mem: Math.ceil(options.containerOverhead.memory) };
   if (
