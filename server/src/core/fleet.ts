@@ -66,15 +66,7 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
     for (const h of hosts) if (h.name !== undefined) push(hostsByName, h.name, h);
     hostDuplicates = duplicatesOf(hostsByName);
   }
-  let count = 0;
-  for (const f of files) count += f.workloads.length;
-  // Sized once: grown a push at a time, 100,000 workloads cost milliseconds per analysis.
-  const workloads = new Array<WorkloadDecl>(count);
-  let at = 0;
-  for (const f of files) {
-    const ws = f.workloads;
-    for (let i = 0; i < ws.length; i++) workloads[at++] = ws[i];
-  }
+  const workloads = workloadList(files, previous);
   const ends = previous && workloadEnds(previous, files, workloads);
   const patched = previous && previous.duplicates ? patchNames(previous, workloads, files, ends!, previous.duplicates.workloads) : undefined;
   const workloadsByName = patched ?? indexByName(workloads);
@@ -90,6 +82,37 @@ export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Flee
   const moves = previous && fleetMoves(files, previous.files);
   if (moves) fleet.moves = moves;
   return fleet;
+}
+
+/**
+ * The files' workloads in one list. When every file has as many workloads as in the
+ * previous fleet (a value edited), that list is copied in one go and only the changed
+ * files' are written over it: at 100,000 workloads, faster than entry by entry.
+ */
+function workloadList(files: readonly ParsedFile[], previous: Fleet | undefined): WorkloadDecl[] {
+  const was = previous?.files;
+  let same = was !== undefined && was.length === files.length;
+  for (let k = 0; same && k < files.length; k++) same = files[k].workloads.length === was![k].workloads.length;
+  if (same) {
+    const workloads = previous!.workloads.slice();
+    let at = 0;
+    for (let k = 0; k < files.length; k++) {
+      const ws = files[k].workloads;
+      if (files[k] !== was![k]) for (let i = 0; i < ws.length; i++) workloads[at + i] = ws[i];
+      at += ws.length;
+    }
+    return workloads;
+  }
+  let count = 0;
+  for (const f of files) count += f.workloads.length;
+  // Sized once: grown a push at a time, 100,000 workloads cost milliseconds per analysis.
+  const workloads = new Array<WorkloadDecl>(count);
+  let at = 0;
+  for (const f of files) {
+    const ws = f.workloads;
+    for (let i = 0; i < ws.length; i++) workloads[at++] = ws[i];
+  }
+  return workloads;
 }
 
 /** Every file that declares hosts now or did before is the same parse, and the files holding hosts are in the same order. */
