@@ -12,12 +12,12 @@ import { DEPLOYS, type Deploy, type Finding, type Fix, type HostDecl, type Span,
 type Emit = (f: Finding) => void;
 
 export function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => void): void {
-  for (const [kind, map] of [
-    ['host', fleet.hostsByName],
-    ['workload', fleet.workloadsByName],
+  for (const [kind, map, names] of [
+    ['host', fleet.hostsByName, fleet.duplicates?.hosts],
+    ['workload', fleet.workloadsByName, fleet.duplicates?.workloads],
   ] as const) {
-    // Values, not entries: no pair allocated per name, and most names are unique.
-    for (const decls of map.values()) {
+    // The fleet's duplicated names when it keeps them: most names are unique, so reading every one costs milliseconds at 100,000.
+    for (const decls of names ? duplicateBuckets<HostDecl | WorkloadDecl>(map, names) : map.values()) {
       if (decls.length < 2) continue;
       const name = decls[0].name!;
       for (const d of decls) {
@@ -32,6 +32,10 @@ export function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => voi
   }
 }
 
+function* duplicateBuckets<D>(map: Map<string, D[]>, names: Set<string>): Generator<D[]> {
+  for (const name of names) yield map.get(name)!;
+}
+
 /**
  * Names that are not DNS-1123 labels (`name-not-dns-label`), with a fix proposing one that
  * no other host (or workload) has or is proposed. A host's fix renames the pins to it in
@@ -39,7 +43,7 @@ export function checkNames(fleet: Fleet, emit: (file: string, f: Finding) => voi
  * `workloads`: the indices (in `fleet.workloads`, ascending) of the only workloads whose
  * names may not be labels (the session's, from the analysis before); all when absent.
  */
-export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void, workloads?: readonly number[]): void {
+export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => void, workloads?: readonly number[], hosts?: readonly number[]): void {
   let pinsByHost: Map<string, { file: string; span: Span }[]> | undefined;
   const pinsTo = (name: string) => {
     if (!pinsByHost) {
@@ -55,7 +59,7 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
     return pinsByHost.get(name) ?? [];
   };
   for (const [kind, decls, byName] of [
-    ['Host', fleet.hosts, fleet.hostsByName],
+    ['Host', hosts ? hosts.map((i) => fleet.hosts[i]) : fleet.hosts, fleet.hostsByName],
     ['Workload', workloads ? workloads.map((i) => fleet.workloads[i]) : fleet.workloads, fleet.workloadsByName],
   ] as const) {
     let proposed: Set<string> | undefined;
@@ -96,6 +100,16 @@ export function checkDnsNames(fleet: Fleet, emit: (file: string, f: Finding) => 
       });
     }
   }
+}
+
+/** The indices (ascending) of the hosts whose names are not DNS labels: the hosts `checkDnsNames` reports. */
+export function nonDnsHosts(hosts: readonly HostDecl[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < hosts.length; i++) {
+    const name = hosts[i].name;
+    if (name !== undefined && !isDnsLabel(name)) out.push(i);
+  }
+  return out;
 }
 
 /** The indices (ascending) of the workloads in `from` whose names are not DNS labels: the names `checkDnsNames` reports. */

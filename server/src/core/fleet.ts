@@ -32,6 +32,12 @@ export interface Fleet {
   moves?: { hosts: number[]; workloads: number[] };
   /** With a previous fleet: `commonEnds(previous.workloads, workloads)`, counted file by file where the files are the same parses. */
   ends?: { head: number; tail: number };
+  /**
+   * The names with more than one declaration, kept with the name indices (patched with
+   * them), so that the duplicate check reads these rather than every name. Absent on
+   * fleets made elsewhere (tests): the check then reads the indices.
+   */
+  duplicates?: { hosts: Set<string>; workloads: Set<string> };
 }
 
 /** Past this many changed workloads, the name index is rebuilt rather than patched. */
@@ -43,28 +49,91 @@ const PATCH_LIMIT = 256;
  * the workload list changed instead of rebuilt, and becomes this fleet's.
  */
 export function buildFleet(files: readonly ParsedFile[], previous?: Fleet): Fleet {
-  const hosts: HostDecl[] = [];
+  // The hosts as before when every file that declares or declared hosts is the same parse:
+  // their list, index and summary are taken over (a workload file's edit reads no host).
+  const sameHosts = previous !== undefined && hostsUnchanged(previous.files, files);
+  let hosts: HostDecl[];
+  let hostsByName: Map<string, HostDecl[]>;
+  let hostDuplicates: Set<string>;
+  if (sameHosts && previous.duplicates) {
+    hosts = previous.hosts;
+    hostsByName = previous.hostsByName;
+    hostDuplicates = previous.duplicates.hosts;
+  } else {
+    hosts = [];
+    for (const f of files) for (const h of f.hosts) hosts.push(h);
+    hostsByName = new Map<string, HostDecl[]>();
+    for (const h of hosts) if (h.name !== undefined) push(hostsByName, h.name, h);
+    hostDuplicates = duplicatesOf(hostsByName);
+  }
+  const workloads = workloadList(files, previous);
+  const ends = previous && workloadEnds(previous, files, workloads);
+  const patched = previous && previous.duplicates ? patchNames(previous, workloads, files, ends!, previous.duplicates.workloads) : undefined;
+  const workloadsByName = patched ?? indexByName(workloads);
+  const workloadDuplicates = patched ? previous!.duplicates!.workloads : duplicatesOf(workloadsByName);
+  let summary = sameHosts && previous.duplicates ? previous.summary : summarize(hosts);
+  // The same key object as before keeps later comparisons of it to a pointer check.
+  if (previous && previous.summary.key === summary.key) summary = previous.summary;
+  const fleet: Fleet = { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary };
+  fleet.duplicates = { hosts: hostDuplicates, workloads: workloadDuplicates };
+  // The guesses for unknown pins rest on the host names alone.
+  if (hosts === previous?.hosts && previous.hostNameLists) fleet.hostNameLists = previous.hostNameLists;
+  if (ends) fleet.ends = ends;
+  const moves = previous && fleetMoves(files, previous.files);
+  if (moves) fleet.moves = moves;
+  return fleet;
+}
+
+/**
+ * The files' workloads in one list. When every file has as many workloads as in the
+ * previous fleet (a value edited), that list is copied in one go and only the changed
+ * files' are written over it: at 100,000 workloads, faster than entry by entry.
+ */
+function workloadList(files: readonly ParsedFile[], previous: Fleet | undefined): WorkloadDecl[] {
+  const was = previous?.files;
+  let same = was !== undefined && was.length === files.length;
+  for (let k = 0; same && k < files.length; k++) same = files[k].workloads.length === was![k].workloads.length;
+  if (same) {
+    const workloads = previous!.workloads.slice();
+    let at = 0;
+    for (let k = 0; k < files.length; k++) {
+      const ws = files[k].workloads;
+      if (files[k] !== was![k]) for (let i = 0; i < ws.length; i++) workloads[at + i] = ws[i];
+      at += ws.length;
+    }
+    return workloads;
+  }
   let count = 0;
   for (const f of files) count += f.workloads.length;
   // Sized once: grown a push at a time, 100,000 workloads cost milliseconds per analysis.
   const workloads = new Array<WorkloadDecl>(count);
   let at = 0;
   for (const f of files) {
-    for (const h of f.hosts) hosts.push(h);
-    for (const w of f.workloads) workloads[at++] = w;
+    const ws = f.workloads;
+    for (let i = 0; i < ws.length; i++) workloads[at++] = ws[i];
   }
-  const hostsByName = new Map<string, HostDecl[]>();
-  for (const h of hosts) if (h.name !== undefined) push(hostsByName, h.name, h);
-  const ends = previous && workloadEnds(previous, files, workloads);
-  const workloadsByName = (previous && patchNames(previous, workloads, files, ends!)) || indexByName(workloads);
-  let summary = summarize(hosts);
-  // The same key object as before keeps later comparisons of it to a pointer check.
-  if (previous && previous.summary.key === summary.key) summary = previous.summary;
-  const fleet: Fleet = { files: [...files], hosts, workloads, hostsByName, workloadsByName, summary };
-  if (ends) fleet.ends = ends;
-  const moves = previous && fleetMoves(files, previous.files);
-  if (moves) fleet.moves = moves;
-  return fleet;
+  return workloads;
+}
+
+/** Every file that declares hosts now or did before is the same parse, and the files holding hosts are in the same order. */
+function hostsUnchanged(old: readonly ParsedFile[], now: readonly ParsedFile[]): boolean {
+  // Walk the host-declaring files of both lists in step: the same parses, in the same order.
+  let j = 0;
+  for (const f of now) {
+    if (!f.hosts.length) continue;
+    while (j < old.length && !old[j].hosts.length) j++;
+    if (j >= old.length || old[j] !== f) return false;
+    j++;
+  }
+  while (j < old.length && !old[j].hosts.length) j++;
+  return j === old.length;
+}
+
+/** The names of an index with more than one declaration. */
+function duplicatesOf<D>(byName: Map<string, D[]>): Set<string> {
+  const out = new Set<string>();
+  for (const [name, decls] of byName) if (decls.length > 1) out.add(name);
+  return out;
 }
 
 /** Appends runs of moves (first index, count, delta) with their indices offset by `base`. */
@@ -136,7 +205,7 @@ function indexByName(workloads: readonly WorkloadDecl[]): Map<string, WorkloadDe
  * much changed or the index does not hold what it should. All or nothing: everything is
  * checked before anything is changed, so an index given up on is left as it was.
  */
-function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: readonly ParsedFile[], { head, tail }: { head: number; tail: number }): Map<string, WorkloadDecl[]> | undefined {
+function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: readonly ParsedFile[], { head, tail }: { head: number; tail: number }, duplicates: Set<string>): Map<string, WorkloadDecl[]> | undefined {
   const old = previous.workloads;
   const removed = old.length - tail - head;
   const added = workloads.length - tail - head;
@@ -171,6 +240,15 @@ function patchNames(previous: Fleet, workloads: readonly WorkloadDecl[], files: 
   if (touched.size) {
     const rank = new Map(files.map((f, i) => [f.file, i]));
     for (const name of touched) m.get(name)?.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.span.start - b.span.start);
+  }
+  // Only the names removed or added can have changed between one and several declarations.
+  for (const list of [old, workloads]) {
+    for (let i = head; i < list.length - tail; i++) {
+      const name = list[i].name;
+      if (name === undefined) continue;
+      if ((m.get(name)?.length ?? 0) > 1) duplicates.add(name);
+      else duplicates.delete(name);
+    }
   }
   return m;
 }

@@ -50,7 +50,9 @@ export interface PlaceOptions {
    * With `previous`: its first `head` and last `tail` workloads are the same declaration
    * objects, with the same recommendation objects, as this fleet's first and last: their
    * specs are taken over without being compared (at 100,000 workloads, reading every spec
-   * object costs more than the rest of an edit).
+   * object costs more than the rest of an edit). Given only by the analysis session: its
+   * host declarations are those of the previous placement (parsed, never changed in
+   * place) and the fleet's lists are never changed once made, so they are kept uncopied.
    */
   unchanged?: { head: number; tail: number };
 }
@@ -183,8 +185,9 @@ export interface FailureSweep {
 }
 
 export function place(fleet: Fleet, recommendations: ReadonlyMap<WorkloadDecl, Recommendation>, options: PlacementOptions, placeOptions: PlaceOptions = {}): Placement {
-  const decls = fleet.workloads.slice();
-  const hostDecls = fleet.hosts.slice();
+  // Copies, but for the session's fleets (which give `unchanged`), whose lists are made for each analysis and never changed.
+  const decls = placeOptions.unchanged ? fleet.workloads : fleet.workloads.slice();
+  const hostDecls = placeOptions.unchanged ? fleet.hosts : fleet.hosts.slice();
   const inOrder = placeOptions.inOrder;
   // An array, not a function per call: a new closure per placement threw away the
   // optimized code calling it.
@@ -208,8 +211,13 @@ function compute(
   prev: Core | undefined,
   unchanged: { head: number; tail: number } | undefined,
 ): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[]; since?: PlacementSince } {
-  const model = buildHostModel(hostDecls, options, naive, prev?.model);
+  // `unchanged` comes only from the session, whose hosts are parsed declarations: never changed in place.
+  const model = buildHostModel(hostDecls, options, naive, prev?.model, unchanged !== undefined);
   const n = decls.length;
+  if (prev !== undefined && unchanged !== undefined && prev.model === model && prev.exact && n === prev.specs.length && unchanged.head + unchanged.tail <= n) {
+    const same = sameDecisions(prev, decls, recs, unchanged);
+    if (same) return same;
+  }
   const specs = new Array<Spec>(n);
   const resumable = prev !== undefined && prev.model === model && prev.exact;
   let newToOld: Int32Array | undefined;
@@ -303,6 +311,28 @@ function compute(
   const steps = placeAll(packer, specs, replicas, fullOrder(specs, replicas, naive));
   const stats: PlacementStats = { mode: 'full', steps: steps.order.length, resumedAt: 0, searched: packer.searched, checked: 0, copied: 0, rolledBack: 0 };
   return { core: makeCore(steps, model, specs, replicas, packer, exact, wanted, flags), recs, stats, special };
+}
+
+/**
+ * Every spec as before (a description or a comment edited): the previous decisions are
+ * this placement's, shared whole as a resume that finds nothing changed shares them,
+ * without a new array per workload. Undefined when some spec differs.
+ */
+function sameDecisions(
+  prev: Core,
+  decls: readonly WorkloadDecl[],
+  recs: readonly (Recommendation | undefined)[],
+  { head, tail }: { head: number; tail: number },
+): { core: Core; recs: readonly (Recommendation | undefined)[]; stats: PlacementStats; special: number[] } | undefined {
+  const n = decls.length;
+  for (let i = head; i < n - tail; i++) if (!sameSpec(prev.specs[i], decls[i], recs[i])) return undefined;
+  // The same wanted replicas give the same replicas placed and the same special ones (as in `compute`).
+  const special: number[] = [];
+  const { wanted, flags, replicas } = prev;
+  for (let i = 0; i < n; i++) if ((flags[i] & BLOCKED && replicas[i] > 0) || wanted[i] > replicas[i]) special.push(i);
+  const packer = new Packer(prev.model, { cpu: prev.packer.free.cpu, mem: prev.packer.free.mem, sto: prev.packer.free.sto, load: prev.packer.load, pools: prev.packer.pools });
+  const stats: PlacementStats = { mode: 'reused', steps: prev.order.length, resumedAt: prev.order.length, searched: 0, checked: 0, copied: 0, rolledBack: 0 };
+  return { core: makeCore(prev, prev.model, prev.specs, prev.replicas, packer, prev.exact, prev.wanted, prev.flags), recs, stats, special };
 }
 
 /** `Core.flags` bits. */

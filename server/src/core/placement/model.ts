@@ -97,6 +97,9 @@ export interface HostModel {
   poolIds: Map<string, number>;
   /** Some host declares a cluster: failover then stays inside a cluster (vSphere HA, Hyper-V failover clusters). */
   clustered: boolean;
+  /** What it was read from: with `sameDecls`, the next build compares these by identity instead of reading every host. */
+  decls: readonly HostDecl[];
+  options: PlacementOptions;
 }
 
 /** The number of a shared container VM's guest OS (stable while the model is shared). */
@@ -106,7 +109,18 @@ export function poolId(m: HostModel, os: string): number {
   return id;
 }
 
-export function buildHostModel(decls: readonly HostDecl[], options: PlacementOptions, naive: boolean, previous?: HostModel): HostModel {
+/**
+ * `sameDecls`: the caller vouches that its host declarations are never changed in place
+ * (parsed ones), so the same objects with the same options read the same: checked by
+ * identity, not by reading every host (milliseconds at 7,000 hosts, every edit).
+ * Without it, hosts are read and compared by value (a test edits them as objects).
+ */
+export function buildHostModel(decls: readonly HostDecl[], options: PlacementOptions, naive: boolean, previous?: HostModel, sameDecls = false): HostModel {
+  if (sameDecls && previous && previous.options === options && previous.naive === naive && previous.groupList.length <= 4 * decls.length + 1000 && sameList(previous.decls, decls)) {
+    // This list now: the session gives the same one while the hosts stay (a pointer check next time).
+    previous.decls = decls;
+    return previous;
+  }
   const vmOv = { cpu: milli(options.vmOverhead.cpu), mem: Math.ceil(options.vmOverhead.memory) };
   const ctOv = { cpu: milli(options.containerOverhead.cpu), mem: Math.ceil(options.containerOverhead.memory) };
   if (
@@ -121,6 +135,9 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
     previous.ctOv.mem === ctOv.mem &&
     decls.every((d, i) => sameHost(readHost(d, i, options, previous.hosts[i].site), previous.hosts[i]))
   ) {
+    // Read from these now: the next build's identity check compares with them.
+    previous.decls = decls;
+    previous.options = options;
     return previous;
   }
   const siteIndex = new Map<string, number>();
@@ -167,7 +184,16 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
     poolOs: [''],
     poolIds: new Map(),
     clustered,
+    decls,
+    options,
   };
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A host's failure domain for spreading: its site and cluster. */
