@@ -113,6 +113,30 @@ function add(map: Map<string, Finding[]>, file: string, finding: Finding): void 
   else map.set(file, [finding]);
 }
 
+/**
+ * A file's placement findings: its general ones, then those of its workloads
+ * (`findings[from..to)`). The previous list itself when they are the same objects (a kept
+ * file whose workloads' findings were taken over), so that comparing it costs nothing.
+ */
+function placedOf(general: readonly Finding[] | undefined, findings: readonly (readonly Finding[])[], from: number, to: number, manifest: boolean, prev: readonly Finding[] | undefined): readonly Finding[] {
+  let out: Finding[] | undefined;
+  let j = 0;
+  const put = (x: Finding) => {
+    // Placement fixes edit descriptor fields (pins): not a manifest's.
+    const finding = manifest && x.fixes ? { ...x, fixes: undefined } : x;
+    if (out) out.push(finding);
+    else if (prev && j < prev.length && prev[j] === finding) j++;
+    else {
+      out = prev ? prev.slice(0, j) : [];
+      out.push(finding);
+    }
+  };
+  if (general) for (const x of general) put(x);
+  for (let k = from; k < to; k++) for (const x of findings[k]) put(x);
+  if (out) return out;
+  return prev && j === prev.length ? prev : j === 0 ? NONE : prev!.slice(0, j);
+}
+
 /** The same findings, in the same order: the same objects, or equal values. */
 function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
   if (a === b) return true;
@@ -342,24 +366,21 @@ export class AnalysisSession {
     // The same for the workloads whose declarations make promises to check against the placement.
     const promising = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.promising, promisingOf) : promisingOf(fleet.workloads, fleet.workloads.keys());
     const placed = splitFindings(placement, config, this.failureBudget, promising, latest && previous && ends ? { placement: previous.placement, split: latest.placed, ...ends } : undefined);
-    const placedByFile = new Map<string, Finding[]>();
-    const emitPlaced = (file: string, finding: Finding) => {
-      // Placement fixes edit descriptor fields (pins): not a manifest's.
-      add(placedByFile, file, finding.fixes && fileIn(fleet.files, file)?.manifest ? { ...finding, fixes: undefined } : finding);
-    };
-    for (const { file, finding } of placed.general) emitPlaced(file, finding);
-    const cursor = new FileCursor(files);
-    for (let k = 0; k < placed.workloads.length; k++) {
-      const { file } = files[cursor.at(placed.workloads[k])];
-      for (const finding of placed.findings[k]) emitPlaced(file, finding);
-    }
+    const general = new Map<string, Finding[]>();
+    for (const { file, finding } of placed.general) add(general, file, finding);
 
     const diagnostics = new Map<string, Diagnostic[]>();
     const outs = new Map<string, FileOut>();
+    // Workloads are in file order: each file's placement findings are those of its range.
+    let k = 0;
+    let to = 0;
     for (const f of files) {
-      const fileChecks = checks.get(f.file) ?? NONE;
-      const filePlaced = placedByFile.get(f.file) ?? NONE;
+      to += f.workloads.length;
+      const from = k;
+      while (k < placed.workloads.length && placed.workloads[k] < to) k++;
       const was = kept.has(f.file) ? before!.get(f.file)! : undefined;
+      const filePlaced = placedOf(general.get(f.file), placed.findings, from, k, f.manifest !== undefined, was?.placed);
+      const fileChecks = checks.get(f.file) ?? NONE;
       const fileOwn = was ? was.own : (own.get(f.file) ?? NONE);
       const ds = was && sameFindings(was.checks, fileChecks) && sameFindings(was.placed, filePlaced) ? was.diagnostics : finalize(f, [...landable(f, recommendations), ...fileChecks, ...fileOwn, ...filePlaced], config);
       diagnostics.set(f.file, ds);

@@ -73,8 +73,9 @@ export class Packer {
   ) {
     const H = m.hosts.length;
     if (state) {
-      this.free = { cpu: Float64Array.from(state.cpu), mem: Float64Array.from(state.mem), sto: Float64Array.from(state.sto) };
-      this.load = Int32Array.from(state.load);
+      // `slice` copies a typed array in one go; `from` goes element by element through an iterator.
+      this.free = { cpu: state.cpu.slice(), mem: state.mem.slice(), sto: state.sto.slice() };
+      this.load = state.load.slice();
       this.pools = state.pools.slice();
     } else {
       this.free = { cpu: new Float64Array(H), mem: new Float64Array(H), sto: new Float64Array(H) };
@@ -91,7 +92,8 @@ export class Packer {
     this.resetOpen();
     this.dirty = new Uint8Array(H);
     // Placements that use GPUs are never resumed, so a copied state has every GPU free.
-    this.gpu = Int32Array.from(m.hosts, (h) => h.gpus);
+    this.gpu = new Int32Array(H);
+    for (let h = 0; h < H; h++) this.gpu[h] = m.hosts[h].gpus;
     this.mark = new Int32Array(H);
     this.count = new Int32Array(H);
     this.dedicated = new Int32Array(H);
