@@ -68,14 +68,22 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
     const w = order[k];
     stepOf[w] = k;
     start[k + 1] = start[k] + replicas[w];
+  }
+  for (let k = 0; k < steps; k++) {
+    const w = order[k];
     const j = from ? from[k] : -1;
     if (j >= 0) {
-      group[k] = prev!.group[j];
-      cpu[k] = prev!.cpu[j];
-      mem[k] = prev!.mem[j];
-      sto[k] = prev!.sto[j];
-      pool[k] = prev!.pool[j];
-      kind[k] = prev!.kind[j];
+      // Steps taken over come in long runs (all but the edited ones): copied a run at a time.
+      let e = k + 1;
+      while (e < steps && from![e] === j + (e - k)) e++;
+      const p = prev!;
+      group.set(p.group.subarray(j, j + e - k), k);
+      cpu.set(p.cpu.subarray(j, j + e - k), k);
+      mem.set(p.mem.subarray(j, j + e - k), k);
+      sto.set(p.sto.subarray(j, j + e - k), k);
+      pool.set(p.pool.subarray(j, j + e - k), k);
+      kind.set(p.kind.subarray(j, j + e - k), k);
+      k = e - 1;
       continue;
     }
     const s = specs[w];
