@@ -138,8 +138,16 @@ export function checkHosts(fleet: Fleet, emit: (file: string, f: Finding) => voi
 export function checkWorkload(w: WorkloadDecl, rec: Recommendation, fleet: Fleet, text: Chars, emit: Emit): void {
   checkPins(w, fleet, emit);
   if (rec.verdict === null && fleet.summary.declaresHosts) emit({ ruleId: 'no-capable-host', message: nothingLeft(w, rec), span: w.nameSpan });
-  const deploy = entryOf(w, 'deploy');
-  if (w.deploy && deploy?.value) checkDeclaredDeploy(w, w.deploy, deploy.value.span, rec, text, emit);
+  if (!w.deploy) return;
+  const value = entryOf(w, 'deploy')?.value;
+  // Most declared deployments are possible, meet their needs and are the verdict: nothing to build for them.
+  if (value && !(deploysIn(rec.constraints, w.deploy) || deploysIn(rec.requirements, w.deploy) || (rec.verdict && rec.verdict !== w.deploy))) return;
+  if (value) checkDeclaredDeploy(w, w.deploy, value.span, rec, text, emit);
+}
+
+function deploysIn(cs: readonly Constraint[], d: Deploy): boolean {
+  for (const c of cs) if (c.deploy === d) return true;
+  return false;
 }
 
 /** Which requirement nothing in the fleet meets, and what would meet it. */
@@ -261,7 +269,8 @@ function volumeStub(w: WorkloadDecl, text: Chars): Fix {
 }
 
 function entryOf(w: WorkloadDecl, key: string): YEntry | undefined {
-  return w.node.entries.find((e) => e.key === key);
+  for (const e of w.node.entries) if (e.key === key) return e;
+  return undefined;
 }
 
 function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {

@@ -163,115 +163,162 @@ export type PinRoles = ReadonlySet<string> | undefined;
 export function recommend(w: WorkloadDecl, fleet: FleetSummary, pinRoles?: PinRoles): Recommendation {
   const constraints = hardConstraints(w, fleet, pinRoles);
   const requirements = needs(w);
-  const feasible = DEPLOYS.filter((d) => !constraints.some((c) => c.deploy === d) && !requirements.some((c) => c.deploy === d));
+  // Plain loops, no closures: this runs once per workload (100,000 at estate scale).
+  const feasible: Deploy[] = [];
+  for (const d of DEPLOYS) if (!rulesOut(constraints, d) && !rulesOut(requirements, d)) feasible.push(d);
   const factors = preferences(w, feasible.includes('container-in-vm'));
   const scores = { vm: 0, container: 0, 'container-in-vm': 0 } as Record<Deploy, number>;
   for (const f of factors) for (const d of DEPLOYS) scores[d] += f.weights[d] ?? 0;
-  // Ties go to the lighter option first, then the simpler one.
-  const ranked = (['container', 'vm', 'container-in-vm'] as Deploy[]).filter((d) => feasible.includes(d)).sort((a, b) => scores[b] - scores[a]);
+  // Ties go to the lighter option first, then the simpler one (a stable sort by score).
+  let first: Deploy | undefined;
+  let second: Deploy | undefined;
+  let count = 0;
+  for (const d of TIE_ORDER) {
+    if (!feasible.includes(d)) continue;
+    count++;
+    if (first === undefined || scores[d] > scores[first]) {
+      second = first;
+      first = d;
+    } else if (second === undefined || scores[d] > scores[second]) second = d;
+  }
   const base = { scores, feasible, factors, constraints, requirements };
-  if (ranked.length === 0) return { verdict: null, confidence: 0, confidenceLabel: 'none', margin: 0, ...base };
-  if (ranked.length === 1) return { verdict: ranked[0], confidence: 1, confidenceLabel: 'required', margin: 0, ...base };
-  const margin = scores[ranked[0]] - scores[ranked[1]];
-  return { verdict: ranked[0], confidence: Math.min(0.95, 0.5 + 0.1 * margin), confidenceLabel: band(margin), margin, ...base };
+  if (first === undefined) return { verdict: null, confidence: 0, confidenceLabel: 'none', margin: 0, ...base };
+  if (count === 1 || second === undefined) return { verdict: first, confidence: 1, confidenceLabel: 'required', margin: 0, ...base };
+  const margin = scores[first] - scores[second];
+  return { verdict: first, confidence: Math.min(0.95, 0.5 + 0.1 * margin), confidenceLabel: band(margin), margin, ...base };
+}
+
+const TIE_ORDER: readonly Deploy[] = ['container', 'vm', 'container-in-vm'];
+
+function rulesOut(cs: readonly Constraint[], d: Deploy): boolean {
+  for (const c of cs) if (c.deploy === d) return true;
+  return false;
 }
 
 function band(margin: number): ConfidenceLabel {
   return margin >= HIGH_MARGIN ? 'high' : margin >= MEDIUM_MARGIN ? 'medium' : 'low';
 }
 
-type Add = (deploy: Deploy, what: string, field: string, reason: string, ruleId?: Constraint['ruleId'], remedy?: string) => void;
-
-function collector(w: WorkloadDecl, out: Constraint[], source: Constraint['source'] = 'workload'): Add {
-  return (deploy, what, field, reason, ruleId = 'deploy-impossible', remedy) => {
-    const c: Constraint = { deploy, what, field, span: fieldSpan(w, field), reason, ruleId, source };
-    if (remedy) c.remedy = remedy;
-    out.push(c);
-  };
+// A function with the target list as an argument rather than a closure per workload.
+function rule(out: Constraint[], w: WorkloadDecl, source: Constraint['source'], deploy: Deploy, what: string, field: string, reason: string, ruleId: Constraint['ruleId'] = 'deploy-impossible', remedy?: string): void {
+  const c: Constraint = { deploy, what, field, span: fieldSpan(w, field), reason, ruleId, source };
+  if (remedy) c.remedy = remedy;
+  out.push(c);
 }
 
 /** What cannot run at all: the OS, the kernel, live migration, the fleet, the pins. */
 function hardConstraints(w: WorkloadDecl, fleet: FleetSummary, pinRoles: PinRoles): Constraint[] {
   const out: Constraint[] = [];
-  const rule = collector(w, out);
-  const fleetRule = collector(w, out, 'fleet');
-  osConstraints(w, fleet, rule, fleetRule);
-  if (w.kernel === 'custom') rule('container', 'kernel: custom', 'kernel', "a container shares its host's kernel, so it cannot have a custom kernel");
-  if (w.liveMigration === true) rule('container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
-  if (fleet.declaresHosts) fleetConstraints(fleet, fleetRule);
-  if (pinRoles && pinRoles.size) pinConstraints(w, pinRoles, rule);
+  osConstraints(out, w, fleet);
+  if (w.kernel === 'custom') rule(out, w, 'workload', 'container', 'kernel: custom', 'kernel', "a container shares its host's kernel, so it cannot have a custom kernel");
+  if (w.liveMigration === true) rule(out, w, 'workload', 'container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
+  if (fleet.declaresHosts) fleetConstraints(out, w, fleet);
+  if (pinRoles && pinRoles.size) pinConstraints(out, w, pinRoles);
   return out;
 }
 
-function osConstraints(w: WorkloadDecl, fleet: FleetSummary, rule: Add, fleetRule: Add): void {
+function osConstraints(out: Constraint[], w: WorkloadDecl, fleet: FleetSummary): void {
   const os = w.os;
   if (os && UNIX_OSES.has(os)) {
-    rule('container', `os: ${os}`, 'os', `a ${os} workload cannot be a container: OCI containers run on Linux and Windows kernels only`);
-    rule('container-in-vm', `os: ${os}`, 'os', `a ${os} workload cannot be a container, even inside a VM`);
+    rule(out, w, 'workload', 'container', `os: ${os}`, 'os', `a ${os} workload cannot be a container: OCI containers run on Linux and Windows kernels only`);
+    rule(out, w, 'workload', 'container-in-vm', `os: ${os}`, 'os', `a ${os} workload cannot be a container, even inside a VM`);
   } else if (fleet.declaresHosts && os) {
     const hasHost = os === 'any' ? fleet.containerHostOses.size > 0 : fleet.containerHostOses.has(os);
-    const host = os === 'any' ? 'container host' : `${cap(os)} container host`;
-    if (!hasHost) fleetRule('container', `os: ${os}`, 'os', `the fleet has no ${host}, and a container must use its host's OS and kernel`, 'deploy-impossible', `a ${host}`);
+    if (!hasHost) {
+      const host = os === 'any' ? 'container host' : `${cap(os)} container host`;
+      rule(out, w, 'fleet', 'container', `os: ${os}`, 'os', `the fleet has no ${host}, and a container must use its host's OS and kernel`, 'deploy-impossible', `a ${host}`);
+    }
   }
 }
 
-function fleetConstraints(fleet: FleetSummary, rule: Add): void {
+function fleetConstraints(out: Constraint[], w: WorkloadDecl, fleet: FleetSummary): void {
   if (fleet.hypervisors === 0) {
-    rule('vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host');
-    rule('container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:`');
+    rule(out, w, 'fleet', 'vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host');
+    rule(out, w, 'fleet', 'container-in-vm', 'a hypervisor', 'name', 'the fleet has no hypervisor host', 'deploy-impossible', 'a hypervisor host with `runtime:`');
   } else if (fleet.hypervisorsWithRuntime === 0) {
-    rule('container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor');
+    rule(out, w, 'fleet', 'container-in-vm', 'a container runtime in VMs', 'name', 'no hypervisor host offers a container runtime to its VMs (set `runtime:` on one)', 'deploy-impossible', '`runtime:` on a hypervisor');
   }
 }
 
-function pinConstraints(w: WorkloadDecl, pinRoles: ReadonlySet<string>, rule: Add): void {
+function pinConstraints(out: Constraint[], w: WorkloadDecl, pinRoles: ReadonlySet<string>): void {
   const field = w.node.entries.some((e) => e.key === 'host') ? 'host' : 'hosts';
-  if (!pinRoles.has('container-host')) rule('container', 'its pins to hypervisors only', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
+  if (!pinRoles.has('container-host')) rule(out, w, 'workload', 'container', 'its pins to hypervisors only', field, 'it is pinned to hypervisor hosts only', 'pinned-host-mismatch', 'a pin to a container host');
   if (!pinRoles.has('hypervisor')) {
     const what = 'its pins to container hosts only';
-    rule('vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
-    rule('container-in-vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+    rule(out, w, 'workload', 'vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
+    rule(out, w, 'workload', 'container-in-vm', what, field, 'it is pinned to container hosts only', 'pinned-host-mismatch', 'a pin to a hypervisor');
   }
 }
 
 /** The workload's needs that rule options out though they could run. */
 function needs(w: WorkloadDecl): Constraint[] {
   const out: Constraint[] = [];
-  const need = collector(w, out);
   if (w.isolation === 'strict') {
-    need('container', 'isolation: strict', 'isolation', 'a kernel flaw on a container host reaches every container there, while VM escape is rare: it needs a VM of its own (vm, or container-in-vm in VMs of its own workload)', 'strict-isolation-container');
+    rule(out, w, 'workload', 'container', 'isolation: strict', 'isolation', 'a kernel flaw on a container host reaches every container there, while VM escape is rare: it needs a VM of its own (vm, or container-in-vm in VMs of its own workload)', 'strict-isolation-container');
   }
   if (w.state === 'stateful' && w.volumes.length === 0) {
     const why = "its data would live in the container's writable layer, lost when the container is replaced; a VM's disk keeps it";
-    need('container', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
-    need('container-in-vm', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
+    rule(out, w, 'workload', 'container', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
+    rule(out, w, 'workload', 'container-in-vm', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
   }
   return out;
+}
+
+interface FactorKind {
+  doc: FactorDoc;
+  favours: Deploy | 'neutral';
+  /** `why (from a, b)` by the mask of the triggers (bit i: the i-th name), made at load rather than per workload. */
+  reasons: readonly string[];
+}
+
+/** Each factor's doc and favourite, looked up once rather than per workload. */
+function kind(id: string, triggers: readonly string[] = []): FactorKind {
+  const d = doc(id);
+  const reasons: string[] = [d.why];
+  for (let mask = 1; mask < 1 << triggers.length; mask++) {
+    const from: string[] = [];
+    for (let b = 0; b < triggers.length; b++) if (mask & (1 << b)) from.push(triggers[b]);
+    reasons.push(`${d.why} (from ${from.join(', ')})`);
+  }
+  return { doc: d, favours: favourite(d.weights), reasons };
+}
+
+const START_TRIGGERS = ['startup', 'scaling', 'architecture'];
+const DENSITY_TRIGGERS = ['resources', 'scaling', 'replicas', 'architecture'];
+const START = kind('startup', START_TRIGGERS);
+const DENSITY = kind('density', DENSITY_TRIGGERS);
+const MONOLITH = kind('monolith');
+const HEAVY_MONOLITH = kind('heavy-monolith');
+const STATELESS = kind('stateless');
+const DR = kind('disaster-recovery');
+const SECOND_LAYER = kind('second-layer');
+
+function factor(w: WorkloadDecl, k: FactorKind, field: string, reason: string): Factor {
+  return { id: k.doc.id, field, span: fieldSpan(w, field), reason, weights: k.doc.weights, favours: k.favours };
 }
 
 /** Stage 2: one factor per claim, among the options stage 1 left. */
 function preferences(w: WorkloadDecl, withSecondLayer: boolean): Factor[] {
   const out: Factor[] = [];
-  const add = (id: string, triggers: string[], reason?: string) => {
-    const d = doc(id);
-    const field = triggers[0];
-    out.push({ id, field, span: fieldSpan(w, field), reason: reason ?? d.why, weights: d.weights, favours: favourite(d.weights) });
-  };
+  // The triggers as bit masks (bit i: the i-th name above), the field being the lowest bit's.
   const elastic = w.scaling !== undefined && w.scaling.max > w.scaling.min;
-  const start = triggered([w.startup === 'fast' && 'startup', elastic && 'scaling', w.architecture === 'batch' && 'architecture']);
-  if (start.length) add('startup', start, `${doc('startup').why} (from ${start.join(', ')})`);
+  const start = (w.startup === 'fast' ? 1 : 0) | (elastic ? 2 : 0) | (w.architecture === 'batch' ? 4 : 0);
+  if (start) out.push(factor(w, START, START_TRIGGERS[lowBit(start)], START.reasons[start]));
   const many = (w.scaling ? w.scaling.max : (w.replicas ?? 1)) >= MANY_INSTANCES;
-  const dense = triggered([isLight(w) && 'resources', many && (w.scaling ? 'scaling' : 'replicas'), w.architecture === 'microservice' && 'architecture']);
-  if (dense.length) add('density', dense, `${doc('density').why} (from ${dense.join(', ')})`);
-  if (w.architecture === 'monolith') add(isHeavy(w) ? 'heavy-monolith' : 'monolith', ['architecture']);
-  if (w.state === 'stateless') add('stateless', ['state']);
-  if (w.disasterRecovery === true) add('disaster-recovery', ['disasterRecovery']);
-  if (withSecondLayer) add('second-layer', ['name']);
+  const dense = (isLight(w) ? 1 : 0) | (many ? (w.scaling ? 2 : 4) : 0) | (w.architecture === 'microservice' ? 8 : 0);
+  if (dense) out.push(factor(w, DENSITY, DENSITY_TRIGGERS[lowBit(dense)], DENSITY.reasons[dense]));
+  if (w.architecture === 'monolith') {
+    const k = isHeavy(w) ? HEAVY_MONOLITH : MONOLITH;
+    out.push(factor(w, k, 'architecture', k.doc.why));
+  }
+  if (w.state === 'stateless') out.push(factor(w, STATELESS, 'state', STATELESS.doc.why));
+  if (w.disasterRecovery === true) out.push(factor(w, DR, 'disasterRecovery', DR.doc.why));
+  if (withSecondLayer) out.push(factor(w, SECOND_LAYER, 'name', SECOND_LAYER.doc.why));
   return out;
 }
 
-function triggered(xs: (string | false)[]): string[] {
-  return xs.filter((x): x is string => x !== false);
+function lowBit(mask: number): number {
+  return 31 - Math.clz32(mask & -mask);
 }
 
 function isHeavy(w: WorkloadDecl): boolean {
@@ -302,8 +349,7 @@ export function givesUp(rec: Recommendation, declared: Deploy): Factor[] {
 export function fieldSpan(w: WorkloadDecl, field: string): Span {
   // A manifest's workload: the manifest field the value came from.
   if (w.manifest) return w.manifest.fields[field] ?? w.nameSpan;
-  const e = w.node.entries.find((x) => x.key === field);
-  if (e) return e.value ? e.value.span : e.keySpan;
+  for (const e of w.node.entries) if (e.key === field) return e.value ? e.value.span : e.keySpan;
   return w.nameSpan;
 }
 

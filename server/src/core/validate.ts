@@ -80,10 +80,9 @@ export function buildWorkload(node: YNode, file: string, itemSpan: Span, finding
   }
   // Most workloads are clean: read them without building findings or probes.
   const clean = cleanObject(node, workloadFields);
-  const v = clean ? cleanValues(node, workloadFields) : valid(node, workloadFields, checkObject(node, workloadFields, findings, 'a workload', text, itemSpan));
+  const v = clean ? cleanWorkload(node) : recordValues(valid(node, workloadFields, checkObject(node, workloadFields, findings, 'a workload', text, itemSpan)));
   const nameEntry = entryOf(node, 'name');
-  const res = (v.resources ?? {}) as Record<string, unknown>;
-  const scaling = v.scaling as { min?: number; max?: number } | undefined;
+  const scaling = v.scaling ? { min: num(v.scalingMin), max: num(v.scalingMax) } : undefined;
   const volumesEntry = entryOf(node, 'volumes');
   const volumes: WorkloadDecl['volumes'] = [];
   if (volumesEntry?.value?.kind === 'seq') {
@@ -125,14 +124,112 @@ export function buildWorkload(node: YNode, file: string, itemSpan: Span, finding
     isolation: str(v.isolation) as WorkloadDecl['isolation'],
     liveMigration: typeof v.liveMigration === 'boolean' ? v.liveMigration : undefined,
     disasterRecovery: typeof v.disasterRecovery === 'boolean' ? v.disasterRecovery : undefined,
-    cpu: num(res.cpu),
-    memory: num(res.memory),
+    cpu: num(v.cpu),
+    memory: num(v.memory),
     zone: str(v.zone),
     gpus: num(v.gpus),
     arch: str(v.arch),
     deploy: str(v.deploy) as Deploy | undefined,
     pins,
   };
+}
+
+/** The values of a workload its declaration reads: one object of a fixed shape, not a record keyed by field (and two nested). */
+class WorkloadValues {
+  name: unknown = undefined;
+  os: unknown = undefined;
+  kernel: unknown = undefined;
+  architecture: unknown = undefined;
+  state: unknown = undefined;
+  replicas: unknown = undefined;
+  scaling = false;
+  scalingMin: unknown = undefined;
+  scalingMax: unknown = undefined;
+  startup: unknown = undefined;
+  isolation: unknown = undefined;
+  liveMigration: unknown = undefined;
+  disasterRecovery: unknown = undefined;
+  cpu: unknown = undefined;
+  memory: unknown = undefined;
+  zone: unknown = undefined;
+  gpus: unknown = undefined;
+  arch: unknown = undefined;
+  deploy: unknown = undefined;
+}
+
+/** The checked record of a workload with findings, as `WorkloadValues`. */
+function recordValues(r: Record<string, unknown>): WorkloadValues {
+  const v = new WorkloadValues();
+  v.name = r.name;
+  v.os = r.os;
+  v.kernel = r.kernel;
+  v.architecture = r.architecture;
+  v.state = r.state;
+  v.replicas = r.replicas;
+  const scaling = r.scaling as { min?: unknown; max?: unknown } | undefined;
+  if (scaling) {
+    v.scaling = true;
+    v.scalingMin = scaling.min;
+    v.scalingMax = scaling.max;
+  }
+  v.startup = r.startup;
+  v.isolation = r.isolation;
+  v.liveMigration = r.liveMigration;
+  v.disasterRecovery = r.disasterRecovery;
+  const res = (r.resources ?? {}) as Record<string, unknown>;
+  v.cpu = res.cpu;
+  v.memory = res.memory;
+  v.zone = r.zone;
+  v.gpus = r.gpus;
+  v.arch = r.arch;
+  v.deploy = r.deploy;
+  return v;
+}
+
+/**
+ * What `cleanValues` would give a clean workload (every key known and once, every value
+ * clean), read straight from its entries: the values the declaration does not read
+ * (description, volumes, hosts) are not converted.
+ */
+function cleanWorkload(node: YMap): WorkloadValues {
+  const v = new WorkloadValues();
+  const byKey = fieldMap(workloadFields);
+  for (const e of node.entries) {
+    const spec = byKey.get(e.key)!;
+    const x = e.value!;
+    switch (spec.key) {
+      case 'name': v.name = plain(x, spec.type); break;
+      case 'os': v.os = plain(x, spec.type); break;
+      case 'kernel': v.kernel = plain(x, spec.type); break;
+      case 'architecture': v.architecture = plain(x, spec.type); break;
+      case 'state': v.state = plain(x, spec.type); break;
+      case 'replicas': v.replicas = plain(x, spec.type); break;
+      case 'startup': v.startup = plain(x, spec.type); break;
+      case 'isolation': v.isolation = plain(x, spec.type); break;
+      case 'liveMigration': v.liveMigration = plain(x, spec.type); break;
+      case 'disasterRecovery': v.disasterRecovery = plain(x, spec.type); break;
+      case 'zone': v.zone = plain(x, spec.type); break;
+      case 'gpus': v.gpus = plain(x, spec.type); break;
+      case 'arch': v.arch = plain(x, spec.type); break;
+      case 'deploy': v.deploy = plain(x, spec.type); break;
+      case 'scaling':
+      case 'resources': {
+        if (spec.type.kind !== 'object' || x.kind !== 'map') break;
+        if (spec.key === 'scaling') v.scaling = true;
+        const sub = fieldMap(spec.type.fields);
+        for (const s of x.entries) {
+          const f = sub.get(s.key)!;
+          const y = cleanPlain(s.value!, f.type);
+          if (f.key === 'min') v.scalingMin = y;
+          else if (f.key === 'max') v.scalingMax = y;
+          else if (f.key === 'cpu') v.cpu = y;
+          else if (f.key === 'memory') v.memory = y;
+        }
+        break;
+      }
+    }
+  }
+  return v;
 }
 
 function str(x: unknown): string | undefined {

@@ -246,14 +246,14 @@ export class Packer {
   // -------------------------------------------------------------------------
   // Search.
 
-  private treesOf(g: Group): [FitTree, FitTree] {
+  /** The group's tree, its open tree made with it (read from `openTrees`): no pair array per search. */
+  private treeOf(g: Group): FitTree {
     let t = this.trees[g.id];
-    let o = this.openTrees[g.id];
-    if (!t || !o) {
+    if (!t || !this.openTrees[g.id]) {
       this.trees[g.id] = t = new FitTree(g.hosts, this.free);
-      this.openTrees[g.id] = o = new FitTree(g.hosts, this.openFree);
+      this.openTrees[g.id] = new FitTree(g.hosts, this.openFree);
     }
-    return [t, o];
+    return t;
   }
 
   /** Re-reads the hosts changed since the last search into the trees built so far. */
@@ -298,7 +298,8 @@ export class Packer {
       return -1;
     }
     this.sync();
-    const [tree, open] = this.treesOf(g);
+    const tree = this.treeOf(g);
+    const open = this.openTrees[g.id]!;
     const c = s.cpu - EPS;
     const m = s.mem - EPS;
     const st = s.sto - EPS;
