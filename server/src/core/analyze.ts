@@ -285,6 +285,11 @@ export class AnalysisSession {
     // visits below replace the entries that can differ (faster than entry by entry at 100,000).
     const copied = sameHostsAsBefore && latest.inOrder.length === fleet.workloads.length;
     const inOrder = copied ? latest.inOrder.slice() : new Array<Recommendation | undefined>(fleet.workloads.length);
+    // One emitter for every workload's own findings, rather than a closure and a list each.
+    let found: Finding[] | undefined;
+    let asManifest = false;
+    // A manifest is not a descriptor: the descriptor fixes (add `deploy:`, `volumes:`) do not apply to it.
+    const emitOwn = (f: Finding) => (found ??= []).push(asManifest ? { ...owned(f), fixes: undefined } : owned(f));
     const visit = (w: WorkloadDecl, i: number) => {
       let pinRoles: Set<string> | undefined;
       if (w.pins.length) {
@@ -310,10 +315,11 @@ export class AnalysisSession {
       }
       inOrder[i] = m.rec;
       if (m.at < 0 || m.declaresHosts !== declaresHosts || m.hostNames !== names) {
-        const out: Finding[] = [];
-        // A manifest is not a descriptor: the descriptor fixes (add `deploy:`, `volumes:`) do not apply to it.
-        checkWorkload(w, m.rec, fleet, sourceOf.get(w.file) ?? '', w.manifest ? (f) => out.push({ ...owned(f), fixes: undefined }) : (f) => out.push(owned(f)));
-        m.findings = out;
+        found = undefined;
+        asManifest = w.manifest !== undefined;
+        checkWorkload(w, m.rec, fleet, sourceOf.get(w.file) ?? '', emitOwn);
+        // Most workloads have none: they share one empty list (never added to).
+        m.findings = found ?? (NONE as Finding[]);
         m.at = w.span.start;
         m.declaresHosts = declaresHosts;
         m.hostNames = names;
