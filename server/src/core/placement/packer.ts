@@ -38,6 +38,8 @@ export class Packer {
 
   /** Free GPUs per host. */
   readonly gpu: Int32Array;
+  /** Each host's CPU, beside `gpu`: read for every host a replica is weighed against, without touching the host objects. */
+  private readonly hostCpu: Float64Array;
   // Spreading state of the workload being placed: replicas per host (valid where
   // `mark` is the current stamp), per-site counts, and the fewest replicas a host with
   // room may run (hosts running fewer have no room: replicas spread evenly).
@@ -93,7 +95,11 @@ export class Packer {
     this.dirty = new Uint8Array(H);
     // Placements that use GPUs are never resumed, so a copied state has every GPU free.
     this.gpu = new Int32Array(H);
-    for (let h = 0; h < H; h++) this.gpu[h] = m.hosts[h].gpus;
+    this.hostCpu = new Float64Array(H);
+    for (let h = 0; h < H; h++) {
+      this.gpu[h] = m.hosts[h].gpus;
+      this.hostCpu[h] = m.hosts[h].cpu;
+    }
     this.mark = new Int32Array(H);
     this.count = new Int32Array(H);
     this.dedicated = new Int32Array(H);
@@ -186,7 +192,7 @@ export class Packer {
    */
   readonly fitsVm = (h: number): boolean => {
     const s = this.cur;
-    if (s.vcpus > this.m.hosts[h].cpu + EPS || this.gpu[h] < s.gpus) return false;
+    if (s.vcpus > this.hostCpu[h] + EPS || this.gpu[h] < s.gpus) return false;
     if (s.deploy !== 'container-in-vm' || this.hasVm(h)) return true;
     return this.free.cpu[h] + EPS >= s.cpu + this.m.vmOv.cpu && this.free.mem[h] + EPS >= s.mem + this.m.vmOv.mem;
   };
