@@ -261,13 +261,15 @@ export class AnalysisSession {
     // A name is tested once, when its declaration is new: the others are as in the analysis before.
     const ends = previous && (fleet.ends ?? commonEnds(previous.fleet.workloads, fleet.workloads));
     const notDns = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.notDns, nonDnsNames) : nonDnsNames(fleet.workloads, fleet.workloads.keys());
-    // The same host list (see buildFleet): the same hosts whose names are not labels.
-    const hostsNotDns = this.hostChecks?.hosts === fleet.hosts ? this.hostChecks.notDns : nonDnsHosts(fleet.hosts);
-    checkDnsNames(fleet, emit, notDns, hostsNotDns);
-    // Host findings rest on the hosts alone: the same list (see buildFleet), the same findings.
-    const hostChecks = this.hostChecks?.hosts === fleet.hosts ? this.hostChecks : { hosts: fleet.hosts, out: [] as [string, Finding][], notDns: hostsNotDns };
-    if (hostChecks !== this.hostChecks) checkHosts(fleet, (file, finding) => hostChecks.out.push([file, finding]));
-    this.hostChecks = hostChecks;
+    // Host findings and the hosts whose names are not labels rest on the hosts alone: the
+    // same list (taken over by buildFleet), the same results.
+    let hostChecks = this.hostChecks;
+    if (hostChecks?.hosts !== fleet.hosts) {
+      const out: [string, Finding][] = [];
+      checkHosts(fleet, (file, finding) => out.push([file, finding]));
+      hostChecks = this.hostChecks = { hosts: fleet.hosts, out, notDns: nonDnsHosts(fleet.hosts) };
+    }
+    checkDnsNames(fleet, emit, notDns, hostChecks.notDns);
     for (const [file, finding] of hostChecks.out) emit(file, finding);
 
     const { memo } = this;

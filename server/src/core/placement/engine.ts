@@ -215,7 +215,7 @@ function compute(
   const model = buildHostModel(hostDecls, options, naive, prev?.model, unchanged !== undefined);
   const n = decls.length;
   if (prev !== undefined && unchanged !== undefined && prev.model === model && prev.exact && n === prev.specs.length && unchanged.head + unchanged.tail <= n) {
-    const same = sameDecisions(prev, decls, recs, unchanged);
+    const same = previousDecisions(prev, decls, recs, unchanged);
     if (same) return same;
   }
   const specs = new Array<Spec>(n);
@@ -303,7 +303,7 @@ function compute(
   }
 
   if (resumable && exact) {
-    const r = resume(prev, specs, replicas, newToOld!, (from) => new Packer(model, { cpu: from.free.cpu, mem: from.free.mem, sto: from.free.sto, load: from.load, pools: from.pools }));
+    const r = resume(prev, specs, replicas, newToOld!, (from) => from.copy(model));
     const changed = recounted.concat(r.changed).sort((x, y) => x - y);
     return { core: makeCore(r.steps, model, specs, replicas, r.packer, exact, wanted, flags), recs, stats: r.stats, special, since: { head: front, tail: back, changed, stepless } };
   }
@@ -318,7 +318,7 @@ function compute(
  * this placement's, shared whole as a resume that finds nothing changed shares them,
  * without a new array per workload. Undefined when some spec differs.
  */
-function sameDecisions(
+function previousDecisions(
   prev: Core,
   decls: readonly WorkloadDecl[],
   recs: readonly (Recommendation | undefined)[],
@@ -330,7 +330,7 @@ function sameDecisions(
   const special: number[] = [];
   const { wanted, flags, replicas } = prev;
   for (let i = 0; i < n; i++) if ((flags[i] & BLOCKED && replicas[i] > 0) || wanted[i] > replicas[i]) special.push(i);
-  const packer = new Packer(prev.model, { cpu: prev.packer.free.cpu, mem: prev.packer.free.mem, sto: prev.packer.free.sto, load: prev.packer.load, pools: prev.packer.pools });
+  const packer = prev.packer.copy();
   const stats: PlacementStats = { mode: 'reused', steps: prev.order.length, resumedAt: prev.order.length, searched: 0, checked: 0, copied: 0, rolledBack: 0 };
   return { core: makeCore(prev, prev.model, prev.specs, prev.replicas, packer, prev.exact, prev.wanted, prev.flags), recs, stats, special };
 }

@@ -106,6 +106,11 @@ export class Packer {
     this.siteCount = new Int32Array(Math.max(1, m.sites));
   }
 
+  /** A packer on `m` (this one's model or its successor with the same hosts) starting from this one's packing. */
+  copy(m: HostModel = this.m): Packer {
+    return new Packer(m, { cpu: this.free.cpu, mem: this.free.mem, sto: this.free.sto, load: this.load, pools: this.pools });
+  }
+
   /** Re-derives the open hosts' free capacity after `free` and `load` were set directly. */
   resetOpen(): void {
     const { free, openFree, load } = this;
