@@ -289,33 +289,51 @@ describe('cancellation of long requests on a 10,000-workload file', { timeout: 6
   it('document symbols: an edit analysed while the loop yields stops it with ContentModified', async () => {
     // An edit and a hover sent when the outline begins: the hover analyses the edit while
     // the outline's loop yields, and the loop must not read the reused declarations on.
+    // The edit races the loop over the wire: on a fast machine the loop may end before the
+    // edit arrives, and its answer (the whole outline of the older text) is then right.
+    // Such a run is checked as a full answer and the test tries again, a few times at most.
     const osAt = big.osValues.find((o) => big.text.startsWith('linux\n', o))!;
     const edited = `${big.text.slice(0, osAt)}windows${big.text.slice(osAt + 'linux'.length)}`;
-    await c.open(BIG, big.text);
-    try {
-      const token = `cancellation-test-${++seq}`;
-      let hover: Promise<P.Hover | null> | undefined;
-      let ended = false;
-      const sub = c.conn.onProgress(WorkDoneProgress.type, token, (value) => {
-        if (value.kind === 'begin') hover = c.change(BIG, edited).then(() => c.hover(BIG, positionAt(edited, firstWorkload)));
-        if (value.kind === 'end') ended = true;
-      });
-      const logStart = c.stderr.length;
-      const error = await c.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: c.uri(BIG) }, workDoneToken: token }).then(
-        (r) => assert.fail(`an answer from a superseded analysis: ${JSON.stringify(r).slice(0, 200)}`),
-        (err: { code?: number }) => err,
-      );
-      assert.equal(error.code, -32801, 'ContentModified');
-      assert.ok(hover, 'the edit and the hover were sent');
-      assert.match(hoverText(await hover), /→/);
-      await waitFor(() => ended, 'the end of the progress');
-      sub.dispose();
-      const m = /^document symbols stopped after ([\d,]+) of ([\d,]+) hosts and workloads: a newer analysis/m.exec(c.stderr.slice(logStart));
-      assert.ok(m, c.stderr.slice(logStart, logStart + 2000));
-      assert.ok(Number(m[1].replace(/,/g, '')) < Number(m[2].replace(/,/g, '')));
-    } finally {
-      await c.close(BIG);
+    const at = positionAt(edited, firstWorkload);
+    const answered: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await c.open(BIG, big.text);
+      try {
+        const send = c.prepareChange(BIG, edited);
+        const token = `cancellation-test-${++seq}`;
+        let hover: Promise<P.Hover | null> | undefined;
+        let ended = false;
+        const sub = c.conn.onProgress(WorkDoneProgress.type, token, (value) => {
+          if (value.kind === 'begin') hover = send().then(() => c.hover(BIG, at));
+          if (value.kind === 'end') ended = true;
+        });
+        const logStart = c.stderr.length;
+        const outcome = await c.conn.sendRequest<P.DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: c.uri(BIG) }, workDoneToken: token }).then(
+          (r) => ({ result: r, error: undefined }),
+          (err: { code?: number }) => ({ result: undefined, error: err }),
+        );
+        assert.ok(hover, 'the edit and the hover were sent');
+        assert.match(hoverText(await hover), /→/);
+        await waitFor(() => ended, 'the end of the progress');
+        sub.dispose();
+        if (outcome.result) {
+          // The loop won the race: a complete outline of the text it was given.
+          const symbols = outcome.result;
+          const workloads = symbols.find((s) => s.name === 'workloads')?.children?.length ?? 0;
+          assert.equal(workloads, 10_000, 'an answer that ended before the edit holds the whole outline');
+          answered.push(attempt);
+          continue;
+        }
+        assert.equal(outcome.error?.code, -32801, 'ContentModified');
+        const m = /^document symbols stopped after ([\d,]+) of ([\d,]+) hosts and workloads: a newer analysis/m.exec(c.stderr.slice(logStart));
+        assert.ok(m, c.stderr.slice(logStart, logStart + 2000));
+        assert.ok(Number(m[1].replace(/,/g, '')) < Number(m[2].replace(/,/g, '')));
+        return;
+      } finally {
+        await c.close(BIG);
+      }
     }
+    assert.fail(`the outline ended before the edit arrived in every attempt (${answered.length})`);
   });
 
   it('a request without a work-done token gets no progress, and an uncancelled one answers in full', async () => {

@@ -216,6 +216,15 @@ export class TestClient {
 
   /** Sends the change as one ranged edit (what an editor with incremental sync does). */
   async change(name: string, text: string): Promise<void> {
+    await this.prepareChange(name, text)();
+  }
+
+  /**
+   * The change to `text`, worked out now and sent when the returned function is called:
+   * for tests that must send it the moment something happens, without first diffing a
+   * big document.
+   */
+  prepareChange(name: string, text: string): () => Promise<void> {
     const uri = this.uri(name);
     const cur = this.texts.get(uri)!;
     let s = 0;
@@ -224,11 +233,14 @@ export class TestClient {
     while (e < cur.text.length - s && e < text.length - s && cur.text[cur.text.length - 1 - e] === text[text.length - 1 - e]) e++;
     const range = { start: positionAt(cur.text, s), end: positionAt(cur.text, cur.text.length - e) };
     const version = cur.version + 1;
-    this.texts.set(uri, { text, version });
-    await this.conn.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version },
-      contentChanges: [{ range, text: text.slice(s, text.length - e) }],
-    });
+    const inserted = text.slice(s, text.length - e);
+    return () => {
+      this.texts.set(uri, { text, version });
+      return this.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range, text: inserted }],
+      });
+    };
   }
 
   async close(name: string): Promise<void> {
