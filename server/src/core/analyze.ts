@@ -354,8 +354,11 @@ export class AnalysisSession {
       // Of a kept file, the workloads are not visited at all: the same memo, not moved.
       // (Found by index, not by reading each declaration: at 100,000 that costs milliseconds.)
       const cursor = new FileCursor(files);
+      // Per file index, not per name: a set lookup per workload with findings costs milliseconds.
+      const keptAt = new Uint8Array(files.length);
+      if (kept.size) for (let j = 0; j < files.length; j++) if (kept.has(files[j].file)) keptAt[j] = 1;
       const skip = (i: number) => {
-        const isKept = kept.has(files[cursor.at(i)].file);
+        const isKept = keptAt[cursor.at(i)] === 1;
         if (isKept) withFindings.push(i);
         return isKept;
       };
@@ -373,7 +376,21 @@ export class AnalysisSession {
     const placement = place(fleet, recommendations, config.placement, { previous: previous?.placement, inOrder, unchanged: sameHostsAsBefore ? ends : undefined });
     // The same for the workloads whose declarations make promises to check against the placement.
     const promising = latest && previous && ends ? since(previous.fleet.workloads, fleet.workloads, ends, latest.promising, promisingOf) : promisingOf(fleet.workloads, fleet.workloads.keys());
-    const placed = splitFindings(placement, config, this.failureBudget, promising, latest && previous && ends ? { placement: previous.placement, split: latest.placed, ...ends } : undefined);
+    // The workloads of the files parsed again: only their spans can have moved.
+    let moving: number[] | undefined;
+    if (kept.size) {
+      moving = [];
+      let from = 0;
+      for (const f of files) {
+        const to = from + f.workloads.length;
+        if (to > from && !kept.has(f.file)) {
+          if (moving.length && moving[moving.length - 1] === from) moving[moving.length - 1] = to;
+          else moving.push(from, to);
+        }
+        from = to;
+      }
+    }
+    const placed = splitFindings(placement, config, this.failureBudget, promising, latest && previous && ends ? { placement: previous.placement, split: latest.placed, ...ends, moving } : undefined);
     const general = new Map<string, Finding[]>();
     for (const { file, finding } of placed.general) add(general, file, finding);
 

@@ -330,7 +330,9 @@ function previousDecisions(
   const special: number[] = [];
   const { wanted, flags, replicas } = prev;
   for (let i = 0; i < n; i++) if ((flags[i] & BLOCKED && replicas[i] > 0) || wanted[i] > replicas[i]) special.push(i);
-  const packer = prev.packer.copy();
+  // Shared, not copied: a resume copies a core's packer before it changes anything, and a
+  // failure simulation undoes its changes before it returns.
+  const packer = prev.packer;
   const stats: PlacementStats = { mode: 'reused', steps: prev.order.length, resumedAt: prev.order.length, searched: 0, checked: 0, copied: 0, rolledBack: 0 };
   return { core: makeCore(prev, prev.model, prev.specs, prev.replicas, packer, prev.exact, prev.wanted, prev.flags), recs, stats, special };
 }
