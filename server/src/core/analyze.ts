@@ -15,7 +15,7 @@ import { type SplitFindings, splitFindings } from './placement/findings';
 import { mayPromise } from './placement/promises';
 import { type Recommendation, recommend } from './recommend';
 import { RULES_BY_ID } from './rules';
-import { lineOf, partitionPoint } from './text';
+import { lineOf, lowerBound, partitionPoint } from './text';
 import type { Diagnostic, Finding, HostDecl, ParsedFile, Severity, WorkloadDecl } from './types';
 
 /** One analysis of the workspace: immutable once made, readable until the session replaces it. */
@@ -488,13 +488,14 @@ function since(
 ): number[] {
   const moved = now.length - old.length;
   const middle = test(now, range(head, now.length - tail));
-  let from = 0;
-  while (from < before.length && before[from] < head) from++;
-  let to = from;
-  while (to < before.length && before[to] < old.length - tail) to++;
+  // Ascending: found by bisection, as the lists can hold most of 100,000 workloads.
+  const from = lowerBound(before, head);
+  const to = lowerBound(before, old.length - tail);
   // Nothing moved and the same indices between the ends (a description edited): the list
   // before is this one (never changed once made), not copied at every edit.
-  if (moved === 0 && to - from === middle.length && middle.every((i, j) => before[from + j] === i)) return before as number[];
+  let same = moved === 0 && to - from === middle.length;
+  for (let j = 0; same && j < middle.length; j++) same = before[from + j] === middle[j];
+  if (same) return before as number[];
   const out: number[] = before.slice(0, from);
   for (const i of middle) out.push(i);
   for (let k = to; k < before.length; k++) out.push(before[k] + moved);
