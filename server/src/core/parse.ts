@@ -240,6 +240,8 @@ interface Gathered {
   env: Env;
   /** Nodes aliases expanded to, over all pieces: past the budget, the file is read whole (which refuses it). */
   aliasNodes: number;
+  /** By how much the last piece `pieceFor` took over was moved (0 for a new one). */
+  shifted: number;
 }
 
 /**
@@ -258,6 +260,7 @@ function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>
     lists: { hosts: [], workloads: [] },
     env: { key: undefined, anchors: NO_ANCHORS },
     aliasNodes: 0,
+    shifted: 0,
   };
   const oldPieces = cache?.pieces ?? [];
   const segs = seg.segments;
@@ -276,7 +279,8 @@ function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>
     let old: Piece | undefined;
     if (edited && i < seg.keptBefore) old = oldPieces[i];
     else if (edited && i >= seg.shiftedFrom) old = oldPieces[seg.shiftedOld + i - seg.shiftedFrom];
-    const { piece, shifted } = pieceFor(s, old, g, base.file, source, cache);
+    const piece = pieceFor(s, old, g, base.file, source, cache);
+    const shifted = g.shifted;
     g.pieces.push(piece);
     const r = piece.result;
     g.aliasNodes += r.aliasNodes;
@@ -304,36 +308,40 @@ function gatherPieces(base: ParsedFile, seg: Extract<Segmentation, { ok: true }>
 /**
  * The piece for segment `s`: `old` (the previous parse's piece at its place), else one
  * of the cache's with the same text, else a new parse. A piece taken over is moved to
- * the segment; `shifted` is by how much.
+ * the segment; by how much is left in `g.shifted`. No closure and no result object per
+ * call: this runs for every piece after an edit, unoptimized during the first edits.
  */
-function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string, source: SourceText, cache: PieceCache | undefined): { piece: Piece; shifted: number } {
-  let shifted = 0;
-  const claim = (p: Piece | undefined): Piece | undefined => {
-    // A piece whose aliases named the first header's anchors is good only with that header.
-    if (!p || p.used === g.gen || (p.result.kind === 'item' && p.result.env !== undefined && p.result.env !== g.env.key)) return undefined;
-    shifted = s.start - p.start;
-    if (shifted) shiftResult(p.result, shifted);
-    p.start = s.start;
-    p.end = s.end;
-    p.used = g.gen;
-    return p;
-  };
-  let piece = claim(old);
+function pieceFor(s: Segment, old: Piece | undefined, g: Gathered, file: string, source: SourceText, cache: PieceCache | undefined): Piece {
+  g.shifted = 0;
+  let piece = claim(old, s, g);
   if (!piece) {
     const text = source.slice(s.start, s.end);
     // Without a cache a piece is never looked up again: no key.
     const key = !cache ? '' : s.kind === 'header' ? `h\u0000${text}` : `${s.list}\u0000${text}`;
-    piece = claim(cache?.map.get(key));
+    piece = claim(cache?.map.get(key), s, g);
     if (!piece) {
       if (cache) cache.misses++;
       const result = s.kind === 'header' ? parseHeader(text, s.start) : parseItem(text, s.start, s.list!, file, source, g.env, cache !== undefined);
       piece = { key, start: s.start, end: s.end, result, used: g.gen };
       if (cache) g.parsedNow.push(piece);
-      return { piece, shifted };
+      return piece;
     }
   }
   if (cache) cache.hits++;
-  return { piece, shifted };
+  return piece;
+}
+
+/** Takes `p` over for segment `s`, moved there (by `g.shifted`); undefined when it cannot serve. */
+function claim(p: Piece | undefined, s: Segment, g: Gathered): Piece | undefined {
+  // A piece whose aliases named the first header's anchors is good only with that header.
+  if (!p || p.used === g.gen || (p.result.kind === 'item' && p.result.env !== undefined && p.result.env !== g.env.key)) return undefined;
+  const shifted = s.start - p.start;
+  if (shifted) shiftResult(p.result, shifted);
+  p.start = s.start;
+  p.end = s.end;
+  p.used = g.gen;
+  g.shifted = shifted;
+  return p;
 }
 
 /** A header piece's top-level entries join the root mapping. */
@@ -561,17 +569,23 @@ function detachFinding(f: Finding): Finding {
   return out;
 }
 
+// Indexed loops here and below: they run over every node after an edit, unoptimized
+// during the first edits, where for-of costs an iterator per list.
+
 /** Moves findings' spans and their fixes' edits by `delta`, in place (each span owned once). */
 export function shiftFindings(findings: readonly Finding[], delta: number): void {
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
     f.span.start += delta;
     f.span.end += delta;
-    if (f.fixes) {
-      for (const x of f.fixes) {
-        for (const e of x.edits) {
-          e.span.start += delta;
-          e.span.end += delta;
-        }
+    const fixes = f.fixes;
+    if (!fixes) continue;
+    for (let j = 0; j < fixes.length; j++) {
+      const edits = fixes[j].edits;
+      for (let k = 0; k < edits.length; k++) {
+        const e = edits[k].span;
+        e.start += delta;
+        e.end += delta;
       }
     }
   }
@@ -580,10 +594,12 @@ export function shiftFindings(findings: readonly Finding[], delta: number): void
 /** Moves every span of a piece's result by `delta`, in place (each span is owned once). */
 function shiftResult(r: PieceResult, delta: number): void {
   if (delta === 0) return;
-  shiftFindings(r.findings, delta);
-  for (const c of r.suppress) {
-    c.span.start += delta;
-    c.span.end += delta;
+  if (r.findings.length) shiftFindings(r.findings, delta);
+  const sup = r.suppress;
+  for (let i = 0; i < sup.length; i++) {
+    const c = sup[i].span;
+    c.start += delta;
+    c.end += delta;
   }
   if (r.kind === 'header') {
     if (r.root) shiftNode(r.root, delta);
@@ -598,13 +614,16 @@ function shiftResult(r: PieceResult, delta: number): void {
   d.nameSpan.start += delta;
   d.nameSpan.end += delta;
   if (d.kind === 'workload') {
-    for (const v of d.volumes) {
-      v.span.start += delta;
-      v.span.end += delta;
+    const { volumes, pins } = d;
+    for (let i = 0; i < volumes.length; i++) {
+      const v = volumes[i].span;
+      v.start += delta;
+      v.end += delta;
     }
-    for (const p of d.pins) {
-      p.span.start += delta;
-      p.span.end += delta;
+    for (let i = 0; i < pins.length; i++) {
+      const p = pins[i].span;
+      p.start += delta;
+      p.end += delta;
     }
   }
 }
@@ -615,7 +634,9 @@ function shiftNode(n: YNode, delta: number): void {
   n.span.start += delta;
   n.span.end += delta;
   if (n.kind === 'map') {
-    for (const e of n.entries) {
+    const entries = n.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
       if (e instanceof EntryNode) e.move(delta);
       else {
         e.keySpan.start += delta;
@@ -625,7 +646,8 @@ function shiftNode(n: YNode, delta: number): void {
       if (e.value) shiftNode(e.value, delta);
     }
   } else if (n.kind === 'seq') {
-    for (const it of n.items) shiftNode(it, delta);
+    const items = n.items;
+    for (let i = 0; i < items.length; i++) shiftNode(items[i], delta);
   }
 }
 
