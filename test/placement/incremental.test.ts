@@ -293,6 +293,38 @@ describe('placement resumed from the previous one equals a placement from scratc
     assert.equal(check(fleet, recs, world.options, previous, 'host').stats.mode, 'full');
   });
 
+  it('a resumed step weighs the hosts that differ with its own vCPUs and container VMs (read from the step arrays, not the spec)', () => {
+    // `small` is in use (its pinned workloads are placed first) and so preferred; editing
+    // `pinned` puts it among the hosts that differ, which each later workload weighs.
+    // `portable` (any OS) joins the Windows container VM already on `small` rather than
+    // making one; `big-vm` has more vCPUs than `small` has cores.
+    const hosts = `version: 1
+hosts:
+  - { name: big, role: hypervisor, runtime: containerd, cpu: 64, memory: 512Gi }
+  - { name: small, role: hypervisor, runtime: containerd, cpu: 8, memory: 512Gi, overcommit: { cpu: 4, memory: 1 } }
+`;
+    const workloads = (memory: number) => `version: 1
+workloads:
+  - { name: pinned, os: windows, deploy: container-in-vm, host: small, resources: { cpu: 1, memory: ${memory}Gi } }
+  - { name: big-vm, os: linux, deploy: vm, resources: { cpu: 12, memory: 4Gi } }
+  - { name: portable, os: any, deploy: container-in-vm, hosts: [big, small], resources: { cpu: 1, memory: 1Gi } }
+`;
+    const analyse = (memory: number) => analyze([parseFile('hosts.workload.yaml', hosts), parseFile('apps.workload.yaml', workloads(memory))], CHECK);
+    let a = analyse(1);
+    let previous = check(a.fleet, a.recommendations, CHECK.placement, undefined, 'start');
+    // Each host's VMs: kind, guest OS and the workloads in it.
+    const vms = (p: Placement) => p.layout.hosts.map((h) => `${h.name}: ${h.vms.map((v) => `${v.kind} ${v.os} ${v.instance ? v.instance.w : v.containers.map((c) => c.w).join('+')}`).join(', ')}`);
+    const expected = ['big: workload linux 1', 'small: pool windows 0+2'];
+    assert.deepEqual(vms(previous), expected);
+    for (const memory of [2, 3, 1]) {
+      a = analyse(memory);
+      previous = check(a.fleet, a.recommendations, CHECK.placement, previous, `pinned memory ${memory}Gi`);
+      assert.equal(previous.stats.mode, 'resumed');
+      assert.ok(previous.stats.checked >= 2, JSON.stringify(previous.stats));
+      assert.deepEqual(vms(previous), expected);
+    }
+  });
+
   it('starts from scratch when capacities are not whole numbers it can sum exactly, and still agrees', () => {
     const world = generatedWorld(50, 4);
     let { fleet, recs } = fleetOf(world);

@@ -47,10 +47,10 @@ export function containerVmOs(s: Pick<Spec, 'os'>): string {
   return s.os === 'any' ? 'linux' : s.os;
 }
 
-/** Whether a container-in-vm replica (not strict) joins one of the shared container VMs of a host (their guest OSes). */
-export function joinsSharedVm(pools: readonly string[], s: Pick<Spec, 'os'>): boolean {
+/** Whether a container-in-vm replica (not strict) of a workload with OS `os` joins one of the shared container VMs of a host (their guest OSes). */
+export function joinsSharedVm(pools: readonly string[], os: string): boolean {
   // A portable workload joins any container VM already on the host.
-  return s.os === 'any' ? pools.length > 0 : pools.includes(s.os);
+  return os === 'any' ? pools.length > 0 : pools.includes(os);
 }
 
 /** The container VM a container-in-vm replica of workload `w` would join on a host, if one exists. */

@@ -352,8 +352,8 @@ function describeSpec(s: Spec, i: number, wanted: Float64Array, flags: Uint8Arra
  * optimized code that reads cores (the layout, the next resume) was thrown away on every edit.
  */
 function makeCore(s: Steps, model: HostModel, specs: Spec[], replicas: Int32Array, packer: Packer, exact: boolean, wanted: Float64Array, flags: Uint8Array): Core {
-  const { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind } = s;
-  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, model, specs, replicas, packer, exact, wanted, flags };
+  const { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, vcpus, vmFlags } = s;
+  return { order, stepOf, start, host, made, failed, why, group, cpu, mem, sto, pool, kind, vcpus, vmFlags, model, specs, replicas, packer, exact, wanted, flags };
 }
 
 /** The placement's public face over its decisions (sees nothing of a previous placement but its built layout). */

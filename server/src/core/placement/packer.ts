@@ -7,6 +7,7 @@
 import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
 import { containerVmOs, existingVm, type HostContents, joinsSharedVm } from './contents';
+import { KIND, type Steps, VM_PORTABLE, VM_STRICT } from './state';
 import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list, ociOs, roleFits } from './model';
 
 export class Packer {
@@ -57,8 +58,20 @@ export class Packer {
   /** Scratch: a group's site ranges in the order they are tried. */
   private readonly siteOrder = new Int32Array(MAX_SPREAD_SITES);
 
-  /** The workload being placed, for the leaf tests (made once, not per replica). */
-  cur!: Spec;
+  /** The workload being placed when `begin` was given its spec (failure simulations read it); null after `beginStep`. */
+  cur: Spec | null = null;
+  // What the searches read of the workload being placed, as plain numbers: set from its
+  // spec or from a placement's step arrays, so a resumed step reads no spec object.
+  private needCpu = 0;
+  private needMem = 0;
+  private needSto = 0;
+  private needVcpus = 0;
+  private needGpus = 0;
+  /** container-in-vm, and then: a dedicated VM per workload (strict), the guest OS of a new shared VM, and the workload's OS (the shared VMs it joins). */
+  private civ = false;
+  private strict = false;
+  private vmOs = '';
+  private joinOs = '';
   /**
    * While a failure is simulated: the container VMs on each host, and the workload being
    * re-placed (else the packing's own pools and dedicated marks are used).
@@ -157,6 +170,38 @@ export class Packer {
   /** Starts placing `s`: no host runs it yet except `held`. */
   begin(s: Spec, held?: readonly number[]): void {
     this.cur = s;
+    this.needCpu = s.cpu;
+    this.needMem = s.mem;
+    this.needSto = s.sto;
+    this.needVcpus = s.vcpus;
+    this.needGpus = s.gpus;
+    this.civ = s.deploy === 'container-in-vm';
+    this.strict = s.strict;
+    this.vmOs = containerVmOs(s);
+    this.joinOs = s.os;
+    this.start(held);
+  }
+
+  /** Starts placing the workload of step k of `steps` (its costs as `begin` would read them from the spec). */
+  beginStep(steps: Steps, k: number): void {
+    this.cur = null;
+    this.needCpu = steps.cpu[k];
+    this.needMem = steps.mem[k];
+    this.needSto = steps.sto[k];
+    this.needVcpus = steps.vcpus[k];
+    // Placements that use GPUs are never resumed.
+    this.needGpus = 0;
+    const kind = steps.kind[k];
+    this.civ = kind === KIND['container-in-vm'];
+    this.strict = this.civ && (steps.vmFlags[k] & VM_STRICT) !== 0;
+    if (this.civ && !this.strict) {
+      this.vmOs = this.m.poolOs[steps.pool[k]];
+      this.joinOs = steps.vmFlags[k] & VM_PORTABLE ? 'any' : this.vmOs;
+    }
+    this.start();
+  }
+
+  private start(held?: readonly number[]): void {
     this.stamp++;
     this.level = 0;
     this.most = 0;
@@ -178,11 +223,10 @@ export class Packer {
 
   /** Whether a container-in-vm replica of the current workload would join a VM already on `h`. */
   private hasVm(h: number): boolean {
-    const s = this.cur;
     const sim = this.simVms;
-    if (sim) return existingVm(sim.contents[h], s, sim.w) !== undefined;
-    if (s.strict) return this.dedicated[h] === this.stamp;
-    return joinsSharedVm(this.pools[h], s);
+    if (sim) return existingVm(sim.contents[h], this.cur!, sim.w) !== undefined;
+    if (this.strict) return this.dedicated[h] === this.stamp;
+    return joinsSharedVm(this.pools[h], this.joinOs);
   }
 
   /** Replicas of the current workload on `h`. */
@@ -196,10 +240,9 @@ export class Packer {
    * when the replica would need one.
    */
   readonly fitsVm = (h: number): boolean => {
-    const s = this.cur;
-    if (s.vcpus > this.hostCpu[h] + EPS || this.gpu[h] < s.gpus) return false;
-    if (s.deploy !== 'container-in-vm' || this.hasVm(h)) return true;
-    return this.free.cpu[h] + EPS >= s.cpu + this.m.vmOv.cpu && this.free.mem[h] + EPS >= s.mem + this.m.vmOv.mem;
+    if (this.needVcpus > this.hostCpu[h] + EPS || this.gpu[h] < this.needGpus) return false;
+    if (!this.civ || this.hasVm(h)) return true;
+    return this.free.cpu[h] + EPS >= this.needCpu + this.m.vmOv.cpu && this.free.mem[h] + EPS >= this.needMem + this.m.vmOv.mem;
   };
   readonly spread = (h: number): boolean => this.countOn(h) <= this.level && this.fitsVm(h);
 
@@ -208,23 +251,22 @@ export class Packer {
    * a container VM. (Failure simulations charge hosts through `setFree` themselves.)
    */
   commit(h: number): number {
-    const s = this.cur;
-    let c = s.cpu;
-    let m = s.mem;
+    let c = this.needCpu;
+    let m = this.needMem;
     let made = 0;
-    if (s.deploy === 'container-in-vm' && !this.hasVm(h)) {
+    if (this.civ && !this.hasVm(h)) {
       made = 1;
       c += this.m.vmOv.cpu;
       m += this.m.vmOv.mem;
-      if (s.strict) {
+      if (this.strict) {
         this.dedicated[h] = this.stamp;
         this.dedicatedList.push(h);
-      } else this.addPool(h, containerVmOs(s));
+      } else this.addPool(h, this.vmOs);
     }
     this.load[h]++;
-    this.gpu[h] -= s.gpus;
+    this.gpu[h] -= this.needGpus;
     const { free } = this;
-    this.setFree(h, free.cpu[h] - c, free.mem[h] - m, free.sto[h] - s.sto);
+    this.setFree(h, free.cpu[h] - c, free.mem[h] - m, free.sto[h] - this.needSto);
     this.note(h);
     return made;
   }
@@ -296,7 +338,6 @@ export class Packer {
 
   /** The host for the next replica of the current workload, preferring spread; -1 if none. */
   findHost(g: Group): number {
-    const s = this.cur;
     const n = g.hosts.length;
     if (!n) return -1;
     this.searched++;
@@ -304,16 +345,16 @@ export class Packer {
       const { free } = this;
       for (let pos = 0; pos < n; pos++) {
         const h = g.hosts[pos];
-        if (free.cpu[h] + EPS >= s.cpu && free.mem[h] + EPS >= s.mem && free.sto[h] + EPS >= s.sto && this.fitsVm(h)) return h;
+        if (free.cpu[h] + EPS >= this.needCpu && free.mem[h] + EPS >= this.needMem && free.sto[h] + EPS >= this.needSto && this.fitsVm(h)) return h;
       }
       return -1;
     }
     this.sync();
     const tree = this.treeOf(g);
     const open = this.openTrees[g.id]!;
-    const c = s.cpu - EPS;
-    const m = s.mem - EPS;
-    const st = s.sto - EPS;
+    const c = this.needCpu - EPS;
+    const m = this.needMem - EPS;
+    const st = this.needSto - EPS;
     // Hosts running fewest replicas first: the level rises only when no host at it has
     // room, which stays so (counts only grow, room only shrinks), so replicas end even.
     for (;;) {
@@ -357,15 +398,14 @@ export class Packer {
    * still accepted by `spread`, so the answer is the one search's, exactly.
    */
   private first(g: Group, tree: FitTree, open: boolean, lo: number, hi: number, c: number, m: number, st: number): number {
-    const s = this.cur;
     const ov = this.m.vmOv;
-    if (s.deploy !== 'container-in-vm' || this.simVms || !(ov.cpu > 0 || ov.mem > 0) || !Packer.vmSearch) return tree.find(lo, hi, c, m, st, this.spread);
+    if (!this.civ || this.simVms || !(ov.cpu > 0 || ov.mem > 0) || !Packer.vmSearch) return tree.find(lo, hi, c, m, st, this.spread);
     // A little below the exact bound (the leaf test is exact): never above `c`, `m`.
     const slack = (x: number) => 4 * EPS + Math.abs(x) * 1e-12;
     const a = tree.find(lo, hi, Math.max(c, c + ov.cpu - slack(c + ov.cpu)), Math.max(m, m + ov.mem - slack(m + ov.mem)), st, this.spread);
     const end = a < 0 ? hi : a;
     if (end <= lo) return a;
-    const b = s.strict ? this.firstDedicated(g, open, lo, end, c, m, st) : this.vmTreesOf(g, s.os === 'any' ? '' : s.os)[open ? 1 : 0].find(lo, end, c, m, st, this.spread);
+    const b = this.strict ? this.firstDedicated(g, open, lo, end, c, m, st) : this.vmTreesOf(g, this.joinOs === 'any' ? '' : this.joinOs)[open ? 1 : 0].find(lo, end, c, m, st, this.spread);
     return b >= 0 ? b : a;
   }
 
@@ -418,9 +458,8 @@ export class Packer {
    * The search returns the host with the lowest key; resuming a placement relies on that.
    */
   keyOf(g: Group, h: number, pos: number): number {
-    const s = this.cur;
     const { free } = this;
-    if (free.cpu[h] < s.cpu - EPS || free.mem[h] < s.mem - EPS || free.sto[h] < s.sto - EPS || !this.fitsVm(h)) return -1;
+    if (free.cpu[h] < this.needCpu - EPS || free.mem[h] < this.needMem - EPS || free.sto[h] < this.needSto - EPS || !this.fitsVm(h)) return -1;
     const closed = this.load[h] > 0 ? 0 : 1;
     let slot = 0;
     let count = 0;

@@ -15,7 +15,7 @@
 // and every host outside D passes or fails exactly as before, with the same key. When D
 // is empty and nothing changed lies ahead, the rest of the previous placement is the new one.
 
-import { EPS, type Spec } from './model';
+import { EPS, type Group, type Spec } from './model';
 import { Packer } from './packer';
 import { type Core, type PlacementStats, type Steps, newSteps } from './state';
 
@@ -433,9 +433,9 @@ class Walk {
       stats.copied += len;
       return;
     }
-    const s = specs[w];
-    const g = s.group!;
-    packer.begin(s);
+    // The workload's values from the step arrays: its spec is read only to explain a failure.
+    const g = prev.model.groupList[prev.group[j]];
+    packer.beginStep(out, k);
     let deviated = false;
     let changed = false;
     let failed = 0;
@@ -445,7 +445,7 @@ class Walk {
       let h: number;
       if (!deviated) {
         stats.checked++;
-        h = this.decide(s, hOld);
+        h = this.decide(g, out.cpu[k], hOld);
         if (h === UNKNOWN) h = packer.findHost(g);
         if (h !== hOld) deviated = true;
       } else h = packer.findHost(g);
@@ -468,7 +468,7 @@ class Walk {
       if (!changed && old && this.groupD[g.id] === 0) out.why.set(k, old);
       else {
         // The reason for what failed rests on the state of the group's hosts.
-        const why = packer.explain(s, g);
+        const why = packer.explain(specs[w], g);
         const same = old && why.kind === old.kind && why.reason === old.reason && why.field === old.field;
         out.why.set(k, same ? old : why);
         if (!same) changed = true;
@@ -484,8 +484,7 @@ class Walk {
    * key than hOld's previous one failed, so the choice is the lowest key among hOld and
    * the hosts of D, unless hOld's own key rose.
    */
-  private decide(s: Spec, hOld: number): number {
-    const g = s.group!;
+  private decide(g: Group, cpuNeed: number, hOld: number): number {
     const { packer } = this;
     const hostGroups = this.prev.model.hostGroups;
     let best = hOld;
@@ -505,7 +504,7 @@ class Walk {
     if (!list) return best;
     const at = this.dPosOf[g.id]!;
     const cpu = packer.free.cpu;
-    const need = s.cpu - EPS;
+    const need = cpuNeed - EPS;
     for (let i = 0; i < list.length; i++) {
       const h = list[i];
       if (cpu[h] < need) break;

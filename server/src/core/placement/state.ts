@@ -33,7 +33,14 @@ export interface Steps {
   pool: Int32Array;
   /** Per step: the deployment placed, as `KIND` numbers (read per replica without touching specs). */
   kind: Uint8Array;
+  /** Per step: a VM's vCPUs, and a container-in-vm's `VM_*` flags: what a resumed step's search reads besides the costs (`Packer.beginStep`). */
+  vcpus: Float64Array;
+  vmFlags: Uint8Array;
 }
+
+/** `Steps.vmFlags`: a dedicated container VM (strict isolation); a portable workload (it joins a shared container VM of any OS). */
+export const VM_STRICT = 1;
+export const VM_PORTABLE = 2;
 
 /** `Steps.kind` of each deployment (none: 0, as a container, which places nothing). */
 export const KIND = { container: 0, vm: 1, 'container-in-vm': 2 } as const;
@@ -47,13 +54,14 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
   const steps = order.length;
   let R = 0;
   for (let k = 0; k < steps; k++) R += replicas[order[k]];
-  const buffer = new ArrayBuffer(steps * 24 + (steps * 5 + 1 + n + R) * 4 + R + steps);
+  const buffer = new ArrayBuffer(steps * 32 + (steps * 5 + 1 + n + R) * 4 + R + steps * 2);
   let at = 0;
   const f64 = (len: number) => new Float64Array(buffer, (at += len * 8) - len * 8, len);
   const i32 = (len: number) => new Int32Array(buffer, (at += len * 4) - len * 4, len);
   const cpu = f64(steps);
   const mem = f64(steps);
   const sto = f64(steps);
+  const vcpus = f64(steps);
   const start = i32(steps + 1);
   const stepOf = i32(n).fill(-1);
   const group = i32(steps);
@@ -64,6 +72,7 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
   const host = i32(R);
   const made = new Uint8Array(buffer, at, R);
   const kind = new Uint8Array(buffer, at + R, steps);
+  const vmFlags = new Uint8Array(buffer, at + R + steps, steps);
   for (let k = 0; k < steps; k++) {
     const w = order[k];
     stepOf[w] = k;
@@ -83,6 +92,8 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
       sto.set(p.sto.subarray(j, j + e - k), k);
       pool.set(p.pool.subarray(j, j + e - k), k);
       kind.set(p.kind.subarray(j, j + e - k), k);
+      vcpus.set(p.vcpus.subarray(j, j + e - k), k);
+      vmFlags.set(p.vmFlags.subarray(j, j + e - k), k);
       k = e - 1;
       continue;
     }
@@ -93,8 +104,10 @@ export function newSteps(m: HostModel, order: Int32Array, n: number, specs: read
     sto[k] = s.sto;
     if (s.deploy === 'container-in-vm' && !s.strict) pool[k] = poolId(m, containerVmOs(s));
     kind[k] = s.deploy ? KIND[s.deploy] : 0;
+    vcpus[k] = s.vcpus;
+    if (s.deploy === 'container-in-vm') vmFlags[k] = (s.strict ? VM_STRICT : 0) | (s.os === 'any' ? VM_PORTABLE : 0);
   }
-  return { order: own, stepOf, start, host, made, failed, why: new Map(), group, cpu, mem, sto, pool, kind };
+  return { order: own, stepOf, start, host, made, failed, why: new Map(), group, cpu, mem, sto, pool, kind, vcpus, vmFlags };
 }
 
 /** A placement's inputs as values and its decisions: what the next placement resumes from. */
