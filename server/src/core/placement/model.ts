@@ -65,6 +65,18 @@ export interface Group {
   sites: { site: number; lo: number; hi: number }[];
   /** The largest host (by rank), for messages; -1 when empty. */
   largest: number;
+  /** Each host's position in `hosts` (-1: not in it), made on first use (`positionIn`). */
+  positions: Int32Array | undefined;
+}
+
+/** Host h's position in `g.hosts` (-1: not in it): one read, where `hostGroups[h]` is a list of objects to scan. */
+export function positionIn(m: HostModel, g: Group, h: number): number {
+  let at = g.positions;
+  if (!at) {
+    g.positions = at = new Int32Array(m.hosts.length).fill(-1);
+    for (let pos = 0; pos < g.hosts.length; pos++) at[g.hosts[pos]] = pos;
+  }
+  return at[h];
 }
 
 /**
@@ -339,7 +351,7 @@ function makeGroup(m: HostModel, key: string, label: string, candidates: number[
     }
   }
   const largest = candidates.length ? candidates.reduce((a, b) => (rank[b] > rank[a] ? b : a)) : -1;
-  const g: Group = { id: m.groupList.length, key, label, hosts: candidates, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [], largest };
+  const g: Group = { id: m.groupList.length, key, label, hosts: candidates, sites: sites.length > 1 && sites.length <= MAX_SPREAD_SITES ? sites : [], largest, positions: undefined };
   m.groups.set(key, g);
   m.groupList.push(g);
   candidates.forEach((h, pos) => m.hostGroups[h].push({ g: g.id, pos }));

@@ -41,6 +41,8 @@ export class Packer {
   readonly gpu: Int32Array;
   /** Each host's CPU, beside `gpu`: read for every host a replica is weighed against, without touching the host objects. */
   private readonly hostCpu: Float64Array;
+  /** Each host's site, read per replica placed (`note`) without touching the host objects. */
+  private readonly hostSite: Int32Array;
   // Spreading state of the workload being placed: replicas per host (valid where
   // `mark` is the current stamp), per-site counts, and the fewest replicas a host with
   // room may run (hosts running fewer have no room: replicas spread evenly).
@@ -109,9 +111,11 @@ export class Packer {
     // Placements that use GPUs are never resumed, so a copied state has every GPU free.
     this.gpu = new Int32Array(H);
     this.hostCpu = new Float64Array(H);
+    this.hostSite = new Int32Array(H);
     for (let h = 0; h < H; h++) {
       this.gpu[h] = m.hosts[h].gpus;
       this.hostCpu[h] = m.hosts[h].cpu;
+      this.hostSite[h] = m.hosts[h].site;
     }
     this.mark = new Int32Array(H);
     this.count = new Int32Array(H);
@@ -205,9 +209,12 @@ export class Packer {
     this.stamp++;
     this.level = 0;
     this.most = 0;
-    this.dedicatedList.length = 0;
-    for (const site of this.touchedSites) this.siteCount[site] = 0;
-    this.touchedSites.length = 0;
+    // Setting an array's length is a builtin call even when it is 0 already: once per step.
+    if (this.dedicatedList.length) this.dedicatedList.length = 0;
+    if (this.touchedSites.length) {
+      for (const site of this.touchedSites) this.siteCount[site] = 0;
+      this.touchedSites.length = 0;
+    }
     if (held) for (const h of held) if (h >= 0) this.note(h);
   }
 
@@ -217,7 +224,7 @@ export class Packer {
     this.mark[h] = this.stamp;
     this.count[h] = c;
     if (c > this.most) this.most = c;
-    const s = this.m.hosts[h].site;
+    const s = this.hostSite[h];
     if (this.siteCount[s]++ === 0) this.touchedSites.push(s);
   }
 

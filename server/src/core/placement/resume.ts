@@ -15,7 +15,7 @@
 // and every host outside D passes or fails exactly as before, with the same key. When D
 // is empty and nothing changed lies ahead, the rest of the previous placement is the new one.
 
-import { EPS, type Group, type Spec } from './model';
+import { EPS, type Group, positionIn, type Spec } from './model';
 import { Packer } from './packer';
 import { type Core, type PlacementStats, type Steps, newSteps } from './state';
 
@@ -486,13 +486,13 @@ class Walk {
    */
   private decide(g: Group, cpuNeed: number, hOld: number): number {
     const { packer } = this;
-    const hostGroups = this.prev.model.hostGroups;
+    const { model } = this.prev;
     let best = hOld;
     // hOld's key (two parts, see `Packer.keyOf`), computed when first needed (-2: not yet).
     let bestKey = hOld < 0 ? Infinity : -2;
     let bestLo = 0;
     if (hOld >= 0 && this.inD[hOld]) {
-      bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id));
+      bestKey = packer.keyOf(g, hOld, positionIn(model, g, hOld));
       bestLo = packer.keyLo;
       if (bestKey < 0) return UNKNOWN;
       // Its key rose (it is empty now, no longer in use): a host that came after it before
@@ -514,7 +514,7 @@ class Walk {
       if (key < 0) continue;
       const lo = packer.keyLo;
       if (bestKey === -2) {
-        if ((bestKey = packer.keyOf(g, hOld, posIn(hostGroups[hOld], g.id))) < 0) return UNKNOWN;
+        if ((bestKey = packer.keyOf(g, hOld, positionIn(model, g, hOld))) < 0) return UNKNOWN;
         bestLo = packer.keyLo;
       }
       if (key < bestKey || (key === bestKey && lo < bestLo)) {
@@ -528,8 +528,3 @@ class Walk {
 }
 
 const UNKNOWN = -2;
-
-function posIn(groups: readonly { g: number; pos: number }[], g: number): number {
-  for (const x of groups) if (x.g === g) return x.pos;
-  return -1;
-}
