@@ -312,7 +312,9 @@ export class AnalysisSession {
       const names = w.pins.length ? hostNames! : '';
       let m = memo.get(w);
       if (!m || m.recKey !== recKey) {
-        m = { recKey, rec: recommend(w, fleet.summary, pinRoles ?? new Set()), at: -1, declaresHosts, hostNames: names, findings: [] };
+        // No set for a workload without pins: `recommend` reads none and an empty one alike.
+        // Its findings are set just below (`at` is -1): no list of its own until then.
+        m = { recKey, rec: recommend(w, fleet.summary, pinRoles), at: -1, declaresHosts, hostNames: names, findings: NONE as Finding[] };
         memo.set(w, m);
       }
       inOrder[i] = m.rec;

@@ -166,9 +166,8 @@ export function recommend(w: WorkloadDecl, fleet: FleetSummary, pinRoles?: PinRo
   // Plain loops, no closures: this runs once per workload (100,000 at estate scale).
   const feasible: Deploy[] = [];
   for (const d of DEPLOYS) if (!rulesOut(constraints, d) && !rulesOut(requirements, d)) feasible.push(d);
-  const factors = preferences(w, feasible.includes('container-in-vm'));
   const scores = { vm: 0, container: 0, 'container-in-vm': 0 } as Record<Deploy, number>;
-  for (const f of factors) for (const d of DEPLOYS) scores[d] += f.weights[d] ?? 0;
+  const factors = preferences(w, feasible.includes('container-in-vm'), scores);
   // Ties go to the lighter option first, then the simpler one (a stable sort by score).
   let first: Deploy | undefined;
   let second: Deploy | undefined;
@@ -181,11 +180,11 @@ export function recommend(w: WorkloadDecl, fleet: FleetSummary, pinRoles?: PinRo
       first = d;
     } else if (second === undefined || scores[d] > scores[second]) second = d;
   }
-  const base = { scores, feasible, factors, constraints, requirements };
-  if (first === undefined) return { verdict: null, confidence: 0, confidenceLabel: 'none', margin: 0, ...base };
-  if (count === 1 || second === undefined) return { verdict: first, confidence: 1, confidenceLabel: 'required', margin: 0, ...base };
+  // Literals with every property named: a spread into a literal is copied property by property at run time.
+  if (first === undefined) return { verdict: null, confidence: 0, confidenceLabel: 'none', margin: 0, scores, feasible, factors, constraints, requirements };
+  if (count === 1 || second === undefined) return { verdict: first, confidence: 1, confidenceLabel: 'required', margin: 0, scores, feasible, factors, constraints, requirements };
   const margin = scores[first] - scores[second];
-  return { verdict: first, confidence: Math.min(0.95, 0.5 + 0.1 * margin), confidenceLabel: band(margin), margin, ...base };
+  return { verdict: first, confidence: Math.min(0.95, 0.5 + 0.1 * margin), confidenceLabel: band(margin), margin, scores, feasible, factors, constraints, requirements };
 }
 
 const TIE_ORDER: readonly Deploy[] = ['container', 'vm', 'container-in-vm'];
@@ -267,6 +266,10 @@ function needs(w: WorkloadDecl): Constraint[] {
 interface FactorKind {
   doc: FactorDoc;
   favours: Deploy | 'neutral';
+  /** Its weights as numbers (0 when absent): added to the scores without a keyed read of each weights object, all of different shapes. */
+  vm: number;
+  container: number;
+  containerInVm: number;
   /** `why (from a, b)` by the mask of the triggers (bit i: the i-th name), made at load rather than per workload. */
   reasons: readonly string[];
 }
@@ -280,7 +283,7 @@ function kind(id: string, triggers: readonly string[] = []): FactorKind {
     for (let b = 0; b < triggers.length; b++) if (mask & (1 << b)) from.push(triggers[b]);
     reasons.push(`${d.why} (from ${from.join(', ')})`);
   }
-  return { doc: d, favours: favourite(d.weights), reasons };
+  return { doc: d, favours: favourite(d.weights), vm: d.weights.vm ?? 0, container: d.weights.container ?? 0, containerInVm: d.weights['container-in-vm'] ?? 0, reasons };
 }
 
 const START_TRIGGERS = ['startup', 'scaling', 'architecture'];
@@ -293,27 +296,31 @@ const STATELESS = kind('stateless');
 const DR = kind('disaster-recovery');
 const SECOND_LAYER = kind('second-layer');
 
-function factor(w: WorkloadDecl, k: FactorKind, field: string, reason: string): Factor {
+/** The factor of kind `k`, its weights added to `scores`. */
+function factor(w: WorkloadDecl, k: FactorKind, field: string, reason: string, scores: Record<Deploy, number>): Factor {
+  scores.vm += k.vm;
+  scores.container += k.container;
+  scores['container-in-vm'] += k.containerInVm;
   return { id: k.doc.id, field, span: fieldSpan(w, field), reason, weights: k.doc.weights, favours: k.favours };
 }
 
-/** Stage 2: one factor per claim, among the options stage 1 left. */
-function preferences(w: WorkloadDecl, withSecondLayer: boolean): Factor[] {
+/** Stage 2: one factor per claim, among the options stage 1 left; their weights are added to `scores`. */
+function preferences(w: WorkloadDecl, withSecondLayer: boolean, scores: Record<Deploy, number>): Factor[] {
   const out: Factor[] = [];
   // The triggers as bit masks (bit i: the i-th name above), the field being the lowest bit's.
   const elastic = w.scaling !== undefined && w.scaling.max > w.scaling.min;
   const start = (w.startup === 'fast' ? 1 : 0) | (elastic ? 2 : 0) | (w.architecture === 'batch' ? 4 : 0);
-  if (start) out.push(factor(w, START, START_TRIGGERS[lowBit(start)], START.reasons[start]));
+  if (start) out.push(factor(w, START, START_TRIGGERS[lowBit(start)], START.reasons[start], scores));
   const many = (w.scaling ? w.scaling.max : (w.replicas ?? 1)) >= MANY_INSTANCES;
   const dense = (isLight(w) ? 1 : 0) | (many ? (w.scaling ? 2 : 4) : 0) | (w.architecture === 'microservice' ? 8 : 0);
-  if (dense) out.push(factor(w, DENSITY, DENSITY_TRIGGERS[lowBit(dense)], DENSITY.reasons[dense]));
+  if (dense) out.push(factor(w, DENSITY, DENSITY_TRIGGERS[lowBit(dense)], DENSITY.reasons[dense], scores));
   if (w.architecture === 'monolith') {
     const k = isHeavy(w) ? HEAVY_MONOLITH : MONOLITH;
-    out.push(factor(w, k, 'architecture', k.doc.why));
+    out.push(factor(w, k, 'architecture', k.doc.why, scores));
   }
-  if (w.state === 'stateless') out.push(factor(w, STATELESS, 'state', STATELESS.doc.why));
-  if (w.disasterRecovery === true) out.push(factor(w, DR, 'disasterRecovery', DR.doc.why));
-  if (withSecondLayer) out.push(factor(w, SECOND_LAYER, 'name', SECOND_LAYER.doc.why));
+  if (w.state === 'stateless') out.push(factor(w, STATELESS, 'state', STATELESS.doc.why, scores));
+  if (w.disasterRecovery === true) out.push(factor(w, DR, 'disasterRecovery', DR.doc.why, scores));
+  if (withSecondLayer) out.push(factor(w, SECOND_LAYER, 'name', SECOND_LAYER.doc.why, scores));
   return out;
 }
 
