@@ -49,13 +49,16 @@ export interface FastTree {
  */
 export function fastTree(text: string, base: number, outer?: ReadonlyMap<string, YNode>): FastTree | undefined {
   if (UNSUPPORTED.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
+  const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
   try {
-    const reader = new Reader(text, base, text.includes(SUPPRESSION_MARK), outer);
     const root = reader.document().root;
     return { root, comments: reader.comments, anchors: reader.anchors, aliasNodes: reader.aliasNodes, usedOuter: reader.usedOuter, indentRun: reader.indentRun };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
+  } finally {
+    // The shared stack keeps no node of this tree alive.
+    STACK.fill(undefined, 0, reader.peak);
   }
 }
 
@@ -86,6 +89,13 @@ const MAX_VALUE_CACHED = 12;
 const VALUE_RAW: (string | undefined)[] = new Array<string | undefined>(VALUE_SLOTS);
 const VALUE_VALUE: (string | number | boolean | null)[] = new Array<string | number | boolean | null>(VALUE_SLOTS);
 
+/**
+ * The readers' stack of entries and items (see `Reader.stack`), shared: a reader's own
+ * array would grow from empty at every piece (twice for a workload of a dozen fields),
+ * and a reader never runs inside another.
+ */
+const STACK: (YEntry | YNode | undefined)[] = [];
+
 /** Deeper nesting is left to the library path, which refuses it with a message. */
 const MAX_NESTING = 128;
 
@@ -114,8 +124,10 @@ class Reader {
    * down: each collection takes its own as an array of its exact size (a list grown by
    * `push` keeps room for 17, and every tree is kept).
    */
-  private readonly stack: (YEntry | YNode)[] = [];
+  private readonly stack = STACK;
   private top = 0;
+  /** The highest `top` so far: the slots of the shared stack this reader filled. */
+  peak = 0;
   aliasNodes = 0;
   usedOuter = false;
   /** The longest run of spaces and dashes that opens a line, over every line `seek` passed. */
@@ -272,6 +284,7 @@ class Reader {
         if (!this.atEnd && this.indent > col) fail();
       }
       this.stack[this.top++] = new EntryNode(key, this.base + keyStart, this.base + colon, value, this.base + colon + 1);
+      if (this.top > this.peak) this.peak = this.top;
       end = endOf(value);
       if (this.atEnd || this.indent < col) break;
       if (this.indent > col) fail();
@@ -312,6 +325,7 @@ class Reader {
         }
       }
       this.stack[this.top++] = item;
+      if (this.top > this.peak) this.peak = this.top;
       if (this.atEnd || this.indent < ind) break;
       if (this.indent > ind || !this.isDash(this.first)) fail();
     }
