@@ -97,6 +97,8 @@ export interface HostModel {
   groups: Map<string, Group>;
   /** Groups of workloads without pins, by deployment and OS. */
   plainGroups: Map<Deploy, Map<string, Group>>;
+  /** The need and group of a workload without pins, `arch`, `zone` or `gpus` (most of them), by deployment and OS: one need shared, no key string built. */
+  simpleNeeds: Map<Deploy, Map<string, { need: Need; group: Group }>>;
   groupList: Group[];
   /** Per host: the groups it belongs to and its position in each. */
   hostGroups: { g: number; pos: number }[][];
@@ -189,6 +191,7 @@ export function buildHostModel(decls: readonly HostDecl[], options: PlacementOpt
     hostsByName,
     groups: new Map(),
     plainGroups: new Map(),
+    simpleNeeds: new Map(),
     groupList: [],
     hostGroups: hosts.map(() => []),
     capable: new Map(),
@@ -447,8 +450,23 @@ export function readSpec(m: HostModel, decl: WorkloadDecl, rec: Recommendation |
     if (!known.length) blocked = { kind: 'pin', reason: `it is pinned to ${list(pinNames.map((p) => `'${p}'`))}, which no descriptor declares`, field: pinField };
     else pins = known;
   }
-  const need = deploy ? needOf(decl, deploy) : null;
-  const group = need && !blocked ? groupFor(m, need, pins) : null;
+  let need: Need | null = null;
+  let group: Group | null = null;
+  if (deploy && !blocked && !pins && decl.arch === undefined && decl.zone === undefined && decl.gpus === undefined) {
+    // A need is never changed once made: workloads that need the same share one.
+    let byOs = m.simpleNeeds.get(deploy);
+    if (!byOs) m.simpleNeeds.set(deploy, (byOs = new Map()));
+    let simple = byOs.get(os);
+    if (!simple) {
+      const n = needOf(decl, deploy);
+      byOs.set(os, (simple = { need: n, group: groupFor(m, n, null) }));
+    }
+    need = simple.need;
+    group = simple.group;
+  } else if (deploy) {
+    need = needOf(decl, deploy);
+    group = !blocked ? groupFor(m, need, pins) : null;
+  }
   // GPUs are a packing dimension the resume does not track: a placement using them is computed whole.
   const exact = Number.isSafeInteger(cpu) && Number.isSafeInteger(mem) && Number.isSafeInteger(sto) && cpu >= 0 && mem >= 0 && sto >= 0 && !need?.gpus;
   const blockKeyOf = deploy !== null && decl.deploy === undefined ? undefined : blockKey(deploy, rec);

@@ -34,6 +34,9 @@ export class Packer {
    */
   private vmFree = new Map<string, { all: FreeArrays; open: FreeArrays }>();
   private vmTrees: (Map<string, [FitTree, FitTree]> | undefined)[] = [];
+  /** The same as lists, in the maps' order, for `sync` (run per replica): no iterator or entry pair per host. */
+  private vmFreeList: { os: string; arrays: { all: FreeArrays; open: FreeArrays } }[] = [];
+  private vmTreeList: (FitTree[] | undefined)[] = [];
   /** Hosts given a dedicated container VM of the workload being placed (strict isolation). */
   private readonly dedicatedList: number[] = [];
 
@@ -140,6 +143,8 @@ export class Packer {
     for (let g = 0; g < this.trees.length; g++) this.trees[g] = this.openTrees[g] = undefined;
     this.vmFree = new Map();
     this.vmTrees = [];
+    this.vmFreeList = [];
+    this.vmTreeList = [];
     for (const h of this.dirtyList) this.dirty[h] = 0;
     this.dirtyList.length = 0;
   }
@@ -321,23 +326,21 @@ export class Packer {
     const list = this.dirtyList;
     if (!list.length) return;
     const { hostGroups } = this.m;
-    const vms = this.vmFree.size > 0;
+    const vmFree = this.vmFreeList;
     for (const h of list) {
       this.dirty[h] = 0;
-      if (vms) for (const [os, arrays] of this.vmFree) this.readVmFree(os, arrays, h);
-      for (const { g, pos } of hostGroups[h]) {
+      for (let k = 0; k < vmFree.length; k++) this.readVmFree(vmFree[k].os, vmFree[k].arrays, h);
+      const groups = hostGroups[h];
+      for (let k = 0; k < groups.length; k++) {
+        const { g, pos } = groups[k];
         const t = this.trees[g];
         if (t) {
           t.update(pos);
           this.openTrees[g]!.update(pos);
         }
-        const v = this.vmTrees[g];
-        if (v) {
-          for (const [all, open] of v.values()) {
-            all.update(pos);
-            open.update(pos);
-          }
-        }
+        // Each OS's pair of trees, all hosts then open ones, as `vmTreesOf` made them.
+        const v = this.vmTreeList[g];
+        if (v) for (let j = 0; j < v.length; j++) v[j].update(pos);
       }
     }
     list.length = 0;
@@ -438,11 +441,15 @@ export class Packer {
       arrays = { all: make(), open: make() };
       for (let h = 0; h < H; h++) this.readVmFree(os, arrays, h);
       this.vmFree.set(os, arrays);
+      this.vmFreeList.push({ os, arrays });
     }
     let byOs = this.vmTrees[g.id];
     if (!byOs) this.vmTrees[g.id] = byOs = new Map();
     let trees = byOs.get(os);
-    if (!trees) byOs.set(os, (trees = [new FitTree(g.hosts, arrays.all), new FitTree(g.hosts, arrays.open)]));
+    if (!trees) {
+      byOs.set(os, (trees = [new FitTree(g.hosts, arrays.all), new FitTree(g.hosts, arrays.open)]));
+      (this.vmTreeList[g.id] ??= []).push(trees[0], trees[1]);
+    }
     return trees;
   }
 

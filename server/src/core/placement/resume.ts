@@ -42,7 +42,18 @@ export function compareSteps(specs: readonly Spec[]): (a: number, b: number) => 
 export function fullOrder(specs: readonly Spec[], replicas: Int32Array, naive: boolean): Int32Array {
   const out: number[] = [];
   for (let i = 0; i < specs.length; i++) if (!specs[i].blocked && replicas[i] > 0) out.push(i);
-  if (!naive) out.sort(compareSteps(specs));
+  if (!naive) {
+    // `compareSteps` over the keys copied out: a sort of 100,000 compares each step some 17
+    // times, and reading two numbers from arrays costs less than from two specs.
+    const pinRank = new Float64Array(specs.length);
+    const share = new Float64Array(specs.length);
+    for (let k = 0; k < out.length; k++) {
+      const i = out[k];
+      pinRank[i] = specs[i].pinRank;
+      share[i] = specs[i].share;
+    }
+    out.sort((a, b) => pinRank[a] - pinRank[b] || share[b] - share[a] || a - b);
+  }
   return Int32Array.from(out);
 }
 
