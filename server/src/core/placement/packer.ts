@@ -24,7 +24,13 @@ export class Packer {
   private readonly trees: (FitTree | undefined)[] = [];
   private readonly openTrees: (FitTree | undefined)[] = [];
   private readonly dirty: Uint8Array;
+  /**
+   * Hosts changed since the last search: the first `dirtyCount` entries. This list and the
+   * two below are emptied by their count, not `length = 0`, which drops the array's
+   * storage, so that the next push (one per replica) would allocate it again.
+   */
   private readonly dirtyList: number[] = [];
+  private dirtyCount = 0;
   /**
    * Container-in-vm searches: per guest OS ('' for a portable workload, which joins any
    * container VM), the free capacity of the hosts that already run such a VM (-1 for the
@@ -39,6 +45,7 @@ export class Packer {
   private vmTreeList: (FitTree[] | undefined)[] = [];
   /** Hosts given a dedicated container VM of the workload being placed (strict isolation). */
   private readonly dedicatedList: number[] = [];
+  private dedicatedCount = 0;
 
   /** Free GPUs per host. */
   readonly gpu: Int32Array;
@@ -58,6 +65,7 @@ export class Packer {
   keyLo = 0;
   readonly siteCount: Int32Array;
   private readonly touchedSites: number[] = [];
+  private touchedCount = 0;
   /** Hosts with a dedicated container VM of the workload being placed (marked with `stamp`). */
   private readonly dedicated: Int32Array;
   /** Scratch: a group's site ranges in the order they are tried. */
@@ -145,8 +153,8 @@ export class Packer {
     this.vmTrees = [];
     this.vmFreeList = [];
     this.vmTreeList = [];
-    for (const h of this.dirtyList) this.dirty[h] = 0;
-    this.dirtyList.length = 0;
+    for (let k = 0; k < this.dirtyCount; k++) this.dirty[this.dirtyList[k]] = 0;
+    this.dirtyCount = 0;
   }
 
   setFree(h: number, cpu: number, mem: number, sto: number): void {
@@ -161,7 +169,7 @@ export class Packer {
     openFree.sto[h] = open ? sto : -1;
     if (!this.dirty[h]) {
       this.dirty[h] = 1;
-      this.dirtyList.push(h);
+      this.dirtyList[this.dirtyCount++] = h;
     }
   }
 
@@ -169,7 +177,7 @@ export class Packer {
   changed(h: number): void {
     if (!this.dirty[h]) {
       this.dirty[h] = 1;
-      this.dirtyList.push(h);
+      this.dirtyList[this.dirtyCount++] = h;
     }
   }
 
@@ -214,12 +222,9 @@ export class Packer {
     this.stamp++;
     this.level = 0;
     this.most = 0;
-    // Setting an array's length is a builtin call even when it is 0 already: once per step.
-    if (this.dedicatedList.length) this.dedicatedList.length = 0;
-    if (this.touchedSites.length) {
-      for (const site of this.touchedSites) this.siteCount[site] = 0;
-      this.touchedSites.length = 0;
-    }
+    this.dedicatedCount = 0;
+    for (let k = 0; k < this.touchedCount; k++) this.siteCount[this.touchedSites[k]] = 0;
+    this.touchedCount = 0;
     if (held) for (const h of held) if (h >= 0) this.note(h);
   }
 
@@ -230,7 +235,7 @@ export class Packer {
     this.count[h] = c;
     if (c > this.most) this.most = c;
     const s = this.hostSite[h];
-    if (this.siteCount[s]++ === 0) this.touchedSites.push(s);
+    if (this.siteCount[s]++ === 0) this.touchedSites[this.touchedCount++] = s;
   }
 
   /** Whether a container-in-vm replica of the current workload would join a VM already on `h`. */
@@ -272,7 +277,7 @@ export class Packer {
       m += this.m.vmOv.mem;
       if (this.strict) {
         this.dedicated[h] = this.stamp;
-        this.dedicatedList.push(h);
+        this.dedicatedList[this.dedicatedCount++] = h;
       } else this.addPool(h, this.vmOs);
     }
     this.load[h]++;
@@ -324,10 +329,12 @@ export class Packer {
   /** Re-reads the hosts changed since the last search into the trees built so far. */
   private sync(): void {
     const list = this.dirtyList;
-    if (!list.length) return;
+    const n = this.dirtyCount;
+    if (!n) return;
     const { hostGroups } = this.m;
     const vmFree = this.vmFreeList;
-    for (const h of list) {
+    for (let i = 0; i < n; i++) {
+      const h = list[i];
       this.dirty[h] = 0;
       for (let k = 0; k < vmFree.length; k++) this.readVmFree(vmFree[k].os, vmFree[k].arrays, h);
       const groups = hostGroups[h];
@@ -343,7 +350,7 @@ export class Packer {
         if (v) for (let j = 0; j < v.length; j++) v[j].update(pos);
       }
     }
-    list.length = 0;
+    this.dirtyCount = 0;
   }
 
   /** The host for the next replica of the current workload, preferring spread; -1 if none. */
@@ -423,7 +430,8 @@ export class Packer {
   private firstDedicated(g: Group, open: boolean, lo: number, hi: number, c: number, m: number, st: number): number {
     const free = open ? this.openFree : this.free;
     let best = -1;
-    for (const h of this.dedicatedList) {
+    for (let k = 0; k < this.dedicatedCount; k++) {
+      const h = this.dedicatedList[k];
       if (free.cpu[h] < c || free.mem[h] < m || free.sto[h] < st) continue;
       for (const x of this.m.hostGroups[h]) {
         if (x.g === g.id && x.pos >= lo && x.pos < hi && (best < 0 || x.pos < best) && this.spread(h)) best = x.pos;
