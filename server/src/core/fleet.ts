@@ -132,7 +132,10 @@ function hostsUnchanged(old: readonly ParsedFile[], now: readonly ParsedFile[]):
 /** The names of an index with more than one declaration. */
 function duplicatesOf<D>(byName: Map<string, D[]>): Set<string> {
   const out = new Set<string>();
-  for (const [name, decls] of byName) if (decls.length > 1) out.add(name);
+  // forEach: for-of over a map makes a [name, decls] pair per entry (100,000 at estate scale).
+  byName.forEach((decls, name) => {
+    if (decls.length > 1) out.add(name);
+  });
   return out;
 }
 
