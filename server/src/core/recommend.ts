@@ -198,6 +198,12 @@ function band(margin: number): ConfidenceLabel {
   return margin >= HIGH_MARGIN ? 'high' : margin >= MEDIUM_MARGIN ? 'medium' : 'low';
 }
 
+/**
+ * The constraints or requirements of a recommendation that has none (most): one list
+ * shared by all of them, never written to, rather than two kept per workload.
+ */
+const NO_CONSTRAINTS = Object.freeze([]) as unknown as Constraint[];
+
 // A function with the target list as an argument rather than a closure per workload.
 function rule(out: Constraint[], w: WorkloadDecl, source: Constraint['source'], deploy: Deploy, what: string, field: string, reason: string, ruleId: Constraint['ruleId'] = 'deploy-impossible', remedy?: string): void {
   const c: Constraint = { deploy, what, field, span: fieldSpan(w, field), reason, ruleId, source };
@@ -213,7 +219,7 @@ function hardConstraints(w: WorkloadDecl, fleet: FleetSummary, pinRoles: PinRole
   if (w.liveMigration === true) rule(out, w, 'workload', 'container', 'liveMigration: true', 'liveMigration', 'a plain container cannot be live-migrated; run it in a VM that can be', 'live-migration-container');
   if (fleet.declaresHosts) fleetConstraints(out, w, fleet);
   if (pinRoles && pinRoles.size) pinConstraints(out, w, pinRoles);
-  return out;
+  return out.length ? out : NO_CONSTRAINTS;
 }
 
 function osConstraints(out: Constraint[], w: WorkloadDecl, fleet: FleetSummary): void {
@@ -260,7 +266,7 @@ function needs(w: WorkloadDecl): Constraint[] {
     rule(out, w, 'workload', 'container', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
     rule(out, w, 'workload', 'container-in-vm', 'state: stateful without volumes', 'state', why, 'stateful-without-volumes', 'declared `volumes`');
   }
-  return out;
+  return out.length ? out : NO_CONSTRAINTS;
 }
 
 interface FactorKind {
