@@ -222,8 +222,8 @@ function setDeploy(w: WorkloadDecl, rec: Recommendation, text: Chars, to: Deploy
  * verdict: the one option that is feasible and raises no advice.
  */
 function checkDeclaredDeploy(w: WorkloadDecl, declared: Deploy, span: Finding['span'], rec: Recommendation, text: Chars, emit: Emit): void {
-  // Most declared deployments break nothing and are the verdict: nothing to report, so no lists, closure or message parts either.
-  if ((!rec.verdict || rec.verdict === declared) && !rulesOutDeclared(rec.constraints, declared) && !rulesOutDeclared(rec.requirements, declared)) return;
+  // Most declared deployments are feasible and the verdict: nothing to report, so no lists, closure or message parts either.
+  if ((!rec.verdict || rec.verdict === declared) && rec.feasible.includes(declared)) return;
   const toVerdict = (preferred: boolean, safe: boolean): Fix[] => (rec.verdict ? [setDeploy(w, rec, text, rec.verdict, preferred, safe)] : []);
   const recommended = rec.verdict ? ` Recommended: ${rec.verdict}.` : '';
   const broken = rec.constraints.filter((c) => c.deploy === declared);
@@ -254,11 +254,6 @@ function checkDeclaredDeploy(w: WorkloadDecl, declared: Deploy, span: Finding['s
     severity,
     fixes: toVerdict(true, false),
   });
-}
-
-function rulesOutDeclared(cs: readonly Constraint[], declared: Deploy): boolean {
-  for (let i = 0; i < cs.length; i++) if (cs[i].deploy === declared) return true;
-  return false;
 }
 
 function volumeStub(w: WorkloadDecl, text: Chars): Fix {

@@ -8,7 +8,7 @@ import type { UnplacedKind } from '../../../../shared/protocol';
 import { FitTree, type FreeArrays } from './fitTree';
 import { containerVmOs, existingVm, type HostContents, joinsSharedVm } from './contents';
 import { KIND, type Steps, VM_PORTABLE, VM_STRICT } from './state';
-import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, type Spec, article, describeHostKind, formatBytes, formatCpu, list, ociOs, roleFits } from './model';
+import { type Blocked, EPS, type Group, type HostModel, MAX_SPREAD_SITES, positionIn, type Spec, article, describeHostKind, formatBytes, formatCpu, list, ociOs, roleFits } from './model';
 
 export class Packer {
   /** Off: container-in-vm replicas are searched in one pass, as before the VM trees (tests compare both). */
@@ -433,9 +433,8 @@ export class Packer {
     for (let k = 0; k < this.dedicatedCount; k++) {
       const h = this.dedicatedList[k];
       if (free.cpu[h] < c || free.mem[h] < m || free.sto[h] < st) continue;
-      for (const x of this.m.hostGroups[h]) {
-        if (x.g === g.id && x.pos >= lo && x.pos < hi && (best < 0 || x.pos < best) && this.spread(h)) best = x.pos;
-      }
+      const pos = positionIn(this.m, g, h);
+      if (pos >= lo && pos < hi && (best < 0 || pos < best) && this.spread(h)) best = pos;
     }
     return best;
   }

@@ -36,7 +36,12 @@ export function placeStep(packer: Packer, s: Spec, out: Steps, k: number): void 
 
 /** The placement order: pinned workloads first (fewest pins first), then largest first, then declaration order. */
 export function compareSteps(specs: readonly Spec[]): (a: number, b: number) => number {
-  return (a, b) => specs[a].pinRank - specs[b].pinRank || specs[b].share - specs[a].share || a - b;
+  return (a, b) => stepOrder(specs[a].pinRank, specs[a].share, a, specs[b].pinRank, specs[b].share, b);
+}
+
+/** The order of two steps, from their workloads' pin rank, share and index (see `compareSteps`). */
+function stepOrder(pinA: number, shareA: number, a: number, pinB: number, shareB: number, b: number): number {
+  return pinA - pinB || shareB - shareA || a - b;
 }
 
 export function fullOrder(specs: readonly Spec[], replicas: Int32Array, naive: boolean): Int32Array {
@@ -52,7 +57,7 @@ export function fullOrder(specs: readonly Spec[], replicas: Int32Array, naive: b
       pinRank[i] = specs[i].pinRank;
       share[i] = specs[i].share;
     }
-    out.sort((a, b) => pinRank[a] - pinRank[b] || share[b] - share[a] || a - b);
+    out.sort((a, b) => stepOrder(pinRank[a], share[a], a, pinRank[b], share[b], b));
   }
   return Int32Array.from(out);
 }
